@@ -1,0 +1,61 @@
+//! Turns task errors into problem+json in one place: the caller's faults become 4xx with a
+//! precise detail; ours become a generic 500 (or 503) and are logged with their cause chain.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use todo_kit::Problem;
+use todo_kit::error_chain::error_chain;
+use todo_kit::problem::InvalidParam;
+use todo_tasks::Error;
+
+/// A handler error.
+#[derive(Debug)]
+pub(crate) struct ApiError(pub(crate) Error);
+
+impl From<Error> for ApiError {
+    fn from(error: Error) -> Self {
+        Self(error)
+    }
+}
+
+impl From<&ApiError> for Problem {
+    fn from(error: &ApiError) -> Self {
+        match &error.0 {
+            Error::Validation(errors) => Problem::validation(
+                errors.to_string(),
+                errors
+                    .as_slice()
+                    .iter()
+                    .map(|e| InvalidParam {
+                        name: e.field.clone(),
+                        reason: e.message.clone(),
+                    })
+                    .collect(),
+            ),
+            Error::NotFound(id) => Problem::not_found(format!("Task {id} does not exist.")),
+            Error::VersionConflict { id, expected, current } => Problem::new(
+                StatusCode::PRECONDITION_FAILED,
+                "version-conflict",
+                "Precondition failed",
+                format!(
+                    "Task {id} changed since you read it: you sent version {expected}, it is now at version {current}. Read it again and retry."
+                ),
+            ),
+            Error::InvalidQuery(detail) => Problem::bad_request("invalid-query", detail.clone()),
+            error if error.is_unavailable() => {
+                Problem::unavailable("The database is busy or unreachable; try again shortly.")
+            }
+            Error::Database(_) | Error::Migration(_) | Error::Corrupt(_) => Problem::internal(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let problem = Problem::from(&self);
+        if problem.status_code().is_server_error() {
+            tracing::error!(error.cause_chain = %error_chain(&self.0), "task store failed");
+        }
+        problem.into_response()
+    }
+}

@@ -1,0 +1,61 @@
+//! task-api: the REST API over a user's tasks.
+//!
+//! `app(state)` is the whole function as an axum Router: `main.rs` serves it on `$PORT` or as a
+//! Lambda, `todo serve` mounts it beside the other functions, and tests call it directly.
+//! Every route is scoped to the authenticated user; every write goes through the task store,
+//! which records history and outbox events in the same transaction.
+
+mod error;
+mod etag;
+mod openapi;
+mod routes;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use axum::Router;
+use axum::extract::FromRef;
+use todo_kit::Authenticator;
+use todo_kit::health::{self, Readiness};
+use todo_tasks::store::TaskStore;
+
+pub use openapi::ApiDoc;
+
+/// The CloudEvents `source` of events this function publishes.
+pub const EVENT_SOURCE: &str = "/functions/task-api";
+
+/// What the handlers share.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// Where tasks live.
+    pub store: Arc<dyn TaskStore>,
+    /// Verifies bearer tokens.
+    pub auth: Arc<Authenticator>,
+}
+
+impl FromRef<AppState> for Arc<Authenticator> {
+    fn from_ref(state: &AppState) -> Self {
+        state.auth.clone()
+    }
+}
+
+struct StoreReadiness(Arc<dyn TaskStore>);
+
+#[async_trait]
+impl Readiness for StoreReadiness {
+    async fn ready(&self) -> Result<(), String> {
+        self.0.ping().await.map_err(|e| todo_kit::error_chain::error_chain(&e))
+    }
+}
+
+/// The API routes without probes or middleware, for mounting into a larger gateway.
+pub fn routes(state: AppState) -> Router {
+    routes::router(state)
+}
+
+/// The complete function: API routes, OpenAPI document, probes and the standard middleware.
+pub fn app(state: AppState) -> Router {
+    let readiness: Arc<dyn Readiness> = Arc::new(StoreReadiness(state.store.clone()));
+    let router = routes(state).merge(openapi::router()).merge(health::router(readiness));
+    todo_kit::layers::standard(router)
+}

@@ -1,0 +1,85 @@
+//! `DELETE /api/tasks/{id}`: delete a task, with an optional reason (`?reason=` or a JSON body
+//! `{"reason": "..."}`) carried into `task.deleted`.
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use todo_kit::problem::InvalidParam;
+use todo_kit::{AuthUser, Problem, RequestContext};
+use todo_tasks::domain::limits::REASON_MAX;
+
+use super::{TaskPath, write_context};
+use crate::AppState;
+use crate::error::ApiError;
+use crate::etag::if_match;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DeleteReason {
+    reason: Option<String>,
+}
+
+/// Deletes a task. Its history stays, and `task.deleted` is published.
+#[utoipa::path(delete, path = "/api/tasks/{id}", tag = "tasks",
+    params(("id" = i64, Path, description = "Task id"), ("reason" = Option<String>, Query, description = "Why (up to 500 characters)"),
+        ("If-Match" = Option<String>, Header, description = "ETag the change is based on")),
+    responses((status = 204, description = "Deleted"),
+        (status = 404, description = "No such task for this user", body = todo_kit::Problem),
+        (status = 412, description = "The task changed since the given ETag", body = todo_kit::Problem),
+        (status = 422, description = "Reason too long", body = todo_kit::Problem)))]
+pub(crate) async fn tasks_delete(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ctx: RequestContext,
+    Path(path): Path<TaskPath>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let reason = match reason(query.as_deref(), &body) {
+        Ok(reason) => reason,
+        Err(problem) => return problem.into_response(),
+    };
+    let (id, expected) = match (path.id(), if_match(&headers)) {
+        (Ok(id), Ok(expected)) => (id, expected),
+        (Err(problem), _) | (_, Err(problem)) => return problem.into_response(),
+    };
+    match state
+        .store
+        .delete(&write_context(&user, &ctx), id, expected, reason)
+        .await
+    {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(error) => ApiError(error).into_response(),
+    }
+}
+
+fn reason(query: Option<&str>, body: &[u8]) -> Result<Option<String>, Problem> {
+    let from_query = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == "reason")
+        .map(|(_, v)| v.into_owned());
+    let from_body = if body.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else {
+        let parsed: DeleteReason = serde_json::from_slice(body).map_err(|e| {
+            Problem::bad_request("invalid-body", format!("The body must be {{\"reason\": \"...\"}}: {e}"))
+        })?;
+        parsed.reason
+    };
+    let reason = from_body
+        .or(from_query)
+        .map(|r| r.trim().to_owned())
+        .filter(|r| !r.is_empty());
+    match reason {
+        Some(r) if r.chars().count() > REASON_MAX => Err(Problem::validation(
+            format!("reason: at most {REASON_MAX} characters"),
+            vec![InvalidParam {
+                name: "reason".into(),
+                reason: format!("at most {REASON_MAX} characters"),
+            }],
+        )),
+        other => Ok(other),
+    }
+}

@@ -1,0 +1,37 @@
+//! `GET /api/tasks/{id}/history`: every change of a task, oldest first.
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use todo_kit::{AppJson, AuthUser};
+use todo_tasks::domain::HistoryEntry;
+
+use super::TaskPath;
+use crate::AppState;
+use crate::error::ApiError;
+
+/// The history of one task.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct History {
+    task_id: i64,
+    items: Vec<HistoryEntry>,
+}
+
+/// Who changed what and when, with old and new values.
+#[utoipa::path(get, path = "/api/tasks/{id}/history", tag = "tasks", params(("id" = i64, Path, description = "Task id")),
+    responses((status = 200, description = "The history", body = History),
+        (status = 404, description = "No such task for this user", body = todo_kit::Problem)))]
+pub(crate) async fn tasks_history(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(path): Path<TaskPath>,
+) -> Response {
+    let id = match path.id() {
+        Ok(id) => id,
+        Err(problem) => return problem.into_response(),
+    };
+    match state.store.history(&user.user_id, id).await {
+        Ok(items) => AppJson(History { task_id: id, items }).into_response(),
+        Err(error) => ApiError(error).into_response(),
+    }
+}

@@ -1,0 +1,26 @@
+//! `GET /api/tasks/{id}`: one task.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use todo_kit::AuthUser;
+
+use super::{TaskPath, task_response};
+use crate::AppState;
+use crate::error::ApiError;
+
+/// One of the caller's tasks, with its ETag.
+#[utoipa::path(get, path = "/api/tasks/{id}", tag = "tasks", params(("id" = i64, Path, description = "Task id")),
+    responses((status = 200, description = "The task", body = todo_tasks::domain::Task),
+        (status = 401, description = "No valid token", body = todo_kit::Problem),
+        (status = 404, description = "No such task for this user", body = todo_kit::Problem)))]
+pub(crate) async fn tasks_show(State(state): State<AppState>, user: AuthUser, Path(path): Path<TaskPath>) -> Response {
+    let id = match path.id() {
+        Ok(id) => id,
+        Err(problem) => return problem.into_response(),
+    };
+    match state.store.get(&user.user_id, id).await {
+        Ok(task) => task_response(StatusCode::OK, task),
+        Err(error) => ApiError(error).into_response(),
+    }
+}

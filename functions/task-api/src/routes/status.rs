@@ -1,0 +1,102 @@
+//! Completing and reopening: `POST /api/tasks/{id}/complete`, `POST /api/tasks/{id}/reopen`, and
+//! the compatibility toggle `PATCH /api/{user_id}/tasks/{id}/complete`.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use todo_kit::{AuthUser, RequestContext};
+use todo_tasks::domain::Status;
+
+use super::{TaskPath, task_response, write_context};
+use crate::AppState;
+use crate::error::ApiError;
+use crate::etag::if_match;
+
+#[derive(Debug, Clone, Copy)]
+enum Change {
+    Complete,
+    Reopen,
+    Toggle,
+}
+
+/// Marks a task completed (no change if it already is).
+#[utoipa::path(post, path = "/api/tasks/{id}/complete", tag = "tasks",
+    params(("id" = i64, Path, description = "Task id"), ("If-Match" = Option<String>, Header, description = "ETag the change is based on")),
+    responses((status = 200, description = "The completed task", body = todo_tasks::domain::Task),
+        (status = 404, description = "No such task for this user", body = todo_kit::Problem),
+        (status = 412, description = "The task changed since the given ETag", body = todo_kit::Problem)))]
+pub(crate) async fn tasks_complete(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ctx: RequestContext,
+    Path(path): Path<TaskPath>,
+    headers: HeaderMap,
+) -> Response {
+    change(state, user, ctx, path, headers, Change::Complete).await
+}
+
+/// Makes a completed task pending again (no change if it is pending).
+#[utoipa::path(post, path = "/api/tasks/{id}/reopen", tag = "tasks",
+    params(("id" = i64, Path, description = "Task id"), ("If-Match" = Option<String>, Header, description = "ETag the change is based on")),
+    responses((status = 200, description = "The reopened task", body = todo_tasks::domain::Task),
+        (status = 404, description = "No such task for this user", body = todo_kit::Problem),
+        (status = 412, description = "The task changed since the given ETag", body = todo_kit::Problem)))]
+pub(crate) async fn tasks_reopen(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ctx: RequestContext,
+    Path(path): Path<TaskPath>,
+    headers: HeaderMap,
+) -> Response {
+    change(state, user, ctx, path, headers, Change::Reopen).await
+}
+
+/// Flips completion, as the hackathon brief's `PATCH .../complete` does.
+pub(crate) async fn tasks_toggle(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ctx: RequestContext,
+    Path(path): Path<TaskPath>,
+    headers: HeaderMap,
+) -> Response {
+    change(state, user, ctx, path, headers, Change::Toggle).await
+}
+
+async fn change(
+    state: AppState,
+    user: AuthUser,
+    ctx: RequestContext,
+    path: TaskPath,
+    headers: HeaderMap,
+    change: Change,
+) -> Response {
+    let (id, expected) = match (path.id(), if_match(&headers)) {
+        (Ok(id), Ok(expected)) => (id, expected),
+        (Err(problem), _) | (_, Err(problem)) => return problem.into_response(),
+    };
+    let write = write_context(&user, &ctx);
+    let result = match change {
+        Change::Complete => state.store.complete(&write, id, expected).await,
+        Change::Reopen => state.store.reopen(&write, id, expected).await,
+        Change::Toggle => match state.store.get(&user.user_id, id).await {
+            // The version read here guards the flip: a concurrent change makes it a 412, not a double flip.
+            Ok(task) if task.status == Status::Pending => {
+                state
+                    .store
+                    .complete(&write, id, Some(expected.unwrap_or(task.version)))
+                    .await
+            }
+            Ok(task) => {
+                state
+                    .store
+                    .reopen(&write, id, Some(expected.unwrap_or(task.version)))
+                    .await
+            }
+            Err(error) => Err(error),
+        },
+    };
+    match result {
+        Ok(task) => task_response(StatusCode::OK, task),
+        Err(error) => ApiError(error).into_response(),
+    }
+}

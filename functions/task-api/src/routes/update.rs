@@ -1,0 +1,79 @@
+//! `PATCH /api/tasks/{id}` (partial update) and `PUT /api/tasks/{id}` (full replacement), both
+//! honouring `If-Match`.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use todo_kit::{AppJson, AuthUser, RequestContext};
+use todo_tasks::domain::{TaskDraft, TaskPatch, TaskPatchDraft};
+
+use super::{TaskPath, task_response, write_context};
+use crate::AppState;
+use crate::error::ApiError;
+use crate::etag::if_match;
+
+/// Changes the fields present in the body; `null` clears a field.
+#[utoipa::path(patch, path = "/api/tasks/{id}", tag = "tasks", request_body = TaskPatchDraft,
+    params(("id" = i64, Path, description = "Task id"), ("If-Match" = Option<String>, Header, description = "ETag the change is based on")),
+    responses((status = 200, description = "The updated task", body = todo_tasks::domain::Task),
+        (status = 400, description = "Malformed body", body = todo_kit::Problem),
+        (status = 404, description = "No such task for this user", body = todo_kit::Problem),
+        (status = 412, description = "The task changed since the given ETag", body = todo_kit::Problem),
+        (status = 422, description = "Invalid fields, all listed", body = todo_kit::Problem)))]
+pub(crate) async fn tasks_patch(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ctx: RequestContext,
+    Path(path): Path<TaskPath>,
+    headers: HeaderMap,
+    AppJson(draft): AppJson<TaskPatchDraft>,
+) -> Response {
+    let patch = draft.validate();
+    apply(state, user, ctx, path, headers, patch).await
+}
+
+/// Replaces every editable field; fields left out are cleared (priority back to medium).
+#[utoipa::path(put, path = "/api/tasks/{id}", tag = "tasks", request_body = TaskDraft,
+    params(("id" = i64, Path, description = "Task id"), ("If-Match" = Option<String>, Header, description = "ETag the change is based on")),
+    responses((status = 200, description = "The replaced task", body = todo_tasks::domain::Task),
+        (status = 404, description = "No such task for this user", body = todo_kit::Problem),
+        (status = 412, description = "The task changed since the given ETag", body = todo_kit::Problem),
+        (status = 422, description = "Invalid fields, all listed", body = todo_kit::Problem)))]
+pub(crate) async fn tasks_replace(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ctx: RequestContext,
+    Path(path): Path<TaskPath>,
+    headers: HeaderMap,
+    AppJson(draft): AppJson<TaskDraft>,
+) -> Response {
+    let patch = draft.validate_as_replacement();
+    apply(state, user, ctx, path, headers, patch).await
+}
+
+async fn apply(
+    state: AppState,
+    user: AuthUser,
+    ctx: RequestContext,
+    path: TaskPath,
+    headers: HeaderMap,
+    patch: todo_tasks::Result<TaskPatch>,
+) -> Response {
+    let (id, expected) = match (path.id(), if_match(&headers)) {
+        (Ok(id), Ok(expected)) => (id, expected),
+        (Err(problem), _) | (_, Err(problem)) => return problem.into_response(),
+    };
+    let result = match patch {
+        Ok(patch) => {
+            state
+                .store
+                .update(&write_context(&user, &ctx), id, expected, patch)
+                .await
+        }
+        Err(error) => Err(error),
+    };
+    match result {
+        Ok(task) => task_response(StatusCode::OK, task),
+        Err(error) => ApiError(error).into_response(),
+    }
+}

@@ -1,0 +1,144 @@
+//! [`EventPayload`]: the data of any event, tagged with its type, plus what follows from the data alone
+//! (subject and partition key).
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::{
+    IntentFailed, IntentRecognized, NotificationFailed, NotificationSent, SessionCreated, SessionExpired,
+    SessionMessageReceived, TaskCompleted, TaskCreated, TaskDeleted, TaskDueSoon, TaskOverdue, TaskUpdated,
+};
+use crate::catalog::EventType;
+use crate::error::{Error, Result};
+
+/// Declares [`EventPayload`] with one variant per type, named like the [`EventType`] variant and
+/// wrapping the struct of the same name, so the three can never drift apart.
+macro_rules! event_payload {
+    ($($name:ident),+ $(,)?) => {
+        /// The data of one event, of any type in the catalog.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum EventPayload {
+            $(
+                #[doc = concat!("Data of [`EventType::", stringify!($name), "`].")]
+                $name($name),
+            )+
+        }
+
+        impl EventPayload {
+            /// The type of event this payload belongs to.
+            #[must_use]
+            pub fn event_type(&self) -> EventType {
+                match self {
+                    $(EventPayload::$name(_) => EventType::$name,)+
+                }
+            }
+
+            /// The data object as it goes into the CloudEvent `data`.
+            #[must_use]
+            pub fn to_json(&self) -> Value {
+                match self {
+                    $(EventPayload::$name(p) => to_value(p),)+
+                }
+            }
+
+            /// Decodes the data object of an event of type `event_type`.
+            ///
+            /// This only decodes; [`crate::validate`] checks the ranges and formats of the schema.
+            ///
+            /// # Errors
+            ///
+            /// [`Error::InvalidData`] when `data` does not have the shape of the type's payload
+            /// (missing or unknown field, wrong JSON type).
+            pub fn from_json(event_type: EventType, data: &Value) -> Result<EventPayload> {
+                match event_type {
+                    $(EventType::$name => decode(event_type, data).map(EventPayload::$name),)+
+                }
+            }
+        }
+
+        $(
+            impl From<$name> for EventPayload {
+                fn from(payload: $name) -> Self {
+                    EventPayload::$name(payload)
+                }
+            }
+        )+
+    };
+}
+
+event_payload!(
+    TaskCreated,
+    TaskUpdated,
+    TaskDeleted,
+    TaskCompleted,
+    TaskDueSoon,
+    TaskOverdue,
+    SessionCreated,
+    SessionMessageReceived,
+    SessionExpired,
+    IntentRecognized,
+    IntentFailed,
+    NotificationSent,
+    NotificationFailed,
+);
+
+/// What an event is about; it decides both the subject and the partition key.
+enum Entity<'a> {
+    Task(i64),
+    Session(&'a str),
+    Notification(&'a str),
+}
+
+impl EventPayload {
+    /// The CloudEvents `subject`: the entity the event is about, e.g. `task/42`, `session/<id>`,
+    /// `notification/<id>`. Intent events are about their session.
+    #[must_use]
+    pub fn subject(&self) -> String {
+        match self.entity() {
+            Entity::Task(task_id) => format!("task/{task_id}"),
+            Entity::Session(session_id) => format!("session/{session_id}"),
+            Entity::Notification(notification_id) => format!("notification/{notification_id}"),
+        }
+    }
+
+    /// The Kafka message key (DESIGN §6): the task id on `task-events`, the session id on
+    /// `session-events` and `intent-events`, none on `notification-events`.
+    #[must_use]
+    pub fn partition_key(&self) -> Option<String> {
+        match self.entity() {
+            Entity::Task(task_id) => Some(task_id.to_string()),
+            Entity::Session(session_id) => Some(session_id.to_owned()),
+            Entity::Notification(_) => None,
+        }
+    }
+
+    fn entity(&self) -> Entity<'_> {
+        match self {
+            EventPayload::TaskCreated(TaskCreated { task_id, .. })
+            | EventPayload::TaskUpdated(TaskUpdated { task_id, .. })
+            | EventPayload::TaskDeleted(TaskDeleted { task_id, .. })
+            | EventPayload::TaskCompleted(TaskCompleted { task_id, .. })
+            | EventPayload::TaskDueSoon(TaskDueSoon { task_id, .. })
+            | EventPayload::TaskOverdue(TaskOverdue { task_id, .. }) => Entity::Task(*task_id),
+            EventPayload::SessionCreated(SessionCreated { session_id, .. })
+            | EventPayload::SessionMessageReceived(SessionMessageReceived { session_id, .. })
+            | EventPayload::SessionExpired(SessionExpired { session_id, .. })
+            | EventPayload::IntentRecognized(IntentRecognized { session_id, .. })
+            | EventPayload::IntentFailed(IntentFailed { session_id, .. }) => Entity::Session(session_id),
+            EventPayload::NotificationSent(NotificationSent { notification_id, .. })
+            | EventPayload::NotificationFailed(NotificationFailed { notification_id, .. }) => {
+                Entity::Notification(notification_id)
+            }
+        }
+    }
+}
+
+fn to_value(payload: &impl Serialize) -> Value {
+    // The payload structs have string keys only, and serde_json turns non-finite floats into null,
+    // so serializing them into a `Value` cannot fail.
+    serde_json::to_value(payload).expect("event payloads always serialize to JSON")
+}
+
+fn decode<'a, T: Deserialize<'a>>(event_type: EventType, data: &'a Value) -> Result<T> {
+    T::deserialize(data).map_err(|e| Error::InvalidData(format!("{event_type}: {e}")))
+}

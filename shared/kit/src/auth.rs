@@ -1,0 +1,278 @@
+//! Bearer-token authentication: HS256 with a shared secret (`AUTH_JWT_SECRET`) and/or keys from a
+//! JWKS endpoint (`AUTH_JWKS_URL`: RS256, ES256, EdDSA). The user id is the token's `sub`.
+//!
+//! JWKS keys are cached; an unknown `kid` triggers at most one refresh per cooldown, so a flood
+//! of forged tokens cannot turn into a flood of requests to the identity provider.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::extract::{FromRef, FromRequestParts};
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use jsonwebtoken::jwk::JwkSet;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, decode_header, encode};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use tokio::sync::RwLock;
+
+use crate::problem::Problem;
+
+/// The shortest HS256 secret accepted, in bytes (RFC 7518 §3.2: at least the hash size).
+pub const MIN_SECRET_BYTES: usize = 32;
+/// How long fetched JWKS keys are trusted before they are fetched again.
+const JWKS_TTL: Duration = Duration::from_secs(600);
+/// The least time between two refreshes caused by unknown key ids.
+const JWKS_REFRESH_COOLDOWN: Duration = Duration::from_secs(30);
+
+/// What configures authentication.
+#[derive(Debug, Clone, Default)]
+pub struct AuthSettings {
+    /// HS256 shared secret.
+    pub jwt_secret: Option<SecretString>,
+    /// JWKS URL for asymmetric keys.
+    pub jwks_url: Option<String>,
+    /// Required `iss`, when set.
+    pub issuer: Option<String>,
+    /// Required `aud`, when set.
+    pub audience: Option<String>,
+}
+
+impl AuthSettings {
+    /// Reads `AUTH_JWT_SECRET`, `AUTH_JWKS_URL`, `AUTH_ISSUER` and `AUTH_AUDIENCE`.
+    pub fn from_env() -> Self {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        Self {
+            jwt_secret: var("AUTH_JWT_SECRET").map(SecretString::from),
+            jwks_url: var("AUTH_JWKS_URL"),
+            issuer: var("AUTH_ISSUER"),
+            audience: var("AUTH_AUDIENCE"),
+        }
+    }
+}
+
+/// Why a token was refused. The message is safe to show the caller.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    /// No `Authorization: Bearer` header.
+    #[error("missing bearer token: send 'Authorization: Bearer <JWT>'")]
+    Missing,
+    /// The token failed verification.
+    #[error("invalid token: {0}")]
+    Invalid(String),
+    /// The settings cannot work.
+    #[error("authentication is misconfigured: {0}")]
+    Config(String),
+}
+
+/// The claims we read.
+#[derive(Debug, Serialize, Deserialize)]
+struct Claims {
+    sub: String,
+    exp: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    iat: Option<u64>,
+}
+
+#[derive(Debug)]
+struct JwksCache {
+    url: String,
+    client: reqwest::Client,
+    state: RwLock<JwksState>,
+}
+
+#[derive(Debug, Default)]
+struct JwksState {
+    keys: Option<JwkSet>,
+    fetched_at: Option<Instant>,
+}
+
+/// Verifies bearer tokens.
+#[derive(Debug)]
+pub struct Authenticator {
+    secret: Option<DecodingKey>,
+    jwks: Option<JwksCache>,
+    issuer: Option<String>,
+    audience: Option<String>,
+}
+
+impl Authenticator {
+    /// Builds an authenticator; at least one of secret and JWKS URL must be set.
+    ///
+    /// # Errors
+    /// `AuthError::Config` when nothing is configured or the secret is too short.
+    pub fn new(settings: &AuthSettings) -> Result<Self, AuthError> {
+        let secret = match &settings.jwt_secret {
+            Some(secret) if secret.expose_secret().len() < MIN_SECRET_BYTES => {
+                return Err(AuthError::Config(format!(
+                    "AUTH_JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes"
+                )));
+            }
+            Some(secret) => Some(DecodingKey::from_secret(secret.expose_secret().as_bytes())),
+            None => None,
+        };
+        let jwks = settings.jwks_url.as_ref().map(|url| JwksCache {
+            url: url.clone(),
+            client: reqwest::Client::builder()
+                .timeout(Duration::from_secs(5))
+                .build()
+                .unwrap_or_default(),
+            state: RwLock::new(JwksState::default()),
+        });
+        if secret.is_none() && jwks.is_none() {
+            return Err(AuthError::Config("set AUTH_JWT_SECRET or AUTH_JWKS_URL".into()));
+        }
+        Ok(Self {
+            secret,
+            jwks,
+            issuer: settings.issuer.clone(),
+            audience: settings.audience.clone(),
+        })
+    }
+
+    fn validation(&self, algorithm: Algorithm) -> Validation {
+        let mut validation = Validation::new(algorithm);
+        validation.leeway = 30;
+        validation.set_required_spec_claims(&["exp", "sub"]);
+        match &self.audience {
+            Some(aud) => validation.set_audience(&[aud]),
+            None => validation.validate_aud = false,
+        }
+        if let Some(iss) = &self.issuer {
+            validation.set_issuer(&[iss]);
+        }
+        validation
+    }
+
+    /// Verifies a token and returns its user id (`sub`).
+    ///
+    /// # Errors
+    /// `AuthError::Invalid` with the reason when the token is not acceptable.
+    pub async fn verify(&self, token: &str) -> Result<String, AuthError> {
+        let header = decode_header(token).map_err(|e| AuthError::Invalid(e.to_string()))?;
+        let key = match header.alg {
+            Algorithm::HS256 => self
+                .secret
+                .clone()
+                .ok_or_else(|| AuthError::Invalid("HS256 tokens are not accepted here".into()))?,
+            Algorithm::RS256 | Algorithm::ES256 | Algorithm::EdDSA => {
+                let jwks = self
+                    .jwks
+                    .as_ref()
+                    .ok_or_else(|| AuthError::Invalid(format!("{:?} tokens are not accepted here", header.alg)))?;
+                jwks.key_for(header.kid.as_deref()).await?
+            }
+            other => return Err(AuthError::Invalid(format!("algorithm {other:?} is not accepted"))),
+        };
+        let data = decode::<Claims>(token, &key, &self.validation(header.alg))
+            .map_err(|e| AuthError::Invalid(e.to_string()))?;
+        let sub = data.claims.sub.trim();
+        if sub.is_empty() || sub.len() > 255 {
+            return Err(AuthError::Invalid("the token's sub must be 1 to 255 characters".into()));
+        }
+        Ok(sub.to_owned())
+    }
+}
+
+impl JwksCache {
+    async fn key_for(&self, kid: Option<&str>) -> Result<DecodingKey, AuthError> {
+        {
+            let state = self.state.read().await;
+            let fresh = state.fetched_at.is_some_and(|at| at.elapsed() < JWKS_TTL);
+            if let (true, Some(keys)) = (fresh, &state.keys)
+                && let Some(key) = find_key(keys, kid)
+            {
+                return key;
+            }
+        }
+        let mut state = self.state.write().await;
+        let may_refresh = state.fetched_at.is_none_or(|at| at.elapsed() >= JWKS_REFRESH_COOLDOWN);
+        if may_refresh {
+            let keys = self.fetch().await?;
+            state.keys = Some(keys);
+            state.fetched_at = Some(Instant::now());
+        }
+        let keys = state
+            .keys
+            .as_ref()
+            .ok_or_else(|| AuthError::Invalid("no signing keys are available".into()))?;
+        find_key(keys, kid).unwrap_or_else(|| Err(AuthError::Invalid("the token's key id is unknown".into())))
+    }
+
+    async fn fetch(&self) -> Result<JwkSet, AuthError> {
+        let response = self
+            .client
+            .get(&self.url)
+            .send()
+            .await
+            .map_err(|e| AuthError::Invalid(format!("cannot fetch signing keys: {e}")))?;
+        let response = response
+            .error_for_status()
+            .map_err(|e| AuthError::Invalid(format!("cannot fetch signing keys: {e}")))?;
+        response
+            .json::<JwkSet>()
+            .await
+            .map_err(|e| AuthError::Invalid(format!("the signing keys are malformed: {e}")))
+    }
+}
+
+fn find_key(keys: &JwkSet, kid: Option<&str>) -> Option<Result<DecodingKey, AuthError>> {
+    let jwk = match kid {
+        Some(kid) => keys.find(kid)?,
+        None if keys.keys.len() == 1 => &keys.keys[0],
+        None => return None,
+    };
+    Some(DecodingKey::from_jwk(jwk).map_err(|e| AuthError::Invalid(format!("unusable signing key: {e}"))))
+}
+
+/// Signs an HS256 token for `user_id`, valid for `ttl`: the embedded mode's dev tokens and tests.
+///
+/// # Errors
+/// Fails only if signing fails.
+pub fn mint_hs256(secret: &[u8], user_id: &str, ttl: Duration) -> Result<String, AuthError> {
+    let now = u64::try_from(chrono::Utc::now().timestamp()).unwrap_or_default();
+    let claims = Claims {
+        sub: user_id.to_owned(),
+        exp: now + ttl.as_secs(),
+        iat: Some(now),
+    };
+    encode(
+        &Header::new(Algorithm::HS256),
+        &claims,
+        &EncodingKey::from_secret(secret),
+    )
+    .map_err(|e| AuthError::Invalid(e.to_string()))
+}
+
+/// The authenticated caller. Extracting it rejects the request with 401 problem+json when the
+/// bearer token is missing or invalid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthUser {
+    /// The token's `sub`.
+    pub user_id: String,
+}
+
+impl<S> FromRequestParts<S> for AuthUser
+where
+    Arc<Authenticator>: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let authenticator = Arc::<Authenticator>::from_ref(state);
+        let token = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| Problem::unauthorized(AuthError::Missing.to_string()))?;
+        let user_id = authenticator.verify(token).await.map_err(|e| {
+            tracing::debug!(error = %e, "token refused");
+            Problem::unauthorized(e.to_string())
+        })?;
+        Ok(Self { user_id })
+    }
+}

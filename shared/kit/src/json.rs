@@ -1,0 +1,64 @@
+//! A JSON extractor whose rejections are problem+json, so malformed bodies, wrong types, unknown
+//! fields, a missing content type and oversize bodies all get our error format.
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::problem::Problem;
+
+/// `axum::Json` with problem+json rejections.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AppJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for AppJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Problem;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(Self(value)),
+            Err(rejection) => Err(problem_for(&rejection)),
+        }
+    }
+}
+
+fn problem_for(rejection: &JsonRejection) -> Problem {
+    match rejection {
+        JsonRejection::JsonDataError(e) => {
+            Problem::bad_request("invalid-body", format!("The JSON body does not fit: {}", e.body_text()))
+        }
+        JsonRejection::JsonSyntaxError(e) => Problem::bad_request(
+            "malformed-json",
+            format!("The body is not valid JSON: {}", e.body_text()),
+        ),
+        JsonRejection::MissingJsonContentType(_) => Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "Unsupported media type",
+            "Send the body as JSON with 'Content-Type: application/json'.",
+        ),
+        other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload-too-large",
+            "Payload too large",
+            "The body is larger than this endpoint accepts (64 KiB).",
+        ),
+        other => Problem::bad_request(
+            "unreadable-body",
+            format!("The body could not be read: {}", other.body_text()),
+        ),
+    }
+}
+
+impl<T: Serialize> IntoResponse for AppJson<T> {
+    fn into_response(self) -> Response {
+        axum::Json(self.0).into_response()
+    }
+}

@@ -1,0 +1,56 @@
+//! The middleware every function wears: request ids, request spans, a body size limit, panics
+//! and unknown routes as problem+json, and one place that logs server errors.
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::http::{HeaderName, Response, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::IntoResponse;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+use tracing::Span;
+
+use crate::context::REQUEST_ID;
+use crate::problem::Problem;
+
+/// The largest request body accepted.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// Adds the standard layers and problem+json fallbacks to a function's router.
+pub fn standard(router: Router) -> Router {
+    let request_id = HeaderName::from_static(REQUEST_ID);
+    router
+        .fallback(|| async { Problem::not_found("No such resource; see /api/openapi.json for the routes.") })
+        .method_not_allowed_fallback(|| async {
+            Problem::new(StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed", "Method not allowed", "This resource does not support that method.")
+        })
+        .layer(middleware::from_fn(log_server_errors))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(CatchPanicLayer::custom(|_| Problem::internal().into_response()))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request| {
+                    let route = req.extensions().get::<MatchedPath>().map_or("unmatched", MatchedPath::as_str);
+                    let request_id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+                    tracing::info_span!("request", method = %req.method(), route, request_id, status = tracing::field::Empty)
+                })
+                .on_response(|res: &Response<Body>, latency: Duration, span: &Span| {
+                    span.record("status", res.status().as_u16());
+                    tracing::debug!(status = res.status().as_u16(), latency_ms = latency.as_secs_f64() * 1000.0, "response");
+                }),
+        )
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+async fn log_server_errors(req: Request, next: Next) -> Response<Body> {
+    let response = next.run(req).await;
+    if response.status().is_server_error() {
+        tracing::error!(status = response.status().as_u16(), "request failed");
+    }
+    response
+}

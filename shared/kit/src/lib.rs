@@ -1,0 +1,20 @@
+//! The runtime kit every function shares, so that each function's crate holds only its own
+//! business logic: serving a Router over HTTP or Lambda with graceful shutdown, settings from the
+//! environment, logging, problem+json errors, JSON extraction, authentication, and the request
+//! context (request id, correlation id, trace parent) that flows into events.
+
+pub mod auth;
+pub mod context;
+pub mod error_chain;
+pub mod health;
+pub mod json;
+pub mod layers;
+pub mod problem;
+pub mod serve;
+pub mod settings;
+pub mod telemetry;
+
+pub use auth::{AuthUser, Authenticator};
+pub use context::RequestContext;
+pub use json::AppJson;
+pub use problem::Problem;

@@ -1,0 +1,99 @@
+//! Task stores: one trait, a PostgreSQL implementation for the cluster and a SQLite one for the
+//! embedded default. Both keep the task, its history and its outbox events in one transaction.
+
+mod list_sql;
+mod postgres;
+mod rows;
+mod sqlite;
+mod write;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+pub use postgres::PostgresTaskStore;
+pub use sqlite::SqliteTaskStore;
+
+use crate::domain::{HistoryEntry, NewTask, Task, TaskPatch, WriteContext};
+use crate::query::{ListQuery, Page};
+use crate::{Error, Result};
+
+/// An event waiting in (or already sent from) the transactional outbox.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxRow {
+    /// Position in the outbox; a relay publishes in this order.
+    pub id: i64,
+    /// The CloudEvent id.
+    pub event_id: uuid::Uuid,
+    /// The CloudEvent type, e.g. `task.created`.
+    pub event_type: String,
+    /// The Kafka topic it goes to.
+    pub topic: String,
+    /// The Kafka message key (task id for task events).
+    pub partition_key: Option<String>,
+    /// The whole CloudEvent in structured JSON form.
+    pub event_data: serde_json::Value,
+    /// When the change happened.
+    pub created_at: DateTime<Utc>,
+    /// When the broker acknowledged it; `None` while pending.
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+/// Where tasks live. Every method is scoped to one user: another user's task is `NotFound`.
+///
+/// `expected_version` is the caller's `If-Match`: when given and different from the stored
+/// version, the write is refused with `VersionConflict` and nothing changes.
+#[async_trait]
+pub trait TaskStore: Send + Sync + std::fmt::Debug {
+    /// Creates a task and records `created` history and a `task.created` event.
+    async fn create(&self, ctx: &WriteContext, task: NewTask) -> Result<Task>;
+    /// One task of `owner_id`.
+    async fn get(&self, owner_id: &str, id: i64) -> Result<Task>;
+    /// One page of `owner_id`'s tasks.
+    async fn list(&self, owner_id: &str, query: &ListQuery) -> Result<Page>;
+    /// Applies a partial update; a patch that changes nothing returns the task unchanged.
+    async fn update(
+        &self,
+        ctx: &WriteContext,
+        id: i64,
+        expected_version: Option<i64>,
+        patch: TaskPatch,
+    ) -> Result<Task>;
+    /// Completes a task; completing a completed task changes nothing.
+    async fn complete(&self, ctx: &WriteContext, id: i64, expected_version: Option<i64>) -> Result<Task>;
+    /// Reopens a completed task; reopening a pending task changes nothing.
+    async fn reopen(&self, ctx: &WriteContext, id: i64, expected_version: Option<i64>) -> Result<Task>;
+    /// Deletes a task (it stays in history) and records a `task.deleted` event.
+    async fn delete(
+        &self,
+        ctx: &WriteContext,
+        id: i64,
+        expected_version: Option<i64>,
+        reason: Option<String>,
+    ) -> Result<()>;
+    /// Every change of one task, oldest first.
+    async fn history(&self, owner_id: &str, id: i64) -> Result<Vec<HistoryEntry>>;
+    /// Outbox rows not yet published, oldest first.
+    async fn unpublished_outbox(&self, limit: i64) -> Result<Vec<OutboxRow>>;
+    /// Checks that the database answers.
+    async fn ping(&self) -> Result<()>;
+}
+
+/// Opens the store a database URL names (`postgres://...` or `sqlite://...`), creating the
+/// SQLite file if needed, and applies the migrations.
+///
+/// # Errors
+/// Fails when the URL names no supported database, or connecting or migrating fails.
+pub async fn connect(database_url: &str) -> Result<Arc<dyn TaskStore>> {
+    if database_url.starts_with("postgres://") || database_url.starts_with("postgresql://") {
+        Ok(Arc::new(PostgresTaskStore::connect(database_url).await?))
+    } else if database_url.starts_with("sqlite:") {
+        Ok(Arc::new(SqliteTaskStore::connect(database_url).await?))
+    } else {
+        Err(Error::InvalidQuery(format!(
+            "DATABASE_URL must start with postgres:// or sqlite://, got '{}'",
+            database_url.split(':').next().unwrap_or_default()
+        )))
+    }
+}

@@ -1,0 +1,349 @@
+//! The PostgreSQL task store: the cluster's system of record.
+//!
+//! Writes lock the task row (`FOR UPDATE`) so concurrent edits serialize and `If-Match` is exact;
+//! search uses a generated `tsvector` column with a GIN index; tags are a `text[]` with a GIN index.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::types::Json;
+use sqlx::{Postgres, Transaction};
+use todo_events::DomainEvent;
+
+use super::list_sql::{Dialect, SqlValue, list_sql, task_columns, task_columns_bare};
+use super::rows::{HistoryParts, TaskParts, into_page};
+use super::write::{self, WriteTx};
+use super::{OutboxRow, TaskStore};
+use crate::domain::{self, HistoryEntry, NewTask, Task, TaskPatch, WriteContext};
+use crate::query::{ListQuery, Page, title_key};
+use crate::{Error, Result};
+
+/// Tasks in PostgreSQL.
+#[derive(Debug, Clone)]
+pub struct PostgresTaskStore {
+    pool: PgPool,
+}
+
+#[derive(sqlx::FromRow)]
+struct PgTaskRow {
+    id: i64,
+    owner_id: String,
+    title: String,
+    description: Option<String>,
+    priority: i16,
+    tags: Vec<String>,
+    due_at: Option<DateTime<Utc>>,
+    remind_before_minutes: Option<i64>,
+    recurrence: Option<String>,
+    status: String,
+    completed_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    version: i64,
+}
+
+impl TryFrom<PgTaskRow> for Task {
+    type Error = Error;
+
+    fn try_from(r: PgTaskRow) -> Result<Self> {
+        Task::try_from(TaskParts {
+            id: r.id,
+            owner_id: r.owner_id,
+            title: r.title,
+            description: r.description,
+            priority: i64::from(r.priority),
+            tags: r.tags,
+            due_at: r.due_at,
+            remind_before_minutes: r.remind_before_minutes,
+            recurrence: r.recurrence,
+            status: r.status,
+            completed_at: r.completed_at,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            version: r.version,
+        })
+    }
+}
+
+impl PostgresTaskStore {
+    /// Connects with a pool sized for this machine and applies the migrations.
+    ///
+    /// # Errors
+    /// Fails when the database cannot be reached or a migration fails.
+    pub async fn connect(url: &str) -> Result<Self> {
+        let max = std::env::var("DATABASE_MAX_CONNECTIONS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(16);
+        let pool = PgPoolOptions::new()
+            .max_connections(max)
+            .acquire_timeout(std::time::Duration::from_secs(5))
+            .connect(url)
+            .await?;
+        Self::from_pool(pool).await
+    }
+
+    /// Uses an existing pool and applies the migrations.
+    ///
+    /// # Errors
+    /// Fails when a migration fails.
+    pub async fn from_pool(pool: PgPool) -> Result<Self> {
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    async fn begin(&self) -> Result<PgWrite> {
+        Ok(PgWrite(self.pool.begin().await?))
+    }
+}
+
+struct PgWrite(Transaction<'static, Postgres>);
+
+#[async_trait]
+impl WriteTx for PgWrite {
+    async fn load_for_update(&mut self, owner_id: &str, id: i64) -> Result<Option<Task>> {
+        let sql = concat!(
+            "SELECT ",
+            task_columns!(),
+            " FROM tasks t WHERE t.id = $1 AND t.owner_id = $2 AND t.deleted_at IS NULL FOR UPDATE"
+        );
+        let row: Option<PgTaskRow> = sqlx::query_as(sql)
+            .bind(id)
+            .bind(owner_id)
+            .fetch_optional(&mut *self.0)
+            .await?;
+        row.map(Task::try_from).transpose()
+    }
+
+    async fn insert_task(&mut self, ctx: &WriteContext, t: &NewTask) -> Result<Task> {
+        let sql = concat!(
+            "INSERT INTO tasks (owner_id, title, title_key, description, priority, tags, due_at, ",
+            "remind_before_minutes, recurrence, status, created_at, updated_at, version) ",
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10, $10, 1) RETURNING ",
+            task_columns_bare!()
+        );
+        let row: PgTaskRow = sqlx::query_as(sql)
+            .bind(&ctx.user_id)
+            .bind(&t.title)
+            .bind(title_key(&t.title))
+            .bind(&t.description)
+            .bind(t.priority.rank())
+            .bind(&t.tags)
+            .bind(t.due_at)
+            .bind(t.remind_before_minutes)
+            .bind(&t.recurrence)
+            .bind(ctx.now)
+            .fetch_one(&mut *self.0)
+            .await?;
+        Task::try_from(row)
+    }
+
+    async fn save_task(&mut self, t: &Task, deleted: bool) -> Result<()> {
+        sqlx::query(
+            "UPDATE tasks SET title = $1, title_key = $2, description = $3, priority = $4, tags = $5, \
+             due_at = $6, remind_before_minutes = $7, recurrence = $8, status = $9, completed_at = $10, \
+             updated_at = $11, version = $12, deleted_at = CASE WHEN $13 THEN $11 ELSE NULL END WHERE id = $14",
+        )
+        .bind(&t.title)
+        .bind(title_key(&t.title))
+        .bind(&t.description)
+        .bind(t.priority.rank())
+        .bind(&t.tags)
+        .bind(t.due_at)
+        .bind(t.remind_before_minutes)
+        .bind(&t.recurrence)
+        .bind(t.status.as_str())
+        .bind(t.completed_at)
+        .bind(t.updated_at)
+        .bind(t.version)
+        .bind(deleted)
+        .bind(t.id)
+        .execute(&mut *self.0)
+        .await?;
+        Ok(())
+    }
+
+    async fn insert_history(&mut self, ctx: &WriteContext, m: &domain::Mutation) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO task_history (task_id, owner_id, actor_id, action, changes, version, at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(m.task.id)
+        .bind(&m.task.owner_id)
+        .bind(&ctx.user_id)
+        .bind(m.action.as_str())
+        .bind(Json(m.changes_document()))
+        .bind(m.task.version)
+        .bind(ctx.now)
+        .execute(&mut *self.0)
+        .await?;
+        Ok(())
+    }
+
+    async fn insert_outbox(&mut self, events: &[DomainEvent]) -> Result<()> {
+        for event in events {
+            sqlx::query(
+                "INSERT INTO outbox (event_id, event_type, topic, partition_key, event_data, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(event.id)
+            .bind(event.event_type().as_str())
+            .bind(event.event_type().topic().name())
+            .bind(event.partition_key())
+            .bind(Json(event.to_structured_json()))
+            .bind(event.time)
+            .execute(&mut *self.0)
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn commit(self) -> Result<()> {
+        self.0.commit().await?;
+        Ok(())
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct PgHistoryRow {
+    id: i64,
+    task_id: i64,
+    actor_id: String,
+    action: String,
+    changes: Json<serde_json::Value>,
+    version: i64,
+    at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct PgOutboxRow {
+    id: i64,
+    event_id: uuid::Uuid,
+    event_type: String,
+    topic: String,
+    partition_key: Option<String>,
+    event_data: Json<serde_json::Value>,
+    created_at: DateTime<Utc>,
+    published_at: Option<DateTime<Utc>>,
+}
+
+#[async_trait]
+impl TaskStore for PostgresTaskStore {
+    async fn create(&self, ctx: &WriteContext, task: NewTask) -> Result<Task> {
+        write::create(self.begin().await?, ctx, &task).await
+    }
+
+    async fn get(&self, owner_id: &str, id: i64) -> Result<Task> {
+        let sql = concat!(
+            "SELECT ",
+            task_columns!(),
+            " FROM tasks t WHERE t.id = $1 AND t.owner_id = $2 AND t.deleted_at IS NULL"
+        );
+        let row: Option<PgTaskRow> = sqlx::query_as(sql)
+            .bind(id)
+            .bind(owner_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(Task::try_from).transpose()?.ok_or(Error::NotFound(id))
+    }
+
+    async fn list(&self, owner_id: &str, query: &ListQuery) -> Result<Page> {
+        let sql = list_sql(Dialect::Postgres, owner_id, query);
+        let text = sql.numbered();
+        let mut q = sqlx::query_as::<_, PgTaskRow>(sqlx::AssertSqlSafe(text));
+        for value in sql.values {
+            q = match value {
+                SqlValue::Int(i) => q.bind(i),
+                SqlValue::Text(s) => q.bind(s),
+                SqlValue::Time(t) => q.bind(t),
+                SqlValue::TextList(l) => q.bind(l),
+            };
+        }
+        let rows = q.fetch_all(&self.pool).await?;
+        let items = rows.into_iter().map(Task::try_from).collect::<Result<Vec<_>>>()?;
+        Ok(into_page(items, query))
+    }
+
+    async fn update(&self, ctx: &WriteContext, id: i64, expected: Option<i64>, patch: TaskPatch) -> Result<Task> {
+        write::modify(self.begin().await?, ctx, id, expected, |t| {
+            domain::change::apply_patch(t, &patch, ctx)
+        })
+        .await
+    }
+
+    async fn complete(&self, ctx: &WriteContext, id: i64, expected: Option<i64>) -> Result<Task> {
+        write::modify(self.begin().await?, ctx, id, expected, |t| {
+            Ok(domain::change::complete(t, ctx))
+        })
+        .await
+    }
+
+    async fn reopen(&self, ctx: &WriteContext, id: i64, expected: Option<i64>) -> Result<Task> {
+        write::modify(self.begin().await?, ctx, id, expected, |t| {
+            Ok(domain::change::reopen(t, ctx))
+        })
+        .await
+    }
+
+    async fn delete(&self, ctx: &WriteContext, id: i64, expected: Option<i64>, reason: Option<String>) -> Result<()> {
+        write::modify(self.begin().await?, ctx, id, expected, |t| {
+            Ok(Some(domain::change::delete(t, reason, ctx)))
+        })
+        .await?;
+        Ok(())
+    }
+
+    async fn history(&self, owner_id: &str, id: i64) -> Result<Vec<HistoryEntry>> {
+        self.get(owner_id, id).await?;
+        let rows: Vec<PgHistoryRow> = sqlx::query_as(
+            "SELECT id, task_id, actor_id, action, changes, version, at FROM task_history \
+             WHERE task_id = $1 AND owner_id = $2 ORDER BY id",
+        )
+        .bind(id)
+        .bind(owner_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                HistoryEntry::from(HistoryParts {
+                    id: r.id,
+                    task_id: r.task_id,
+                    actor_id: r.actor_id,
+                    action: r.action,
+                    changes: r.changes.0,
+                    version: r.version,
+                    at: r.at,
+                })
+            })
+            .collect())
+    }
+
+    async fn unpublished_outbox(&self, limit: i64) -> Result<Vec<OutboxRow>> {
+        let rows: Vec<PgOutboxRow> = sqlx::query_as(
+            "SELECT id, event_id, event_type, topic, partition_key, event_data, created_at, published_at \
+             FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| OutboxRow {
+                id: r.id,
+                event_id: r.event_id,
+                event_type: r.event_type,
+                topic: r.topic,
+                partition_key: r.partition_key,
+                event_data: r.event_data.0,
+                created_at: r.created_at,
+                published_at: r.published_at,
+            })
+            .collect())
+    }
+
+    async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+}

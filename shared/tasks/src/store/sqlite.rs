@@ -1,0 +1,378 @@
+//! The SQLite task store: the embedded default, one file under `./data`.
+//!
+//! One writer connection (SQLite allows one writer at a time; queuing in the pool is cheaper than
+//! busy retries) and a few reader connections in WAL mode. Times are stored as microseconds since
+//! the epoch so they sort and compare exactly; tags as a JSON array; search uses FTS5.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, Transaction};
+use todo_events::DomainEvent;
+
+use super::list_sql::{Dialect, SqlValue, list_sql, task_columns, task_columns_bare};
+use super::rows::{HistoryParts, TaskParts, into_page};
+use super::write::{self, WriteTx};
+use super::{OutboxRow, TaskStore};
+use crate::domain::{self, HistoryEntry, NewTask, Task, TaskPatch, WriteContext};
+use crate::query::{ListQuery, Page, title_key};
+use crate::{Error, Result};
+
+/// Tasks in a SQLite file.
+#[derive(Debug, Clone)]
+pub struct SqliteTaskStore {
+    reader: SqlitePool,
+    writer: SqlitePool,
+}
+
+fn micros(time: DateTime<Utc>) -> i64 {
+    time.timestamp_micros()
+}
+
+fn time(micros: i64) -> Result<DateTime<Utc>> {
+    DateTime::from_timestamp_micros(micros).ok_or_else(|| Error::Corrupt(format!("time {micros} is out of range")))
+}
+
+fn opt_time(micros: Option<i64>) -> Result<Option<DateTime<Utc>>> {
+    micros.map(time).transpose()
+}
+
+#[derive(sqlx::FromRow)]
+struct SqliteTaskRow {
+    id: i64,
+    owner_id: String,
+    title: String,
+    description: Option<String>,
+    priority: i64,
+    tags: String,
+    due_at: Option<i64>,
+    remind_before_minutes: Option<i64>,
+    recurrence: Option<String>,
+    status: String,
+    completed_at: Option<i64>,
+    created_at: i64,
+    updated_at: i64,
+    version: i64,
+}
+
+impl TryFrom<SqliteTaskRow> for Task {
+    type Error = Error;
+
+    fn try_from(r: SqliteTaskRow) -> Result<Self> {
+        let tags = serde_json::from_str(&r.tags).map_err(|e| Error::Corrupt(format!("task {} tags: {e}", r.id)))?;
+        Task::try_from(TaskParts {
+            id: r.id,
+            owner_id: r.owner_id,
+            title: r.title,
+            description: r.description,
+            priority: r.priority,
+            tags,
+            due_at: opt_time(r.due_at)?,
+            remind_before_minutes: r.remind_before_minutes,
+            recurrence: r.recurrence,
+            status: r.status,
+            completed_at: opt_time(r.completed_at)?,
+            created_at: time(r.created_at)?,
+            updated_at: time(r.updated_at)?,
+            version: r.version,
+        })
+    }
+}
+
+fn tags_json(tags: &[String]) -> String {
+    serde_json::Value::from(tags).to_string()
+}
+
+impl SqliteTaskStore {
+    /// Opens (creating if needed) the database file of a `sqlite://` URL and applies the migrations.
+    ///
+    /// # Errors
+    /// Fails when the file cannot be opened or a migration fails.
+    pub async fn connect(url: &str) -> Result<Self> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(5))
+            .foreign_keys(true);
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await?;
+        sqlx::migrate!("./migrations/sqlite").run(&writer).await?;
+        // An in-memory database exists once per connection, so it cannot have separate readers.
+        let reader = if in_memory {
+            writer.clone()
+        } else {
+            SqlitePoolOptions::new()
+                .max_connections(4)
+                .connect_with(options.read_only(true))
+                .await?
+        };
+        Ok(Self { reader, writer })
+    }
+
+    async fn begin(&self) -> Result<SqliteWrite> {
+        Ok(SqliteWrite(self.writer.begin_with("BEGIN IMMEDIATE").await?))
+    }
+}
+
+struct SqliteWrite(Transaction<'static, Sqlite>);
+
+#[async_trait]
+impl WriteTx for SqliteWrite {
+    async fn load_for_update(&mut self, owner_id: &str, id: i64) -> Result<Option<Task>> {
+        let sql = concat!(
+            "SELECT ",
+            task_columns!(),
+            " FROM tasks t WHERE t.id = ?1 AND t.owner_id = ?2 AND t.deleted_at IS NULL"
+        );
+        let row: Option<SqliteTaskRow> = sqlx::query_as(sql)
+            .bind(id)
+            .bind(owner_id)
+            .fetch_optional(&mut *self.0)
+            .await?;
+        row.map(Task::try_from).transpose()
+    }
+
+    async fn insert_task(&mut self, ctx: &WriteContext, t: &NewTask) -> Result<Task> {
+        let sql = concat!(
+            "INSERT INTO tasks (owner_id, title, title_key, description, priority, tags, due_at, ",
+            "remind_before_minutes, recurrence, status, created_at, updated_at, version) ",
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'pending', ?10, ?10, 1) RETURNING ",
+            task_columns_bare!()
+        );
+        let row: SqliteTaskRow = sqlx::query_as(sql)
+            .bind(&ctx.user_id)
+            .bind(&t.title)
+            .bind(title_key(&t.title))
+            .bind(&t.description)
+            .bind(i64::from(t.priority.rank()))
+            .bind(tags_json(&t.tags))
+            .bind(t.due_at.map(micros))
+            .bind(t.remind_before_minutes)
+            .bind(&t.recurrence)
+            .bind(micros(ctx.now))
+            .fetch_one(&mut *self.0)
+            .await?;
+        Task::try_from(row)
+    }
+
+    async fn save_task(&mut self, t: &Task, deleted: bool) -> Result<()> {
+        sqlx::query(
+            "UPDATE tasks SET title = ?1, title_key = ?2, description = ?3, priority = ?4, tags = ?5, \
+             due_at = ?6, remind_before_minutes = ?7, recurrence = ?8, status = ?9, completed_at = ?10, \
+             updated_at = ?11, version = ?12, deleted_at = CASE WHEN ?13 THEN ?11 ELSE NULL END WHERE id = ?14",
+        )
+        .bind(&t.title)
+        .bind(title_key(&t.title))
+        .bind(&t.description)
+        .bind(i64::from(t.priority.rank()))
+        .bind(tags_json(&t.tags))
+        .bind(t.due_at.map(micros))
+        .bind(t.remind_before_minutes)
+        .bind(&t.recurrence)
+        .bind(t.status.as_str())
+        .bind(t.completed_at.map(micros))
+        .bind(micros(t.updated_at))
+        .bind(t.version)
+        .bind(deleted)
+        .bind(t.id)
+        .execute(&mut *self.0)
+        .await?;
+        Ok(())
+    }
+
+    async fn insert_history(&mut self, ctx: &WriteContext, m: &domain::Mutation) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO task_history (task_id, owner_id, actor_id, action, changes, version, at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )
+        .bind(m.task.id)
+        .bind(&m.task.owner_id)
+        .bind(&ctx.user_id)
+        .bind(m.action.as_str())
+        .bind(m.changes_document().to_string())
+        .bind(m.task.version)
+        .bind(micros(ctx.now))
+        .execute(&mut *self.0)
+        .await?;
+        Ok(())
+    }
+
+    async fn insert_outbox(&mut self, events: &[DomainEvent]) -> Result<()> {
+        for event in events {
+            sqlx::query(
+                "INSERT INTO outbox (event_id, event_type, topic, partition_key, event_data, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )
+            .bind(event.id.to_string())
+            .bind(event.event_type().as_str())
+            .bind(event.event_type().topic().name())
+            .bind(event.partition_key())
+            .bind(event.to_structured_json().to_string())
+            .bind(micros(event.time))
+            .execute(&mut *self.0)
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn commit(self) -> Result<()> {
+        self.0.commit().await?;
+        Ok(())
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct SqliteHistoryRow {
+    id: i64,
+    task_id: i64,
+    actor_id: String,
+    action: String,
+    changes: String,
+    version: i64,
+    at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct SqliteOutboxRow {
+    id: i64,
+    event_id: String,
+    event_type: String,
+    topic: String,
+    partition_key: Option<String>,
+    event_data: String,
+    created_at: i64,
+    published_at: Option<i64>,
+}
+
+#[async_trait]
+impl TaskStore for SqliteTaskStore {
+    async fn create(&self, ctx: &WriteContext, task: NewTask) -> Result<Task> {
+        write::create(self.begin().await?, ctx, &task).await
+    }
+
+    async fn get(&self, owner_id: &str, id: i64) -> Result<Task> {
+        let sql = concat!(
+            "SELECT ",
+            task_columns!(),
+            " FROM tasks t WHERE t.id = ?1 AND t.owner_id = ?2 AND t.deleted_at IS NULL"
+        );
+        let row: Option<SqliteTaskRow> = sqlx::query_as(sql)
+            .bind(id)
+            .bind(owner_id)
+            .fetch_optional(&self.reader)
+            .await?;
+        row.map(Task::try_from).transpose()?.ok_or(Error::NotFound(id))
+    }
+
+    async fn list(&self, owner_id: &str, query: &ListQuery) -> Result<Page> {
+        let sql = list_sql(Dialect::Sqlite, owner_id, query);
+        let mut q = sqlx::query_as::<_, SqliteTaskRow>(sqlx::AssertSqlSafe(sql.text));
+        for value in sql.values {
+            q = match value {
+                SqlValue::Int(i) => q.bind(i),
+                SqlValue::Text(s) => q.bind(s),
+                SqlValue::Time(t) => q.bind(micros(t)),
+                SqlValue::TextList(l) => q.bind(tags_json(&l)),
+            };
+        }
+        let rows = q.fetch_all(&self.reader).await?;
+        let items = rows.into_iter().map(Task::try_from).collect::<Result<Vec<_>>>()?;
+        Ok(into_page(items, query))
+    }
+
+    async fn update(&self, ctx: &WriteContext, id: i64, expected: Option<i64>, patch: TaskPatch) -> Result<Task> {
+        write::modify(self.begin().await?, ctx, id, expected, |t| {
+            domain::change::apply_patch(t, &patch, ctx)
+        })
+        .await
+    }
+
+    async fn complete(&self, ctx: &WriteContext, id: i64, expected: Option<i64>) -> Result<Task> {
+        write::modify(self.begin().await?, ctx, id, expected, |t| {
+            Ok(domain::change::complete(t, ctx))
+        })
+        .await
+    }
+
+    async fn reopen(&self, ctx: &WriteContext, id: i64, expected: Option<i64>) -> Result<Task> {
+        write::modify(self.begin().await?, ctx, id, expected, |t| {
+            Ok(domain::change::reopen(t, ctx))
+        })
+        .await
+    }
+
+    async fn delete(&self, ctx: &WriteContext, id: i64, expected: Option<i64>, reason: Option<String>) -> Result<()> {
+        write::modify(self.begin().await?, ctx, id, expected, |t| {
+            Ok(Some(domain::change::delete(t, reason, ctx)))
+        })
+        .await?;
+        Ok(())
+    }
+
+    async fn history(&self, owner_id: &str, id: i64) -> Result<Vec<HistoryEntry>> {
+        self.get(owner_id, id).await?;
+        let rows: Vec<SqliteHistoryRow> = sqlx::query_as(
+            "SELECT id, task_id, actor_id, action, changes, version, at FROM task_history \
+             WHERE task_id = ?1 AND owner_id = ?2 ORDER BY id",
+        )
+        .bind(id)
+        .bind(owner_id)
+        .fetch_all(&self.reader)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                let changes =
+                    serde_json::from_str(&r.changes).map_err(|e| Error::Corrupt(format!("history {}: {e}", r.id)))?;
+                Ok(HistoryEntry::from(HistoryParts {
+                    id: r.id,
+                    task_id: r.task_id,
+                    actor_id: r.actor_id,
+                    action: r.action,
+                    changes,
+                    version: r.version,
+                    at: time(r.at)?,
+                }))
+            })
+            .collect()
+    }
+
+    async fn unpublished_outbox(&self, limit: i64) -> Result<Vec<OutboxRow>> {
+        let rows: Vec<SqliteOutboxRow> = sqlx::query_as(
+            "SELECT id, event_id, event_type, topic, partition_key, event_data, created_at, published_at \
+             FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT ?1",
+        )
+        .bind(limit)
+        .fetch_all(&self.reader)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(OutboxRow {
+                    id: r.id,
+                    event_id: r
+                        .event_id
+                        .parse()
+                        .map_err(|e| Error::Corrupt(format!("outbox {}: {e}", r.id)))?,
+                    event_type: r.event_type,
+                    topic: r.topic,
+                    partition_key: r.partition_key,
+                    event_data: serde_json::from_str(&r.event_data)
+                        .map_err(|e| Error::Corrupt(format!("outbox {}: {e}", r.id)))?,
+                    created_at: time(r.created_at)?,
+                    published_at: opt_time(r.published_at)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.reader).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,61 @@
+//! One conformance suite for every `TaskStore`: each case below runs against SQLite and against
+//! PostgreSQL (a fresh database per test), so both stores keep the same contract.
+
+mod cases;
+mod fixtures;
+mod listing;
+
+use std::sync::Arc;
+
+use todo_tasks::store::TaskStore;
+use todo_testing::TestDatabase;
+
+/// A store over a throwaway database, kept alive as long as the store is used.
+pub(crate) struct Backend {
+    pub(crate) store: Arc<dyn TaskStore>,
+    _db: TestDatabase,
+}
+
+pub(crate) async fn sqlite() -> Backend {
+    let db = TestDatabase::sqlite();
+    let store = todo_tasks::store::connect(db.url()).await.expect("open SQLite store");
+    Backend { store, _db: db }
+}
+
+pub(crate) async fn postgres() -> Backend {
+    let db = TestDatabase::postgres().await;
+    let store = todo_tasks::store::connect(db.url())
+        .await
+        .expect("open PostgreSQL store");
+    Backend { store, _db: db }
+}
+
+/// Declares each case once per backend: `sqlite::case` and `postgres::case`.
+macro_rules! conformance {
+    ($($module:ident :: $case:ident),* $(,)?) => {
+        mod on_sqlite {
+            $(#[tokio::test] async fn $case() { let b = super::sqlite().await; super::$module::$case(b.store.as_ref()).await; })*
+        }
+        mod on_postgres {
+            $(#[tokio::test] async fn $case() { let b = super::postgres().await; super::$module::$case(b.store.as_ref()).await; })*
+        }
+    };
+}
+
+conformance!(
+    cases::a_created_task_reads_back_with_every_field,
+    cases::another_user_can_neither_see_nor_change_a_task,
+    cases::an_update_bumps_the_version_and_records_history_and_an_event,
+    cases::a_patch_that_changes_nothing_writes_nothing,
+    cases::a_stale_version_is_refused_and_changes_nothing,
+    cases::completing_twice_publishes_one_completion,
+    cases::reopening_clears_completion,
+    cases::deleting_hides_the_task_and_publishes_the_reason,
+    cases::a_reminder_without_due_date_is_refused_on_update,
+    cases::concurrent_updates_from_the_same_version_let_exactly_one_win,
+    cases::every_outbox_row_is_a_valid_cloudevent_in_write_order,
+    listing::filters_select_exactly_the_matching_tasks,
+    listing::search_matches_word_prefixes_in_title_and_description,
+    listing::every_sort_pages_through_all_tasks_in_order,
+    listing::a_cursor_from_another_query_is_refused,
+);
