@@ -7,7 +7,7 @@
 
 use chrono::Weekday;
 
-use crate::recurrence::{Frequency, Recurrence, RecurrenceError};
+use todo_tasks::domain::recurrence::{Frequency, Recurrence, RecurrenceError};
 
 /// Shown whenever a phrase is not understood, so the user sees what does work.
 const EXAMPLES: &str = "day, 3 days, week, 2 weeks, other week, weekdays, weekend, mon,wed,fri, \
@@ -16,18 +16,12 @@ FREQ=WEEKLY;BYDAY=MO";
 
 const MAX_INTERVAL: u32 = 999;
 
-const WORKING_DAYS: [Weekday; 5] = [
-    Weekday::Mon,
-    Weekday::Tue,
-    Weekday::Wed,
-    Weekday::Thu,
-    Weekday::Fri,
-];
+const WORKING_DAYS: [Weekday; 5] = [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri];
 const WEEKEND: [Weekday; 2] = [Weekday::Sat, Weekday::Sun];
 
 /// Why an `--every` phrase was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum EveryError {
+pub(crate) enum EveryError {
     #[error("no repeat given; try {}", EXAMPLES)]
     Empty,
     #[error("could not understand '{input}' as a repeat; try {}", EXAMPLES)]
@@ -49,7 +43,7 @@ pub enum EveryError {
 /// # Errors
 /// [`EveryError`] when the phrase is empty or not understood, when a number
 /// is not 1..=999, or when a raw rule is invalid.
-pub fn parse_every(input: &str) -> Result<Recurrence, EveryError> {
+pub(crate) fn parse_every(input: &str) -> Result<Recurrence, EveryError> {
     let trimmed = input.trim();
     if trimmed.is_empty() {
         return Err(EveryError::Empty);
@@ -76,11 +70,7 @@ pub fn parse_every(input: &str) -> Result<Recurrence, EveryError> {
     };
     let (frequency, interval, mut by_day) = match period(trimmed, head)? {
         Some(period) => period,
-        None if on_days.is_none() => (
-            Frequency::Weekly,
-            1,
-            day_list(head).ok_or_else(not_understood)?,
-        ),
+        None if on_days.is_none() => (Frequency::Weekly, 1, day_list(head).ok_or_else(not_understood)?),
         None => return Err(not_understood()),
     };
     if let Some(on_days) = on_days {
@@ -102,10 +92,7 @@ pub fn parse_every(input: &str) -> Result<Recurrence, EveryError> {
 
 /// `day`, `daily`, `3 days`, `other week`, `weekdays`, `weekend`…, or `None`
 /// when `words` name no period (they may still be a list of days).
-fn period(
-    input: &str,
-    words: &[&str],
-) -> Result<Option<(Frequency, u32, Vec<Weekday>)>, EveryError> {
+fn period(input: &str, words: &[&str]) -> Result<Option<(Frequency, u32, Vec<Weekday>)>, EveryError> {
     let period = match words {
         ["weekday" | "weekdays"] => (Frequency::Weekly, 1, WORKING_DAYS.to_vec()),
         ["weekend" | "weekends"] => (Frequency::Weekly, 1, WEEKEND.to_vec()),
@@ -204,24 +191,14 @@ mod tests {
     #[test]
     fn day_and_daily_repeat_every_day() {
         assert_all(
-            &[
-                "day",
-                "daily",
-                "every day",
-                "Every Day",
-                "  DAILY  ",
-                "1 day",
-            ],
+            &["day", "daily", "every day", "Every Day", "  DAILY  ", "1 day"],
             "FREQ=DAILY",
         );
     }
 
     #[test]
     fn a_number_of_days_sets_the_interval() {
-        assert_all(
-            &["3 days", "every 3 days", "every 3 day"],
-            "FREQ=DAILY;INTERVAL=3",
-        );
+        assert_all(&["3 days", "every 3 days", "every 3 day"], "FREQ=DAILY;INTERVAL=3");
         assert_all(&["every other day"], "FREQ=DAILY;INTERVAL=2");
     }
 
@@ -240,10 +217,7 @@ mod tests {
             &["weekday", "weekdays", "every weekday"],
             "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
         );
-        assert_all(
-            &["weekend", "every weekend", "weekends"],
-            "FREQ=WEEKLY;BYDAY=SA,SU",
-        );
+        assert_all(&["weekend", "every weekend", "weekends"], "FREQ=WEEKLY;BYDAY=SA,SU");
     }
 
     #[test]
@@ -268,10 +242,7 @@ mod tests {
             ],
             "FREQ=WEEKLY;BYDAY=MO,WE,FR",
         );
-        assert_all(
-            &["monday and thursday", "thu and mon"],
-            "FREQ=WEEKLY;BYDAY=MO,TH",
-        );
+        assert_all(&["monday and thursday", "thu and mon"], "FREQ=WEEKLY;BYDAY=MO,TH");
         assert_all(&["tuesdays & thursdays"], "FREQ=WEEKLY;BYDAY=TU,TH");
     }
 
@@ -281,10 +252,7 @@ mod tests {
             &["2 weeks on fri", "every other week on friday"],
             "FREQ=WEEKLY;INTERVAL=2;BYDAY=FR",
         );
-        assert_all(
-            &["week on mon and thu", "weekly on mon,thu"],
-            "FREQ=WEEKLY;BYDAY=MO,TH",
-        );
+        assert_all(&["week on mon and thu", "weekly on mon,thu"], "FREQ=WEEKLY;BYDAY=MO,TH");
     }
 
     #[test]
@@ -305,15 +273,9 @@ mod tests {
 
     #[test]
     fn raw_rules_go_to_the_rule_parser() {
+        assert_all(&["FREQ=WEEKLY;BYDAY=MO;COUNT=3"], "FREQ=WEEKLY;BYDAY=MO;COUNT=3");
         assert_all(
-            &["FREQ=WEEKLY;BYDAY=MO;COUNT=3"],
-            "FREQ=WEEKLY;BYDAY=MO;COUNT=3",
-        );
-        assert_all(
-            &[
-                "rrule:freq=daily;until=20270131",
-                "freq=daily;UNTIL=20270131",
-            ],
+            &["rrule:freq=daily;until=20270131", "freq=daily;UNTIL=20270131"],
             "FREQ=DAILY;UNTIL=20270131",
         );
     }
@@ -330,10 +292,7 @@ mod tests {
             error.to_string(),
             "invalid recurrence rule: unsupported FREQ 'HOURLY': use DAILY, WEEKLY, MONTHLY or YEARLY"
         );
-        assert_eq!(
-            rejection("RRULE:"),
-            EveryError::Rule(RecurrenceError::Empty)
-        );
+        assert_eq!(rejection("RRULE:"), EveryError::Rule(RecurrenceError::Empty));
     }
 
     #[test]
@@ -362,14 +321,7 @@ mod tests {
         );
         let message = error.to_string();
         assert!(message.contains("'fortnightly'"), "{message}");
-        for form in [
-            "3 days",
-            "weekdays",
-            "mon,wed,fri",
-            "month",
-            "year",
-            "FREQ=",
-        ] {
+        for form in ["3 days", "weekdays", "mon,wed,fri", "month", "year", "FREQ="] {
             assert!(message.contains(form), "{message} should mention {form}");
         }
     }

@@ -22,7 +22,7 @@ const WORKDAY_START: NaiveTime = hm(9, 0);
 
 /// Why a due date was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum HumanTimeError {
+pub(crate) enum HumanTimeError {
     #[error("no due date given; try {}", EXAMPLES)]
     Empty,
     #[error("could not understand '{input}' as a due date; try {}", EXAMPLES)]
@@ -39,7 +39,7 @@ pub enum HumanTimeError {
 /// # Errors
 /// [`HumanTimeError`] when the input is empty, not understood, or names an
 /// impossible date or time (`31:00`, `2026-02-30`, `in -3 days`).
-pub fn parse_human_time(
+pub(crate) fn parse_human_time(
     input: &str,
     now: DateTime<FixedOffset>,
 ) -> Result<DateTime<FixedOffset>, HumanTimeError> {
@@ -52,10 +52,7 @@ pub fn parse_human_time(
     }
     let owned_words = words(trimmed);
     let words: Vec<&str> = owned_words.iter().map(String::as_str).collect();
-    let context = Context {
-        input: trimmed,
-        now,
-    };
+    let context = Context { input: trimmed, now };
     let today = now.date_naive();
     let days_into_week = u64::from(today.weekday().num_days_from_monday());
     match words.as_slice() {
@@ -72,8 +69,7 @@ pub fn parse_human_time(
 fn words(input: &str) -> Vec<String> {
     let mut words: Vec<String> = Vec::new();
     for word in input.to_lowercase().replace(',', " ").split_whitespace() {
-        if let (Some(date), Some("t"), Some(time)) =
-            (word.get(..10), word.get(10..11), word.get(11..))
+        if let (Some(date), Some("t"), Some(time)) = (word.get(..10), word.get(10..11), word.get(11..))
             && is_date_shaped(date)
         {
             words.push(date.to_owned());
@@ -108,11 +104,7 @@ impl Context<'_> {
         self.invalid("that is too far in the future")
     }
 
-    fn at(
-        &self,
-        date: NaiveDate,
-        time: NaiveTime,
-    ) -> Result<DateTime<FixedOffset>, HumanTimeError> {
+    fn at(&self, date: NaiveDate, time: NaiveTime) -> Result<DateTime<FixedOffset>, HumanTimeError> {
         date.and_time(time)
             .and_local_timezone(*self.now.offset())
             .single()
@@ -120,8 +112,7 @@ impl Context<'_> {
     }
 
     fn add_days(&self, date: NaiveDate, days: u64) -> Result<NaiveDate, HumanTimeError> {
-        date.checked_add_days(Days::new(days))
-            .ok_or_else(|| self.too_far())
+        date.checked_add_days(Days::new(days)).ok_or_else(|| self.too_far())
     }
 
     /// `in 3 days`, `in an hour`, `in 30 min`: an exact span from now.
@@ -142,9 +133,7 @@ impl Context<'_> {
             "day" | "days" => TimeDelta::try_days(count),
             "week" | "weeks" => TimeDelta::try_weeks(count),
             _ => {
-                return Err(self.invalid(format!(
-                    "unknown unit '{unit}': use minutes, hours, days or weeks"
-                )));
+                return Err(self.invalid(format!("unknown unit '{unit}': use minutes, hours, days or weeks")));
             }
         };
         span.and_then(|span| self.now.checked_add_signed(span))
@@ -199,8 +188,7 @@ impl Context<'_> {
             ["tonight"] => (today, TONIGHT),
             ["tomorrow"] => (self.add_days(today, 1)?, END_OF_DAY),
             [date] if is_date_shaped(date) => {
-                let date = calendar_date(date)
-                    .ok_or_else(|| self.invalid(format!("there is no date {date}")))?;
+                let date = calendar_date(date).ok_or_else(|| self.invalid(format!("there is no date {date}")))?;
                 (date, END_OF_DAY)
             }
             _ => return Ok(None),
@@ -270,11 +258,7 @@ fn without_leading<'w, 'a>(words: &'w [&'a str], word: &str) -> &'w [&'a str] {
 /// `2026-12-01` as a date, if that day exists.
 fn calendar_date(text: &str) -> Option<NaiveDate> {
     let field = |range: std::ops::Range<usize>| text.get(range)?.parse::<u32>().ok();
-    NaiveDate::from_ymd_opt(
-        i32::try_from(field(0..4)?).ok()?,
-        field(5..7)?,
-        field(8..10)?,
-    )
+    NaiveDate::from_ymd_opt(i32::try_from(field(0..4)?).ok()?, field(5..7)?, field(8..10)?)
 }
 
 /// `dddd-dd-dd`; whether it is a real date is checked later, to give a precise error.
@@ -319,8 +303,7 @@ mod tests {
     }
 
     fn parse_at(input: &str, now: &str) -> DateTime<FixedOffset> {
-        parse_human_time(input, instant(now))
-            .unwrap_or_else(|error| panic!("{input:?} should parse: {error}"))
+        parse_human_time(input, instant(now)).unwrap_or_else(|error| panic!("{input:?} should parse: {error}"))
     }
 
     fn parse(input: &str) -> DateTime<FixedOffset> {
@@ -339,32 +322,15 @@ mod tests {
 
     #[test]
     fn rfc3339_timestamps_pass_through_with_their_own_offset() {
-        assert_eq!(
-            parse("2026-12-01T17:00:00+01:00"),
-            instant("2026-12-01T17:00:00+01:00")
-        );
-        assert_eq!(
-            parse("2026-12-01T16:00:00Z"),
-            instant("2026-12-01T16:00:00Z")
-        );
-        assert_eq!(
-            parse(" 2026-12-01t16:00:00z "),
-            instant("2026-12-01T16:00:00Z")
-        );
-        assert_eq!(
-            parse("2026-12-01T17:00:00-05:00")
-                .offset()
-                .local_minus_utc(),
-            -5 * 3600
-        );
+        assert_eq!(parse("2026-12-01T17:00:00+01:00"), instant("2026-12-01T17:00:00+01:00"));
+        assert_eq!(parse("2026-12-01T16:00:00Z"), instant("2026-12-01T16:00:00Z"));
+        assert_eq!(parse(" 2026-12-01t16:00:00z "), instant("2026-12-01T16:00:00Z"));
+        assert_eq!(parse("2026-12-01T17:00:00-05:00").offset().local_minus_utc(), -5 * 3600);
     }
 
     #[test]
     fn a_date_alone_means_the_end_of_that_day_in_local_time() {
-        assert_all(
-            &["2026-12-01", "  2026-12-01 "],
-            "2026-12-01T23:59:00+01:00",
-        );
+        assert_all(&["2026-12-01", "  2026-12-01 "], "2026-12-01T23:59:00+01:00");
     }
 
     #[test]
@@ -378,10 +344,7 @@ mod tests {
             ],
             "2026-12-01T17:00:00+01:00",
         );
-        assert_eq!(
-            parse("2026-12-01T17:00:30"),
-            instant("2026-12-01T17:00:30+01:00")
-        );
+        assert_eq!(parse("2026-12-01T17:00:30"), instant("2026-12-01T17:00:30+01:00"));
     }
 
     #[test]
@@ -403,19 +366,13 @@ mod tests {
             ],
             "2026-03-12T17:00:00+01:00",
         );
-        assert_all(
-            &["today 9am", "today at 09:00"],
-            "2026-03-11T09:00:00+01:00",
-        );
+        assert_all(&["today 9am", "today at 09:00"], "2026-03-11T09:00:00+01:00");
         assert_all(&["tonight 9:30pm"], "2026-03-11T21:30:00+01:00");
     }
 
     #[test]
     fn a_time_alone_is_today_while_it_is_still_ahead() {
-        assert_all(
-            &["5pm", "17:00", "at 17:00", "5 pm"],
-            "2026-03-11T17:00:00+01:00",
-        );
+        assert_all(&["5pm", "17:00", "at 17:00", "5 pm"], "2026-03-11T17:00:00+01:00");
         assert_all(&["12pm", "noon"], "2026-03-11T12:00:00+01:00");
         assert_all(&["10:31"], "2026-03-11T10:31:00+01:00");
     }
@@ -440,28 +397,19 @@ mod tests {
     #[test]
     fn in_amount_unit_adds_an_exact_span_to_now() {
         assert_all(&["in 3 days"], "2026-03-14T10:30:00+01:00");
-        assert_all(
-            &["in 2 hours", "in 2 hrs", "in 2 h"],
-            "2026-03-11T12:30:00+01:00",
-        );
+        assert_all(&["in 2 hours", "in 2 hrs", "in 2 h"], "2026-03-11T12:30:00+01:00");
         assert_all(
             &["in 30 minutes", "in 30 min", "in 30 mins"],
             "2026-03-11T11:00:00+01:00",
         );
-        assert_all(
-            &["in 1 week", "in a week", "IN 1 WEEK"],
-            "2026-03-18T10:30:00+01:00",
-        );
+        assert_all(&["in 1 week", "in a week", "IN 1 WEEK"], "2026-03-18T10:30:00+01:00");
         assert_all(&["in 2 weeks"], "2026-03-25T10:30:00+01:00");
         assert_all(&["in an hour"], "2026-03-11T11:30:00+01:00");
     }
 
     #[test]
     fn a_weekday_name_means_its_next_date_and_never_today() {
-        assert_all(
-            &["monday", "mon", "Next Monday"],
-            "2026-03-16T23:59:00+01:00",
-        );
+        assert_all(&["monday", "mon", "Next Monday"], "2026-03-16T23:59:00+01:00");
         assert_all(&["fri", "friday", "next fri"], "2026-03-13T23:59:00+01:00");
         assert_all(&["thursday", "thu", "thurs"], "2026-03-12T23:59:00+01:00");
         assert_all(&["tuesday", "tues"], "2026-03-17T23:59:00+01:00");
@@ -477,18 +425,12 @@ mod tests {
             &["monday 10:00", "monday at 10am", "10am on monday"],
             "2026-03-16T10:00:00+01:00",
         );
-        assert_all(
-            &["next friday at 5:30pm", "friday, 17:30"],
-            "2026-03-13T17:30:00+01:00",
-        );
+        assert_all(&["next friday at 5:30pm", "friday, 17:30"], "2026-03-13T17:30:00+01:00");
     }
 
     #[test]
     fn end_of_week_is_the_coming_sunday_at_the_end_of_the_day() {
-        assert_all(
-            &["end of week", "End of the week"],
-            "2026-03-15T23:59:00+01:00",
-        );
+        assert_all(&["end of week", "End of the week"], "2026-03-15T23:59:00+01:00");
         assert_eq!(
             parse_at("end of week", "2026-03-15T08:00:00+01:00"),
             instant("2026-03-15T23:59:00+01:00")
@@ -517,41 +459,20 @@ mod tests {
         // A Thursday evening on New Year's Eve.
         let now = "2026-12-31T22:00:00+01:00";
 
-        assert_eq!(
-            parse_at("tomorrow", now),
-            instant("2027-01-01T23:59:00+01:00")
-        );
-        assert_eq!(
-            parse_at("in 3 hours", now),
-            instant("2027-01-01T01:00:00+01:00")
-        );
+        assert_eq!(parse_at("tomorrow", now), instant("2027-01-01T23:59:00+01:00"));
+        assert_eq!(parse_at("in 3 hours", now), instant("2027-01-01T01:00:00+01:00"));
         assert_eq!(parse_at("9pm", now), instant("2027-01-01T21:00:00+01:00"));
-        assert_eq!(
-            parse_at("friday", now),
-            instant("2027-01-01T23:59:00+01:00")
-        );
-        assert_eq!(
-            parse_at("end of week", now),
-            instant("2027-01-03T23:59:00+01:00")
-        );
-        assert_eq!(
-            parse_at("next week", now),
-            instant("2027-01-04T09:00:00+01:00")
-        );
+        assert_eq!(parse_at("friday", now), instant("2027-01-01T23:59:00+01:00"));
+        assert_eq!(parse_at("end of week", now), instant("2027-01-03T23:59:00+01:00"));
+        assert_eq!(parse_at("next week", now), instant("2027-01-04T09:00:00+01:00"));
     }
 
     #[test]
     fn relative_days_roll_over_month_ends_and_leap_days() {
         let now = "2026-02-28T18:00:00-05:00";
 
-        assert_eq!(
-            parse_at("tomorrow", now),
-            instant("2026-03-01T23:59:00-05:00")
-        );
-        assert_eq!(
-            parse_at("in 2 days", now),
-            instant("2026-03-02T18:00:00-05:00")
-        );
+        assert_eq!(parse_at("tomorrow", now), instant("2026-03-01T23:59:00-05:00"));
+        assert_eq!(parse_at("in 2 days", now), instant("2026-03-02T18:00:00-05:00"));
         assert_eq!(parse_at("5pm", now), instant("2026-03-01T17:00:00-05:00"));
         assert_eq!(
             parse_at("tomorrow", "2028-02-28T18:00:00-05:00"),
@@ -644,10 +565,7 @@ mod tests {
                 reason: "there is no date 2026-02-30".into()
             }
         );
-        assert!(matches!(
-            rejection("2026-13-01 17:00"),
-            HumanTimeError::Invalid { .. }
-        ));
+        assert!(matches!(rejection("2026-13-01 17:00"), HumanTimeError::Invalid { .. }));
     }
 
     #[test]
@@ -662,10 +580,7 @@ mod tests {
                 "unknown unit 'fortnights': use minutes, hours, days or weeks",
             ),
             ("in 99999999999 weeks", "that is too far in the future"),
-            (
-                "in 99999999999999999999 days",
-                "that is too far in the future",
-            ),
+            ("in 99999999999999999999 days", "that is too far in the future"),
         ] {
             assert_eq!(
                 rejection(input),

@@ -1,0 +1,100 @@
+//! The client commands. Each turns its arguments into API calls and prints the result.
+
+mod add;
+mod edit;
+mod list;
+mod status;
+mod token;
+
+use anyhow::{Context, anyhow};
+use chrono::Local;
+use serde_json::Value;
+
+use crate::args::{Command, Global};
+use crate::client::Client;
+use crate::human_recurrence::parse_every;
+use crate::human_time::parse_human_time;
+
+/// Runs a client command.
+///
+/// # Errors
+/// Whatever the command fails with, as a message for the user.
+pub(crate) async fn run(global: &Global, command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Token(args) => return token::run(global, &args),
+        Command::Serve(_) => unreachable!("serve is dispatched in main"),
+        _ => {}
+    }
+    let client = Client::new(global)?;
+    match command {
+        Command::Add(args) => add::run(&client, args).await,
+        Command::List(args) => list::list(&client, args).await,
+        Command::Search(args) => list::search(&client, args).await,
+        Command::Show(args) => status::show(&client, &args).await,
+        Command::Edit(args) => edit::run(&client, args).await,
+        Command::Done(args) => status::done(&client, &args).await,
+        Command::Reopen(args) => status::reopen(&client, &args).await,
+        Command::Rm(args) => status::remove(&client, &args).await,
+        Command::Serve(_) | Command::Token(_) => Ok(()),
+    }
+}
+
+/// A human due date as RFC 3339 in the local offset.
+fn due(input: &str) -> anyhow::Result<String> {
+    let now = Local::now().fixed_offset();
+    parse_human_time(input, now)
+        .map(|t| t.to_rfc3339())
+        .map_err(|e| anyhow!("--due: {e}"))
+}
+
+/// An `--every` phrase as the RRULE the API takes.
+fn every(input: &str) -> anyhow::Result<String> {
+    parse_every(input)
+        .map(|r| r.to_string())
+        .map_err(|e| anyhow!("--every: {e}"))
+}
+
+/// A reminder offset like `30m`, `2h`, `1d` or `45` (minutes) in minutes.
+fn remind_minutes(input: &str) -> anyhow::Result<i64> {
+    let text = input.trim().to_lowercase();
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: i64 = number
+        .parse()
+        .with_context(|| format!("--remind: '{input}' is not like 30m, 2h or 1d"))?;
+    let factor = match unit.trim() {
+        "" | "m" | "min" | "mins" | "minutes" => 1,
+        "h" | "hour" | "hours" => 60,
+        "d" | "day" | "days" => 1440,
+        other => return Err(anyhow!("--remind: unknown unit '{other}': use m, h or d")),
+    };
+    Ok(number * factor)
+}
+
+/// Prints JSON nicely.
+fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+/// Inserts `value` under `key` when present.
+fn set(body: &mut serde_json::Map<String, Value>, key: &str, value: Option<Value>) {
+    if let Some(value) = value {
+        body.insert(key.to_owned(), value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reminder_offsets_accept_minutes_hours_and_days() {
+        assert_eq!(remind_minutes("30m").ok(), Some(30));
+        assert_eq!(remind_minutes("2h").ok(), Some(120));
+        assert_eq!(remind_minutes("1d").ok(), Some(1440));
+        assert_eq!(remind_minutes("45").ok(), Some(45));
+        assert!(remind_minutes("soon").is_err());
+        assert!(remind_minutes("3 weeks").is_err());
+    }
+}

@@ -1,0 +1,109 @@
+//! Starts `todo serve` on a free port in its own data directory and runs client commands.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+pub(crate) const TODO: &str = env!("CARGO_BIN_EXE_todo");
+
+pub(crate) fn temp_dir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("todo-cli-test-{}-{}", std::process::id(), uuid_like()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn uuid_like() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default()
+}
+
+/// A command's outcome with its output as text.
+#[derive(Debug)]
+pub(crate) struct Run {
+    pub(crate) status: std::process::ExitStatus,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(out: Output) -> Self {
+        Self {
+            status: out.status,
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
+/// Runs `todo ARGS` with the data directory and API URL of a platform.
+pub(crate) fn todo(data_dir: &Path, api: &str, args: &[&str]) -> Run {
+    Command::new(TODO)
+        .args(args)
+        .env("TODO_DATA_DIR", data_dir)
+        .env("TODO_API", api)
+        .env_remove("TODO_TOKEN")
+        .env_remove("AUTH_JWT_SECRET")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run todo")
+        .into()
+}
+
+/// A running `todo serve`, stopped (SIGKILL) and cleaned up on drop.
+pub(crate) struct Platform {
+    child: Child,
+    pub(crate) data_dir: PathBuf,
+    pub(crate) url: String,
+}
+
+impl Platform {
+    pub(crate) fn start(database_url: Option<&str>) -> Self {
+        let data_dir = temp_dir();
+        let mut command = Command::new(TODO);
+        command
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .env("TODO_DATA_DIR", &data_dir)
+            .env_remove("AUTH_JWT_SECRET")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        match database_url {
+            Some(url) => command.env("DATABASE_URL", url),
+            None => command.env_remove("DATABASE_URL"),
+        };
+        let mut child = command.spawn().expect("start todo serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut reader = BufReader::new(stdout);
+        let mut first = String::new();
+        reader.read_line(&mut first).expect("banner");
+        // Keep reading so the server never writes into a closed pipe.
+        std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
+        let url = first
+            .trim()
+            .strip_prefix("todo serve: listening on ")
+            .unwrap_or_else(|| panic!("unexpected banner: {first:?}"))
+            .to_owned();
+        Self { child, data_dir, url }
+    }
+
+    pub(crate) fn todo(&self, args: &[&str]) -> Run {
+        todo(&self.data_dir, &self.url, args)
+    }
+
+    /// Runs a command that must succeed and returns its stdout.
+    pub(crate) fn ok(&self, args: &[&str]) -> String {
+        let run = self.todo(args);
+        assert!(run.status.success(), "todo {args:?} failed: {}", run.stderr);
+        run.stdout
+    }
+}
+
+impl Drop for Platform {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+    }
+}

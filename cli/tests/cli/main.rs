@@ -1,0 +1,56 @@
+//! The `todo` binary as a person uses it: `todo serve` in a temporary data directory, then client
+//! commands against it, checking what they print and their exit codes. Runs on SQLite (the
+//! default) and on PostgreSQL (`DATABASE_URL`).
+
+mod harness;
+mod workflow;
+
+use harness::Platform;
+use todo_testing::TestDatabase;
+
+#[test]
+fn the_full_workflow_works_on_the_embedded_default() {
+    let platform = Platform::start(None);
+    workflow::full(&platform);
+}
+
+#[test]
+fn the_full_workflow_works_on_postgres() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let db = runtime.block_on(TestDatabase::postgres());
+    let platform = Platform::start(Some(db.url()));
+    workflow::full(&platform);
+    drop(platform);
+}
+
+#[test]
+fn bad_input_prints_the_problem_and_exits_non_zero() {
+    let platform = Platform::start(None);
+    workflow::bad_input(&platform);
+}
+
+#[test]
+fn a_printed_token_works_with_curl_style_requests() {
+    let platform = Platform::start(None);
+    workflow::token_works_over_http(&platform);
+}
+
+#[test]
+fn commands_explain_when_the_server_is_not_running() {
+    let dir = harness::temp_dir();
+    let out = harness::todo(&dir, "http://127.0.0.1:9", &["list"]);
+    assert!(!out.status.success());
+    assert!(
+        out.stderr.contains("no token") || out.stderr.contains("cannot reach"),
+        "{}",
+        out.stderr
+    );
+    std::fs::write(dir.join("local.token"), "x").expect("token file");
+    let out = harness::todo(&dir, "http://127.0.0.1:9", &["list"]);
+    assert!(!out.status.success());
+    assert!(out.stderr.contains("cannot reach the todo server"), "{}", out.stderr);
+    let _ = std::fs::remove_dir_all(dir);
+}
