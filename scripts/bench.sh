@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Load test of task-api (release build) on SQLite and on PostgreSQL, 64 connections:
+#   reads:   GET /api/tasks?limit=50 over 10,000 seeded tasks of one user
+#   creates: POST /api/tasks (row + history + outbox in one transaction)
+# plus idle RSS of the task-api process and the time from exec to the first successful /readyz.
+# Prints a table; raw wrk output goes to bench-results/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${BENCH_DURATION:-10s}
+CONNECTIONS=${BENCH_CONNECTIONS:-64}
+THREADS=${BENCH_THREADS:-2}
+PORT=${BENCH_PORT:-18181}
+PG_ADMIN=${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+SECRET=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+OUT=bench-results
+mkdir -p "$OUT"
+
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+cargo build --release -q -p task-api -p todo-cli
+TOKEN=$(AUTH_JWT_SECRET=$SECRET ./target/release/todo token --user bench 2>/dev/null | tail -1)
+export TOKEN
+
+now_ms() { date +%s%3N; }
+
+start_api() { # $1 = DATABASE_URL; sets API_PID and READY_MS
+  local start; start=$(now_ms)
+  DATABASE_URL=$1 AUTH_JWT_SECRET=$SECRET PORT=$PORT HOST=127.0.0.1 RUST_LOG=warn LOG_FORMAT=json \
+    ./target/release/task-api > "$OUT/task-api.log" 2>&1 &
+  API_PID=$!
+  until curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1; do
+    kill -0 "$API_PID" 2>/dev/null || { cat "$OUT/task-api.log"; exit 1; }
+    sleep 0.002
+  done
+  READY_MS=$(( $(now_ms) - start ))
+}
+
+stop_api() { kill "$API_PID" 2>/dev/null || true; wait "$API_PID" 2>/dev/null || true; }
+
+rss_mb() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$API_PID/status"; }
+
+# wrk summary -> "req/s p99_ms"
+summarise() {
+  awk '/Requests\/sec/ { rps = $2 }
+       / 99%/ { v = $2; if (v ~ /us$/) { sub(/us/, "", v); v = v / 1000 } else if (v ~ /ms$/) { sub(/ms/, "", v) } else if (v ~ /s$/) { sub(/s/, "", v); v = v * 1000 }; p99 = v }
+       /Non-2xx/ { errors = $NF }
+       END { printf "%d %.2f %s", rps, p99, (errors == "" ? 0 : errors) }' "$1"
+}
+
+SEED_SQL_PG="INSERT INTO tasks (owner_id, title, title_key, description, priority, tags, due_at, status, created_at, updated_at, version)
+  SELECT 'bench', 'seeded task ' || g, 'seeded task ' || g, 'description ' || g, g % 4, ARRAY['seed', 't' || (g % 10)],
+         now() + (g || ' minutes')::interval, 'pending', now() - (g || ' seconds')::interval, now(), 1
+  FROM generate_series(1, 10000) AS g;"
+SEED_SQL_SQLITE="WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 10000)
+  INSERT INTO tasks (owner_id, title, title_key, description, priority, tags, due_at, status, created_at, updated_at, version)
+  SELECT 'bench', 'seeded task ' || n, 'seeded task ' || n, 'description ' || n, n % 4, json_array('seed', 't' || (n % 10)),
+         (strftime('%s', 'now') + n * 60) * 1000000, 'pending', (strftime('%s', 'now') - n) * 1000000, strftime('%s', 'now') * 1000000, 1
+  FROM g;"
+
+ROWS=()
+run_backend() { # $1 = name, $2 = DATABASE_URL, $3 = seed command
+  local name=$1 url=$2
+  # First start applies the migrations; seed, then measure a cold start on the migrated database,
+  # which is what a function scaled from zero does.
+  start_api "$url"
+  eval "$3"
+  stop_api
+  start_api "$url"
+  local ready=$READY_MS
+  sleep 1
+  local rss; rss=$(rss_mb)
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "Authorization: Bearer $TOKEN" \
+    "http://127.0.0.1:$PORT/api/tasks?limit=50" > "$OUT/$name-read.txt"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s scripts/bench/create.lua \
+    "http://127.0.0.1:$PORT" > "$OUT/$name-create.txt"
+  stop_api
+  read -r r_rps r_p99 r_err <<< "$(summarise "$OUT/$name-read.txt")"
+  read -r c_rps c_p99 c_err <<< "$(summarise "$OUT/$name-create.txt")"
+  ROWS+=("$(printf '| %-10s | %8s | %8s | %8s | %8s | %8s | %10s | %9s |' "$name" "$r_rps" "$r_p99" "$c_rps" "$c_p99" "$((r_err + c_err))" "$rss" "$ready")")
+}
+
+# SQLite
+SQLITE_FILE=$(mktemp -d)/bench.db
+run_backend sqlite "sqlite://$SQLITE_FILE" "sqlite3 '$SQLITE_FILE' \"\$SEED_SQL_SQLITE\""
+rm -f "$SQLITE_FILE"*
+
+# PostgreSQL
+DB=bench_$$
+psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
+PG_URL="${PG_ADMIN%/*}/$DB"
+run_backend postgres "$PG_URL" "psql -q '$PG_URL' -c \"\$SEED_SQL_PG\" -c 'ANALYZE tasks'"
+psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
+
+echo
+echo "task-api, $CONNECTIONS connections, $THREADS wrk threads, $DURATION per run, $(nproc) cores"
+echo "| backend    | read r/s | read p99 | crt r/s  | crt p99  | non-2xx  | idle RSS MB | ready ms |"
+echo "|------------|----------|----------|----------|----------|----------|-------------|----------|"
+printf '%s\n' "${ROWS[@]}"
+echo "targets: reads >= 15000 r/s, p99 < 20 ms (PostgreSQL); creates >= 4000 r/s, p99 < 50 ms; idle RSS < 15 MB; ready < 50 ms"
