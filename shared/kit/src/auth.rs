@@ -8,8 +8,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::extract::{FromRef, FromRequestParts};
-use axum::http::header::AUTHORIZATION;
+use axum::http::HeaderValue;
+use axum::http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
 use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, decode_header, encode};
 use secrecy::{ExposeSecret, SecretString};
@@ -257,7 +259,7 @@ where
     Arc<Authenticator>: FromRef<S>,
     S: Send + Sync,
 {
-    type Rejection = Problem;
+    type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let authenticator = Arc::<Authenticator>::from_ref(state);
@@ -265,14 +267,24 @@ where
             .headers
             .get(AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-            .map(str::trim)
+            .and_then(|v| v.trim().split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim())
             .filter(|t| !t.is_empty())
-            .ok_or_else(|| Problem::unauthorized(AuthError::Missing.to_string()))?;
+            .ok_or_else(|| unauthorized(&AuthError::Missing, "Bearer"))?;
         let user_id = authenticator.verify(token).await.map_err(|e| {
             tracing::debug!(error = %e, "token refused");
-            Problem::unauthorized(e.to_string())
+            unauthorized(&e, "Bearer error=\"invalid_token\"")
         })?;
         Ok(Self { user_id })
     }
+}
+
+/// A 401 problem with the `WWW-Authenticate` challenge RFC 6750 asks for.
+fn unauthorized(error: &AuthError, challenge: &'static str) -> Response {
+    let mut response = Problem::unauthorized(error.to_string()).into_response();
+    response
+        .headers_mut()
+        .insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+    response
 }

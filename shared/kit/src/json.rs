@@ -1,5 +1,8 @@
 //! A JSON extractor whose rejections are problem+json, so malformed bodies, wrong types, unknown
 //! fields, a missing content type and oversize bodies all get our error format.
+//!
+//! The body must be a JSON object: serde's derived structs would otherwise also accept an array,
+//! filling fields by position, which no client means.
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
@@ -22,10 +25,15 @@ where
     type Rejection = Problem;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(value)) => Ok(Self(value)),
-            Err(rejection) => Err(problem_for(&rejection)),
+        let axum::Json(value) = axum::Json::<serde_json::Value>::from_request(req, state)
+            .await
+            .map_err(|r| problem_for(&r))?;
+        if !value.is_object() {
+            return Err(Problem::bad_request("invalid-body", "The body must be a JSON object."));
         }
+        serde_json::from_value(value)
+            .map(Self)
+            .map_err(|e| Problem::bad_request("invalid-body", format!("The JSON body does not fit: {e}")))
     }
 }
 
@@ -60,5 +68,29 @@ fn problem_for(rejection: &JsonRejection) -> Problem {
 impl<T: Serialize> IntoResponse for AppJson<T> {
     fn into_response(self) -> Response {
         axum::Json(self.0).into_response()
+    }
+}
+
+/// `axum::extract::Path` with a problem+json rejection (a path segment that is not UTF-8, say).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AppPath<T>(pub T);
+
+impl<S, T> axum::extract::FromRequestParts<S> for AppPath<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(value)| Self(value))
+            .map_err(|rejection| {
+                Problem::bad_request(
+                    "invalid-path",
+                    format!("The URL path cannot be read: {}", rejection.body_text()),
+                )
+            })
     }
 }

@@ -16,5 +16,5 @@ pub mod telemetry;
 
 pub use auth::{AuthUser, Authenticator};
 pub use context::RequestContext;
-pub use json::AppJson;
+pub use json::{AppJson, AppPath};
 pub use problem::Problem;

@@ -244,7 +244,7 @@ impl ListQuery {
                 .ok_or_else(|| Error::InvalidQuery("the cursor is not one this API issued".into()))?;
             if decoded.sort != query.sort.spec()
                 || decoded.filters != query.fingerprint()
-                || decoded.key.len() != query.sort.key_of_len()
+                || !query.sort.accepts_key(&decoded.key)
             {
                 return Err(Error::InvalidQuery(
                     "the cursor belongs to a list with other filters or another sort; start again without a cursor"
@@ -286,8 +286,16 @@ impl ListQuery {
 }
 
 impl Sort {
-    fn key_of_len(&self) -> usize {
-        if self.field == SortField::DueAt { 2 } else { 1 }
+    /// True when `key` has the shape `key_of` gives for this sort, so a tampered cursor is
+    /// refused before its values reach SQL.
+    fn accepts_key(&self, key: &[KeyValue]) -> bool {
+        match (self.field, key) {
+            (SortField::DueAt, [KeyValue::Int(0), KeyValue::Time(_)] | [KeyValue::Int(1), KeyValue::Null]) => true,
+            (SortField::Priority, [KeyValue::Int(rank)]) => Priority::from_rank(*rank).is_some(),
+            (SortField::CreatedAt | SortField::UpdatedAt, [KeyValue::Time(_)]) => true,
+            (SortField::Title, [KeyValue::Text(_)]) => true,
+            _ => false,
+        }
     }
 }
 

@@ -4,7 +4,6 @@
 //!
 //! Run with `cargo test -p todo-tests --test api`. PostgreSQL must answer on 127.0.0.1:5432
 //! (or `TEST_POSTGRES_URL`); the tests fail rather than skip without it. `TEST_LOG=1` shows logs.
-//! Tests marked `#[ignore = "bug: ..."]` reproduce known defects: `-- --ignored` runs them.
 //!
 //! Modules: `crud`, `delete`, `completion`, `history` (history and outbox rows), `validation`,
 //! `malformed` (unreadable bodies), `paths`, `listing`, `paging`, `concurrency` (ETag/If-Match),

@@ -15,7 +15,6 @@ on_both_backends!(
     a_limit_out_of_range_is_a_422_problem,
     every_bad_parameter_is_reported_in_one_422_problem,
     a_bad_cursor_is_a_400_problem,
-    #[ignore = "bug: the cursor's key types are not checked (shared/tasks/src/query.rs): 500 on PostgreSQL, accepted on SQLite"]
     a_tampered_cursor_is_a_400_problem_not_a_500,
     cursor_paging_over_120_tasks_returns_every_task_exactly_once,
     a_cursor_still_works_after_the_last_task_it_saw_is_deleted,

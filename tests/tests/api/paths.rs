@@ -8,7 +8,6 @@ use crate::helpers::{Backend, assert_problem, problem_kind, spawn_app};
 
 on_both_backends!(
     an_id_that_names_no_task_is_a_404_problem,
-    #[ignore = "bug: axum Path rejections (task id, compat user id) are text/plain, not problem+json"]
     a_path_that_is_not_utf8_is_a_problem_not_plain_text,
 );
 

@@ -3,15 +3,15 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, Request};
+use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use todo_kit::{AuthUser, Problem};
+use todo_kit::{AppPath, AuthUser, Problem};
 
 /// Lets the request through only when the path's `{user_id}` is the caller.
 pub(crate) async fn require_own_user_path(
     user: AuthUser,
-    Path(params): Path<HashMap<String, String>>,
+    AppPath(params): AppPath<HashMap<String, String>>,
     request: Request,
     next: Next,
 ) -> Response {

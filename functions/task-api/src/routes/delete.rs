@@ -2,12 +2,13 @@
 //! `{"reason": "..."}`) carried into `task.deleted`.
 
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use todo_kit::problem::InvalidParam;
-use todo_kit::{AuthUser, Problem, RequestContext};
+use todo_kit::{AppPath, AuthUser, Problem, RequestContext};
 use todo_tasks::domain::limits::REASON_MAX;
 
 use super::{TaskPath, write_context};
@@ -33,11 +34,24 @@ pub(crate) async fn tasks_delete(
     State(state): State<AppState>,
     user: AuthUser,
     ctx: RequestContext,
-    Path(path): Path<TaskPath>,
+    AppPath(path): AppPath<TaskPath>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return Problem::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload-too-large",
+                "Payload too large",
+                "The body is larger than 64 KiB.",
+            )
+            .into_response();
+        }
+        Err(rejection) => return Problem::bad_request("unreadable-body", rejection.body_text()).into_response(),
+    };
     let reason = match reason(query.as_deref(), &body) {
         Ok(reason) => reason,
         Err(problem) => return problem.into_response(),

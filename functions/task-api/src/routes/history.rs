@@ -1,9 +1,9 @@
 //! `GET /api/tasks/{id}/history`: every change of a task, oldest first.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use todo_kit::{AppJson, AuthUser};
+use todo_kit::{AppJson, AppPath, AuthUser};
 use todo_tasks::domain::HistoryEntry;
 
 use super::TaskPath;
@@ -24,7 +24,7 @@ pub(crate) struct History {
 pub(crate) async fn tasks_history(
     State(state): State<AppState>,
     user: AuthUser,
-    Path(path): Path<TaskPath>,
+    AppPath(path): AppPath<TaskPath>,
 ) -> Response {
     let id = match path.id() {
         Ok(id) => id,

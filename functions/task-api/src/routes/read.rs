@@ -1,9 +1,9 @@
 //! `GET /api/tasks/{id}`: one task.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use todo_kit::AuthUser;
+use todo_kit::{AppPath, AuthUser};
 
 use super::{TaskPath, task_response};
 use crate::AppState;
@@ -14,7 +14,11 @@ use crate::error::ApiError;
     responses((status = 200, description = "The task", body = todo_tasks::domain::Task),
         (status = 401, description = "No valid token", body = todo_kit::Problem),
         (status = 404, description = "No such task for this user", body = todo_kit::Problem)))]
-pub(crate) async fn tasks_show(State(state): State<AppState>, user: AuthUser, Path(path): Path<TaskPath>) -> Response {
+pub(crate) async fn tasks_show(
+    State(state): State<AppState>,
+    user: AuthUser,
+    AppPath(path): AppPath<TaskPath>,
+) -> Response {
     let id = match path.id() {
         Ok(id) => id,
         Err(problem) => return problem.into_response(),

@@ -1,10 +1,10 @@
 //! Completing and reopening: `POST /api/tasks/{id}/complete`, `POST /api/tasks/{id}/reopen`, and
 //! the compatibility toggle `PATCH /api/{user_id}/tasks/{id}/complete`.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use todo_kit::{AuthUser, RequestContext};
+use todo_kit::{AppPath, AuthUser, RequestContext};
 use todo_tasks::domain::Status;
 
 use super::{TaskPath, task_response, write_context};
@@ -29,7 +29,7 @@ pub(crate) async fn tasks_complete(
     State(state): State<AppState>,
     user: AuthUser,
     ctx: RequestContext,
-    Path(path): Path<TaskPath>,
+    AppPath(path): AppPath<TaskPath>,
     headers: HeaderMap,
 ) -> Response {
     change(state, user, ctx, path, headers, Change::Complete).await
@@ -45,7 +45,7 @@ pub(crate) async fn tasks_reopen(
     State(state): State<AppState>,
     user: AuthUser,
     ctx: RequestContext,
-    Path(path): Path<TaskPath>,
+    AppPath(path): AppPath<TaskPath>,
     headers: HeaderMap,
 ) -> Response {
     change(state, user, ctx, path, headers, Change::Reopen).await
@@ -56,7 +56,7 @@ pub(crate) async fn tasks_toggle(
     State(state): State<AppState>,
     user: AuthUser,
     ctx: RequestContext,
-    Path(path): Path<TaskPath>,
+    AppPath(path): AppPath<TaskPath>,
     headers: HeaderMap,
 ) -> Response {
     change(state, user, ctx, path, headers, Change::Toggle).await

@@ -1,10 +1,10 @@
 //! `PATCH /api/tasks/{id}` (partial update) and `PUT /api/tasks/{id}` (full replacement), both
 //! honouring `If-Match`.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use todo_kit::{AppJson, AuthUser, RequestContext};
+use todo_kit::{AppJson, AppPath, AuthUser, RequestContext};
 use todo_tasks::domain::{TaskDraft, TaskPatch, TaskPatchDraft};
 
 use super::{TaskPath, task_response, write_context};
@@ -24,7 +24,7 @@ pub(crate) async fn tasks_patch(
     State(state): State<AppState>,
     user: AuthUser,
     ctx: RequestContext,
-    Path(path): Path<TaskPath>,
+    AppPath(path): AppPath<TaskPath>,
     headers: HeaderMap,
     AppJson(draft): AppJson<TaskPatchDraft>,
 ) -> Response {
@@ -43,7 +43,7 @@ pub(crate) async fn tasks_replace(
     State(state): State<AppState>,
     user: AuthUser,
     ctx: RequestContext,
-    Path(path): Path<TaskPath>,
+    AppPath(path): AppPath<TaskPath>,
     headers: HeaderMap,
     AppJson(draft): AppJson<TaskDraft>,
 ) -> Response {
