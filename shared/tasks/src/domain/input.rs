@@ -112,6 +112,28 @@ pub struct NewTask {
     pub recurrence: Option<String>,
 }
 
+impl NewTask {
+    /// The task this becomes once stored with `id` by `owner_id` at `now`.
+    pub fn into_task(self, id: i64, owner_id: &str, now: DateTime<Utc>) -> super::Task {
+        super::Task {
+            id,
+            owner_id: owner_id.to_owned(),
+            title: self.title,
+            description: self.description,
+            priority: self.priority,
+            tags: self.tags,
+            due_at: self.due_at,
+            remind_before_minutes: self.remind_before_minutes,
+            recurrence: self.recurrence,
+            status: super::Status::Pending,
+            completed_at: None,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        }
+    }
+}
+
 /// A validated partial update: `None` keeps a field, `Some(None)` clears it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TaskPatch {

@@ -69,3 +69,21 @@ async fn persist<T: WriteTx>(mut tx: T, ctx: &WriteContext, mutation: Mutation, 
     tx.commit().await?;
     Ok(mutation.task)
 }
+
+/// Checks the caller's `If-Match` against the task and computes the change.
+///
+/// # Errors
+/// `VersionConflict` for a stale `expected_version`, or what `change` refuses.
+pub(crate) fn plan<F>(task: &Task, expected_version: Option<i64>, change: F) -> Result<Option<Mutation>>
+where
+    F: FnOnce(&Task) -> Result<Option<Mutation>>,
+{
+    if let Some(expected) = expected_version.filter(|v| *v != task.version) {
+        return Err(Error::VersionConflict {
+            id: task.id,
+            expected,
+            current: task.version,
+        });
+    }
+    change(task)
+}

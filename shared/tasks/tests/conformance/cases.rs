@@ -314,6 +314,39 @@ pub(crate) async fn concurrent_updates_from_the_same_version_let_exactly_one_win
     assert_eq!(events(store).await.len(), 2);
 }
 
+pub(crate) async fn concurrent_changes_without_if_match_are_all_applied(store: &dyn TaskStore) {
+    let task = create(store, "alice", draft("Many hands")).await;
+    let alice = ctx("alice");
+    let rename = store.update(
+        &alice,
+        task.id,
+        None,
+        patch(TaskPatchDraft {
+            title: PatchField::Value("Renamed".into()),
+            ..Default::default()
+        }),
+    );
+    let tag = store.update(
+        &alice,
+        task.id,
+        None,
+        patch(TaskPatchDraft {
+            priority: PatchField::Value("high".into()),
+            ..Default::default()
+        }),
+    );
+    let complete = store.complete(&alice, task.id, None);
+    let (renamed, tagged, completed) = tokio::join!(rename, tag, complete);
+    assert!(renamed.is_ok() && tagged.is_ok() && completed.is_ok());
+    let now = store.get("alice", task.id).await.expect("get");
+    assert_eq!(
+        (now.title.as_str(), now.priority, now.status, now.version),
+        ("Renamed", Priority::High, Status::Completed, 4)
+    );
+    assert_eq!(store.history("alice", task.id).await.expect("history").len(), 4);
+    assert_eq!(events(store).await.len(), 4);
+}
+
 /// Runs futures concurrently on the current task (no extra dependency for a join_all).
 async fn futures_join_all<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
     let mut set = Vec::new();

@@ -53,6 +53,7 @@ conformance!(
     cases::deleting_hides_the_task_and_publishes_the_reason,
     cases::a_reminder_without_due_date_is_refused_on_update,
     cases::concurrent_updates_from_the_same_version_let_exactly_one_win,
+    cases::concurrent_changes_without_if_match_are_all_applied,
     cases::every_outbox_row_is_a_valid_cloudevent_in_write_order,
     listing::filters_select_exactly_the_matching_tasks,
     listing::search_matches_word_prefixes_in_title_and_description,

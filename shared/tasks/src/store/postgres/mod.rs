@@ -1,21 +1,19 @@
 //! The PostgreSQL task store: the cluster's system of record.
 //!
-//! Writes lock the task row (`FOR UPDATE`) so concurrent edits serialize and `If-Match` is exact;
-//! search uses a generated `tsvector` column with a GIN index; tags are a `text[]` with a GIN index.
+//! Writes are single statements (see `writes`); search uses a generated `tsvector` column with a GIN index; tags are a `text[]` with a GIN index.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::types::Json;
-use sqlx::{Postgres, Transaction};
-use todo_events::DomainEvent;
 
-use super::list_sql::{Dialect, SqlValue, list_sql, task_columns, task_columns_bare};
+mod writes;
+
+use super::list_sql::{Dialect, SqlValue, list_sql, task_columns};
 use super::rows::{HistoryParts, TaskParts, into_page};
-use super::write::{self, WriteTx};
 use super::{OutboxRow, TaskStore};
 use crate::domain::{self, HistoryEntry, NewTask, Task, TaskPatch, WriteContext};
-use crate::query::{ListQuery, Page, title_key};
+use crate::query::{ListQuery, Page};
 use crate::{Error, Result};
 
 /// Tasks in PostgreSQL.
@@ -66,6 +64,20 @@ impl TryFrom<PgTaskRow> for Task {
 }
 
 impl PostgresTaskStore {
+    async fn get_task(&self, owner_id: &str, id: i64) -> Result<Task> {
+        let sql = concat!(
+            "SELECT ",
+            task_columns!(),
+            " FROM tasks t WHERE t.id = $1 AND t.owner_id = $2 AND t.deleted_at IS NULL"
+        );
+        let row: Option<PgTaskRow> = sqlx::query_as(sql)
+            .bind(id)
+            .bind(owner_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(Task::try_from).transpose()?.ok_or(Error::NotFound(id))
+    }
+
     /// Connects with a pool sized for this machine and applies the migrations.
     ///
     /// The pool holds `DATABASE_MAX_CONNECTIONS` connections, by default twice the CPU count: more
@@ -93,117 +105,6 @@ impl PostgresTaskStore {
     pub async fn from_pool(pool: PgPool) -> Result<Self> {
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
         Ok(Self { pool })
-    }
-
-    async fn begin(&self) -> Result<PgWrite> {
-        Ok(PgWrite(self.pool.begin().await?))
-    }
-}
-
-struct PgWrite(Transaction<'static, Postgres>);
-
-#[async_trait]
-impl WriteTx for PgWrite {
-    async fn load_for_update(&mut self, owner_id: &str, id: i64) -> Result<Option<Task>> {
-        let sql = concat!(
-            "SELECT ",
-            task_columns!(),
-            " FROM tasks t WHERE t.id = $1 AND t.owner_id = $2 AND t.deleted_at IS NULL FOR UPDATE"
-        );
-        let row: Option<PgTaskRow> = sqlx::query_as(sql)
-            .bind(id)
-            .bind(owner_id)
-            .fetch_optional(&mut *self.0)
-            .await?;
-        row.map(Task::try_from).transpose()
-    }
-
-    async fn insert_task(&mut self, ctx: &WriteContext, t: &NewTask) -> Result<Task> {
-        let sql = concat!(
-            "INSERT INTO tasks (owner_id, title, title_key, description, priority, tags, due_at, ",
-            "remind_before_minutes, recurrence, status, created_at, updated_at, version) ",
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10, $10, 1) RETURNING ",
-            task_columns_bare!()
-        );
-        let row: PgTaskRow = sqlx::query_as(sql)
-            .bind(&ctx.user_id)
-            .bind(&t.title)
-            .bind(title_key(&t.title))
-            .bind(&t.description)
-            .bind(t.priority.rank())
-            .bind(&t.tags)
-            .bind(t.due_at)
-            .bind(t.remind_before_minutes)
-            .bind(&t.recurrence)
-            .bind(ctx.now)
-            .fetch_one(&mut *self.0)
-            .await?;
-        Task::try_from(row)
-    }
-
-    async fn save_task(&mut self, t: &Task, deleted: bool) -> Result<()> {
-        sqlx::query(
-            "UPDATE tasks SET title = $1, title_key = $2, description = $3, priority = $4, tags = $5, \
-             due_at = $6, remind_before_minutes = $7, recurrence = $8, status = $9, completed_at = $10, \
-             updated_at = $11, version = $12, deleted_at = CASE WHEN $13 THEN $11 ELSE NULL END WHERE id = $14",
-        )
-        .bind(&t.title)
-        .bind(title_key(&t.title))
-        .bind(&t.description)
-        .bind(t.priority.rank())
-        .bind(&t.tags)
-        .bind(t.due_at)
-        .bind(t.remind_before_minutes)
-        .bind(&t.recurrence)
-        .bind(t.status.as_str())
-        .bind(t.completed_at)
-        .bind(t.updated_at)
-        .bind(t.version)
-        .bind(deleted)
-        .bind(t.id)
-        .execute(&mut *self.0)
-        .await?;
-        Ok(())
-    }
-
-    async fn insert_history(&mut self, ctx: &WriteContext, m: &domain::Mutation) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO task_history (task_id, owner_id, actor_id, action, changes, version, at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(m.task.id)
-        .bind(&m.task.owner_id)
-        .bind(&ctx.user_id)
-        .bind(m.action.as_str())
-        .bind(Json(m.changes_document()))
-        .bind(m.task.version)
-        .bind(ctx.now)
-        .execute(&mut *self.0)
-        .await?;
-        Ok(())
-    }
-
-    async fn insert_outbox(&mut self, events: &[DomainEvent]) -> Result<()> {
-        for event in events {
-            sqlx::query(
-                "INSERT INTO outbox (event_id, event_type, topic, partition_key, event_data, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(event.id)
-            .bind(event.event_type().as_str())
-            .bind(event.event_type().topic().name())
-            .bind(event.partition_key())
-            .bind(Json(event.to_structured_json()))
-            .bind(event.time)
-            .execute(&mut *self.0)
-            .await?;
-        }
-        Ok(())
-    }
-
-    async fn commit(self) -> Result<()> {
-        self.0.commit().await?;
-        Ok(())
     }
 }
 
@@ -233,21 +134,11 @@ struct PgOutboxRow {
 #[async_trait]
 impl TaskStore for PostgresTaskStore {
     async fn create(&self, ctx: &WriteContext, task: NewTask) -> Result<Task> {
-        write::create(self.begin().await?, ctx, &task).await
+        self.create_task(ctx, task).await
     }
 
     async fn get(&self, owner_id: &str, id: i64) -> Result<Task> {
-        let sql = concat!(
-            "SELECT ",
-            task_columns!(),
-            " FROM tasks t WHERE t.id = $1 AND t.owner_id = $2 AND t.deleted_at IS NULL"
-        );
-        let row: Option<PgTaskRow> = sqlx::query_as(sql)
-            .bind(id)
-            .bind(owner_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(Task::try_from).transpose()?.ok_or(Error::NotFound(id))
+        self.get_task(owner_id, id).await
     }
 
     async fn list(&self, owner_id: &str, query: &ListQuery) -> Result<Page> {
@@ -268,29 +159,23 @@ impl TaskStore for PostgresTaskStore {
     }
 
     async fn update(&self, ctx: &WriteContext, id: i64, expected: Option<i64>, patch: TaskPatch) -> Result<Task> {
-        write::modify(self.begin().await?, ctx, id, expected, |t| {
-            domain::change::apply_patch(t, &patch, ctx)
-        })
-        .await
+        self.modify(ctx, id, expected, |t| domain::change::apply_patch(t, &patch, ctx))
+            .await
     }
 
     async fn complete(&self, ctx: &WriteContext, id: i64, expected: Option<i64>) -> Result<Task> {
-        write::modify(self.begin().await?, ctx, id, expected, |t| {
-            Ok(domain::change::complete(t, ctx))
-        })
-        .await
+        self.modify(ctx, id, expected, |t| Ok(domain::change::complete(t, ctx)))
+            .await
     }
 
     async fn reopen(&self, ctx: &WriteContext, id: i64, expected: Option<i64>) -> Result<Task> {
-        write::modify(self.begin().await?, ctx, id, expected, |t| {
-            Ok(domain::change::reopen(t, ctx))
-        })
-        .await
+        self.modify(ctx, id, expected, |t| Ok(domain::change::reopen(t, ctx)))
+            .await
     }
 
     async fn delete(&self, ctx: &WriteContext, id: i64, expected: Option<i64>, reason: Option<String>) -> Result<()> {
-        write::modify(self.begin().await?, ctx, id, expected, |t| {
-            Ok(Some(domain::change::delete(t, reason, ctx)))
+        self.modify(ctx, id, expected, |t| {
+            Ok(Some(domain::change::delete(t, reason.clone(), ctx)))
         })
         .await?;
         Ok(())
