@@ -8,54 +8,66 @@ use todo_kit::error_chain::error_chain;
 use todo_kit::problem::InvalidParam;
 use todo_tasks::Error;
 
-/// A handler error.
+/// A handler error: a store error, or a problem found before the store was asked.
 #[derive(Debug)]
-pub(crate) struct ApiError(pub(crate) Error);
+pub(crate) enum ApiError {
+    Store(Error),
+    Request(Problem),
+}
 
 impl From<Error> for ApiError {
     fn from(error: Error) -> Self {
-        Self(error)
+        Self::Store(error)
     }
 }
 
-impl From<&ApiError> for Problem {
-    fn from(error: &ApiError) -> Self {
-        match &error.0 {
-            Error::Validation(errors) => Problem::validation(
-                errors.to_string(),
-                errors
-                    .as_slice()
-                    .iter()
-                    .map(|e| InvalidParam {
-                        name: e.field.clone(),
-                        reason: e.message.clone(),
-                    })
-                    .collect(),
+impl From<Problem> for ApiError {
+    fn from(problem: Problem) -> Self {
+        Self::Request(problem)
+    }
+}
+
+fn problem_for(error: &Error) -> Problem {
+    match error {
+        Error::Validation(errors) => Problem::validation(
+            errors.to_string(),
+            errors
+                .as_slice()
+                .iter()
+                .map(|e| InvalidParam {
+                    name: e.field.clone(),
+                    reason: e.message.clone(),
+                })
+                .collect(),
+        ),
+        Error::NotFound(id) => Problem::not_found(format!("Task {id} does not exist.")),
+        Error::VersionConflict { id, expected, current } => Problem::new(
+            StatusCode::PRECONDITION_FAILED,
+            "version-conflict",
+            "Precondition failed",
+            format!(
+                "Task {id} changed since you read it: you sent version {expected}, it is now at version {current}. Read it again and retry."
             ),
-            Error::NotFound(id) => Problem::not_found(format!("Task {id} does not exist.")),
-            Error::VersionConflict { id, expected, current } => Problem::new(
-                StatusCode::PRECONDITION_FAILED,
-                "version-conflict",
-                "Precondition failed",
-                format!(
-                    "Task {id} changed since you read it: you sent version {expected}, it is now at version {current}. Read it again and retry."
-                ),
-            ),
-            Error::InvalidQuery(detail) => Problem::bad_request("invalid-query", detail.clone()),
-            error if error.is_unavailable() => {
-                Problem::unavailable("The database is busy or unreachable; try again shortly.")
-            }
-            Error::Database(_) | Error::Migration(_) | Error::Corrupt(_) => Problem::internal(),
+        ),
+        Error::InvalidQuery(detail) => Problem::bad_request("invalid-query", detail.clone()),
+        error if error.is_unavailable() => {
+            Problem::unavailable("The database is busy or unreachable; try again shortly.")
         }
+        Error::Database(_) | Error::Migration(_) | Error::Corrupt(_) => Problem::internal(),
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let problem = Problem::from(&self);
-        if problem.status_code().is_server_error() {
-            tracing::error!(error.cause_chain = %error_chain(&self.0), "task store failed");
+        match self {
+            Self::Request(problem) => problem.into_response(),
+            Self::Store(error) => {
+                let problem = problem_for(&error);
+                if problem.status_code().is_server_error() {
+                    tracing::error!(error.cause_chain = %error_chain(&error), "task store failed");
+                }
+                problem.into_response()
+            }
         }
-        problem.into_response()
     }
 }

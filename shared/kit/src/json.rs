@@ -52,12 +52,7 @@ fn problem_for(rejection: &JsonRejection) -> Problem {
             "Unsupported media type",
             "Send the body as JSON with 'Content-Type: application/json'.",
         ),
-        other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => Problem::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload-too-large",
-            "Payload too large",
-            "The body is larger than this endpoint accepts (64 KiB).",
-        ),
+        other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => Problem::payload_too_large(),
         other => Problem::bad_request(
             "unreadable-body",
             format!("The body could not be read: {}", other.body_text()),

@@ -79,6 +79,16 @@ impl Problem {
         Self::new(StatusCode::NOT_FOUND, "not-found", "Not found", detail)
     }
 
+    /// 413: the body is over the limit of the standard layers.
+    pub fn payload_too_large() -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload-too-large",
+            "Payload too large",
+            "The body is larger than this endpoint accepts (64 KiB).",
+        )
+    }
+
     /// 500: our fault; the detail stays generic.
     pub fn internal() -> Self {
         Self::new(

@@ -5,7 +5,6 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use todo_kit::problem::InvalidParam;
 use todo_kit::{AppPath, AuthUser, Problem, RequestContext};
@@ -38,36 +37,18 @@ pub(crate) async fn tasks_delete(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Response {
-    let body = match body {
-        Ok(body) => body,
-        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            return Problem::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload-too-large",
-                "Payload too large",
-                "The body is larger than 64 KiB.",
-            )
-            .into_response();
-        }
-        Err(rejection) => return Problem::bad_request("unreadable-body", rejection.body_text()).into_response(),
-    };
-    let reason = match reason(query.as_deref(), &body) {
-        Ok(reason) => reason,
-        Err(problem) => return problem.into_response(),
-    };
-    let (id, expected) = match (path.id(), if_match(&headers)) {
-        (Ok(id), Ok(expected)) => (id, expected),
-        (Err(problem), _) | (_, Err(problem)) => return problem.into_response(),
-    };
-    match state
+) -> Result<StatusCode, ApiError> {
+    let body = body.map_err(|rejection| match rejection.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => Problem::payload_too_large(),
+        _ => Problem::bad_request("unreadable-body", rejection.body_text()),
+    })?;
+    let reason = reason(query.as_deref(), &body)?;
+    let (id, expected) = (path.id()?, if_match(&headers)?);
+    state
         .store
         .delete(&write_context(&user, &ctx), id, expected, reason)
-        .await
-    {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(error) => ApiError(error).into_response(),
-    }
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 fn reason(query: Option<&str>, body: &[u8]) -> Result<Option<String>, Problem> {

@@ -1,7 +1,6 @@
 //! `GET /api/tasks/{id}/history`: every change of a task, oldest first.
 
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use todo_kit::{AppJson, AppPath, AuthUser};
 use todo_tasks::domain::HistoryEntry;
@@ -25,13 +24,8 @@ pub(crate) async fn tasks_history(
     State(state): State<AppState>,
     user: AuthUser,
     AppPath(path): AppPath<TaskPath>,
-) -> Response {
-    let id = match path.id() {
-        Ok(id) => id,
-        Err(problem) => return problem.into_response(),
-    };
-    match state.store.history(&user.user_id, id).await {
-        Ok(items) => AppJson(History { task_id: id, items }).into_response(),
-        Err(error) => ApiError(error).into_response(),
-    }
+) -> Result<AppJson<History>, ApiError> {
+    let id = path.id()?;
+    let items = state.store.history(&user.user_id, id).await?;
+    Ok(AppJson(History { task_id: id, items }))
 }

@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use todo_kit::{AppPath, AuthUser};
 
 use super::{TaskPath, task_response};
@@ -18,13 +18,7 @@ pub(crate) async fn tasks_show(
     State(state): State<AppState>,
     user: AuthUser,
     AppPath(path): AppPath<TaskPath>,
-) -> Response {
-    let id = match path.id() {
-        Ok(id) => id,
-        Err(problem) => return problem.into_response(),
-    };
-    match state.store.get(&user.user_id, id).await {
-        Ok(task) => task_response(StatusCode::OK, task),
-        Err(error) => ApiError(error).into_response(),
-    }
+) -> Result<Response, ApiError> {
+    let task = state.store.get(&user.user_id, path.id()?).await?;
+    Ok(task_response(StatusCode::OK, task))
 }

@@ -3,7 +3,7 @@
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use todo_kit::{AppPath, AuthUser, RequestContext};
 use todo_tasks::domain::Status;
 
@@ -31,7 +31,7 @@ pub(crate) async fn tasks_complete(
     ctx: RequestContext,
     AppPath(path): AppPath<TaskPath>,
     headers: HeaderMap,
-) -> Response {
+) -> Result<Response, ApiError> {
     change(state, user, ctx, path, headers, Change::Complete).await
 }
 
@@ -47,7 +47,7 @@ pub(crate) async fn tasks_reopen(
     ctx: RequestContext,
     AppPath(path): AppPath<TaskPath>,
     headers: HeaderMap,
-) -> Response {
+) -> Result<Response, ApiError> {
     change(state, user, ctx, path, headers, Change::Reopen).await
 }
 
@@ -58,7 +58,7 @@ pub(crate) async fn tasks_toggle(
     ctx: RequestContext,
     AppPath(path): AppPath<TaskPath>,
     headers: HeaderMap,
-) -> Response {
+) -> Result<Response, ApiError> {
     change(state, user, ctx, path, headers, Change::Toggle).await
 }
 
@@ -69,34 +69,21 @@ async fn change(
     path: TaskPath,
     headers: HeaderMap,
     change: Change,
-) -> Response {
-    let (id, expected) = match (path.id(), if_match(&headers)) {
-        (Ok(id), Ok(expected)) => (id, expected),
-        (Err(problem), _) | (_, Err(problem)) => return problem.into_response(),
-    };
+) -> Result<Response, ApiError> {
+    let (id, expected) = (path.id()?, if_match(&headers)?);
     let write = write_context(&user, &ctx);
-    let result = match change {
-        Change::Complete => state.store.complete(&write, id, expected).await,
-        Change::Reopen => state.store.reopen(&write, id, expected).await,
-        Change::Toggle => match state.store.get(&user.user_id, id).await {
+    let task = match change {
+        Change::Complete => state.store.complete(&write, id, expected).await?,
+        Change::Reopen => state.store.reopen(&write, id, expected).await?,
+        Change::Toggle => {
             // The version read here guards the flip: a concurrent change makes it a 412, not a double flip.
-            Ok(task) if task.status == Status::Pending => {
-                state
-                    .store
-                    .complete(&write, id, Some(expected.unwrap_or(task.version)))
-                    .await
+            let task = state.store.get(&user.user_id, id).await?;
+            let expected = Some(expected.unwrap_or(task.version));
+            match task.status {
+                Status::Pending => state.store.complete(&write, id, expected).await?,
+                Status::Completed => state.store.reopen(&write, id, expected).await?,
             }
-            Ok(task) => {
-                state
-                    .store
-                    .reopen(&write, id, Some(expected.unwrap_or(task.version)))
-                    .await
-            }
-            Err(error) => Err(error),
-        },
+        }
     };
-    match result {
-        Ok(task) => task_response(StatusCode::OK, task),
-        Err(error) => ApiError(error).into_response(),
-    }
+    Ok(task_response(StatusCode::OK, task))
 }

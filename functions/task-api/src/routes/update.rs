@@ -3,7 +3,7 @@
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use todo_kit::{AppJson, AppPath, AuthUser, RequestContext};
 use todo_tasks::domain::{TaskDraft, TaskPatch, TaskPatchDraft};
 
@@ -27,7 +27,7 @@ pub(crate) async fn tasks_patch(
     AppPath(path): AppPath<TaskPath>,
     headers: HeaderMap,
     AppJson(draft): AppJson<TaskPatchDraft>,
-) -> Response {
+) -> Result<Response, ApiError> {
     let patch = draft.validate();
     apply(state, user, ctx, path, headers, patch).await
 }
@@ -46,7 +46,7 @@ pub(crate) async fn tasks_replace(
     AppPath(path): AppPath<TaskPath>,
     headers: HeaderMap,
     AppJson(draft): AppJson<TaskDraft>,
-) -> Response {
+) -> Result<Response, ApiError> {
     let patch = draft.validate_as_replacement();
     apply(state, user, ctx, path, headers, patch).await
 }
@@ -58,22 +58,11 @@ async fn apply(
     path: TaskPath,
     headers: HeaderMap,
     patch: todo_tasks::Result<TaskPatch>,
-) -> Response {
-    let (id, expected) = match (path.id(), if_match(&headers)) {
-        (Ok(id), Ok(expected)) => (id, expected),
-        (Err(problem), _) | (_, Err(problem)) => return problem.into_response(),
-    };
-    let result = match patch {
-        Ok(patch) => {
-            state
-                .store
-                .update(&write_context(&user, &ctx), id, expected, patch)
-                .await
-        }
-        Err(error) => Err(error),
-    };
-    match result {
-        Ok(task) => task_response(StatusCode::OK, task),
-        Err(error) => ApiError(error).into_response(),
-    }
+) -> Result<Response, ApiError> {
+    let (id, expected) = (path.id()?, if_match(&headers)?);
+    let task = state
+        .store
+        .update(&write_context(&user, &ctx), id, expected, patch?)
+        .await?;
+    Ok(task_response(StatusCode::OK, task))
 }
