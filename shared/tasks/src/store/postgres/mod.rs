@@ -4,7 +4,8 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::Row;
+use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
 use sqlx::types::Json;
 
 mod writes;
@@ -22,7 +23,8 @@ pub struct PostgresTaskStore {
     pool: PgPool,
 }
 
-#[derive(sqlx::FromRow)]
+/// A task row, decoded by position in `task_columns!()` order: lists decode 50 rows per request,
+/// and looking each column up by name was a fifth of the request's CPU time.
 struct PgTaskRow {
     id: i64,
     owner_id: String,
@@ -38,6 +40,27 @@ struct PgTaskRow {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     version: i64,
+}
+
+impl<'r> sqlx::FromRow<'r, PgRow> for PgTaskRow {
+    fn from_row(row: &'r PgRow) -> std::result::Result<Self, sqlx::Error> {
+        Ok(Self {
+            id: row.try_get(0)?,
+            owner_id: row.try_get(1)?,
+            title: row.try_get(2)?,
+            description: row.try_get(3)?,
+            priority: row.try_get(4)?,
+            tags: row.try_get(5)?,
+            due_at: row.try_get(6)?,
+            remind_before_minutes: row.try_get(7)?,
+            recurrence: row.try_get(8)?,
+            status: row.try_get(9)?,
+            completed_at: row.try_get(10)?,
+            created_at: row.try_get(11)?,
+            updated_at: row.try_get(12)?,
+            version: row.try_get(13)?,
+        })
+    }
 }
 
 impl TryFrom<PgTaskRow> for Task {
