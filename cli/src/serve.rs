@@ -50,7 +50,7 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
         None => None,
     };
 
-    let app = gateway(AppState { store, auth });
+    let app = gateway(AppState::new(store, auth));
     let server = Server::bind(args.listen, app).await?;
     let url = format!("http://{}", server.local_addr()?);
     print_banner(&url, &database_url, &data_dir, token.is_some());

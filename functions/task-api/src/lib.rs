@@ -7,6 +7,7 @@
 
 mod error;
 mod etag;
+mod list_cache;
 mod openapi;
 mod routes;
 
@@ -19,6 +20,7 @@ use todo_kit::Authenticator;
 use todo_kit::health::{self, Readiness};
 use todo_tasks::store::TaskStore;
 
+pub use list_cache::ListCache;
 pub use openapi::ApiDoc;
 
 /// The CloudEvents `source` of events this function publishes.
@@ -31,6 +33,19 @@ pub struct AppState {
     pub store: Arc<dyn TaskStore>,
     /// Verifies bearer tokens.
     pub auth: Arc<Authenticator>,
+    /// Serialized list pages, valid while the owner's list version stands.
+    pub list_cache: Arc<ListCache>,
+}
+
+impl AppState {
+    /// State with a list cache sized from `TASK_LIST_CACHE_MB`.
+    pub fn new(store: Arc<dyn TaskStore>, auth: Arc<Authenticator>) -> Self {
+        Self {
+            store,
+            auth,
+            list_cache: Arc::new(ListCache::from_env()),
+        }
+    }
 }
 
 impl FromRef<AppState> for Arc<Authenticator> {

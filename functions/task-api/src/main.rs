@@ -18,5 +18,5 @@ async fn main() -> anyhow::Result<()> {
         .await
         .context("Failed to open the task store")?;
     let auth = Arc::new(Authenticator::new(&AuthSettings::from_env())?);
-    serve::serve(task_api::app(AppState { store, auth }), server.addr).await
+    serve::serve(task_api::app(AppState::new(store, auth)), server.addr).await
 }

@@ -82,10 +82,7 @@ pub(crate) async fn spawn_app_with_auth(backend: Backend, settings: &AuthSetting
         .await
         .unwrap_or_else(|e| panic!("cannot open the {backend:?} store: {e:?}"));
     let auth = Arc::new(Authenticator::new(settings).expect("valid auth settings"));
-    let router = task_api::app(AppState {
-        store: store.clone(),
-        auth,
-    });
+    let router = task_api::app(AppState::new(store.clone(), auth));
     let server = Server::bind("127.0.0.1:0".parse().expect("address"), router.clone())
         .await
         .expect("bind a random port");

@@ -69,3 +69,11 @@ END;
 $$;
 
 CREATE TRIGGER outbox_notify AFTER INSERT ON outbox FOR EACH STATEMENT EXECUTE FUNCTION outbox_notify();
+
+-- One counter per owner, bumped by every write that changes one of their tasks, in the same
+-- statement. A list read stamped with the counter stays valid exactly until it moves: it is the
+-- list's ETag and the key of task-api's list cache.
+CREATE TABLE task_list_versions (
+    owner_id TEXT PRIMARY KEY,
+    version  BIGINT NOT NULL
+);

@@ -68,3 +68,10 @@ CREATE TABLE outbox (
 );
 
 CREATE INDEX outbox_unpublished_idx ON outbox (id) WHERE published_at IS NULL;
+
+-- One counter per owner, bumped by every write that changes one of their tasks, in the same
+-- transaction: the list's ETag and the key of task-api's list cache.
+CREATE TABLE task_list_versions (
+    owner_id TEXT PRIMARY KEY,
+    version  INTEGER NOT NULL
+);

@@ -76,6 +76,9 @@ pub trait TaskStore: Send + Sync + std::fmt::Debug {
     async fn history(&self, owner_id: &str, id: i64) -> Result<Vec<HistoryEntry>>;
     /// Outbox rows not yet published, oldest first.
     async fn unpublished_outbox(&self, limit: i64) -> Result<Vec<OutboxRow>>;
+    /// A counter that moves whenever any of `owner_id`'s tasks changes (0 before the first write).
+    /// A list read after reading the counter is at least as new as the counter says.
+    async fn list_version(&self, owner_id: &str) -> Result<i64>;
     /// Checks that the database answers.
     async fn ping(&self) -> Result<()>;
 }

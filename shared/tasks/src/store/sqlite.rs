@@ -204,6 +204,17 @@ impl WriteTx for SqliteWrite {
         Ok(())
     }
 
+    async fn bump_list_version(&mut self, owner_id: &str) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO task_list_versions (owner_id, version) VALUES (?1, 1) \
+             ON CONFLICT (owner_id) DO UPDATE SET version = version + 1",
+        )
+        .bind(owner_id)
+        .execute(&mut *self.0)
+        .await?;
+        Ok(())
+    }
+
     async fn insert_outbox(&mut self, events: &[DomainEvent]) -> Result<()> {
         for event in events {
             sqlx::query(
@@ -369,6 +380,14 @@ impl TaskStore for SqliteTaskStore {
                 })
             })
             .collect()
+    }
+
+    async fn list_version(&self, owner_id: &str) -> Result<i64> {
+        let version: Option<i64> = sqlx::query_scalar("SELECT version FROM task_list_versions WHERE owner_id = ?1")
+            .bind(owner_id)
+            .fetch_optional(&self.reader)
+            .await?;
+        Ok(version.unwrap_or(0))
     }
 
     async fn ping(&self) -> Result<()> {

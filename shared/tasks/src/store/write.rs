@@ -18,6 +18,8 @@ pub(crate) trait WriteTx: Send + Sized {
     async fn save_task(&mut self, task: &Task, deleted: bool) -> Result<()>;
     /// Records the change in `task_history`.
     async fn insert_history(&mut self, ctx: &WriteContext, mutation: &Mutation) -> Result<()>;
+    /// Moves the owner's list version on, invalidating list ETags and cached pages.
+    async fn bump_list_version(&mut self, owner_id: &str) -> Result<()>;
     /// Adds the change's events to the outbox.
     async fn insert_outbox(&mut self, events: &[DomainEvent]) -> Result<()>;
     /// Makes everything above durable at once.
@@ -65,6 +67,7 @@ async fn persist<T: WriteTx>(mut tx: T, ctx: &WriteContext, mutation: Mutation, 
         tx.save_task(&mutation.task, deleted).await?;
     }
     tx.insert_history(ctx, &mutation).await?;
+    tx.bump_list_version(&mutation.task.owner_id).await?;
     tx.insert_outbox(&mutation.events).await?;
     tx.commit().await?;
     Ok(mutation.task)

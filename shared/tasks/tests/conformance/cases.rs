@@ -347,6 +347,53 @@ pub(crate) async fn concurrent_changes_without_if_match_are_all_applied(store: &
     assert_eq!(events(store).await.len(), 4);
 }
 
+pub(crate) async fn the_list_version_moves_with_every_change_of_the_owner_only(store: &dyn TaskStore) {
+    assert_eq!(store.list_version("alice").await.expect("version"), 0);
+    let task = create(store, "alice", draft("Versioned")).await;
+    let after_create = store.list_version("alice").await.expect("version");
+    assert!(after_create > 0);
+    store
+        .update(
+            &ctx("alice"),
+            task.id,
+            None,
+            patch(TaskPatchDraft {
+                title: PatchField::Value(" Versioned".into()),
+                ..Default::default()
+            }),
+        )
+        .await
+        .expect("no-op");
+    assert_eq!(
+        store.list_version("alice").await.expect("version"),
+        after_create,
+        "a no-op moves nothing"
+    );
+    let _ = store.complete(&ctx("alice"), task.id, Some(99)).await;
+    assert_eq!(
+        store.list_version("alice").await.expect("version"),
+        after_create,
+        "a refused write moves nothing"
+    );
+    let mut last = after_create;
+    store.complete(&ctx("alice"), task.id, None).await.expect("complete");
+    for step in ["reopen", "delete"] {
+        let now = store.list_version("alice").await.expect("version");
+        assert!(now > last, "before {step}");
+        last = now;
+        match step {
+            "reopen" => drop(store.reopen(&ctx("alice"), task.id, None).await.expect("reopen")),
+            _ => store.delete(&ctx("alice"), task.id, None, None).await.expect("delete"),
+        }
+    }
+    assert!(store.list_version("alice").await.expect("version") > last);
+    assert_eq!(
+        store.list_version("bob").await.expect("version"),
+        0,
+        "other owners are untouched"
+    );
+}
+
 /// Runs futures concurrently on the current task (no extra dependency for a join_all).
 async fn futures_join_all<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
     let mut set = Vec::new();

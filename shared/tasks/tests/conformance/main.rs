@@ -55,6 +55,7 @@ conformance!(
     cases::concurrent_updates_from_the_same_version_let_exactly_one_win,
     cases::concurrent_changes_without_if_match_are_all_applied,
     cases::every_outbox_row_is_a_valid_cloudevent_in_write_order,
+    cases::the_list_version_moves_with_every_change_of_the_owner_only,
     listing::filters_select_exactly_the_matching_tasks,
     listing::search_matches_word_prefixes_in_title_and_description,
     listing::every_sort_pages_through_all_tasks_in_order,

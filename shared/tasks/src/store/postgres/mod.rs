@@ -253,6 +253,14 @@ impl TaskStore for PostgresTaskStore {
             .collect())
     }
 
+    async fn list_version(&self, owner_id: &str) -> Result<i64> {
+        let version: Option<i64> = sqlx::query_scalar("SELECT version FROM task_list_versions WHERE owner_id = $1")
+            .bind(owner_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(version.unwrap_or(0))
+    }
+
     async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())

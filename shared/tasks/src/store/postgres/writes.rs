@@ -53,6 +53,9 @@ const CREATE: &str = "WITH t AS (
 ), h AS (
     INSERT INTO task_history (task_id, owner_id, actor_id, action, changes, version, at)
     VALUES ($1, $2, $2, 'created', $12, 1, $11)
+), v AS (
+    INSERT INTO task_list_versions (owner_id, version) VALUES ($2, 1)
+    ON CONFLICT (owner_id) DO UPDATE SET version = task_list_versions.version + 1
 )
 INSERT INTO outbox (event_id, event_type, topic, partition_key, event_data, created_at)
 SELECT e.id::uuid, e.type, e.topic, e.key, e.data::jsonb, e.at
@@ -74,6 +77,9 @@ const SAVE: &str = "WITH t AS (
     FROM UNNEST($20::text[], $21::text[], $22::text[], $23::text[], $24::text[], $25::timestamptz[])
         AS e(id, type, topic, key, data, at)
     CROSS JOIN t
+), v AS (
+    INSERT INTO task_list_versions (owner_id, version) SELECT $15, 1 FROM t
+    ON CONFLICT (owner_id) DO UPDATE SET version = task_list_versions.version + 1
 )
 SELECT count(*) FROM t";
 
