@@ -4,10 +4,8 @@
 //! and filters it was issued for, so a cursor replayed with other parameters is refused instead
 //! of silently skipping rows.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::domain::{Priority, Status, Task, to_stored_precision};
 use crate::{Error, FieldErrors, Result};
@@ -17,130 +15,15 @@ pub const DEFAULT_LIMIT: u32 = 50;
 /// Largest page size.
 pub const MAX_LIMIT: u32 = 200;
 
-/// The field a list is sorted by; ties are always broken by id in the same direction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SortField {
-    /// Due time; tasks without one come last in both directions.
-    DueAt,
-    /// Priority rank.
-    Priority,
-    /// Creation time (the default).
-    CreatedAt,
-    /// Last change.
-    UpdatedAt,
-    /// Title, case-insensitively.
-    Title,
-}
+mod cursor;
+mod search;
+mod sort;
 
-/// A sort field and direction, written `due_at` or `-due_at` in the API.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Sort {
-    /// What to sort by.
-    pub field: SortField,
-    /// Largest first.
-    pub descending: bool,
-}
+pub use cursor::Cursor;
+pub use search::search_words;
+pub use sort::{KeyValue, Sort, SortField, title_key};
 
-impl Default for Sort {
-    fn default() -> Self {
-        Self {
-            field: SortField::CreatedAt,
-            descending: false,
-        }
-    }
-}
-
-impl Sort {
-    /// Parses `field` or `-field`.
-    pub fn parse(spec: &str) -> Option<Self> {
-        let (descending, name) = match spec.trim().strip_prefix('-') {
-            Some(name) => (true, name),
-            None => (false, spec.trim()),
-        };
-        let field = match name {
-            "due_at" => SortField::DueAt,
-            "priority" => SortField::Priority,
-            "created_at" => SortField::CreatedAt,
-            "updated_at" => SortField::UpdatedAt,
-            "title" => SortField::Title,
-            _ => return None,
-        };
-        Some(Self { field, descending })
-    }
-
-    /// The spec as the API writes it.
-    pub fn spec(&self) -> String {
-        let name = match self.field {
-            SortField::DueAt => "due_at",
-            SortField::Priority => "priority",
-            SortField::CreatedAt => "created_at",
-            SortField::UpdatedAt => "updated_at",
-            SortField::Title => "title",
-        };
-        if self.descending {
-            format!("-{name}")
-        } else {
-            name.to_owned()
-        }
-    }
-
-    /// The sort key of a task, before its id: the values the keyset compares.
-    pub fn key_of(&self, task: &Task) -> Vec<KeyValue> {
-        match self.field {
-            SortField::DueAt => vec![
-                KeyValue::Int(i64::from(task.due_at.is_none())),
-                task.due_at.map_or(KeyValue::Null, KeyValue::Time),
-            ],
-            SortField::Priority => vec![KeyValue::Int(i64::from(task.priority.rank()))],
-            SortField::CreatedAt => vec![KeyValue::Time(task.created_at)],
-            SortField::UpdatedAt => vec![KeyValue::Time(task.updated_at)],
-            SortField::Title => vec![KeyValue::Text(title_key(&task.title))],
-        }
-    }
-}
-
-/// The case-folded title that title sorting compares, stored beside the title.
-pub fn title_key(title: &str) -> String {
-    title.to_lowercase()
-}
-
-/// One value of a sort key.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "t", content = "v")]
-pub enum KeyValue {
-    /// No value (a task without due time).
-    Null,
-    /// A number.
-    Int(i64),
-    /// A string.
-    Text(String),
-    /// A time.
-    Time(DateTime<Utc>),
-}
-
-/// Where the previous page ended.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Cursor {
-    /// Sort key of the last row shown.
-    pub key: Vec<KeyValue>,
-    /// Id of the last row shown.
-    pub id: i64,
-    sort: String,
-    filters: u64,
-}
-
-impl Cursor {
-    /// The opaque token for the API.
-    pub fn encode(&self) -> String {
-        let json = serde_json::to_vec(self).unwrap_or_default();
-        URL_SAFE_NO_PAD.encode(json)
-    }
-
-    fn decode(token: &str) -> Option<Self> {
-        let bytes = URL_SAFE_NO_PAD.decode(token.trim()).ok()?;
-        serde_json::from_slice(&bytes).ok()
-    }
-}
+use search::STOP_WORDS;
 
 /// A validated list query.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -283,162 +166,6 @@ impl ListQuery {
             (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
         })
     }
-}
-
-impl Sort {
-    /// True when `key` has the shape `key_of` gives for this sort, so a tampered cursor is
-    /// refused before its values reach SQL.
-    fn accepts_key(&self, key: &[KeyValue]) -> bool {
-        match (self.field, key) {
-            (SortField::DueAt, [KeyValue::Int(0), KeyValue::Time(_)] | [KeyValue::Int(1), KeyValue::Null]) => true,
-            (SortField::Priority, [KeyValue::Int(rank)]) => Priority::from_rank(*rank).is_some(),
-            (SortField::CreatedAt | SortField::UpdatedAt, [KeyValue::Time(_)]) => true,
-            (SortField::Title, [KeyValue::Text(_)]) => true,
-            _ => false,
-        }
-    }
-}
-
-/// English stop words (the Snowball list PostgreSQL's `english` configuration drops). Both
-/// stores leave them out of searches, so a search means the same on both.
-const STOP_WORDS: &[&str] = &[
-    "i",
-    "me",
-    "my",
-    "myself",
-    "we",
-    "our",
-    "ours",
-    "ourselves",
-    "you",
-    "your",
-    "yours",
-    "yourself",
-    "yourselves",
-    "he",
-    "him",
-    "his",
-    "himself",
-    "she",
-    "her",
-    "hers",
-    "herself",
-    "it",
-    "its",
-    "itself",
-    "they",
-    "them",
-    "their",
-    "theirs",
-    "themselves",
-    "what",
-    "which",
-    "who",
-    "whom",
-    "this",
-    "that",
-    "these",
-    "those",
-    "am",
-    "is",
-    "are",
-    "was",
-    "were",
-    "be",
-    "been",
-    "being",
-    "have",
-    "has",
-    "had",
-    "having",
-    "do",
-    "does",
-    "did",
-    "doing",
-    "a",
-    "an",
-    "the",
-    "and",
-    "but",
-    "if",
-    "or",
-    "because",
-    "as",
-    "until",
-    "while",
-    "of",
-    "at",
-    "by",
-    "for",
-    "with",
-    "about",
-    "against",
-    "between",
-    "into",
-    "through",
-    "during",
-    "before",
-    "after",
-    "above",
-    "below",
-    "to",
-    "from",
-    "up",
-    "down",
-    "in",
-    "out",
-    "on",
-    "off",
-    "over",
-    "under",
-    "again",
-    "further",
-    "then",
-    "once",
-    "here",
-    "there",
-    "when",
-    "where",
-    "why",
-    "how",
-    "all",
-    "any",
-    "both",
-    "each",
-    "few",
-    "more",
-    "most",
-    "other",
-    "some",
-    "such",
-    "no",
-    "nor",
-    "not",
-    "only",
-    "own",
-    "same",
-    "so",
-    "than",
-    "too",
-    "very",
-    "s",
-    "t",
-    "can",
-    "will",
-    "just",
-    "don",
-    "should",
-    "now",
-];
-
-/// The words of a search text: letters and digits only, lower-cased, so nothing a user types
-/// can change the meaning of the database's search syntax.
-pub fn search_words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(16)
-        .map(str::to_lowercase)
-        .collect()
 }
 
 fn time_param(name: &str, value: &str, errors: &mut FieldErrors) -> Option<DateTime<Utc>> {
