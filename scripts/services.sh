@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Makes sure the services the tests talk to are up: PostgreSQL on 127.0.0.1:5432 (trust auth).
-# Starts the local cluster when it is installed but down; fails loudly when it cannot.
+# Makes sure the services the tests talk to are up: PostgreSQL on 127.0.0.1:5432 (trust auth) and a
+# Kafka-protocol broker (Tansu) on 127.0.0.1:19092. Starts them when they are down; fails loudly when it cannot.
 set -euo pipefail
 
 pg_up() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
@@ -21,3 +21,6 @@ if ! pg_up; then
   exit 1
 fi
 echo "services: PostgreSQL ready on 127.0.0.1:5432"
+
+# The Kafka-protocol broker for the event-bus tests.
+bash "$(dirname "$0")/tansu.sh"

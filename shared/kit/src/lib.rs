@@ -4,6 +4,7 @@
 //! context (request id, correlation id, trace parent) that flows into events.
 
 pub mod auth;
+pub mod bus;
 pub mod context;
 pub mod error_chain;
 pub mod health;

@@ -1,0 +1,191 @@
+//! The Kafka event bus on rdkafka: an idempotent producer (`acks=all`, lz4) whose publish returns
+//! only after every record was acknowledged, and consumer groups that commit offsets by hand.
+//! Keys are hashed with murmur2 like Kafka's Java clients, so every client agrees on partitions.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+use rdkafka::client::DefaultClientContext;
+use rdkafka::consumer::{CommitMode, Consumer, StreamConsumer};
+use rdkafka::error::{KafkaError, RDKafkaErrorCode};
+use rdkafka::message::{Header, Headers, Message, OwnedHeaders};
+use rdkafka::producer::{FutureProducer, FutureRecord};
+use rdkafka::{ClientConfig, Offset, TopicPartitionList};
+
+use super::binding::{Record, decode, encode};
+use super::{BusError, Delivery, EventBus, Outgoing, Subscription};
+
+/// How long a publish waits for acknowledgements before it reports the broker unavailable.
+const DELIVERY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// An event bus on a Kafka cluster.
+pub struct KafkaBus {
+    brokers: String,
+    producer: FutureProducer,
+    admin: AdminClient<DefaultClientContext>,
+    replication_factor: i32,
+}
+
+impl std::fmt::Debug for KafkaBus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KafkaBus")
+            .field("brokers", &self.brokers)
+            .finish_non_exhaustive()
+    }
+}
+
+fn unavailable(error: &KafkaError) -> BusError {
+    BusError::Unavailable(error.to_string())
+}
+
+impl KafkaBus {
+    /// Connects to `brokers` (`host:port,...`); topics it creates get `replication_factor` replicas.
+    ///
+    /// # Errors
+    /// `Rejected` when the client configuration is invalid.
+    pub fn connect(brokers: &str, replication_factor: i32) -> Result<Self, BusError> {
+        let producer: FutureProducer = ClientConfig::new()
+            .set("bootstrap.servers", brokers)
+            .set("enable.idempotence", "true")
+            .set("acks", "all")
+            .set("compression.type", "lz4")
+            .set("linger.ms", "5")
+            .set("partitioner", "murmur2_random")
+            .set("message.timeout.ms", DELIVERY_TIMEOUT.as_millis().to_string())
+            .create()
+            .map_err(|e| BusError::Rejected(e.to_string()))?;
+        let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
+            .set("bootstrap.servers", brokers)
+            .create()
+            .map_err(|e| BusError::Rejected(e.to_string()))?;
+        Ok(Self {
+            brokers: brokers.to_owned(),
+            producer,
+            admin,
+            replication_factor,
+        })
+    }
+}
+
+#[async_trait]
+impl EventBus for KafkaBus {
+    async fn ensure_topic(&self, topic: &str, partitions: i32) -> Result<(), BusError> {
+        let new = NewTopic::new(topic, partitions, TopicReplication::Fixed(self.replication_factor));
+        let options = AdminOptions::new().operation_timeout(Some(Duration::from_secs(10)));
+        let results = self
+            .admin
+            .create_topics([&new], &options)
+            .await
+            .map_err(|e| unavailable(&e))?;
+        for result in results {
+            match result {
+                Ok(_) | Err((_, RDKafkaErrorCode::TopicAlreadyExists)) => {}
+                Err((name, code)) => return Err(BusError::Rejected(format!("cannot create topic {name}: {code}"))),
+            }
+        }
+        Ok(())
+    }
+
+    async fn publish(&self, events: &[Outgoing]) -> Result<(), BusError> {
+        // Queue everything first (the producer keeps per-partition order), then wait for the acks.
+        let mut pending = Vec::with_capacity(events.len());
+        for event in events {
+            let record = encode(&event.event);
+            let headers = record
+                .headers
+                .iter()
+                .fold(OwnedHeaders::new(), |headers, (key, value)| {
+                    headers.insert(Header {
+                        key: key.as_str(),
+                        value: Some(value.as_slice()),
+                    })
+                });
+            let mut message = FutureRecord::<str, [u8]>::to(&event.topic)
+                .payload(record.value.as_slice())
+                .headers(headers);
+            if let Some(key) = &event.key {
+                message = message.key(key.as_str());
+            }
+            let delivery = self.producer.send_result(message).map_err(|(e, _)| unavailable(&e))?;
+            pending.push(delivery);
+        }
+        for delivery in pending {
+            match delivery.await {
+                Ok(Ok(_)) => {}
+                Ok(Err((error, _))) => return Err(unavailable(&error)),
+                Err(_) => {
+                    return Err(BusError::Unavailable(
+                        "the producer was dropped before the broker answered".into(),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn subscribe(&self, group: &str, topics: &[String]) -> Result<Box<dyn Subscription>, BusError> {
+        let consumer: StreamConsumer = ClientConfig::new()
+            .set("bootstrap.servers", &self.brokers)
+            .set("group.id", group)
+            .set("enable.auto.commit", "false")
+            .set("enable.auto.offset.store", "false")
+            .set("auto.offset.reset", "earliest")
+            .set("session.timeout.ms", "6000")
+            .set("partition.assignment.strategy", "cooperative-sticky")
+            .create()
+            .map_err(|e| BusError::Rejected(e.to_string()))?;
+        let names: Vec<&str> = topics.iter().map(String::as_str).collect();
+        consumer
+            .subscribe(&names)
+            .map_err(|e| BusError::Rejected(e.to_string()))?;
+        Ok(Box::new(KafkaSubscription {
+            consumer: Arc::new(consumer),
+        }))
+    }
+}
+
+/// A member of a Kafka consumer group.
+struct KafkaSubscription {
+    consumer: Arc<StreamConsumer>,
+}
+
+#[async_trait]
+impl Subscription for KafkaSubscription {
+    async fn next(&mut self) -> Result<Delivery, BusError> {
+        let message = self.consumer.recv().await.map_err(|e| unavailable(&e))?;
+        let headers = message
+            .headers()
+            .map(|h| {
+                h.iter()
+                    .map(|header| (header.key.to_owned(), header.value.unwrap_or_default().to_vec()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let record = Record {
+            headers,
+            value: message.payload().unwrap_or_default().to_vec(),
+        };
+        Ok(Delivery {
+            topic: message.topic().to_owned(),
+            partition: message.partition(),
+            offset: message.offset(),
+            key: message.key().map(|k| String::from_utf8_lossy(k).into_owned()),
+            event: decode(&record),
+        })
+    }
+
+    async fn commit(&mut self, delivery: &Delivery) -> Result<(), BusError> {
+        let mut offsets = TopicPartitionList::new();
+        offsets
+            .add_partition_offset(&delivery.topic, delivery.partition, Offset::Offset(delivery.offset + 1))
+            .map_err(|e| BusError::Rejected(e.to_string()))?;
+        let consumer = self.consumer.clone();
+        // A synchronous commit blocks on the broker's answer: keep it off the async workers.
+        tokio::task::spawn_blocking(move || consumer.commit(&offsets, CommitMode::Sync))
+            .await
+            .map_err(|e| BusError::Unavailable(e.to_string()))?
+            .map_err(|e| unavailable(&e))
+    }
+}

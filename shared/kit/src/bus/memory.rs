@@ -1,0 +1,183 @@
+//! The in-memory bus of the embedded mode: topics with partitions, keys hashed to partitions as
+//! Kafka does, consumer groups with committed offsets. Records are kept encoded with the Kafka
+//! binding, so consumers decode exactly what they would from Kafka. One member per group reads
+//! all partitions; nothing survives the process.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use tokio::sync::Notify;
+
+use super::binding::{Record, decode, encode};
+use super::{BusError, Delivery, EventBus, Outgoing, Subscription, partition_for_key};
+
+/// The records of one partition, each with its key.
+type Partition = Vec<(Option<String>, Record)>;
+
+#[derive(Debug, Default)]
+struct State {
+    /// Topic name to its partitions.
+    topics: HashMap<String, Vec<Partition>>,
+    /// (group, topic, partition) to the next offset to read.
+    committed: HashMap<(String, String, i32), i64>,
+    /// Spreads events without a key over partitions.
+    round_robin: usize,
+}
+
+#[derive(Debug, Default)]
+struct Shared {
+    state: Mutex<State>,
+    arrived: Notify,
+}
+
+impl Shared {
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// An event bus inside the process.
+#[derive(Debug, Clone, Default)]
+pub struct MemoryBus {
+    shared: Arc<Shared>,
+}
+
+impl MemoryBus {
+    /// An empty bus.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+#[async_trait]
+impl EventBus for MemoryBus {
+    async fn ensure_topic(&self, topic: &str, partitions: i32) -> Result<(), BusError> {
+        let count = usize::try_from(partitions)
+            .ok()
+            .filter(|p| *p > 0)
+            .ok_or_else(|| BusError::Rejected(format!("{partitions} partitions")))?;
+        self.shared
+            .lock()
+            .topics
+            .entry(topic.to_owned())
+            .or_insert_with(|| vec![Vec::new(); count]);
+        Ok(())
+    }
+
+    async fn publish(&self, events: &[Outgoing]) -> Result<(), BusError> {
+        {
+            let mut state = self.shared.lock();
+            // Check every topic first, so a batch is published whole or not at all.
+            if let Some(unknown) = events.iter().find(|e| !state.topics.contains_key(&e.topic)) {
+                return Err(BusError::Rejected(format!("unknown topic {}", unknown.topic)));
+            }
+            for event in events {
+                let rr = state.round_robin;
+                state.round_robin = rr.wrapping_add(1);
+                let partitions = state.topics.get(&event.topic).map_or(1, Vec::len);
+                let index = match &event.key {
+                    Some(key) => {
+                        usize::try_from(partition_for_key(key, i32::try_from(partitions).unwrap_or(1))).unwrap_or(0)
+                    }
+                    None => rr % partitions,
+                };
+                if let Some(partition) = state.topics.get_mut(&event.topic).and_then(|t| t.get_mut(index)) {
+                    partition.push((event.key.clone(), encode(&event.event)));
+                }
+            }
+        }
+        self.shared.arrived.notify_waiters();
+        Ok(())
+    }
+
+    async fn subscribe(&self, group: &str, topics: &[String]) -> Result<Box<dyn Subscription>, BusError> {
+        let state = self.shared.lock();
+        let mut positions = Vec::new();
+        for topic in topics {
+            let partitions = state
+                .topics
+                .get(topic)
+                .ok_or_else(|| BusError::Rejected(format!("unknown topic {topic}")))?;
+            for partition in 0..i32::try_from(partitions.len()).unwrap_or(0) {
+                let next = state
+                    .committed
+                    .get(&(group.to_owned(), topic.clone(), partition))
+                    .copied()
+                    .unwrap_or(0);
+                positions.push((topic.clone(), partition, next));
+            }
+        }
+        Ok(Box::new(MemorySubscription {
+            shared: self.shared.clone(),
+            group: group.to_owned(),
+            positions,
+            cursor: 0,
+        }))
+    }
+}
+
+/// A member of a consumer group on the memory bus.
+#[derive(Debug)]
+struct MemorySubscription {
+    shared: Arc<Shared>,
+    group: String,
+    /// (topic, partition, next offset to deliver).
+    positions: Vec<(String, i32, i64)>,
+    /// Where the fair scan over partitions starts next time.
+    cursor: usize,
+}
+
+impl MemorySubscription {
+    fn poll(&mut self) -> Option<Delivery> {
+        let state = self.shared.lock();
+        let count = self.positions.len();
+        for step in 0..count {
+            let index = (self.cursor + step) % count;
+            let (topic, partition, next) = &mut self.positions[index];
+            let stored = state
+                .topics
+                .get(topic.as_str())
+                .and_then(|t| t.get(usize::try_from(*partition).ok()?));
+            let Some((key, record)) = stored.and_then(|p| p.get(usize::try_from(*next).ok()?)) else {
+                continue;
+            };
+            let delivery = Delivery {
+                topic: topic.clone(),
+                partition: *partition,
+                offset: *next,
+                key: key.clone(),
+                event: decode(record),
+            };
+            *next += 1;
+            self.cursor = index + 1;
+            return Some(delivery);
+        }
+        None
+    }
+}
+
+#[async_trait]
+impl Subscription for MemorySubscription {
+    async fn next(&mut self) -> Result<Delivery, BusError> {
+        loop {
+            let shared = self.shared.clone();
+            let arrived = shared.arrived.notified();
+            tokio::pin!(arrived);
+            arrived.as_mut().enable();
+            if let Some(delivery) = self.poll() {
+                return Ok(delivery);
+            }
+            arrived.await;
+        }
+    }
+
+    async fn commit(&mut self, delivery: &Delivery) -> Result<(), BusError> {
+        let mut state = self.shared.lock();
+        let key = (self.group.clone(), delivery.topic.clone(), delivery.partition);
+        let next = delivery.offset + 1;
+        let entry = state.committed.entry(key).or_insert(0);
+        *entry = (*entry).max(next);
+        Ok(())
+    }
+}

@@ -1,0 +1,142 @@
+//! The event bus: CloudEvents published to topics with a partition key, and consumer groups that
+//! read them back and commit what they finished.
+//!
+//! Two implementations share this contract and one conformance suite: [`MemoryBus`] for the
+//! embedded mode, and (feature `kafka`) `KafkaBus` on rdkafka for the cluster. Both carry events
+//! in the CloudEvents Kafka protocol binding (binary content mode), so what a consumer sees does
+//! not depend on the bus.
+
+pub mod binding;
+#[cfg(feature = "kafka")]
+mod kafka;
+mod memory;
+
+use async_trait::async_trait;
+use cloudevents::Event;
+
+#[cfg(feature = "kafka")]
+pub use kafka::KafkaBus;
+pub use memory::MemoryBus;
+
+/// An event to publish.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outgoing {
+    /// Topic name.
+    pub topic: String,
+    /// Partition key: events with the same key keep their order. `None` spreads them.
+    pub key: Option<String>,
+    /// The event.
+    pub event: Event,
+}
+
+/// An event delivered to a consumer group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Delivery {
+    /// Topic it came from.
+    pub topic: String,
+    /// Partition within the topic.
+    pub partition: i32,
+    /// Position within the partition.
+    pub offset: i64,
+    /// Partition key it was published with.
+    pub key: Option<String>,
+    /// The event, or why the record is not a readable CloudEvent (a poison record).
+    pub event: Result<Event, String>,
+}
+
+/// Why the bus could not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum BusError {
+    /// The broker cannot be reached or did not acknowledge in time: worth retrying.
+    #[error("event bus unavailable: {0}")]
+    Unavailable(String),
+    /// The request cannot succeed as made (unknown topic, invalid configuration).
+    #[error("event bus refused the request: {0}")]
+    Rejected(String),
+}
+
+/// Publishing and consuming events.
+#[async_trait]
+pub trait EventBus: Send + Sync + std::fmt::Debug {
+    /// Creates a topic with `partitions` partitions unless it exists.
+    async fn ensure_topic(&self, topic: &str, partitions: i32) -> Result<(), BusError>;
+
+    /// Publishes events in order and returns once the broker acknowledged every one of them.
+    /// Events with the same key land in the same partition, in this order.
+    async fn publish(&self, events: &[Outgoing]) -> Result<(), BusError>;
+
+    /// Joins consumer group `group` on `topics`. A new member resumes after the group's last
+    /// commit (or from the beginning when the group never committed).
+    async fn subscribe(&self, group: &str, topics: &[String]) -> Result<Box<dyn Subscription>, BusError>;
+}
+
+/// A consumer group member.
+#[async_trait]
+pub trait Subscription: Send {
+    /// The next event, waiting until one arrives.
+    async fn next(&mut self) -> Result<Delivery, BusError>;
+
+    /// Records that `delivery` (and everything before it in its partition) is done.
+    async fn commit(&mut self, delivery: &Delivery) -> Result<(), BusError>;
+}
+
+/// The partition of `key` among `partitions`: Kafka's default partitioner (murmur2 of the key,
+/// positive, modulo the partition count), so our keys land where Java clients would put them.
+pub fn partition_for_key(key: &str, partitions: i32) -> i32 {
+    let hash = murmur2(key.as_bytes()) & 0x7fff_ffff;
+    i32::try_from(hash % u32::try_from(partitions.max(1)).unwrap_or(1)).unwrap_or(0)
+}
+
+/// Kafka's murmur2 (seed 0x9747b28c), as in its Java client.
+fn murmur2(data: &[u8]) -> u32 {
+    const M: u32 = 0x5bd1_e995;
+    const R: u32 = 24;
+    let length = u32::try_from(data.len()).unwrap_or(u32::MAX);
+    let mut h: u32 = 0x9747_b28c ^ length;
+    let mut chunks = data.chunks_exact(4);
+    for chunk in &mut chunks {
+        let mut k = u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+        k = k.wrapping_mul(M);
+        k ^= k >> R;
+        k = k.wrapping_mul(M);
+        h = h.wrapping_mul(M);
+        h ^= k;
+    }
+    let rest = chunks.remainder();
+    if rest.len() >= 3 {
+        h ^= u32::from(rest[2]) << 16;
+    }
+    if rest.len() >= 2 {
+        h ^= u32::from(rest[1]) << 8;
+    }
+    if !rest.is_empty() {
+        h ^= u32::from(rest[0]);
+        h = h.wrapping_mul(M);
+    }
+    h ^= h >> 13;
+    h = h.wrapping_mul(M);
+    h ^= h >> 15;
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_land_where_the_java_client_puts_them() {
+        // Values from Kafka's Java client (Utils.murmur2 / DefaultPartitioner).
+        assert_eq!(murmur2(b"21") as i32, -973_932_308);
+        assert_eq!(murmur2(b"foobar") as i32, -790_332_482);
+        assert_eq!(murmur2(b"a-little-bit-long-string") as i32, -985_981_536);
+        assert_eq!(murmur2(b"a-little-bit-longer-string") as i32, -1_486_304_829);
+        assert_eq!(
+            murmur2(b"lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8") as i32,
+            -58_897_971
+        );
+        assert_eq!(murmur2(b"abc") as i32, 479_470_107);
+        for key in ["1", "42", "task-7"] {
+            assert!((0..6).contains(&partition_for_key(key, 6)));
+        }
+    }
+}

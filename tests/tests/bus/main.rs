@@ -1,0 +1,45 @@
+//! One conformance suite for every `EventBus`: each case runs against the in-memory bus and
+//! against a real Kafka-protocol broker (Tansu, started by `scripts/tansu.sh`; its address is
+//! `KAFKA_BROKERS`, default `127.0.0.1:19092`). Without a broker the Kafka cases fail, never skip.
+
+mod cases;
+
+use std::sync::Arc;
+
+use todo_kit::bus::{EventBus, KafkaBus, MemoryBus};
+
+pub(crate) fn memory() -> Arc<dyn EventBus> {
+    Arc::new(MemoryBus::new())
+}
+
+pub(crate) fn kafka() -> Arc<dyn EventBus> {
+    let brokers = std::env::var("KAFKA_BROKERS").unwrap_or_else(|_| "127.0.0.1:19092".into());
+    let reachable = brokers
+        .split(',')
+        .any(|b| std::net::TcpStream::connect(b.trim()).is_ok());
+    assert!(
+        reachable,
+        "no Kafka-protocol broker answers at {brokers}: start one with `bash scripts/tansu.sh`"
+    );
+    Arc::new(KafkaBus::connect(&brokers, 1).expect("kafka client"))
+}
+
+/// Declares each case once per bus: `on_memory::case` and `on_kafka::case`.
+macro_rules! conformance {
+    ($($case:ident),* $(,)?) => {
+        mod on_memory {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $case() { super::cases::$case(super::memory()).await; })*
+        }
+        mod on_kafka {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $case() { super::cases::$case(super::kafka()).await; })*
+        }
+    };
+}
+
+conformance!(
+    a_published_event_reaches_a_new_group_unchanged,
+    events_of_one_key_arrive_in_publish_order,
+    many_keys_published_in_parallel_all_arrive_once,
+    a_restarted_member_resumes_after_the_last_commit,
+    groups_do_not_share_offsets,
+);
