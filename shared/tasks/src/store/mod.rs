@@ -2,6 +2,7 @@
 //! embedded default. Both keep the task, its history and its outbox events in one transaction.
 
 mod list_sql;
+mod outbox;
 mod postgres;
 mod rows;
 mod sqlite;
@@ -10,8 +11,8 @@ mod write;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 
+pub use outbox::{Outbox, OutboxClaim, OutboxRow};
 pub use postgres::PostgresTaskStore;
 pub use sqlite::SqliteTaskStore;
 
@@ -19,33 +20,12 @@ use crate::domain::{HistoryEntry, NewTask, Task, TaskPatch, WriteContext};
 use crate::query::{ListQuery, Page};
 use crate::{Error, Result};
 
-/// An event waiting in (or already sent from) the transactional outbox.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OutboxRow {
-    /// Position in the outbox; a relay publishes in this order.
-    pub id: i64,
-    /// The CloudEvent id.
-    pub event_id: uuid::Uuid,
-    /// The CloudEvent type, e.g. `task.created`.
-    pub event_type: String,
-    /// The Kafka topic it goes to.
-    pub topic: String,
-    /// The Kafka message key (task id for task events).
-    pub partition_key: Option<String>,
-    /// The whole CloudEvent in structured JSON form.
-    pub event_data: serde_json::Value,
-    /// When the change happened.
-    pub created_at: DateTime<Utc>,
-    /// When the broker acknowledged it; `None` while pending.
-    pub published_at: Option<DateTime<Utc>>,
-}
-
 /// Where tasks live. Every method is scoped to one user: another user's task is `NotFound`.
 ///
 /// `expected_version` is the caller's `If-Match`: when given and different from the stored
 /// version, the write is refused with `VersionConflict` and nothing changes.
 #[async_trait]
-pub trait TaskStore: Send + Sync + std::fmt::Debug {
+pub trait TaskStore: Outbox + Send + Sync + std::fmt::Debug {
     /// Creates a task and records `created` history and a `task.created` event.
     async fn create(&self, ctx: &WriteContext, task: NewTask) -> Result<Task>;
     /// One task of `owner_id`.
@@ -74,8 +54,6 @@ pub trait TaskStore: Send + Sync + std::fmt::Debug {
     ) -> Result<()>;
     /// Every change of one task, oldest first.
     async fn history(&self, owner_id: &str, id: i64) -> Result<Vec<HistoryEntry>>;
-    /// Outbox rows not yet published, oldest first.
-    async fn unpublished_outbox(&self, limit: i64) -> Result<Vec<OutboxRow>>;
     /// A counter that moves whenever any of `owner_id`'s tasks changes (0 before the first write).
     /// A list read after reading the counter is at least as new as the counter says.
     async fn list_version(&self, owner_id: &str) -> Result<i64>;

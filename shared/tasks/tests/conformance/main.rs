@@ -4,6 +4,7 @@
 mod cases;
 mod fixtures;
 mod listing;
+mod outbox;
 
 use std::sync::Arc;
 
@@ -60,4 +61,31 @@ conformance!(
     listing::search_matches_word_prefixes_in_title_and_description,
     listing::every_sort_pages_through_all_tasks_in_order,
     listing::a_cursor_from_another_query_is_refused,
+    outbox::a_claim_hands_out_the_oldest_rows_until_they_are_marked,
+    outbox::a_dropped_claim_leaves_its_rows_pending,
+    outbox::pruning_deletes_only_rows_published_before_the_cutoff,
+    outbox::a_write_wakes_a_waiting_relay,
 );
+
+/// PostgreSQL lets several relays share an outbox: while one holds a claim, others get none.
+#[tokio::test]
+async fn on_postgres_a_second_relay_waits_while_one_holds_the_outbox() {
+    let b = postgres().await;
+    fixtures::create(b.store.as_ref(), "alice", fixtures::draft("one")).await;
+    let held = b.store.claim(10).await.expect("claim").expect("first relay");
+    assert!(
+        b.store.claim(10).await.expect("claim").is_none(),
+        "a second relay must not claim meanwhile"
+    );
+    drop(held);
+    assert_eq!(
+        b.store
+            .claim(10)
+            .await
+            .expect("claim")
+            .expect("free again")
+            .rows()
+            .len(),
+        1
+    );
+}

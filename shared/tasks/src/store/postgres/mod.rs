@@ -8,11 +8,12 @@ use sqlx::Row;
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
 use sqlx::types::Json;
 
+mod outbox;
 mod writes;
 
+use super::TaskStore;
 use super::list_sql::{Dialect, SqlValue, list_sql, task_columns};
 use super::rows::{HistoryParts, TaskParts, into_page};
-use super::{OutboxRow, TaskStore};
 use crate::domain::{self, HistoryEntry, NewTask, Task, TaskPatch, WriteContext};
 use crate::query::{ListQuery, Page};
 use crate::{Error, Result};
@@ -21,6 +22,8 @@ use crate::{Error, Result};
 #[derive(Debug, Clone)]
 pub struct PostgresTaskStore {
     pool: PgPool,
+    /// The `LISTEN outbox` connection of a relay, opened on its first wait.
+    listener: std::sync::Arc<tokio::sync::Mutex<Option<sqlx::postgres::PgListener>>>,
 }
 
 /// A task row, decoded by position in `task_columns!()` order: lists decode 50 rows per request,
@@ -127,7 +130,10 @@ impl PostgresTaskStore {
     /// Fails when a migration fails.
     pub async fn from_pool(pool: PgPool) -> Result<Self> {
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            listener: std::sync::Arc::default(),
+        })
     }
 }
 
@@ -140,18 +146,6 @@ struct PgHistoryRow {
     changes: Json<serde_json::Value>,
     version: i64,
     at: DateTime<Utc>,
-}
-
-#[derive(sqlx::FromRow)]
-struct PgOutboxRow {
-    id: i64,
-    event_id: uuid::Uuid,
-    event_type: String,
-    topic: String,
-    partition_key: Option<String>,
-    event_data: Json<serde_json::Value>,
-    created_at: DateTime<Utc>,
-    published_at: Option<DateTime<Utc>>,
 }
 
 #[async_trait]
@@ -226,29 +220,6 @@ impl TaskStore for PostgresTaskStore {
                     version: r.version,
                     at: r.at,
                 })
-            })
-            .collect())
-    }
-
-    async fn unpublished_outbox(&self, limit: i64) -> Result<Vec<OutboxRow>> {
-        let rows: Vec<PgOutboxRow> = sqlx::query_as(
-            "SELECT id, event_id, event_type, topic, partition_key, event_data, created_at, published_at \
-             FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1",
-        )
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| OutboxRow {
-                id: r.id,
-                event_id: r.event_id,
-                event_type: r.event_type,
-                topic: r.topic,
-                partition_key: r.partition_key,
-                event_data: r.event_data.0,
-                created_at: r.created_at,
-                published_at: r.published_at,
             })
             .collect())
     }

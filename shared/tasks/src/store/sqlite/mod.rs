@@ -11,12 +11,13 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
+mod outbox;
 mod writes;
 
+use super::TaskStore;
 use super::list_sql::{Dialect, SqlValue, list_sql, task_columns};
 use super::rows::{HistoryParts, TaskParts, into_page};
 use super::write;
-use super::{OutboxRow, TaskStore};
 use crate::domain::{self, HistoryEntry, NewTask, Task, TaskPatch, WriteContext};
 use crate::query::{ListQuery, Page};
 use crate::{Error, Result};
@@ -27,6 +28,8 @@ use writes::SqliteWrite;
 pub struct SqliteTaskStore {
     reader: SqlitePool,
     writer: SqlitePool,
+    /// Woken after every committed task write, so the in-process relay publishes at once.
+    written: std::sync::Arc<tokio::sync::Notify>,
 }
 
 fn micros(time: DateTime<Utc>) -> i64 {
@@ -114,7 +117,21 @@ impl SqliteTaskStore {
                 .connect_with(options.read_only(true))
                 .await?
         };
-        Ok(Self { reader, writer })
+        Ok(Self {
+            reader,
+            writer,
+            written: std::sync::Arc::default(),
+        })
+    }
+
+    /// The shared write path on the writer connection, then a wake-up for the relay.
+    async fn modify<F>(&self, ctx: &WriteContext, id: i64, expected: Option<i64>, change: F) -> Result<Task>
+    where
+        F: FnOnce(&Task) -> Result<Option<domain::Mutation>> + Send,
+    {
+        let task = write::modify(self.begin().await?, ctx, id, expected, change).await?;
+        self.written.notify_one();
+        Ok(task)
     }
 
     async fn begin(&self) -> Result<SqliteWrite> {
@@ -133,22 +150,12 @@ struct SqliteHistoryRow {
     at: i64,
 }
 
-#[derive(sqlx::FromRow)]
-struct SqliteOutboxRow {
-    id: i64,
-    event_id: String,
-    event_type: String,
-    topic: String,
-    partition_key: Option<String>,
-    event_data: String,
-    created_at: i64,
-    published_at: Option<i64>,
-}
-
 #[async_trait]
 impl TaskStore for SqliteTaskStore {
     async fn create(&self, ctx: &WriteContext, task: NewTask) -> Result<Task> {
-        write::create(self.begin().await?, ctx, &task).await
+        let task = write::create(self.begin().await?, ctx, &task).await?;
+        self.written.notify_one();
+        Ok(task)
     }
 
     async fn get(&self, owner_id: &str, id: i64) -> Result<Task> {
@@ -182,31 +189,23 @@ impl TaskStore for SqliteTaskStore {
     }
 
     async fn update(&self, ctx: &WriteContext, id: i64, expected: Option<i64>, patch: TaskPatch) -> Result<Task> {
-        write::modify(self.begin().await?, ctx, id, expected, |t| {
-            domain::change::apply_patch(t, &patch, ctx)
-        })
-        .await
+        self.modify(ctx, id, expected, |t| domain::change::apply_patch(t, &patch, ctx))
+            .await
     }
 
     async fn complete(&self, ctx: &WriteContext, id: i64, expected: Option<i64>) -> Result<Task> {
-        write::modify(self.begin().await?, ctx, id, expected, |t| {
-            Ok(domain::change::complete(t, ctx))
-        })
-        .await
+        self.modify(ctx, id, expected, |t| Ok(domain::change::complete(t, ctx)))
+            .await
     }
 
     async fn reopen(&self, ctx: &WriteContext, id: i64, expected: Option<i64>) -> Result<Task> {
-        write::modify(self.begin().await?, ctx, id, expected, |t| {
-            Ok(domain::change::reopen(t, ctx))
-        })
-        .await
+        self.modify(ctx, id, expected, |t| Ok(domain::change::reopen(t, ctx)))
+            .await
     }
 
     async fn delete(&self, ctx: &WriteContext, id: i64, expected: Option<i64>, reason: Option<String>) -> Result<()> {
-        write::modify(self.begin().await?, ctx, id, expected, |t| {
-            Ok(Some(domain::change::delete(t, reason, ctx)))
-        })
-        .await?;
+        self.modify(ctx, id, expected, |t| Ok(Some(domain::change::delete(t, reason, ctx))))
+            .await?;
         Ok(())
     }
 
@@ -233,34 +232,6 @@ impl TaskStore for SqliteTaskStore {
                     version: r.version,
                     at: time(r.at)?,
                 }))
-            })
-            .collect()
-    }
-
-    async fn unpublished_outbox(&self, limit: i64) -> Result<Vec<OutboxRow>> {
-        let rows: Vec<SqliteOutboxRow> = sqlx::query_as(
-            "SELECT id, event_id, event_type, topic, partition_key, event_data, created_at, published_at \
-             FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT ?1",
-        )
-        .bind(limit)
-        .fetch_all(&self.reader)
-        .await?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(OutboxRow {
-                    id: r.id,
-                    event_id: r
-                        .event_id
-                        .parse()
-                        .map_err(|e| Error::Corrupt(format!("outbox {}: {e}", r.id)))?,
-                    event_type: r.event_type,
-                    topic: r.topic,
-                    partition_key: r.partition_key,
-                    event_data: serde_json::from_str(&r.event_data)
-                        .map_err(|e| Error::Corrupt(format!("outbox {}: {e}", r.id)))?,
-                    created_at: time(r.created_at)?,
-                    published_at: opt_time(r.published_at)?,
-                })
             })
             .collect()
     }

@@ -1,0 +1,82 @@
+//! Cases about the outbox as a relay uses it: claims, marking, pruning, wake-ups.
+
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use todo_tasks::store::TaskStore;
+
+use crate::fixtures::{create, draft};
+
+pub(crate) async fn a_claim_hands_out_the_oldest_rows_until_they_are_marked(store: &dyn TaskStore) {
+    for i in 0..5 {
+        create(store, "alice", draft(&format!("t{i}"))).await;
+    }
+    assert_eq!(store.pending_count().await.expect("count"), 5);
+    let claim = store.claim(3).await.expect("claim").expect("not locked");
+    let first: Vec<i64> = claim.rows().iter().map(|r| r.id).collect();
+    assert_eq!(first.len(), 3);
+    assert!(first.windows(2).all(|w| w[0] < w[1]));
+    claim.mark_published(Utc::now()).await.expect("mark");
+    assert_eq!(store.pending_count().await.expect("count"), 2);
+    let rest = store.claim(10).await.expect("claim").expect("not locked");
+    assert_eq!(rest.rows().len(), 2);
+    assert!(rest.rows()[0].id > first[2]);
+    rest.mark_published(Utc::now()).await.expect("mark");
+    let empty = store.claim(10).await.expect("claim").expect("not locked");
+    assert!(empty.rows().is_empty());
+}
+
+pub(crate) async fn a_dropped_claim_leaves_its_rows_pending(store: &dyn TaskStore) {
+    create(store, "alice", draft("once")).await;
+    let claim = store.claim(10).await.expect("claim").expect("not locked");
+    let id = claim.rows()[0].id;
+    drop(claim);
+    let again = store.claim(10).await.expect("claim").expect("not locked");
+    assert_eq!(again.rows().iter().map(|r| r.id).collect::<Vec<_>>(), [id]);
+}
+
+pub(crate) async fn pruning_deletes_only_rows_published_before_the_cutoff(store: &dyn TaskStore) {
+    create(store, "alice", draft("old")).await;
+    store
+        .claim(10)
+        .await
+        .expect("claim")
+        .expect("not locked")
+        .mark_published(Utc::now() - chrono::Duration::days(8))
+        .await
+        .expect("mark");
+    create(store, "alice", draft("recent")).await;
+    store
+        .claim(10)
+        .await
+        .expect("claim")
+        .expect("not locked")
+        .mark_published(Utc::now())
+        .await
+        .expect("mark");
+    create(store, "alice", draft("pending")).await;
+    let pruned = store
+        .prune_published(Utc::now() - chrono::Duration::days(7))
+        .await
+        .expect("prune");
+    assert_eq!(pruned, 1);
+    assert_eq!(store.pending_count().await.expect("count"), 1);
+}
+
+pub(crate) async fn a_write_wakes_a_waiting_relay(store: &dyn TaskStore) {
+    // Let a first wait set up whatever it listens with.
+    store.wait_for_rows(Duration::from_millis(50)).await;
+    let started = Instant::now();
+    let (_, ()) = tokio::join!(
+        async {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            create(store, "alice", draft("wake up")).await
+        },
+        store.wait_for_rows(Duration::from_secs(20)),
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "waited {:?}",
+        started.elapsed()
+    );
+}
