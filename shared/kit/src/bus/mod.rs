@@ -80,6 +80,31 @@ pub trait Subscription: Send {
     async fn commit(&mut self, delivery: &Delivery) -> Result<(), BusError>;
 }
 
+/// Opens the bus a URL names: `memory://` (a new in-process bus) or `kafka://host:port[,host:port]`
+/// (feature `kafka`; topics it creates get `replication_factor` replicas).
+///
+/// # Errors
+/// `Rejected` for another scheme, or a Kafka URL in a build without the `kafka` feature.
+pub fn connect(url: &str, replication_factor: i32) -> Result<std::sync::Arc<dyn EventBus>, BusError> {
+    if url.starts_with("memory:") {
+        return Ok(std::sync::Arc::new(MemoryBus::new()));
+    }
+    if let Some(brokers) = url.strip_prefix("kafka://") {
+        #[cfg(feature = "kafka")]
+        return Ok(std::sync::Arc::new(KafkaBus::connect(
+            brokers.trim_end_matches('/'),
+            replication_factor,
+        )?));
+        #[cfg(not(feature = "kafka"))]
+        return Err(BusError::Rejected(format!(
+            "this build has no Kafka support (brokers {brokers}, rf {replication_factor})"
+        )));
+    }
+    Err(BusError::Rejected(format!(
+        "EVENT_BUS must be memory:// or kafka://host:port, got '{url}'"
+    )))
+}
+
 /// The partition of `key` among `partitions`: Kafka's default partitioner (murmur2 of the key,
 /// positive, modulo the partition count), so our keys land where Java clients would put them.
 pub fn partition_for_key(key: &str, partitions: i32) -> i32 {

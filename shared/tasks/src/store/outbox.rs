@@ -1,10 +1,9 @@
 //! The transactional outbox as a relay sees it: claim the oldest unpublished events, publish them,
 //! mark them published. Rows are written by the task writes themselves, in their transactions.
 //!
-//! PostgreSQL lets several relays run: a claim takes a transaction-scoped advisory lock, so one
-//! relay publishes at a time (no row twice, no key reordered), and the others wait their turn. The
-//! SQLite store serves the one process that owns the file; its claim reads without locking so the
-//! single writer connection is never held while a broker is slow.
+//! Several relays may run: a claim is exclusive (a transaction-scoped advisory lock on PostgreSQL,
+//! an in-process lock on SQLite, whose file belongs to one process), so one relay publishes at a
+//! time (no row twice, no key reordered) and the others get `None` until it is done.
 
 use std::time::Duration;
 

@@ -67,10 +67,18 @@ conformance!(
     outbox::a_write_wakes_a_waiting_relay,
 );
 
-/// PostgreSQL lets several relays share an outbox: while one holds a claim, others get none.
+/// Several relays share an outbox: while one holds a claim, others get none.
 #[tokio::test]
 async fn on_postgres_a_second_relay_waits_while_one_holds_the_outbox() {
-    let b = postgres().await;
+    a_second_relay_waits_while_one_holds_the_outbox(postgres().await).await;
+}
+
+#[tokio::test]
+async fn on_sqlite_a_second_relay_waits_while_one_holds_the_outbox() {
+    a_second_relay_waits_while_one_holds_the_outbox(sqlite().await).await;
+}
+
+async fn a_second_relay_waits_while_one_holds_the_outbox(b: Backend) {
     fixtures::create(b.store.as_ref(), "alice", fixtures::draft("one")).await;
     let held = b.store.claim(10).await.expect("claim").expect("first relay");
     assert!(

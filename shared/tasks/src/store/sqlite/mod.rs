@@ -30,6 +30,8 @@ pub struct SqliteTaskStore {
     writer: SqlitePool,
     /// Woken after every committed task write, so the in-process relay publishes at once.
     written: std::sync::Arc<tokio::sync::Notify>,
+    /// Lets one relay of this process claim the outbox at a time.
+    relay_turn: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 fn micros(time: DateTime<Utc>) -> i64 {
@@ -121,6 +123,7 @@ impl SqliteTaskStore {
             reader,
             writer,
             written: std::sync::Arc::default(),
+            relay_turn: std::sync::Arc::default(),
         })
     }
 

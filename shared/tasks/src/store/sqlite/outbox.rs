@@ -1,6 +1,7 @@
-//! The SQLite outbox, for the one process that owns the database file: a claim reads the oldest
+//! The SQLite outbox, for the one process that owns the database file: a claim takes an in-process
+//! lock (so relays in this process take turns, as they do on PostgreSQL) and reads the oldest
 //! unpublished rows without a transaction (the single writer connection must never wait on a
-//! broker), and marking them published is one short write. Task writes wake the relay in process.
+//! broker); marking them published is one short write. Task writes wake the relay in process.
 
 use std::time::Duration;
 
@@ -47,6 +48,8 @@ impl TryFrom<SqliteOutboxRow> for OutboxRow {
 struct SqliteClaim {
     store: SqliteTaskStore,
     rows: Vec<OutboxRow>,
+    /// Held until the claim is marked or dropped.
+    _turn: tokio::sync::OwnedMutexGuard<()>,
 }
 
 #[async_trait]
@@ -69,10 +72,14 @@ impl OutboxClaim for SqliteClaim {
 #[async_trait]
 impl Outbox for SqliteTaskStore {
     async fn claim(&self, limit: i64) -> Result<Option<Box<dyn OutboxClaim>>> {
+        let Ok(turn) = self.relay_turn.clone().try_lock_owned() else {
+            return Ok(None);
+        };
         let rows = self.unpublished_outbox(limit).await?;
         Ok(Some(Box::new(SqliteClaim {
             store: self.clone(),
             rows,
+            _turn: turn,
         })))
     }
 
