@@ -60,6 +60,9 @@ pub(crate) struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "TODO_LISTEN", default_value = "127.0.0.1:8080")]
     pub(crate) listen: SocketAddr,
+    /// Event bus: `memory://` (in process) or `kafka://host:port[,host:port]`.
+    #[arg(long, env = "EVENT_BUS", default_value = "memory://")]
+    pub(crate) bus: String,
 }
 
 #[derive(Debug, Args)]

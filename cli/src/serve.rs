@@ -1,11 +1,13 @@
 //! `todo serve`: the embedded all-in-one. Every function's Router on one port (the gateway role),
 //! over SQLite in the data directory unless `DATABASE_URL` says otherwise, with a development
-//! secret and a token for user `local` that the client commands pick up.
+//! secret and a token for user `local` that the client commands pick up, and the outbox relay
+//! publishing every change to the event bus (in process unless `--bus kafka://...`).
 
 use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Context;
+use outbox_relay::{Relay, RelaySettings};
 use secrecy::SecretString;
 use task_api::AppState;
 use todo_kit::auth::AuthSettings;
@@ -50,11 +52,40 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
         None => None,
     };
 
+    let bus = todo_kit::bus::connect(&args.bus, 1)?;
+    let relay_settings = RelaySettings {
+        topic_prefix: env_var("TOPIC_PREFIX").unwrap_or_default(),
+        ..RelaySettings::default()
+    };
+    let relay = Relay::new(store.clone(), bus, relay_settings);
     let app = gateway(AppState::new(store, auth));
     let server = Server::bind(args.listen, app).await?;
     let url = format!("http://{}", server.local_addr()?);
-    print_banner(&url, &database_url, &data_dir, token.is_some());
-    server.run_until_stopped().await
+    print_banner(&url, &database_url, &args.bus, &data_dir, token.is_some());
+    let relay = tokio::spawn(run_relay(relay));
+    let served = server.run_until_stopped().await;
+    // The relay stops on the same signal; give it a moment to finish its batch.
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), relay).await;
+    served
+}
+
+/// Creates the topics (retrying while the bus is unreachable), then relays until shutdown.
+async fn run_relay(relay: Relay) {
+    let mut wait = std::time::Duration::from_millis(200);
+    loop {
+        match relay.ensure_topics().await {
+            Ok(()) => break,
+            Err(error) => {
+                tracing::warn!(%error, retry_in_ms = wait.as_millis(), "cannot create the topics yet");
+                tokio::select! {
+                    () = todo_kit::serve::shutdown_signal() => return,
+                    () = tokio::time::sleep(wait) => {}
+                }
+                wait = (wait * 2).min(std::time::Duration::from_secs(30));
+            }
+        }
+    }
+    relay.run(todo_kit::serve::shutdown_signal()).await;
 }
 
 /// Every function mounted on one Router. Later functions join here.
@@ -64,7 +95,7 @@ fn gateway(state: AppState) -> axum::Router {
 
 /// Prints how to use the server. Write errors are ignored: a server must not stop because the
 /// terminal that started it went away.
-fn print_banner(url: &str, database_url: &str, data_dir: &Path, dev_token: bool) {
+fn print_banner(url: &str, database_url: &str, bus: &str, data_dir: &Path, dev_token: bool) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     macro_rules! println {
@@ -73,6 +104,7 @@ fn print_banner(url: &str, database_url: &str, data_dir: &Path, dev_token: bool)
     let database = database_url.split('@').next_back().unwrap_or(database_url);
     println!("todo serve: listening on {url}");
     println!("  database: {database}");
+    println!("  events:   {bus} (outbox relay running)");
     println!("  API docs: {url}/api/openapi.json");
     if dev_token {
         let token_file = dev_auth::token_path(data_dir);

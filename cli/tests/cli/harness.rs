@@ -60,6 +60,11 @@ pub(crate) struct Platform {
 
 impl Platform {
     pub(crate) fn start(database_url: Option<&str>) -> Self {
+        Self::start_with(database_url, &[])
+    }
+
+    /// Starts `todo serve` with extra arguments and environment (`("--bus", ...)`, `("TOPIC_PREFIX", ...)`).
+    pub(crate) fn start_with(database_url: Option<&str>, env: &[(&str, &str)]) -> Self {
         let data_dir = temp_dir();
         let mut command = Command::new(TODO);
         command
@@ -73,6 +78,10 @@ impl Platform {
             Some(url) => command.env("DATABASE_URL", url),
             None => command.env_remove("DATABASE_URL"),
         };
+        command.env_remove("EVENT_BUS").env_remove("TOPIC_PREFIX");
+        for (name, value) in env {
+            command.env(name, value);
+        }
         let mut child = command.spawn().expect("start todo serve");
         let stdout = child.stdout.take().expect("stdout");
         let mut reader = BufReader::new(stdout);

@@ -2,6 +2,7 @@
 //! commands against it, checking what they print and their exit codes. Runs on SQLite (the
 //! default) and on PostgreSQL (`DATABASE_URL`).
 
+mod events;
 mod harness;
 mod workflow;
 
@@ -53,4 +54,14 @@ fn commands_explain_when_the_server_is_not_running() {
     assert!(!out.status.success());
     assert!(out.stderr.contains("cannot reach the todo server"), "{}", out.stderr);
     let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_embedded_relay_drains_the_outbox() {
+    events::the_embedded_relay_drains_the_outbox().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_kafka_every_change_reaches_the_topic() {
+    events::with_kafka_every_change_reaches_the_topic().await;
 }
