@@ -53,6 +53,28 @@ pub(crate) enum Command {
     Rm(RmArgs),
     /// Mint a development token (needs the server's secret).
     Token(TokenArgs),
+    /// Manage the Kafka topics of the event catalog.
+    #[command(subcommand)]
+    Topics(TopicsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum TopicsCommand {
+    /// Create missing topics and report drift (fewer partitions, other retention or min.insync.replicas).
+    Apply(TopicsApplyArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct TopicsApplyArgs {
+    /// Kafka bootstrap servers.
+    #[arg(long, env = "KAFKA_BROKERS", default_value = "127.0.0.1:9092")]
+    pub(crate) brokers: String,
+    /// `local` (replication 1, min ISR 1) or `production` (replication 3, min ISR 2).
+    #[arg(long = "env", default_value = "local")]
+    pub(crate) environment: String,
+    /// Put before every topic name (`staging.` gives `staging.task-events`).
+    #[arg(long, env = "TOPIC_PREFIX", default_value = "")]
+    pub(crate) prefix: String,
 }
 
 #[derive(Debug, Args)]

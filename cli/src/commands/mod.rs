@@ -5,12 +5,13 @@ mod edit;
 mod list;
 mod status;
 mod token;
+mod topics;
 
 use anyhow::{Context, anyhow};
 use chrono::Local;
 use serde_json::Value;
 
-use crate::args::{Command, Global};
+use crate::args::{Command, Global, TopicsCommand};
 use crate::client::Client;
 use crate::human_recurrence::parse_every;
 use crate::human_time::parse_human_time;
@@ -22,6 +23,7 @@ use crate::human_time::parse_human_time;
 pub(crate) async fn run(global: &Global, command: Command) -> anyhow::Result<()> {
     match command {
         Command::Token(args) => return token::run(global, &args),
+        Command::Topics(TopicsCommand::Apply(args)) => return topics::apply(&args).await,
         Command::Serve(_) => unreachable!("serve is dispatched in main"),
         _ => {}
     }
@@ -35,7 +37,7 @@ pub(crate) async fn run(global: &Global, command: Command) -> anyhow::Result<()>
         Command::Done(args) => status::done(&client, &args).await,
         Command::Reopen(args) => status::reopen(&client, &args).await,
         Command::Rm(args) => status::remove(&client, &args).await,
-        Command::Serve(_) | Command::Token(_) => Ok(()),
+        Command::Serve(_) | Command::Token(_) | Command::Topics(_) => Ok(()),
     }
 }
 

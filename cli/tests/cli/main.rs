@@ -65,3 +65,45 @@ async fn the_embedded_relay_drains_the_outbox() {
 async fn with_kafka_every_change_reaches_the_topic() {
     events::with_kafka_every_change_reaches_the_topic().await;
 }
+
+#[test]
+fn topics_apply_creates_the_catalog_once_and_reports_drift() {
+    let brokers = std::env::var("KAFKA_BROKERS").unwrap_or_else(|_| "127.0.0.1:19092".into());
+    assert!(
+        std::net::TcpStream::connect(&brokers).is_ok(),
+        "no broker at {brokers}: run `bash scripts/tansu.sh`"
+    );
+    let dir = harness::temp_dir();
+    let prefix = format!("apply{}.", std::process::id());
+    let apply = |env: &str| {
+        harness::todo(
+            &dir,
+            "http://unused",
+            &[
+                "topics",
+                "apply",
+                "--brokers",
+                &brokers,
+                "--prefix",
+                &prefix,
+                "--env",
+                env,
+            ],
+        )
+    };
+    let first = apply("local");
+    assert!(first.status.success(), "{}", first.stderr);
+    assert_eq!(first.stdout.matches(" created").count(), 5, "{}", first.stdout);
+    let again = apply("local");
+    assert!(again.status.success(), "{}", again.stderr);
+    assert_eq!(again.stdout.matches("  ok").count(), 5, "{}", again.stdout);
+    let production = apply("production");
+    assert!(!production.status.success(), "drift must fail: {}", production.stdout);
+    assert!(
+        production.stdout.contains("DRIFT: replication factor 1, expected 3"),
+        "{}",
+        production.stdout
+    );
+    assert!(production.stderr.contains("5 topic(s) differ"), "{}", production.stderr);
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -173,3 +173,31 @@ pub(crate) async fn groups_do_not_share_offsets(bus: Arc<dyn EventBus>) {
     let seqs: Vec<i64> = receive(&mut b, 2).await.iter().map(seq_of).collect();
     assert_eq!(seqs, [1, 2]);
 }
+
+pub(crate) async fn applying_the_catalog_creates_then_reports_drift(bus: Arc<dyn EventBus>) {
+    use todo_kit::bus::topics::{Environment, TopicOutcome, catalog};
+    let prefix = format!("{}.", unique("plan"));
+    let specs = catalog(Environment::Local, &prefix);
+    // One topic exists already, with too few partitions.
+    bus.ensure_topic(&specs[0].name, 2).await.expect("create a small topic");
+    let mut outcomes = Vec::new();
+    for spec in &specs {
+        outcomes.push(bus.apply_topic(spec).await.expect("apply"));
+    }
+    assert!(
+        matches!(&outcomes[0], TopicOutcome::Drift(found) if found[0].starts_with("2 partitions")),
+        "{outcomes:?}"
+    );
+    assert!(
+        outcomes[1..].iter().all(|o| *o == TopicOutcome::Created),
+        "{outcomes:?}"
+    );
+    for spec in &specs[1..] {
+        assert_eq!(
+            bus.apply_topic(spec).await.expect("apply again"),
+            TopicOutcome::Unchanged,
+            "{}",
+            spec.name
+        );
+    }
+}

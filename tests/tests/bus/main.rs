@@ -42,4 +42,5 @@ conformance!(
     many_keys_published_in_parallel_all_arrive_once,
     a_restarted_member_resumes_after_the_last_commit,
     groups_do_not_share_offsets,
+    applying_the_catalog_creates_then_reports_drift,
 );

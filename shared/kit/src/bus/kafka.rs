@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, ResourceSpecifier, TopicReplication};
 use rdkafka::client::DefaultClientContext;
 use rdkafka::consumer::{CommitMode, Consumer, StreamConsumer};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
@@ -15,6 +15,7 @@ use rdkafka::producer::{FutureProducer, FutureRecord};
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 
 use super::binding::{Record, decode, encode};
+use super::topics::{TopicOutcome, TopicSpec, drift};
 use super::{BusError, Delivery, EventBus, Outgoing, Subscription};
 
 /// How long a publish waits for acknowledgements before it reports the broker unavailable.
@@ -86,6 +87,60 @@ impl EventBus for KafkaBus {
             }
         }
         Ok(())
+    }
+
+    async fn apply_topic(&self, spec: &TopicSpec) -> Result<TopicOutcome, BusError> {
+        let retention = spec.retention.as_millis().to_string();
+        let min_insync = spec.min_insync_replicas.to_string();
+        let new = NewTopic::new(
+            &spec.name,
+            spec.partitions,
+            TopicReplication::Fixed(spec.replication_factor),
+        )
+        .set("retention.ms", &retention)
+        .set("min.insync.replicas", &min_insync);
+        let options = AdminOptions::new().operation_timeout(Some(Duration::from_secs(10)));
+        let created = self
+            .admin
+            .create_topics([&new], &options)
+            .await
+            .map_err(|e| unavailable(&e))?;
+        match created.into_iter().next() {
+            Some(Ok(_)) => return Ok(TopicOutcome::Created),
+            Some(Err((_, RDKafkaErrorCode::TopicAlreadyExists))) => {}
+            Some(Err((name, code))) => return Err(BusError::Rejected(format!("cannot create topic {name}: {code}"))),
+            None => return Err(BusError::Unavailable("no answer to create_topics".into())),
+        }
+        let metadata = self
+            .admin
+            .inner()
+            .fetch_metadata(Some(&spec.name), Duration::from_secs(10))
+            .map_err(|e| unavailable(&e))?;
+        let topic = metadata.topics().first();
+        let partitions = topic.map_or(0, |t| i32::try_from(t.partitions().len()).unwrap_or(i32::MAX));
+        let replication = topic
+            .and_then(|t| t.partitions().first())
+            .map(|p| i32::try_from(p.replicas().len()).unwrap_or(i32::MAX));
+        let resource = ResourceSpecifier::Topic(&spec.name);
+        let configs = self
+            .admin
+            .describe_configs([&resource], &options)
+            .await
+            .map_err(|e| unavailable(&e))?;
+        let config = configs.into_iter().next().and_then(Result::ok);
+        let value = |name: &str| config.as_ref().and_then(|c| c.get(name)).and_then(|e| e.value.clone());
+        let found = drift(
+            spec,
+            partitions,
+            replication,
+            value("retention.ms").and_then(|v| v.parse().ok()),
+            value("min.insync.replicas").and_then(|v| v.parse().ok()),
+        );
+        Ok(if found.is_empty() {
+            TopicOutcome::Unchanged
+        } else {
+            TopicOutcome::Drift(found)
+        })
     }
 
     async fn publish(&self, events: &[Outgoing]) -> Result<(), BusError> {

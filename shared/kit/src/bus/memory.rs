@@ -10,6 +10,7 @@ use async_trait::async_trait;
 use tokio::sync::Notify;
 
 use super::binding::{Record, decode, encode};
+use super::topics::{TopicOutcome, TopicSpec, drift};
 use super::{BusError, Delivery, EventBus, Outgoing, Subscription, partition_for_key};
 
 /// The records of one partition, each with its key.
@@ -63,6 +64,24 @@ impl EventBus for MemoryBus {
             .entry(topic.to_owned())
             .or_insert_with(|| vec![Vec::new(); count]);
         Ok(())
+    }
+
+    async fn apply_topic(&self, spec: &TopicSpec) -> Result<TopicOutcome, BusError> {
+        let existing = self.shared.lock().topics.get(&spec.name).map(Vec::len);
+        match existing {
+            None => {
+                self.ensure_topic(&spec.name, spec.partitions).await?;
+                Ok(TopicOutcome::Created)
+            }
+            Some(count) => {
+                let found = drift(spec, i32::try_from(count).unwrap_or(i32::MAX), None, None, None);
+                Ok(if found.is_empty() {
+                    TopicOutcome::Unchanged
+                } else {
+                    TopicOutcome::Drift(found)
+                })
+            }
+        }
     }
 
     async fn publish(&self, events: &[Outgoing]) -> Result<(), BusError> {

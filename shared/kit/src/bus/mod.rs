@@ -10,6 +10,7 @@ pub mod binding;
 #[cfg(feature = "kafka")]
 mod kafka;
 mod memory;
+pub mod topics;
 
 use async_trait::async_trait;
 use cloudevents::Event;
@@ -60,6 +61,9 @@ pub enum BusError {
 pub trait EventBus: Send + Sync + std::fmt::Debug {
     /// Creates a topic with `partitions` partitions unless it exists.
     async fn ensure_topic(&self, topic: &str, partitions: i32) -> Result<(), BusError>;
+
+    /// Creates a topic as `spec` says, or reports how the existing one differs from it.
+    async fn apply_topic(&self, spec: &topics::TopicSpec) -> Result<topics::TopicOutcome, BusError>;
 
     /// Publishes events in order and returns once the broker acknowledged every one of them.
     /// Events with the same key land in the same partition, in this order.
