@@ -7,6 +7,7 @@ pub mod auth;
 pub mod bus;
 pub mod context;
 pub mod error_chain;
+pub mod handler;
 pub mod health;
 pub mod json;
 pub mod layers;

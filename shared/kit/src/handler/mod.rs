@@ -1,0 +1,56 @@
+//! One event handler behind every trigger. A handler is an async function of a validated
+//! [`DomainEvent`] that says whether it is done, or whether a failure is worth retrying
+//! (`Retryable`) or never will succeed (`Poison`). The kit runs it behind:
+//!
+//! - a consumer group on the event bus ([`consume`]): Kafka pull in the cluster, the in-memory
+//!   channel in `todo serve`; offsets are committed only after the handler is done, failures are
+//!   retried with exponential backoff, and events that still fail go to `dead-letter`;
+//! - HTTP push (`push` module): binary and structured CloudEvents, as Knative and Dapr deliver.
+//!
+//! Incoming events are checked against the JSON Schema of their type and version first; an event
+//! that does not fit is poison.
+
+mod consume;
+
+use async_trait::async_trait;
+use todo_events::DomainEvent;
+
+pub use consume::{ConsumeSettings, consume};
+
+/// A handler's verdict on an event it finished with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The effect was applied.
+    Done,
+    /// Nothing to do (a duplicate delivery, or an event this handler ignores).
+    Skipped,
+}
+
+/// Why a handler could not finish an event.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HandlerError {
+    /// A dependency failed; the same event may succeed later.
+    #[error("retryable: {0}")]
+    Retryable(String),
+    /// The event can never succeed; it goes to `dead-letter`.
+    #[error("poison: {0}")]
+    Poison(String),
+}
+
+/// Handles events of a consumer. `name` names its consumer group and its idempotency records.
+#[async_trait]
+pub trait EventHandler: Send + Sync {
+    /// The consumer's name, e.g. `analytics`.
+    fn name(&self) -> &str;
+    /// Applies the event's effect.
+    async fn handle(&self, event: &DomainEvent) -> Result<Outcome, HandlerError>;
+}
+
+/// Checks an incoming CloudEvent and turns it into the typed event handlers receive.
+///
+/// # Errors
+/// `Poison` with the reason when the event is not one of the catalog's, in a known version, with
+/// data that fits its schema.
+pub fn validate(event: &cloudevents::Event) -> Result<DomainEvent, HandlerError> {
+    DomainEvent::from_cloudevent(event).map_err(|e| HandlerError::Poison(format!("invalid event: {e}")))
+}

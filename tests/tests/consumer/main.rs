@@ -1,0 +1,40 @@
+//! The handler runner on a consumer group: every valid event handled once and committed, retries
+//! with backoff, poison and invalid events to `dead-letter` without blocking their partition.
+//! Runs on the in-memory bus and on a Kafka-protocol broker (`scripts/tansu.sh`).
+
+mod cases;
+
+use std::sync::Arc;
+
+use todo_kit::bus::{EventBus, MemoryBus};
+
+pub(crate) fn memory() -> Arc<dyn EventBus> {
+    Arc::new(MemoryBus::new())
+}
+
+pub(crate) fn kafka() -> Arc<dyn EventBus> {
+    let brokers = std::env::var("KAFKA_BROKERS").unwrap_or_else(|_| "127.0.0.1:19092".into());
+    assert!(
+        std::net::TcpStream::connect(&brokers).is_ok(),
+        "no broker at {brokers}: run `bash scripts/tansu.sh`"
+    );
+    todo_kit::bus::connect(&format!("kafka://{brokers}"), 1).expect("kafka")
+}
+
+macro_rules! on_both_buses {
+    ($($case:ident),* $(,)?) => {
+        mod on_memory {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $case() { super::cases::$case(super::memory()).await; })*
+        }
+        mod on_kafka {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $case() { super::cases::$case(super::kafka()).await; })*
+        }
+    };
+}
+
+on_both_buses!(
+    every_valid_event_is_handled_once_and_committed,
+    a_failing_handler_is_retried_until_it_succeeds,
+    poison_and_invalid_events_go_to_dead_letter_without_blocking_their_key,
+    an_event_that_keeps_failing_is_dead_lettered_after_the_last_attempt,
+);
