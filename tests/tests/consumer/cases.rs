@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::Utc;
-use cloudevents::event::{AttributesReader, AttributesWriter, ExtensionValue};
+use cloudevents::event::{AttributesWriter, ExtensionValue};
 use todo_events::{DomainEvent, EventMetadata, EventPayload, TaskCompleted};
 use todo_kit::bus::{EventBus, Outgoing, Subscription};
 use todo_kit::handler::{ConsumeSettings, EventHandler, HandlerError, Outcome, consume};
