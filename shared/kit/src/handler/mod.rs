@@ -5,12 +5,13 @@
 //! - a consumer group on the event bus ([`consume`]): Kafka pull in the cluster, the in-memory
 //!   channel in `todo serve`; offsets are committed only after the handler is done, failures are
 //!   retried with exponential backoff, and events that still fail go to `dead-letter`;
-//! - HTTP push (`push` module): binary and structured CloudEvents, as Knative and Dapr deliver.
+//! - HTTP push ([`push::router`]): binary and structured CloudEvents, as Knative and Dapr deliver.
 //!
 //! Incoming events are checked against the JSON Schema of their type and version first; an event
 //! that does not fit is poison.
 
 mod consume;
+pub mod push;
 
 use async_trait::async_trait;
 use todo_events::DomainEvent;
