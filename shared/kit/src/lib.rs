@@ -9,6 +9,7 @@ pub mod context;
 pub mod error_chain;
 pub mod handler;
 pub mod health;
+pub mod idempotency;
 pub mod json;
 pub mod layers;
 pub mod problem;
