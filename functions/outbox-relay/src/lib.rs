@@ -169,6 +169,13 @@ impl Relay {
                 Ok(Step::Busy) => Some(Wait::Sleep(self.settings.poll)),
                 Err(error) => {
                     tracing::warn!(error = %error, retry_in_ms = backoff.as_millis(), "outbox relay step failed");
+                    if matches!(error, RelayError::Bus(_)) {
+                        // A broker that lost its topics (a restarted development broker, a
+                        // recreated cluster) gets them back; this is idempotent otherwise.
+                        if let Err(error) = self.ensure_topics().await {
+                            tracing::debug!(%error, "cannot ensure the topics yet");
+                        }
+                    }
                     let wait = backoff;
                     backoff = (backoff * 2).min(Duration::from_secs(30));
                     Some(Wait::Sleep(wait))

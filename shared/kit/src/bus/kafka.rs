@@ -47,6 +47,18 @@ impl KafkaBus {
     /// # Errors
     /// `Rejected` when the client configuration is invalid.
     pub fn connect(brokers: &str, replication_factor: i32) -> Result<Self, BusError> {
+        Self::connect_with_timeout(brokers, replication_factor, DELIVERY_TIMEOUT)
+    }
+
+    /// Like [`connect`](Self::connect), with how long a publish may wait for acknowledgements.
+    ///
+    /// # Errors
+    /// `Rejected` when the client configuration is invalid.
+    pub fn connect_with_timeout(
+        brokers: &str,
+        replication_factor: i32,
+        delivery_timeout: Duration,
+    ) -> Result<Self, BusError> {
         let producer: FutureProducer = ClientConfig::new()
             .set("bootstrap.servers", brokers)
             .set("enable.idempotence", "true")
@@ -54,7 +66,7 @@ impl KafkaBus {
             .set("compression.type", "lz4")
             .set("linger.ms", "5")
             .set("partitioner", "murmur2_random")
-            .set("message.timeout.ms", DELIVERY_TIMEOUT.as_millis().to_string())
+            .set("message.timeout.ms", delivery_timeout.as_millis().to_string())
             .create()
             .map_err(|e| BusError::Rejected(e.to_string()))?;
         let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
