@@ -2,7 +2,7 @@
 //! only after every record was acknowledged, and consumer groups that commit offsets by hand.
 //! Keys are hashed with murmur2 like Kafka's Java clients, so every client agrees on partitions.
 
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -11,7 +11,7 @@ use rdkafka::client::DefaultClientContext;
 use rdkafka::consumer::{CommitMode, Consumer, StreamConsumer};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{Header, Headers, Message, OwnedHeaders};
-use rdkafka::producer::{FutureProducer, FutureRecord};
+use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 
 use super::binding::{Record, decode, encode};
@@ -24,7 +24,9 @@ const DELIVERY_TIMEOUT: Duration = Duration::from_secs(30);
 /// An event bus on a Kafka cluster.
 pub struct KafkaBus {
     brokers: String,
-    producer: FutureProducer,
+    /// Replaced when it hits a fatal error (an idempotent producer whose broker forgot it).
+    producer: RwLock<FutureProducer>,
+    producer_config: ClientConfig,
     admin: AdminClient<DefaultClientContext>,
     replication_factor: i32,
 }
@@ -34,6 +36,73 @@ impl std::fmt::Debug for KafkaBus {
         f.debug_struct("KafkaBus")
             .field("brokers", &self.brokers)
             .finish_non_exhaustive()
+    }
+}
+
+impl KafkaBus {
+    fn producer(&self) -> FutureProducer {
+        self.producer
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Replaces a producer that failed to deliver. librdkafka cannot recover a producer after a
+    /// fatal error, and an idempotent producer whose broker lost its state (a restarted broker
+    /// without durable storage) times out forever; a new one fetches fresh metadata and a new
+    /// producer id. Nothing of the failed batch is in flight any more (every record was awaited),
+    /// and the caller sends the batch again.
+    fn renew(&self, used: &FutureProducer) {
+        if let Some((code, reason)) = used.client().fatal_error() {
+            tracing::warn!(?code, %reason, "Kafka producer failed fatally");
+        }
+        match self.producer_config.create::<FutureProducer>() {
+            Ok(fresh) => {
+                let old = std::mem::replace(
+                    &mut *self.producer.write().unwrap_or_else(std::sync::PoisonError::into_inner),
+                    fresh,
+                );
+                // Dropping a producer flushes; keep that off the async workers.
+                drop(tokio::task::spawn_blocking(move || drop(old)));
+            }
+            Err(error) => tracing::error!(%error, "cannot create a new Kafka producer"),
+        }
+    }
+
+    async fn publish_with(&self, producer: &FutureProducer, events: &[Outgoing]) -> Result<(), BusError> {
+        // Queue everything first (the producer keeps per-partition order), then wait for the acks.
+        let mut pending = Vec::with_capacity(events.len());
+        for event in events {
+            let record = encode(&event.event);
+            let headers = record
+                .headers
+                .iter()
+                .fold(OwnedHeaders::new(), |headers, (key, value)| {
+                    headers.insert(Header {
+                        key: key.as_str(),
+                        value: Some(value.as_slice()),
+                    })
+                });
+            let mut message = FutureRecord::<str, [u8]>::to(&event.topic)
+                .payload(record.value.as_slice())
+                .headers(headers);
+            if let Some(key) = &event.key {
+                message = message.key(key.as_str());
+            }
+            pending.push(producer.send_result(message).map_err(|(e, _)| unavailable(&e))?);
+        }
+        // Wait for every record, even after a failure: none of this batch may still be in flight
+        // when the caller publishes it again, or a retry could overtake it.
+        let mut first_error = None;
+        for delivery in pending {
+            let error = match delivery.await {
+                Ok(Ok(_)) => continue,
+                Ok(Err((error, _))) => unavailable(&error),
+                Err(_) => BusError::Unavailable("the producer was dropped before the broker answered".into()),
+            };
+            first_error.get_or_insert(error);
+        }
+        first_error.map_or(Ok(()), Err)
     }
 }
 
@@ -59,14 +128,16 @@ impl KafkaBus {
         replication_factor: i32,
         delivery_timeout: Duration,
     ) -> Result<Self, BusError> {
-        let producer: FutureProducer = ClientConfig::new()
+        let mut producer_config = ClientConfig::new();
+        producer_config
             .set("bootstrap.servers", brokers)
             .set("enable.idempotence", "true")
             .set("acks", "all")
             .set("compression.type", "lz4")
             .set("linger.ms", "5")
             .set("partitioner", "murmur2_random")
-            .set("message.timeout.ms", delivery_timeout.as_millis().to_string())
+            .set("message.timeout.ms", delivery_timeout.as_millis().to_string());
+        let producer: FutureProducer = producer_config
             .create()
             .map_err(|e| BusError::Rejected(e.to_string()))?;
         let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
@@ -75,7 +146,8 @@ impl KafkaBus {
             .map_err(|e| BusError::Rejected(e.to_string()))?;
         Ok(Self {
             brokers: brokers.to_owned(),
-            producer,
+            producer: RwLock::new(producer),
+            producer_config,
             admin,
             replication_factor,
         })
@@ -156,40 +228,12 @@ impl EventBus for KafkaBus {
     }
 
     async fn publish(&self, events: &[Outgoing]) -> Result<(), BusError> {
-        // Queue everything first (the producer keeps per-partition order), then wait for the acks.
-        let mut pending = Vec::with_capacity(events.len());
-        for event in events {
-            let record = encode(&event.event);
-            let headers = record
-                .headers
-                .iter()
-                .fold(OwnedHeaders::new(), |headers, (key, value)| {
-                    headers.insert(Header {
-                        key: key.as_str(),
-                        value: Some(value.as_slice()),
-                    })
-                });
-            let mut message = FutureRecord::<str, [u8]>::to(&event.topic)
-                .payload(record.value.as_slice())
-                .headers(headers);
-            if let Some(key) = &event.key {
-                message = message.key(key.as_str());
-            }
-            let delivery = self.producer.send_result(message).map_err(|(e, _)| unavailable(&e))?;
-            pending.push(delivery);
+        let producer = self.producer();
+        let result = self.publish_with(&producer, events).await;
+        if result.is_err() {
+            self.renew(&producer);
         }
-        for delivery in pending {
-            match delivery.await {
-                Ok(Ok(_)) => {}
-                Ok(Err((error, _))) => return Err(unavailable(&error)),
-                Err(_) => {
-                    return Err(BusError::Unavailable(
-                        "the producer was dropped before the broker answered".into(),
-                    ));
-                }
-            }
-        }
-        Ok(())
+        result
     }
 
     async fn subscribe(&self, group: &str, topics: &[String]) -> Result<Box<dyn Subscription>, BusError> {

