@@ -99,10 +99,21 @@ psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DAT
 CACHE_MB=0 run_backend "postgres, no cache" "$PG_URL" "psql -q '$PG_URL' -c \"\$SEED_SQL_PG\" -c 'ANALYZE tasks'"
 psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
 
+# The Kafka path: relay throughput and end-to-end latency (functions/outbox-relay/examples/relay_bench.rs).
+bash scripts/tansu.sh > /dev/null
+psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
+KAFKA_ROWS=$(DATABASE_URL="$PG_URL" KAFKA_BROKERS=${KAFKA_BROKERS:-127.0.0.1:19092} RUST_LOG=warn \
+  cargo run --release -q -p outbox-relay --example relay_bench)
+psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
+
 echo
 echo "task-api, $CONNECTIONS connections, $THREADS wrk threads, $DURATION per run, $(nproc) cores"
 echo "| backend            | read r/s | read p99 | create/1 | p99      | create/64 | p99     | non-2xx | idle RSS MB | ready ms |"
 echo "|--------------------|----------|----------|----------|----------|----------|----------|---------|-------------|----------|"
 printf '%s\n' "${ROWS[@]}"
 echo "p99 in ms; create/1: one user, create/64: 64 users"
+echo
+echo "Kafka path (PostgreSQL outbox, one relay, Tansu broker)"
+echo "$KAFKA_ROWS"
+echo "targets: >= 20000 events/s from one relay; end-to-end p99 < 50 ms at 1000 events/s"
 echo "targets: reads >= 15000 r/s, p99 < 20 ms (PostgreSQL); creates >= 4000 r/s, p99 < 50 ms; idle RSS < 15 MB; ready < 50 ms"

@@ -140,7 +140,13 @@ impl Relay {
             .iter()
             .map(|row| outgoing(row, &self.settings.topic_prefix))
             .collect();
-        self.bus.publish(&batch).await?;
+        if let Err(error) = self.bus.publish(&batch).await {
+            // Free the rows now, so this relay (or another) can try again without waiting.
+            if let Err(release) = claim.release().await {
+                tracing::warn!(error = %release, "cannot release the outbox claim");
+            }
+            return Err(error.into());
+        }
         claim.mark_published(Utc::now()).await?;
         Ok(Step::Published(batch.len()))
     }

@@ -43,6 +43,9 @@ pub trait OutboxClaim: Send {
     fn rows(&self) -> &[OutboxRow];
     /// Records that the broker acknowledged every claimed row.
     async fn mark_published(self: Box<Self>, at: DateTime<Utc>) -> Result<()>;
+    /// Gives the rows back unpublished, at once (dropping a claim also does, but a PostgreSQL
+    /// claim is only rolled back when its connection is next used).
+    async fn release(self: Box<Self>) -> Result<()>;
 }
 
 /// The outbox of a store.

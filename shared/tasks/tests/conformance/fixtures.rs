@@ -32,3 +32,19 @@ pub(crate) async fn create(store: &dyn TaskStore, user: &str, draft: TaskDraft) 
         .await
         .expect("create")
 }
+
+/// The next claim, waiting while the outbox is busy: a dropped claim is rolled back when its
+/// connection is next used, so the outbox frees up shortly after, not at once.
+pub(crate) async fn claim_when_free(store: &dyn TaskStore) -> Box<dyn todo_tasks::store::OutboxClaim> {
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(claim) = store.claim(10).await.expect("claim") {
+            return claim;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "the outbox never became free"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}

@@ -86,14 +86,6 @@ async fn a_second_relay_waits_while_one_holds_the_outbox(b: Backend) {
         "a second relay must not claim meanwhile"
     );
     drop(held);
-    assert_eq!(
-        b.store
-            .claim(10)
-            .await
-            .expect("claim")
-            .expect("free again")
-            .rows()
-            .len(),
-        1
-    );
+    let claim = fixtures::claim_when_free(b.store.as_ref()).await;
+    assert_eq!(claim.rows().len(), 1);
 }

@@ -68,6 +68,11 @@ impl OutboxClaim for PgClaim {
         tx.commit().await?;
         Ok(())
     }
+
+    async fn release(self: Box<Self>) -> Result<()> {
+        self.tx.rollback().await?;
+        Ok(())
+    }
 }
 
 #[async_trait]

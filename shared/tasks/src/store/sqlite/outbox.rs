@@ -67,6 +67,10 @@ impl OutboxClaim for SqliteClaim {
             .await?;
         Ok(())
     }
+
+    async fn release(self: Box<Self>) -> Result<()> {
+        Ok(())
+    }
 }
 
 #[async_trait]
