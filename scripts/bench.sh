@@ -101,9 +101,12 @@ psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
 
 # The Kafka path: relay throughput and end-to-end latency (functions/outbox-relay/examples/relay_bench.rs).
 bash scripts/tansu.sh > /dev/null
-psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
-KAFKA_ROWS=$(DATABASE_URL="$PG_URL" KAFKA_BROKERS=${KAFKA_BROKERS:-127.0.0.1:19092} RUST_LOG=warn \
-  cargo run --release -q -p outbox-relay --example relay_bench)
+KAFKA_ROWS=""
+for batch in 100 500; do
+  psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
+  KAFKA_ROWS+=$(RELAY_BATCH_SIZE=$batch DATABASE_URL="$PG_URL" KAFKA_BROKERS=${KAFKA_BROKERS:-127.0.0.1:19092} RUST_LOG=warn \
+    cargo run --release -q -p outbox-relay --example relay_bench)$'\n'
+done
 psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
 
 echo

@@ -39,8 +39,13 @@ async fn main() -> anyhow::Result<()> {
     let store = todo_tasks::store::connect(&database_url).await?;
     let bus: Arc<dyn EventBus> = todo_kit::bus::connect(&format!("kafka://{brokers}"), 1)?;
     let prefix = format!("bench{}.", std::process::id());
+    let batch_size = std::env::var("RELAY_BATCH_SIZE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100);
     let settings = RelaySettings {
         topic_prefix: prefix.clone(),
+        batch_size,
         ..RelaySettings::default()
     };
     let relay = Relay::new(store.clone(), bus.clone(), settings);
@@ -125,7 +130,7 @@ async fn main() -> anyhow::Result<()> {
             / 1000.0
     };
     println!(
-        "| relay throughput | {throughput:>8.0} events/s | {published} events in {:.2} s, batches of 100 |",
+        "| relay throughput | {throughput:>8.0} events/s | {published} events in {:.2} s, batches of {batch_size} |",
         elapsed.as_secs_f64()
     );
     println!(

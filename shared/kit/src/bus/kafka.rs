@@ -134,7 +134,7 @@ impl KafkaBus {
             .set("enable.idempotence", "true")
             .set("acks", "all")
             .set("compression.type", "lz4")
-            .set("linger.ms", "5")
+            .set("linger.ms", "1")
             .set("partitioner", "murmur2_random")
             .set("message.timeout.ms", delivery_timeout.as_millis().to_string());
         let producer: FutureProducer = producer_config
@@ -244,6 +244,9 @@ impl EventBus for KafkaBus {
             .set("enable.auto.offset.store", "false")
             .set("auto.offset.reset", "earliest")
             .set("session.timeout.ms", "6000")
+            // Answer a fetch as soon as records arrive, at most 50 ms later when the broker
+            // holds fetches until their wait ends (the default 500 ms shows up as latency).
+            .set("fetch.wait.max.ms", "50")
             .set("partition.assignment.strategy", "cooperative-sticky")
             .create()
             .map_err(|e| BusError::Rejected(e.to_string()))?;
