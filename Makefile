@@ -2,10 +2,11 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: run build test lint fmt unit bench services clean
+.PHONY: run build test lint fmt unit bench deps services clean
 
 ## run: build and start the whole platform on the embedded default (SQLite in ./data)
 run:
+	bash scripts/build-deps.sh
 	$(CARGO) build --release -p todo-cli
 	./target/release/todo serve
 
@@ -14,7 +15,7 @@ build:
 	$(CARGO) build --workspace --all-targets
 
 ## test: everything CI runs — fmt check, clippy, unit, conformance (SQLite + PostgreSQL), API and CLI tests
-test: services lint
+test: deps services lint
 	$(CARGO) test --workspace --no-fail-fast
 
 ## lint: formatting and clippy, warnings are errors
@@ -25,6 +26,10 @@ lint:
 ## fmt: format the code
 fmt:
 	$(CARGO) fmt --all
+
+## deps: system packages the build needs (cmake, curl headers, PostgreSQL client, python3-venv)
+deps:
+	bash scripts/build-deps.sh
 
 ## services: check (and start when possible) the services the tests use
 services:

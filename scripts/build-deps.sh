@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Makes sure the system packages the build needs are present: cmake and the curl headers (rdkafka
+# builds its bundled librdkafka with CMake), the PostgreSQL client tools and python3-venv (for the
+# test broker). Installs them with apt-get when running as root on Debian/Ubuntu; otherwise says
+# what to install and fails.
+set -euo pipefail
+
+missing=()
+command -v cmake >/dev/null 2>&1 || missing+=(cmake)
+command -v pg_isready >/dev/null 2>&1 || missing+=(postgresql-client)
+if command -v dpkg >/dev/null 2>&1; then
+  dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || missing+=(libcurl4-openssl-dev)
+fi
+python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "build-deps: installing ${missing[*]}"
+  apt-get update -qq && apt-get install -y -qq "${missing[@]}"
+else
+  echo "build-deps: please install: ${missing[*]} (e.g. sudo apt-get install ${missing[*]})" >&2
+  exit 1
+fi
