@@ -1,7 +1,9 @@
 //! The in-memory bus of the embedded mode: topics with partitions, keys hashed to partitions as
 //! Kafka does, consumer groups with committed offsets. Records are kept encoded with the Kafka
 //! binding, so consumers decode exactly what they would from Kafka. One member per group reads
-//! all partitions; nothing survives the process.
+//! all partitions; nothing survives the process. Like Kafka's size retention, each partition keeps
+//! its newest records only ([`RETAINED_PER_PARTITION`]), so a long-running `todo serve` stays small;
+//! a member that fell behind the retained records continues at the oldest one.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -13,8 +15,33 @@ use super::binding::{Record, decode, encode};
 use super::topics::{TopicOutcome, TopicSpec, drift};
 use super::{BusError, Delivery, EventBus, Outgoing, Subscription, partition_for_key};
 
-/// The records of one partition, each with its key.
-type Partition = Vec<(Option<String>, Record)>;
+/// How many records each partition keeps.
+pub(crate) const RETAINED_PER_PARTITION: usize = 10_000;
+
+/// The retained records of one partition, each with its key; `base` is the offset of the first.
+#[derive(Debug, Clone, Default)]
+struct Partition {
+    base: i64,
+    records: std::collections::VecDeque<(Option<String>, Record)>,
+}
+
+impl Partition {
+    fn push(&mut self, key: Option<String>, record: Record) {
+        self.records.push_back((key, record));
+        if self.records.len() > RETAINED_PER_PARTITION {
+            self.records.pop_front();
+            self.base += 1;
+        }
+    }
+
+    /// The record at `offset`, or the oldest retained one when `offset` fell out of retention,
+    /// with the offset it really has.
+    fn at(&self, offset: i64) -> Option<(i64, &(Option<String>, Record))> {
+        let offset = offset.max(self.base);
+        let index = usize::try_from(offset - self.base).ok()?;
+        self.records.get(index).map(|record| (offset, record))
+    }
+}
 
 #[derive(Debug, Default)]
 struct State {
@@ -62,7 +89,7 @@ impl EventBus for MemoryBus {
             .lock()
             .topics
             .entry(topic.to_owned())
-            .or_insert_with(|| vec![Vec::new(); count]);
+            .or_insert_with(|| vec![Partition::default(); count]);
         Ok(())
     }
 
@@ -102,7 +129,7 @@ impl EventBus for MemoryBus {
                     None => rr % partitions,
                 };
                 if let Some(partition) = state.topics.get_mut(&event.topic).and_then(|t| t.get_mut(index)) {
-                    partition.push((event.key.clone(), encode(&event.event)));
+                    partition.push(event.key.clone(), encode(&event.event));
                 }
             }
         }
@@ -158,17 +185,17 @@ impl MemorySubscription {
                 .topics
                 .get(topic.as_str())
                 .and_then(|t| t.get(usize::try_from(*partition).ok()?));
-            let Some((key, record)) = stored.and_then(|p| p.get(usize::try_from(*next).ok()?)) else {
+            let Some((offset, (key, record))) = stored.and_then(|p| p.at(*next)) else {
                 continue;
             };
             let delivery = Delivery {
                 topic: topic.clone(),
                 partition: *partition,
-                offset: *next,
+                offset,
                 key: key.clone(),
                 event: decode(record),
             };
-            *next += 1;
+            *next = offset + 1;
             self.cursor = index + 1;
             return Some(delivery);
         }
@@ -198,5 +225,31 @@ impl Subscription for MemorySubscription {
         let entry = state.committed.entry(key).or_insert(0);
         *entry = (*entry).max(next);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_partition_keeps_its_newest_records_with_their_offsets() {
+        let mut partition = Partition::default();
+        for _ in 0..RETAINED_PER_PARTITION + 5 {
+            partition.push(None, Record::default());
+        }
+        assert_eq!(partition.records.len(), RETAINED_PER_PARTITION);
+        assert_eq!(partition.base, 5);
+        assert_eq!(
+            partition.at(0).map(|(offset, _)| offset),
+            Some(5),
+            "a lagging reader continues at the oldest"
+        );
+        assert_eq!(partition.at(7).map(|(offset, _)| offset), Some(7));
+        assert!(
+            partition
+                .at(i64::try_from(RETAINED_PER_PARTITION).expect("fits") + 5)
+                .is_none()
+        );
     }
 }
