@@ -16,9 +16,12 @@ pub use outbox::{Outbox, OutboxClaim, OutboxRow};
 pub use postgres::PostgresTaskStore;
 pub use sqlite::SqliteTaskStore;
 
-use crate::domain::{HistoryEntry, NewTask, Task, TaskPatch, WriteContext};
+use crate::domain::{HistoryEntry, Mutation, NewTask, Task, TaskPatch, WriteContext, change};
 use crate::query::{ListQuery, Page};
 use crate::{Error, Result};
+
+/// A change of one task as the write path runs it (see [`TaskStore::apply_change`]).
+pub type ChangeFn<'a> = dyn for<'t> Fn(&'t Task) -> Result<Option<Mutation>> + Send + Sync + 'a;
 
 /// Where tasks live. Every method is scoped to one user: another user's task is `NotFound`.
 ///
@@ -32,6 +35,16 @@ pub trait TaskStore: Outbox + Send + Sync + std::fmt::Debug {
     async fn get(&self, owner_id: &str, id: i64) -> Result<Task>;
     /// One page of `owner_id`'s tasks.
     async fn list(&self, owner_id: &str, query: &ListQuery) -> Result<Page>;
+    /// The store's write path: reads the caller's task, checks `expected_version`, computes
+    /// `change` (`None`: nothing to write) and persists task, history and outbox rows at once.
+    /// The operations below are this with a change from `domain::change`.
+    async fn apply_change(
+        &self,
+        ctx: &WriteContext,
+        id: i64,
+        expected_version: Option<i64>,
+        change: &ChangeFn<'_>,
+    ) -> Result<Task>;
     /// Applies a partial update; a patch that changes nothing returns the task unchanged.
     async fn update(
         &self,
@@ -39,11 +52,20 @@ pub trait TaskStore: Outbox + Send + Sync + std::fmt::Debug {
         id: i64,
         expected_version: Option<i64>,
         patch: TaskPatch,
-    ) -> Result<Task>;
+    ) -> Result<Task> {
+        self.apply_change(ctx, id, expected_version, &|t| change::apply_patch(t, &patch, ctx))
+            .await
+    }
     /// Completes a task; completing a completed task changes nothing.
-    async fn complete(&self, ctx: &WriteContext, id: i64, expected_version: Option<i64>) -> Result<Task>;
+    async fn complete(&self, ctx: &WriteContext, id: i64, expected_version: Option<i64>) -> Result<Task> {
+        self.apply_change(ctx, id, expected_version, &|t| Ok(change::complete(t, ctx)))
+            .await
+    }
     /// Reopens a completed task; reopening a pending task changes nothing.
-    async fn reopen(&self, ctx: &WriteContext, id: i64, expected_version: Option<i64>) -> Result<Task>;
+    async fn reopen(&self, ctx: &WriteContext, id: i64, expected_version: Option<i64>) -> Result<Task> {
+        self.apply_change(ctx, id, expected_version, &|t| Ok(change::reopen(t, ctx)))
+            .await
+    }
     /// Deletes a task (it stays in history) and records a `task.deleted` event.
     async fn delete(
         &self,
@@ -51,7 +73,13 @@ pub trait TaskStore: Outbox + Send + Sync + std::fmt::Debug {
         id: i64,
         expected_version: Option<i64>,
         reason: Option<String>,
-    ) -> Result<()>;
+    ) -> Result<()> {
+        self.apply_change(ctx, id, expected_version, &|t| {
+            Ok(Some(change::delete(t, reason.clone(), ctx)))
+        })
+        .await?;
+        Ok(())
+    }
     /// Every change of one task, oldest first.
     async fn history(&self, owner_id: &str, id: i64) -> Result<Vec<HistoryEntry>>;
     /// A counter that moves whenever any of `owner_id`'s tasks changes (0 before the first write).

@@ -14,7 +14,7 @@ mod writes;
 use super::TaskStore;
 use super::list_sql::{Dialect, SqlValue, list_sql, task_columns};
 use super::rows::{HistoryParts, TaskParts, into_page};
-use crate::domain::{self, HistoryEntry, NewTask, Task, TaskPatch, WriteContext};
+use crate::domain::{HistoryEntry, NewTask, Task, WriteContext};
 use crate::query::{ListQuery, Page};
 use crate::{Error, Result};
 
@@ -175,27 +175,14 @@ impl TaskStore for PostgresTaskStore {
         Ok(into_page(items, query))
     }
 
-    async fn update(&self, ctx: &WriteContext, id: i64, expected: Option<i64>, patch: TaskPatch) -> Result<Task> {
-        self.modify(ctx, id, expected, |t| domain::change::apply_patch(t, &patch, ctx))
-            .await
-    }
-
-    async fn complete(&self, ctx: &WriteContext, id: i64, expected: Option<i64>) -> Result<Task> {
-        self.modify(ctx, id, expected, |t| Ok(domain::change::complete(t, ctx)))
-            .await
-    }
-
-    async fn reopen(&self, ctx: &WriteContext, id: i64, expected: Option<i64>) -> Result<Task> {
-        self.modify(ctx, id, expected, |t| Ok(domain::change::reopen(t, ctx)))
-            .await
-    }
-
-    async fn delete(&self, ctx: &WriteContext, id: i64, expected: Option<i64>, reason: Option<String>) -> Result<()> {
-        self.modify(ctx, id, expected, |t| {
-            Ok(Some(domain::change::delete(t, reason.clone(), ctx)))
-        })
-        .await?;
-        Ok(())
+    async fn apply_change(
+        &self,
+        ctx: &WriteContext,
+        id: i64,
+        expected: Option<i64>,
+        change: &super::ChangeFn<'_>,
+    ) -> Result<Task> {
+        self.modify(ctx, id, expected, change).await
     }
 
     async fn history(&self, owner_id: &str, id: i64) -> Result<Vec<HistoryEntry>> {

@@ -18,7 +18,7 @@ use super::TaskStore;
 use super::list_sql::{Dialect, SqlValue, list_sql, task_columns};
 use super::rows::{HistoryParts, TaskParts, into_page};
 use super::write;
-use crate::domain::{self, HistoryEntry, NewTask, Task, TaskPatch, WriteContext};
+use crate::domain::{HistoryEntry, NewTask, Task, WriteContext};
 use crate::query::{ListQuery, Page};
 use crate::{Error, Result};
 use writes::SqliteWrite;
@@ -45,6 +45,13 @@ fn time(micros: i64) -> Result<DateTime<Utc>> {
 fn opt_time(micros: Option<i64>) -> Result<Option<DateTime<Utc>>> {
     micros.map(time).transpose()
 }
+
+/// One live task of an owner: `?1` id, `?2` owner. Reads and the write transaction share it.
+pub(super) const SELECT_ONE: &str = concat!(
+    "SELECT ",
+    task_columns!(),
+    " FROM tasks t WHERE t.id = ?1 AND t.owner_id = ?2 AND t.deleted_at IS NULL"
+);
 
 #[derive(sqlx::FromRow)]
 struct SqliteTaskRow {
@@ -130,7 +137,7 @@ impl SqliteTaskStore {
     /// The shared write path on the writer connection, then a wake-up for the relay.
     async fn modify<F>(&self, ctx: &WriteContext, id: i64, expected: Option<i64>, change: F) -> Result<Task>
     where
-        F: FnOnce(&Task) -> Result<Option<domain::Mutation>> + Send,
+        F: FnOnce(&Task) -> Result<Option<crate::domain::Mutation>> + Send,
     {
         let task = write::modify(self.begin().await?, ctx, id, expected, change).await?;
         self.written.notify_one();
@@ -162,12 +169,7 @@ impl TaskStore for SqliteTaskStore {
     }
 
     async fn get(&self, owner_id: &str, id: i64) -> Result<Task> {
-        let sql = concat!(
-            "SELECT ",
-            task_columns!(),
-            " FROM tasks t WHERE t.id = ?1 AND t.owner_id = ?2 AND t.deleted_at IS NULL"
-        );
-        let row: Option<SqliteTaskRow> = sqlx::query_as(sql)
+        let row: Option<SqliteTaskRow> = sqlx::query_as(SELECT_ONE)
             .bind(id)
             .bind(owner_id)
             .fetch_optional(&self.reader)
@@ -191,25 +193,14 @@ impl TaskStore for SqliteTaskStore {
         Ok(into_page(items, query))
     }
 
-    async fn update(&self, ctx: &WriteContext, id: i64, expected: Option<i64>, patch: TaskPatch) -> Result<Task> {
-        self.modify(ctx, id, expected, |t| domain::change::apply_patch(t, &patch, ctx))
-            .await
-    }
-
-    async fn complete(&self, ctx: &WriteContext, id: i64, expected: Option<i64>) -> Result<Task> {
-        self.modify(ctx, id, expected, |t| Ok(domain::change::complete(t, ctx)))
-            .await
-    }
-
-    async fn reopen(&self, ctx: &WriteContext, id: i64, expected: Option<i64>) -> Result<Task> {
-        self.modify(ctx, id, expected, |t| Ok(domain::change::reopen(t, ctx)))
-            .await
-    }
-
-    async fn delete(&self, ctx: &WriteContext, id: i64, expected: Option<i64>, reason: Option<String>) -> Result<()> {
-        self.modify(ctx, id, expected, |t| Ok(Some(domain::change::delete(t, reason, ctx))))
-            .await?;
-        Ok(())
+    async fn apply_change(
+        &self,
+        ctx: &WriteContext,
+        id: i64,
+        expected: Option<i64>,
+        change: &super::ChangeFn<'_>,
+    ) -> Result<Task> {
+        self.modify(ctx, id, expected, change).await
     }
 
     async fn history(&self, owner_id: &str, id: i64) -> Result<Vec<HistoryEntry>> {

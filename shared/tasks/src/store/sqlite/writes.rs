@@ -5,11 +5,11 @@ use async_trait::async_trait;
 use sqlx::{Sqlite, Transaction};
 use todo_events::DomainEvent;
 
-use super::{SqliteTaskRow, micros, tags_json};
+use super::{SELECT_ONE, SqliteTaskRow, micros, tags_json};
 use crate::Result;
 use crate::domain::{self, NewTask, Task, WriteContext};
 use crate::query::title_key;
-use crate::store::list_sql::{task_columns, task_columns_bare};
+use crate::store::list_sql::task_columns_bare;
 use crate::store::write::WriteTx;
 
 pub(super) struct SqliteWrite(pub(super) Transaction<'static, Sqlite>);
@@ -17,12 +17,7 @@ pub(super) struct SqliteWrite(pub(super) Transaction<'static, Sqlite>);
 #[async_trait]
 impl WriteTx for SqliteWrite {
     async fn load_for_update(&mut self, owner_id: &str, id: i64) -> Result<Option<Task>> {
-        let sql = concat!(
-            "SELECT ",
-            task_columns!(),
-            " FROM tasks t WHERE t.id = ?1 AND t.owner_id = ?2 AND t.deleted_at IS NULL"
-        );
-        let row: Option<SqliteTaskRow> = sqlx::query_as(sql)
+        let row: Option<SqliteTaskRow> = sqlx::query_as(SELECT_ONE)
             .bind(id)
             .bind(owner_id)
             .fetch_optional(&mut *self.0)
