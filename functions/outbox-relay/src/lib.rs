@@ -12,10 +12,28 @@ use std::time::Duration;
 
 use chrono::Utc;
 use cloudevents::Event;
-use cloudevents::event::AttributesWriter;
+use cloudevents::event::{AttributesReader, AttributesWriter};
 use todo_events::Topic;
 use todo_kit::bus::{BusError, EventBus, Outgoing};
+use todo_kit::health::Readiness;
+use todo_kit::metrics::metrics;
 use todo_tasks::store::{Outbox, OutboxRow};
+
+/// Answers `/readyz` by reading the outbox backlog.
+struct OutboxReadiness(Arc<dyn Outbox>);
+
+#[async_trait::async_trait]
+impl Readiness for OutboxReadiness {
+    async fn ready(&self) -> Result<(), String> {
+        self.0.backlog().await.map(|_| ()).map_err(|e| e.to_string())
+    }
+}
+
+/// The `service` label of the relay's metrics.
+pub const SERVICE: &str = "outbox-relay";
+
+/// How often the backlog gauges are refreshed while the relay runs.
+const BACKLOG_SAMPLE_EVERY: Duration = Duration::from_secs(2);
 
 /// What one step did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,14 +159,38 @@ impl Relay {
             .map(|row| outgoing(row, &self.settings.topic_prefix))
             .collect();
         if let Err(error) = self.bus.publish(&batch).await {
+            record_failure(&batch);
             // Free the rows now, so this relay (or another) can try again without waiting.
             if let Err(release) = claim.release().await {
                 tracing::warn!(error = %release, "cannot release the outbox claim");
             }
             return Err(error.into());
         }
-        claim.mark_published(Utc::now()).await?;
+        let acknowledged = Utc::now();
+        record_published(claim.rows(), &batch, acknowledged);
+        claim.mark_published(acknowledged).await?;
         Ok(Step::Published(batch.len()))
+    }
+
+    /// `/healthz`, `/readyz` (the outbox answers) and `/metrics`, for probes and scrapes.
+    pub fn ops_router(&self) -> axum::Router {
+        let readiness: Arc<dyn Readiness> = Arc::new(OutboxReadiness(self.outbox.clone()));
+        todo_kit::health::router(readiness).merge(todo_kit::metrics::router())
+    }
+
+    /// Refreshes `outbox_pending` and `outbox_oldest_pending_seconds` from the outbox.
+    ///
+    /// # Errors
+    /// When the outbox cannot be read; the gauges keep their last values.
+    pub async fn sample_backlog(&self) -> Result<(), RelayError> {
+        let backlog = self.outbox.backlog().await?;
+        let m = metrics();
+        m.outbox_pending.with_label_values(&[SERVICE]).set(backlog.pending);
+        let age = backlog
+            .oldest
+            .map_or(0.0, |oldest| (Utc::now() - oldest).as_seconds_f64().max(0.0));
+        m.outbox_oldest_pending.with_label_values(&[SERVICE]).set(age);
+        Ok(())
     }
 
     /// Steps until `shutdown` resolves; a failing step is retried with a growing pause (capped at
@@ -157,10 +199,17 @@ impl Relay {
         tokio::pin!(shutdown);
         let mut backoff = Duration::from_millis(100);
         let mut next_prune = tokio::time::Instant::now();
+        let mut next_sample = tokio::time::Instant::now();
         loop {
             if tokio::time::Instant::now() >= next_prune {
                 self.prune().await;
                 next_prune = tokio::time::Instant::now() + Duration::from_secs(3600);
+            }
+            if tokio::time::Instant::now() >= next_sample {
+                if let Err(error) = self.sample_backlog().await {
+                    tracing::debug!(%error, "cannot sample the outbox backlog");
+                }
+                next_sample = tokio::time::Instant::now() + BACKLOG_SAMPLE_EVERY;
             }
             let pause = match self.step().await {
                 Ok(Step::Published(count)) => {
@@ -213,6 +262,27 @@ impl Relay {
             Ok(count) => tracing::info!(count, "pruned published outbox rows"),
             Err(error) => tracing::warn!(%error, "cannot prune the outbox"),
         }
+    }
+}
+
+fn record_published(rows: &[OutboxRow], batch: &[Outgoing], acknowledged: chrono::DateTime<Utc>) {
+    let m = metrics();
+    let lag = m.outbox_publish_lag.with_label_values(&[SERVICE]);
+    for (row, outgoing) in rows.iter().zip(batch) {
+        m.events_published
+            .with_label_values(&[SERVICE, &outgoing.topic, outgoing.event.ty()])
+            .inc();
+        lag.observe((acknowledged - row.created_at).as_seconds_f64().max(0.0));
+    }
+}
+
+fn record_failure(batch: &[Outgoing]) {
+    let m = metrics();
+    let mut topics: Vec<&str> = batch.iter().map(|o| o.topic.as_str()).collect();
+    topics.sort_unstable();
+    topics.dedup();
+    for topic in topics {
+        m.event_publish_failures.with_label_values(&[SERVICE, topic]).inc();
     }
 }
 

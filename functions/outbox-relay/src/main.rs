@@ -1,13 +1,13 @@
 //! The outbox-relay binary: `DATABASE_URL` (the outbox's database), `EVENT_BUS`
 //! (`kafka://host:port,...`), optional `RELAY_BATCH_SIZE`, `RELAY_POLL_MS`,
-//! `OUTBOX_RETENTION_HOURS`, `KAFKA_REPLICATION_FACTOR` and `TOPIC_PREFIX`. Stops on SIGTERM or Ctrl-C after the
-//! batch in flight.
+//! `OUTBOX_RETENTION_HOURS`, `KAFKA_REPLICATION_FACTOR` and `TOPIC_PREFIX`; `/healthz`, `/readyz`
+//! and `/metrics` on `$PORT` (default 8080). Stops on SIGTERM or Ctrl-C after the batch in flight.
 
 use std::time::Duration;
 
 use anyhow::Context;
 use outbox_relay::{Relay, RelaySettings};
-use todo_kit::settings::env_var;
+use todo_kit::settings::{ServerSettings, env_var};
 use todo_kit::{serve, telemetry};
 
 fn number<T: std::str::FromStr>(name: &str, default: T) -> anyhow::Result<T> {
@@ -36,7 +36,15 @@ async fn main() -> anyhow::Result<()> {
     let bus = todo_kit::bus::connect(&bus_url, number("KAFKA_REPLICATION_FACTOR", 1)?)?;
     let relay = Relay::new(store, bus, settings);
     relay.ensure_topics().await.context("Failed to create the topics")?;
-    tracing::info!(bus = %bus_url, "outbox relay running");
+    // Probes and the Prometheus scrape on $PORT, beside the relay loop; both stop on SIGTERM.
+    let ops = serve::Server::bind(
+        ServerSettings::from_env().map_err(anyhow::Error::msg)?.addr,
+        relay.ops_router(),
+    )
+    .await?;
+    tracing::info!(bus = %bus_url, ops = %ops.local_addr()?, "outbox relay running");
+    let ops = tokio::spawn(ops.run_until_stopped());
     relay.run(serve::shutdown_signal()).await;
+    ops.await.context("the probe server panicked")??;
     Ok(())
 }

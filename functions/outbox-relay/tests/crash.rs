@@ -30,6 +30,8 @@ fn start_relay(database_url: &str, brokers: &str, prefix: &str) -> Child {
         .env("EVENT_BUS", format!("kafka://{brokers}"))
         .env("TOPIC_PREFIX", prefix)
         .env("RELAY_BATCH_SIZE", "20")
+        .env("HOST", "127.0.0.1")
+        .env("PORT", "0")
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .spawn()

@@ -23,6 +23,9 @@ use todo_tasks::store::TaskStore;
 pub use list_cache::ListCache;
 pub use openapi::ApiDoc;
 
+/// The `service` label of this function's metrics and logs.
+pub const SERVICE: &str = "task-api";
+
 /// The CloudEvents `source` of events this function publishes.
 pub const EVENT_SOURCE: &str = "/functions/task-api";
 
@@ -71,6 +74,9 @@ pub fn routes(state: AppState) -> Router {
 /// The complete function: API routes, OpenAPI document, probes and the standard middleware.
 pub fn app(state: AppState) -> Router {
     let readiness: Arc<dyn Readiness> = Arc::new(StoreReadiness(state.store.clone()));
-    let router = routes(state).merge(openapi::router()).merge(health::router(readiness));
+    let router = routes(state)
+        .merge(openapi::router())
+        .merge(health::router(readiness))
+        .merge(todo_kit::metrics::router());
     todo_kit::layers::standard(router)
 }

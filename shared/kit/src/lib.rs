@@ -12,6 +12,7 @@ pub mod health;
 pub mod idempotency;
 pub mod json;
 pub mod layers;
+pub mod metrics;
 pub mod problem;
 pub mod serve;
 pub mod settings;

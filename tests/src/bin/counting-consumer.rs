@@ -1,38 +1,30 @@
 //! A consumer process for failure tests: handles every event of `TOPIC` as group `GROUP` on
 //! `KAFKA_BROKERS`, recording it in `effects` of `DATABASE_URL` (PostgreSQL) with the kit's
-//! idempotency helper, a few milliseconds per event so a SIGKILL lands mid-batch.
+//! idempotent handler wrapper, a few milliseconds per event so a SIGKILL lands mid-batch.
 
 use std::time::Duration;
 
 use async_trait::async_trait;
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool, Postgres};
 use todo_events::DomainEvent;
-use todo_kit::handler::{ConsumeSettings, EventHandler, HandlerError, Outcome, consume};
-use todo_kit::idempotency::{claim_postgres, ensure_table_postgres};
+use todo_kit::handler::{ConsumeSettings, HandlerError, Outcome, consume};
+use todo_kit::idempotency::{Idempotent, TransactionalHandler};
 
-struct Counter {
-    pool: PgPool,
-}
+struct Counter;
 
 #[async_trait]
-impl EventHandler for Counter {
+impl TransactionalHandler<Postgres> for Counter {
     fn name(&self) -> &str {
         "counting-consumer"
     }
 
-    async fn handle(&self, event: &DomainEvent) -> Result<Outcome, HandlerError> {
-        let retry = |e: sqlx::Error| HandlerError::Retryable(e.to_string());
-        let mut tx = self.pool.begin().await.map_err(retry)?;
-        if !claim_postgres(&mut tx, self.name(), event).await.map_err(retry)? {
-            return Ok(Outcome::Skipped);
-        }
+    async fn apply(&self, tx: &mut PgConnection, event: &DomainEvent) -> Result<Outcome, HandlerError> {
         sqlx::query("INSERT INTO effects (event_id) VALUES ($1)")
             .bind(event.id.to_string())
             .execute(&mut *tx)
             .await
-            .map_err(retry)?;
+            .map_err(|e| HandlerError::Retryable(e.to_string()))?;
         tokio::time::sleep(Duration::from_millis(3)).await;
-        tx.commit().await.map_err(retry)?;
         Ok(Outcome::Done)
     }
 }
@@ -44,7 +36,6 @@ fn env(name: &str) -> anyhow::Result<String> {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let pool = PgPool::connect(&env("DATABASE_URL")?).await?;
-    ensure_table_postgres(&mut *pool.acquire().await?).await?;
     sqlx::query("CREATE TABLE IF NOT EXISTS effects (event_id TEXT NOT NULL)")
         .execute(&pool)
         .await?;
@@ -53,7 +44,7 @@ async fn main() -> anyhow::Result<()> {
         dead_letter_topic: env("DEAD_LETTER_TOPIC")?,
         ..ConsumeSettings::default()
     };
-    let handler = Counter { pool };
+    let handler = Idempotent::new(pool, Counter).await?;
     consume(
         bus.as_ref(),
         &handler,

@@ -8,7 +8,7 @@
 //! Modules: `crud`, `delete`, `completion`, `history` (history and outbox rows), `validation`,
 //! `malformed` (unreadable bodies), `paths`, `listing`, `paging`, `concurrency` (ETag/If-Match),
 //! `isolation` (cross-user, every route), `compat` (`/api/{user_id}/tasks`), `auth` (HS256),
-//! `jwks` (RS256, ES256, EdDSA; keys in `keys`), `probes`, `openapi`, `in_process` (`oneshot`).
+//! `jwks` (RS256, ES256, EdDSA; keys in `keys`), `probes`, `openapi`, `metrics` (`/metrics`), `in_process` (`oneshot`).
 
 /// Declares each case of the enclosing module once per backend: `on_sqlite::case` and
 /// `on_postgres::case`. A case is `async fn case(backend: Backend) -> anyhow::Result<()>`;
@@ -51,6 +51,7 @@ mod keys;
 mod list_versions;
 mod listing;
 mod malformed;
+mod metrics;
 mod openapi;
 mod paging;
 mod paths;

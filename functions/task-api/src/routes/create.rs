@@ -6,7 +6,7 @@ use axum::response::Response;
 use todo_kit::{AppJson, AuthUser, RequestContext};
 use todo_tasks::domain::TaskDraft;
 
-use super::{task_response, write_context};
+use super::{count_operation, task_response, write_context};
 use crate::AppState;
 use crate::error::ApiError;
 
@@ -25,6 +25,7 @@ pub(crate) async fn tasks_create(
 ) -> Result<Response, ApiError> {
     let new = draft.validate()?;
     let task = state.store.create(&write_context(&user, &ctx), new).await?;
+    count_operation("create");
     let location = HeaderValue::from_str(&format!("/api/tasks/{}", task.id)).ok();
     let mut response = task_response(StatusCode::CREATED, task);
     if let Some(location) = location {

@@ -10,7 +10,7 @@ use todo_kit::problem::InvalidParam;
 use todo_kit::{AppPath, AuthUser, Problem, RequestContext};
 use todo_tasks::domain::limits::REASON_MAX;
 
-use super::{TaskPath, write_context};
+use super::{TaskPath, count_operation, write_context};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::etag::if_match;
@@ -48,6 +48,7 @@ pub(crate) async fn tasks_delete(
         .store
         .delete(&write_context(&user, &ctx), id, expected, reason)
         .await?;
+    count_operation("delete");
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -53,10 +53,11 @@ pub(crate) fn router(state: AppState) -> Router {
             state.clone(),
             compat::require_own_user_path,
         ));
-    Router::new()
+    let router = Router::new()
         .nest("/api/tasks", task_routes())
         .nest("/api/{user_id}/tasks", compat)
-        .with_state(state)
+        .with_state(state);
+    todo_kit::metrics::track_http(crate::SERVICE, router)
 }
 
 /// The `{id}` of a task route. Extra path parameters (the compatibility `{user_id}`) are ignored.
@@ -84,6 +85,14 @@ pub(crate) fn write_context(user: &AuthUser, ctx: &RequestContext) -> WriteConte
         ..EventMetadata::default()
     };
     WriteContext::new(user.user_id.clone(), EVENT_SOURCE, metadata)
+}
+
+/// Counts a committed task change in `task_operations_total`.
+pub(crate) fn count_operation(operation: &'static str) {
+    todo_kit::metrics::metrics()
+        .task_operations
+        .with_label_values(&[crate::SERVICE, operation])
+        .inc();
 }
 
 /// A task as the response body, with its version as the ETag.

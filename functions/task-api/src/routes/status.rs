@@ -7,7 +7,7 @@ use axum::response::Response;
 use todo_kit::{AppPath, AuthUser, RequestContext};
 use todo_tasks::domain::Status;
 
-use super::{TaskPath, task_response, write_context};
+use super::{TaskPath, count_operation, task_response, write_context};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::etag::if_match;
@@ -72,18 +72,24 @@ async fn change(
 ) -> Result<Response, ApiError> {
     let (id, expected) = (path.id()?, if_match(&headers)?);
     let write = write_context(&user, &ctx);
-    let task = match change {
-        Change::Complete => state.store.complete(&write, id, expected).await?,
-        Change::Reopen => state.store.reopen(&write, id, expected).await?,
-        Change::Toggle => {
+    let complete = match change {
+        Change::Complete => Some(true),
+        Change::Reopen => Some(false),
+        Change::Toggle => None,
+    };
+    let (complete, expected) = match complete {
+        Some(complete) => (complete, expected),
+        None => {
             // The version read here guards the flip: a concurrent change makes it a 412, not a double flip.
             let task = state.store.get(&user.user_id, id).await?;
-            let expected = Some(expected.unwrap_or(task.version));
-            match task.status {
-                Status::Pending => state.store.complete(&write, id, expected).await?,
-                Status::Completed => state.store.reopen(&write, id, expected).await?,
-            }
+            (task.status == Status::Pending, Some(expected.unwrap_or(task.version)))
         }
     };
+    let task = if complete {
+        state.store.complete(&write, id, expected).await?
+    } else {
+        state.store.reopen(&write, id, expected).await?
+    };
+    count_operation(if complete { "complete" } else { "reopen" });
     Ok(task_response(StatusCode::OK, task))
 }

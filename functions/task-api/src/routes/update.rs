@@ -7,7 +7,7 @@ use axum::response::Response;
 use todo_kit::{AppJson, AppPath, AuthUser, RequestContext};
 use todo_tasks::domain::{TaskDraft, TaskPatch, TaskPatchDraft};
 
-use super::{TaskPath, task_response, write_context};
+use super::{TaskPath, count_operation, task_response, write_context};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::etag::if_match;
@@ -64,5 +64,6 @@ async fn apply(
         .store
         .update(&write_context(&user, &ctx), id, expected, patch?)
         .await?;
+    count_operation("update");
     Ok(task_response(StatusCode::OK, task))
 }

@@ -87,8 +87,8 @@ async fn process(
     let mut backoff = settings.first_backoff;
     let mut attempt = 1;
     loop {
-        match handler.handle(&domain).await {
-            Ok(Outcome::Done | Outcome::Skipped) => return Ok(()),
+        match super::run(handler, &domain).await {
+            Ok(Outcome::Done | Outcome::Skipped | Outcome::Duplicate) => return Ok(()),
             Err(HandlerError::Poison(reason)) => {
                 return dead_letter(
                     bus,
@@ -135,6 +135,10 @@ async fn dead_letter(
     attempts: u32,
 ) -> Result<(), BusError> {
     use cloudevents::event::AttributesWriter;
+    crate::metrics::metrics()
+        .events_dead_lettered
+        .with_label_values(&[handler.name(), handler.name(), &delivery.topic])
+        .inc();
     tracing::error!(consumer = handler.name(), topic = %delivery.topic, offset = delivery.offset, %error, attempts, "event sent to dead-letter");
     let mut letter = match event {
         Some(event) => event.clone(),

@@ -23,8 +23,21 @@ pub use consume::{ConsumeSettings, consume};
 pub enum Outcome {
     /// The effect was applied.
     Done,
-    /// Nothing to do (a duplicate delivery, or an event this handler ignores).
+    /// Nothing to do: an event this handler ignores.
     Skipped,
+    /// Seen before: a repeated delivery, acknowledged without a second effect.
+    Duplicate,
+}
+
+impl Outcome {
+    /// The `outcome` label of `events_consumed_total`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Done => "processed",
+            Self::Skipped => "skipped",
+            Self::Duplicate => "duplicate",
+        }
+    }
 }
 
 /// Why a handler could not finish an event.
@@ -45,6 +58,25 @@ pub trait EventHandler: Send + Sync {
     fn name(&self) -> &str;
     /// Applies the event's effect.
     async fn handle(&self, event: &DomainEvent) -> Result<Outcome, HandlerError>;
+}
+
+/// Runs `handler` on `event`, recording `events_consumed_total` and
+/// `event_handler_duration_seconds`. Every trigger calls handlers through this.
+pub(crate) async fn run(handler: &dyn EventHandler, event: &DomainEvent) -> Result<Outcome, HandlerError> {
+    let started = std::time::Instant::now();
+    let result = handler.handle(event).await;
+    let m = crate::metrics::metrics();
+    let (name, ty) = (handler.name(), event.event_type().as_str());
+    m.event_handler_duration
+        .with_label_values(&[name, name, ty])
+        .observe(started.elapsed().as_secs_f64());
+    let outcome = match &result {
+        Ok(outcome) => outcome.label(),
+        Err(HandlerError::Retryable(_)) => "retried",
+        Err(HandlerError::Poison(_)) => "poison",
+    };
+    m.events_consumed.with_label_values(&[name, name, ty, outcome]).inc();
+    result
 }
 
 /// Checks an incoming CloudEvent and turns it into the typed event handlers receive.

@@ -74,7 +74,7 @@ pub fn event_from_http(headers: &HeaderMap, body: &[u8]) -> Result<Event, String
 async fn handle(push: &Push, headers: &HeaderMap, body: &[u8]) -> Result<(), HandlerError> {
     let event = event_from_http(headers, body).map_err(|e| HandlerError::Poison(format!("not a CloudEvent: {e}")))?;
     let domain = validate(&event)?;
-    push.handler.handle(&domain).await.map(|_| ())
+    super::run(push.handler.as_ref(), &domain).await.map(|_| ())
 }
 
 async fn receive(State(push): State<Push>, headers: HeaderMap, body: Bytes) -> Response {

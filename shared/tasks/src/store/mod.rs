@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-pub use outbox::{Outbox, OutboxClaim, OutboxRow};
+pub use outbox::{Backlog, Outbox, OutboxClaim, OutboxRow};
 pub use postgres::PostgresTaskStore;
 pub use sqlite::SqliteTaskStore;
 

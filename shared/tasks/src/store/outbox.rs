@@ -33,6 +33,15 @@ pub struct OutboxRow {
     pub published_at: Option<DateTime<Utc>>,
 }
 
+/// The unpublished part of the outbox, for the `outbox_pending` metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Backlog {
+    /// Rows not yet published.
+    pub pending: i64,
+    /// When the oldest of them was written; `None` when nothing waits.
+    pub oldest: Option<DateTime<Utc>>,
+}
+
 /// Events claimed by one relay. Dropping the claim without [`mark_published`] releases the rows
 /// for the next claim (they are published again: delivery is at least once).
 ///
@@ -56,8 +65,12 @@ pub trait Outbox: Send + Sync + std::fmt::Debug {
     async fn claim(&self, limit: i64) -> Result<Option<Box<dyn OutboxClaim>>>;
     /// Waits until new rows may be waiting, or `max_wait` passed.
     async fn wait_for_rows(&self, max_wait: Duration);
+    /// How many rows wait to be published, and since when the oldest has waited.
+    async fn backlog(&self) -> Result<Backlog>;
     /// How many rows wait to be published.
-    async fn pending_count(&self) -> Result<i64>;
+    async fn pending_count(&self) -> Result<i64> {
+        Ok(self.backlog().await?.pending)
+    }
     /// Deletes rows published before `before`; returns how many.
     async fn prune_published(&self, before: DateTime<Utc>) -> Result<u64>;
     /// Rows not yet published, oldest first, without claiming them (for inspection and tests).

@@ -80,3 +80,29 @@ pub(crate) async fn a_write_wakes_a_waiting_relay(store: &dyn TaskStore) {
         started.elapsed()
     );
 }
+
+pub(crate) async fn the_backlog_counts_pending_rows_and_dates_the_oldest(store: &dyn TaskStore) {
+    let empty = store.backlog().await.expect("backlog");
+    assert_eq!((empty.pending, empty.oldest), (0, None));
+    let before = Utc::now() - chrono::Duration::seconds(1);
+    create(store, "alice", draft("first")).await;
+    create(store, "bob", draft("second")).await;
+    let backlog = store.backlog().await.expect("backlog");
+    assert_eq!(backlog.pending, 2);
+    let oldest = backlog.oldest.expect("an oldest row");
+    assert!(
+        oldest >= before && oldest <= Utc::now(),
+        "oldest {oldest} is not the first write's time"
+    );
+    let rows = store.unpublished_outbox(10).await.expect("rows");
+    assert_eq!(oldest, rows[0].created_at);
+    claim_when_free(store)
+        .await
+        .mark_published(Utc::now())
+        .await
+        .expect("mark");
+    assert_eq!(
+        store.backlog().await.expect("backlog"),
+        todo_tasks::store::Backlog::default()
+    );
+}

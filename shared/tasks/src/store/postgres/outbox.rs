@@ -12,7 +12,7 @@ use sqlx::{Postgres, Transaction};
 
 use super::PostgresTaskStore;
 use crate::Result;
-use crate::store::outbox::{Outbox, OutboxClaim, OutboxRow};
+use crate::store::outbox::{Backlog, Outbox, OutboxClaim, OutboxRow};
 
 /// The advisory lock key of the outbox relay (any constant shared by every relay).
 const RELAY_LOCK: i64 = 0x6f75_7462_6f78; // "outbox"
@@ -120,12 +120,14 @@ impl Outbox for PostgresTaskStore {
         }
     }
 
-    async fn pending_count(&self) -> Result<i64> {
-        Ok(
-            sqlx::query_scalar("SELECT count(*) FROM outbox WHERE published_at IS NULL")
-                .fetch_one(&self.pool)
-                .await?,
+    async fn backlog(&self) -> Result<Backlog> {
+        let (pending, oldest): (i64, Option<DateTime<Utc>>) = sqlx::query_as(
+            "SELECT count(*), (SELECT created_at FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT 1) \
+             FROM outbox WHERE published_at IS NULL",
         )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(Backlog { pending, oldest })
     }
 
     async fn prune_published(&self, before: DateTime<Utc>) -> Result<u64> {

@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::{SqliteTaskStore, micros, opt_time, time};
-use crate::store::outbox::{Outbox, OutboxClaim, OutboxRow};
+use crate::store::outbox::{Backlog, Outbox, OutboxClaim, OutboxRow};
 use crate::{Error, Result};
 
 #[derive(sqlx::FromRow)]
@@ -91,12 +91,17 @@ impl Outbox for SqliteTaskStore {
         let _ = tokio::time::timeout(max_wait, self.written.notified()).await;
     }
 
-    async fn pending_count(&self) -> Result<i64> {
-        Ok(
-            sqlx::query_scalar("SELECT count(*) FROM outbox WHERE published_at IS NULL")
-                .fetch_one(&self.reader)
-                .await?,
+    async fn backlog(&self) -> Result<Backlog> {
+        let (pending, oldest): (i64, Option<i64>) = sqlx::query_as(
+            "SELECT count(*), (SELECT created_at FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT 1) \
+             FROM outbox WHERE published_at IS NULL",
         )
+        .fetch_one(&self.reader)
+        .await?;
+        Ok(Backlog {
+            pending,
+            oldest: opt_time(oldest)?,
+        })
     }
 
     async fn prune_published(&self, before: DateTime<Utc>) -> Result<u64> {
