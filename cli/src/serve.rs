@@ -106,6 +106,7 @@ fn print_banner(url: &str, database_url: &str, bus: &str, data_dir: &Path, dev_t
     println!("  database: {database}");
     println!("  events:   {bus} (outbox relay running)");
     println!("  API docs: {url}/api/openapi.json");
+    println!("  metrics:  {url}/metrics");
     if dev_token {
         let token_file = dev_auth::token_path(data_dir);
         println!(

@@ -15,6 +15,7 @@ use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 
 use super::binding::{Record, decode, encode};
+use super::kafka_lag::{LagReporter, STATISTICS_INTERVAL_MS};
 use super::topics::{TopicOutcome, TopicSpec, drift};
 use super::{BusError, Delivery, EventBus, Outgoing, Subscription};
 
@@ -237,7 +238,7 @@ impl EventBus for KafkaBus {
     }
 
     async fn subscribe(&self, group: &str, topics: &[String]) -> Result<Box<dyn Subscription>, BusError> {
-        let consumer: StreamConsumer = ClientConfig::new()
+        let consumer: StreamConsumer<LagReporter> = ClientConfig::new()
             .set("bootstrap.servers", &self.brokers)
             .set("group.id", group)
             .set("enable.auto.commit", "false")
@@ -248,7 +249,10 @@ impl EventBus for KafkaBus {
             // holds fetches until their wait ends (the default 500 ms shows up as latency).
             .set("fetch.wait.max.ms", "50")
             .set("partition.assignment.strategy", "cooperative-sticky")
-            .create()
+            .set("statistics.interval.ms", STATISTICS_INTERVAL_MS)
+            .create_with_context(LagReporter {
+                group: group.to_owned(),
+            })
             .map_err(|e| BusError::Rejected(e.to_string()))?;
         let names: Vec<&str> = topics.iter().map(String::as_str).collect();
         consumer
@@ -262,7 +266,7 @@ impl EventBus for KafkaBus {
 
 /// A member of a Kafka consumer group.
 struct KafkaSubscription {
-    consumer: Arc<StreamConsumer>,
+    consumer: Arc<StreamConsumer<LagReporter>>,
 }
 
 #[async_trait]

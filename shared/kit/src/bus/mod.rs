@@ -9,6 +9,8 @@
 pub mod binding;
 #[cfg(feature = "kafka")]
 mod kafka;
+#[cfg(feature = "kafka")]
+mod kafka_lag;
 mod memory;
 pub mod topics;
 
