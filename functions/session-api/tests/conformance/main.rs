@@ -1,0 +1,81 @@
+//! One suite for every session store: each case runs on the in-process store and on Redis
+//! (127.0.0.1:6379, or `TEST_REDIS_URL`), each Redis case under its own key prefix, removed after.
+//! Time is passed in, so expiry is tested without sleeping.
+
+mod cases;
+
+use std::sync::Arc;
+
+use session_api::SessionSettings;
+use session_api::store::{MemorySessionStore, RedisSessionStore, SessionStore};
+
+fn redis_url() -> String {
+    std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
+}
+
+/// A Redis store under a fresh prefix; the keys go when the guard drops.
+struct RedisGuard {
+    prefix: String,
+}
+
+impl Drop for RedisGuard {
+    fn drop(&mut self) {
+        let Ok(client) = redis::Client::open(redis_url()) else {
+            return;
+        };
+        let Ok(mut conn) = client.get_connection() else { return };
+        let keys: Vec<String> = redis::cmd("KEYS")
+            .arg(format!("{}*", self.prefix))
+            .query(&mut conn)
+            .unwrap_or_default();
+        if !keys.is_empty() {
+            let _: Result<(), _> = redis::cmd("DEL").arg(keys).query(&mut conn);
+        }
+    }
+}
+
+async fn redis_store(settings: SessionSettings) -> (Arc<dyn SessionStore>, RedisGuard) {
+    let prefix = format!("test:{}:", uuid::Uuid::new_v4().simple());
+    let store = RedisSessionStore::connect(&redis_url(), settings, &prefix)
+        .await
+        .unwrap_or_else(|e| panic!("Redis must answer at {} ({e}); see ../shared/services.md", redis_url()));
+    (Arc::new(store), RedisGuard { prefix })
+}
+
+macro_rules! on_both_stores {
+    ($($case:ident),* $(,)?) => {
+        mod on_memory {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    let settings = super::cases::settings();
+                    super::cases::$case(std::sync::Arc::new(super::MemorySessionStore::new(settings))).await;
+                }
+            )*
+        }
+        mod on_redis {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    let (store, _guard) = super::redis_store(super::cases::settings()).await;
+                    super::cases::$case(store).await;
+                }
+            )*
+        }
+    };
+}
+
+on_both_stores!(
+    a_session_belongs_to_its_owner,
+    opening_queues_session_created,
+    a_message_slides_the_deadline_and_counts,
+    only_user_messages_publish_message_received,
+    history_keeps_the_newest_messages_and_pages_back,
+    an_idle_session_expires_at_its_deadline,
+    each_session_expires_exactly_once_even_with_concurrent_sweepers,
+    closing_ends_the_session_with_one_expired_event,
+    bad_input_is_refused_and_changes_nothing,
+    concurrent_messages_get_distinct_positions,
+    active_sessions_are_counted,
+    acknowledged_events_leave_the_outbox,
+);
