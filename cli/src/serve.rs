@@ -1,7 +1,8 @@
 //! `todo serve`: the embedded all-in-one. Every function's Router on one port (the gateway role),
 //! over SQLite in the data directory unless `DATABASE_URL` says otherwise, with a development
 //! secret and a token for user `local` that the client commands pick up, and the outbox relay
-//! publishing every change to the event bus (in process unless `--bus kafka://...`).
+//! publishing every change to the event bus (in process unless `--bus kafka://...`). Chat sessions
+//! live in process (`SESSION_STORE=redis://...` to keep them in Redis).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -9,6 +10,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use outbox_relay::{Relay, RelaySettings};
 use secrecy::SecretString;
+use session_api::{SessionWorker, WorkerSettings};
 use task_api::AppState;
 use todo_kit::auth::AuthSettings;
 use todo_kit::serve::Server;
@@ -52,20 +54,45 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
         None => None,
     };
 
+    let sessions = session_api::store::connect(
+        &env_var("SESSION_STORE").unwrap_or_else(|| "memory://".into()),
+        session_api::SessionSettings::default(),
+        &env_var("SESSION_KEY_PREFIX").unwrap_or_else(|| "todo:".into()),
+    )
+    .await
+    .context("Failed to open the session store")?;
+
     let bus = todo_kit::bus::connect(&args.bus, 1)?;
+    let topic_prefix = env_var("TOPIC_PREFIX").unwrap_or_default();
     let relay_settings = RelaySettings {
-        topic_prefix: env_var("TOPIC_PREFIX").unwrap_or_default(),
+        topic_prefix: topic_prefix.clone(),
         ..RelaySettings::default()
     };
-    let relay = Relay::new(store.clone(), bus, relay_settings);
-    let app = gateway(AppState::new(store, auth));
+    let relay = Relay::new(store.clone(), bus.clone(), relay_settings);
+    let session_worker = SessionWorker::new(
+        sessions.clone(),
+        bus,
+        WorkerSettings {
+            topic_prefix,
+            ..WorkerSettings::default()
+        },
+    );
+    let app = gateway(
+        AppState::new(store, auth.clone()),
+        session_api::AppState { store: sessions, auth },
+    );
     let server = Server::bind(args.listen, app).await?;
     let url = format!("http://{}", server.local_addr()?);
     print_banner(&url, &database_url, &args.bus, &data_dir, token.is_some());
     let relay = tokio::spawn(run_relay(relay));
+    let sessions = tokio::spawn(async move { session_worker.run(todo_kit::serve::shutdown_signal()).await });
     let served = server.run_until_stopped().await;
-    // The relay stops on the same signal; give it a moment to finish its batch.
-    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), relay).await;
+    // The workers stop on the same signal; give them a moment to finish their batch.
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        let _ = relay.await;
+        let _ = sessions.await;
+    })
+    .await;
     served
 }
 
@@ -88,9 +115,10 @@ async fn run_relay(relay: Relay) {
     relay.run(todo_kit::serve::shutdown_signal()).await;
 }
 
-/// Every function mounted on one Router. Later functions join here.
-fn gateway(state: AppState) -> axum::Router {
-    task_api::app(state)
+/// Every function mounted on one Router, with the standard middleware once. Later functions join here.
+fn gateway(tasks: AppState, sessions: session_api::AppState) -> axum::Router {
+    let router = task_api::service(tasks).merge(session_api::routes(sessions));
+    todo_kit::layers::standard(router)
 }
 
 /// Prints how to use the server. Write errors are ignored: a server must not stop because the

@@ -107,3 +107,31 @@ fn topics_apply_creates_the_catalog_once_and_reports_drift() {
     assert!(production.stderr.contains("5 topic(s) differ"), "{}", production.stderr);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_embedded_server_mounts_session_api_beside_task_api() {
+    let platform = Platform::start(None);
+    let token = std::fs::read_to_string(platform.data_dir.join("local.token")).expect("dev token");
+    let client = reqwest::Client::new();
+    let opened = client
+        .post(format!("{}/api/sessions", platform.url))
+        .bearer_auth(token.trim())
+        .json(&serde_json::json!({ "client_info": { "client": "cli-test" } }))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(opened.status(), reqwest::StatusCode::CREATED);
+    assert!(
+        opened.headers().contains_key("x-request-id"),
+        "the gateway's middleware covers session routes"
+    );
+    let session: serde_json::Value = opened.json().await.expect("json");
+    assert_eq!(session["user_id"], "local");
+    let metrics = client
+        .get(format!("{}/metrics", platform.url))
+        .send()
+        .await
+        .expect("send");
+    let text = metrics.text().await.expect("text");
+    assert!(text.contains("endpoint=\"/api/sessions\""), "{text}");
+}

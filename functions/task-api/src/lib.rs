@@ -71,12 +71,17 @@ pub fn routes(state: AppState) -> Router {
     routes::router(state)
 }
 
-/// The complete function: API routes, OpenAPI document, probes and the standard middleware.
-pub fn app(state: AppState) -> Router {
+/// API routes, OpenAPI document, probes and metrics, without middleware: the base of a gateway
+/// that mounts other functions' routes beside it and adds the middleware once.
+pub fn service(state: AppState) -> Router {
     let readiness: Arc<dyn Readiness> = Arc::new(StoreReadiness(state.store.clone()));
-    let router = routes(state)
+    routes(state)
         .merge(openapi::router())
         .merge(health::router(readiness))
-        .merge(todo_kit::metrics::router());
-    todo_kit::layers::standard(router)
+        .merge(todo_kit::metrics::router())
+}
+
+/// The complete function: [`service`] with the standard middleware.
+pub fn app(state: AppState) -> Router {
+    todo_kit::layers::standard(service(state))
 }
