@@ -14,6 +14,7 @@ pub mod json;
 pub mod layers;
 pub mod metrics;
 pub mod problem;
+pub mod resilience;
 pub mod serve;
 pub mod settings;
 pub mod telemetry;
