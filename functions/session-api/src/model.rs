@@ -65,9 +65,49 @@ pub struct NewMessage {
     #[serde(default)]
     #[schema(value_type = Object)]
     pub metadata: Option<Value>,
+    /// Events to publish with the message, atomically: chat-api's `intent.recognized` or
+    /// `intent.failed` about this session, as structured CloudEvents (at most
+    /// [`MAX_EVENTS_PER_MESSAGE`]). A stateless function gets a transactional outbox this way.
+    #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
+    pub events: Vec<Value>,
 }
 
+/// Most events one message may carry.
+pub const MAX_EVENTS_PER_MESSAGE: usize = 5;
+
 impl NewMessage {
+    /// Checks the events a message carries: valid CloudEvents of the intent types, about
+    /// `session_id`.
+    ///
+    /// # Errors
+    /// `Invalid` naming the first event that does not fit.
+    pub fn validate_events(&self, session_id: &str) -> Result<(), SessionError> {
+        use todo_events::{DomainEvent, EventPayload};
+        if self.events.len() > MAX_EVENTS_PER_MESSAGE {
+            return Err(SessionError::Invalid(format!(
+                "at most {MAX_EVENTS_PER_MESSAGE} events per message"
+            )));
+        }
+        for (i, event) in self.events.iter().enumerate() {
+            let event = DomainEvent::from_structured_json(event)
+                .map_err(|e| SessionError::Invalid(format!("events[{i}] is not a valid event: {e}")))?;
+            let about = match &event.payload {
+                EventPayload::IntentRecognized(e) => &e.session_id,
+                EventPayload::IntentFailed(e) => &e.session_id,
+                _ => {
+                    return Err(SessionError::Invalid(format!(
+                        "events[{i}]: only intent.recognized and intent.failed may ride on a message"
+                    )));
+                }
+            };
+            if about != session_id {
+                return Err(SessionError::Invalid(format!("events[{i}] is about another session")));
+            }
+        }
+        Ok(())
+    }
+
     /// Checks the message's limits.
     ///
     /// # Errors

@@ -119,6 +119,7 @@ impl SessionStore for MemorySessionStore {
         now: DateTime<Utc>,
     ) -> Result<Message> {
         message.validate()?;
+        message.validate_events(id)?;
         let ttl = self.ttl();
         let max = self.settings.max_messages;
         let mut state = self.state.lock().await;
@@ -133,12 +134,16 @@ impl SessionStore for MemorySessionStore {
             metadata: message.metadata,
             at: now,
         };
+        let riders = message.events;
         entry.messages.push_back(stored.clone());
         while entry.messages.len() > max {
             entry.messages.pop_front();
         }
         if stored.role == Role::User {
             let event = events::message_received(id, user, &stored.content, now, metadata);
+            state.enqueue(event);
+        }
+        for event in riders {
             state.enqueue(event);
         }
         Ok(stored)

@@ -219,6 +219,8 @@ impl SessionStore for RedisSessionStore {
         now: DateTime<Utc>,
     ) -> Result<Message> {
         message.validate()?;
+        message.validate_events(id)?;
+        let riders: Vec<String> = message.events.iter().map(Value::to_string).collect();
         let stored = StoredMessage {
             role: message.role,
             content: message.content,
@@ -246,6 +248,7 @@ impl SessionStore for RedisSessionStore {
             .arg(json)
             .arg(event)
             .arg(id)
+            .arg(riders)
             .invoke_async(&mut redis)
             .await
             .map_err(unavailable)?;

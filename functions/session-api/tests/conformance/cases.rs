@@ -32,6 +32,7 @@ fn said(role: Role, content: &str) -> NewMessage {
         role,
         content: content.into(),
         metadata: None,
+        events: Vec::new(),
     }
 }
 
@@ -415,4 +416,50 @@ pub(crate) async fn acknowledged_events_leave_the_outbox(store: Arc<dyn SessionS
     let rest = store.claim_outbox(10).await.expect("claim").expect("free");
     assert_eq!(rest.len(), 1);
     assert_eq!(rest[0], again[2]);
+}
+
+fn intent_event(session_id: &str, payload: EventPayload) -> Value {
+    let _ = session_id;
+    DomainEvent::new("/functions/chat-api", Utc::now(), EventMetadata::default(), payload).to_structured_json()
+}
+
+pub(crate) async fn intent_events_ride_with_a_message_and_nothing_else_does(store: Arc<dyn SessionStore>) {
+    let now = t0();
+    let session = store.create("alice", json!({}), &meta(), now).await.expect("create");
+    drain(store.as_ref()).await;
+    let recognized = EventPayload::IntentRecognized(todo_events::IntentRecognized {
+        session_id: session.id.clone(),
+        intent: "add".into(),
+        confidence: 0.9,
+        parameters: json!({ "title": "Milk" }),
+    });
+    let reply = NewMessage {
+        events: vec![intent_event(&session.id, recognized)],
+        ..said(Role::Assistant, "Added Milk.")
+    };
+    store.append("alice", &session.id, reply, &meta(), now).await.expect("append");
+    let events = drain(store.as_ref()).await;
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].source, "/functions/chat-api");
+    assert!(matches!(events[0].payload, EventPayload::IntentRecognized(_)));
+
+    let elsewhere = EventPayload::IntentFailed(todo_events::IntentFailed {
+        session_id: "another-session".into(),
+        message: "??".into(),
+        confidence: 0.1,
+    });
+    let foreign = EventPayload::TaskDeleted(todo_events::TaskDeleted {
+        task_id: 1,
+        deletion_reason: None,
+    });
+    for event in [intent_event(&session.id, elsewhere), intent_event(&session.id, foreign), json!({ "id": 1 })] {
+        let message = NewMessage {
+            events: vec![event],
+            ..said(Role::Assistant, "x")
+        };
+        let refused = store.append("alice", &session.id, message, &meta(), now).await;
+        assert!(matches!(refused, Err(SessionError::Invalid(_))), "{refused:?}");
+    }
+    assert_eq!(store.get("alice", &session.id, now).await.expect("get").message_count, 1, "refused messages are not kept");
+    assert!(drain(store.as_ref()).await.is_empty());
 }

@@ -78,4 +78,5 @@ on_both_stores!(
     concurrent_messages_get_distinct_positions,
     active_sessions_are_counted,
     acknowledged_events_leave_the_outbox,
+    intent_events_ride_with_a_message_and_nothing_else_does,
 );
