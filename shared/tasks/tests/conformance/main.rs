@@ -63,6 +63,7 @@ conformance!(
     listing::a_cursor_from_another_query_is_refused,
     outbox::a_claim_hands_out_the_oldest_rows_until_they_are_marked,
     outbox::the_backlog_counts_pending_rows_and_dates_the_oldest,
+    outbox::an_empty_claim_leaves_the_outbox_free_at_once,
     outbox::a_dropped_claim_leaves_its_rows_pending,
     outbox::pruning_deletes_only_rows_published_before_the_cutoff,
     outbox::a_write_wakes_a_waiting_relay,

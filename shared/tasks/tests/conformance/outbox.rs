@@ -106,3 +106,19 @@ pub(crate) async fn the_backlog_counts_pending_rows_and_dates_the_oldest(store: 
         todo_tasks::store::Backlog::default()
     );
 }
+
+pub(crate) async fn an_empty_claim_leaves_the_outbox_free_at_once(store: &dyn TaskStore) {
+    // A relay polling an empty outbox drops empty claims all the time; none may keep the outbox.
+    for _ in 0..20 {
+        let claim = store
+            .claim(10)
+            .await
+            .expect("claim")
+            .expect("free right after an empty claim");
+        assert!(claim.rows().is_empty());
+        drop(claim);
+    }
+    create(store, "alice", draft("after polling")).await;
+    let claim = store.claim(10).await.expect("claim").expect("free");
+    assert_eq!(claim.rows().len(), 1);
+}

@@ -75,6 +75,24 @@ impl OutboxClaim for PgClaim {
     }
 }
 
+/// A claim of nothing: no transaction, nothing to mark.
+struct EmptyClaim;
+
+#[async_trait]
+impl OutboxClaim for EmptyClaim {
+    fn rows(&self) -> &[OutboxRow] {
+        &[]
+    }
+
+    async fn mark_published(self: Box<Self>, _at: DateTime<Utc>) -> Result<()> {
+        Ok(())
+    }
+
+    async fn release(self: Box<Self>) -> Result<()> {
+        Ok(())
+    }
+}
+
 #[async_trait]
 impl Outbox for PostgresTaskStore {
     async fn claim(&self, limit: i64) -> Result<Option<Box<dyn OutboxClaim>>> {
@@ -84,6 +102,7 @@ impl Outbox for PostgresTaskStore {
             .fetch_one(&mut *tx)
             .await?;
         if !locked {
+            tx.rollback().await?;
             return Ok(None);
         }
         let rows: Vec<PgOutboxRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -92,6 +111,12 @@ impl Outbox for PostgresTaskStore {
         .bind(limit)
         .fetch_all(&mut *tx)
         .await?;
+        if rows.is_empty() {
+            // End the transaction now: left to a lazy rollback, it would keep the advisory lock on
+            // an idle pooled connection, and the next claim would find the outbox "busy".
+            tx.rollback().await?;
+            return Ok(Some(Box::new(EmptyClaim)));
+        }
         Ok(Some(Box::new(PgClaim {
             tx,
             rows: rows.into_iter().map(OutboxRow::from).collect(),
