@@ -1,0 +1,69 @@
+//! chat-api: manage tasks in plain English.
+//!
+//! `POST /api/chat` takes a message, resumes its session from session-api, understands it with the
+//! embedded NLU (deterministic, offline, well under a millisecond), acts through task-api with the
+//! caller's own token, and answers with the reply and the tool calls it made. chat-api keeps no
+//! state: history lives in session-api, tasks in task-api.
+
+pub mod conversation;
+pub mod nlu;
+mod openapi;
+mod routes;
+pub mod tools;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::FromRef;
+use todo_kit::Authenticator;
+
+pub use conversation::{Chat, ChatRequest, ChatResponse, ChatSettings};
+pub use openapi::ApiDoc;
+pub use routes::TIME_ZONE_HEADER;
+
+/// The `service` label of this function's metrics and logs.
+pub const SERVICE: &str = "chat-api";
+
+/// The CloudEvents `source` of events this function publishes.
+pub const EVENT_SOURCE: &str = "/functions/chat-api";
+
+/// What the handlers share.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The chat engine.
+    pub chat: Arc<Chat>,
+    /// Verifies bearer tokens.
+    pub auth: Arc<Authenticator>,
+}
+
+impl FromRef<AppState> for Arc<Authenticator> {
+    fn from_ref(state: &AppState) -> Self {
+        state.auth.clone()
+    }
+}
+
+/// The API routes without probes or middleware, for mounting into a larger gateway.
+pub fn routes(state: AppState) -> Router {
+    todo_kit::metrics::track_http(SERVICE, routes::router(state))
+}
+
+/// The complete function: the chat route, its OpenAPI document, probes, metrics and the standard
+/// middleware. Readiness is the process itself: its peers have their own probes, and a down peer
+/// is a 503 problem per request.
+pub fn app(state: AppState) -> Router {
+    let readiness: Arc<dyn todo_kit::health::Readiness> = Arc::new(AlwaysReady);
+    let router = routes(state)
+        .merge(openapi::router())
+        .merge(todo_kit::health::router(readiness))
+        .merge(todo_kit::metrics::router());
+    todo_kit::layers::standard(router)
+}
+
+struct AlwaysReady;
+
+#[async_trait::async_trait]
+impl todo_kit::health::Readiness for AlwaysReady {
+    async fn ready(&self) -> Result<(), String> {
+        Ok(())
+    }
+}

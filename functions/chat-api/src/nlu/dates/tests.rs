@@ -1,0 +1,152 @@
+use super::*;
+
+fn parse(text: &str) -> (Option<When>, Vec<String>) {
+    let mut message = Message::new(text);
+    let len = message.len();
+    let when = take(&mut message, 0..len);
+    let left = message
+        .free_in(0..len)
+        .into_iter()
+        .map(|i| message.word(i).to_owned())
+        .collect();
+    (when, left)
+}
+
+fn when(text: &str) -> When {
+    parse(text).0.unwrap_or_else(|| panic!("no date in {text:?}"))
+}
+
+#[test]
+fn a_day_and_a_time_combine_wherever_they_are() {
+    let expected = Some(Day::Tomorrow);
+    assert_eq!(when("tomorrow at 5pm").day, expected);
+    assert_eq!(when("5pm tomorrow").day, expected);
+    assert_eq!(
+        when("tomorrow at 5pm").time,
+        Some(Time::Clock {
+            hour: 5,
+            minute: 0,
+            pm: Some(true),
+            exact: true
+        })
+    );
+}
+
+#[test]
+fn next_this_and_bare_weekdays_choose_different_weeks() {
+    assert_eq!(
+        when("next friday").day,
+        Some(Day::Weekday(Weekday::Fri, WeekChoice::Next))
+    );
+    assert_eq!(
+        when("this friday").day,
+        Some(Day::Weekday(Weekday::Fri, WeekChoice::This))
+    );
+    assert_eq!(
+        when("on friday").day,
+        Some(Day::Weekday(Weekday::Fri, WeekChoice::Coming))
+    );
+}
+
+#[test]
+fn relative_expressions_are_offsets_or_days() {
+    assert_eq!(when("in 2 hours").offset_minutes, Some(120));
+    assert_eq!(when("in half an hour").offset_minutes, Some(30));
+    assert_eq!(when("in a week").day, Some(Day::InDays(7)));
+    assert_eq!(when("3 days from now").day, Some(Day::InDays(3)));
+}
+
+#[test]
+fn calendar_dates_in_every_common_shape() {
+    let december_3 = Some(Day::Date {
+        year: None,
+        month: 12,
+        day: 3,
+    });
+    for text in ["on Dec 3", "december 3rd", "3 dec", "the 3rd of december"] {
+        assert_eq!(when(text).day, december_3, "{text}");
+    }
+    assert_eq!(
+        when("2026-12-01").day,
+        Some(Day::Date {
+            year: Some(2026),
+            month: 12,
+            day: 1
+        })
+    );
+    assert_eq!(
+        when("oct 31 2027").day,
+        Some(Day::Date {
+            year: Some(2027),
+            month: 10,
+            day: 31
+        })
+    );
+    assert_eq!(when("on the 15th").day, Some(Day::OfMonth(15)));
+    assert_eq!(
+        when("by 12/15").day,
+        Some(Day::Numeric {
+            first: 12,
+            second: 15,
+            year: None
+        })
+    );
+}
+
+#[test]
+fn periods_and_parts_of_the_day() {
+    assert_eq!(when("end of the week").day, Some(Day::EndOfWeek));
+    assert_eq!(when("this weekend").day, Some(Day::Weekend { next: false }));
+    assert_eq!(when("tonight").part, Some(PartOfDay::Night));
+    assert_eq!(when("this evening").day, Some(Day::Today));
+    let monday_morning = when("monday morning");
+    assert_eq!(monday_morning.day, Some(Day::Weekday(Weekday::Mon, WeekChoice::Coming)));
+    assert_eq!(monday_morning.part, Some(PartOfDay::Morning));
+    assert_eq!(when("coming up").upcoming, Some(7 * 24 * 60));
+    assert_eq!(when("in the next 3 days").upcoming, Some(3 * 24 * 60));
+}
+
+#[test]
+fn clock_times_need_am_pm_a_colon_or_at() {
+    assert_eq!(
+        when("at 14:30").time,
+        Some(Time::Clock {
+            hour: 14,
+            minute: 30,
+            pm: None,
+            exact: true
+        })
+    );
+    assert_eq!(
+        when("at 6").time,
+        Some(Time::Clock {
+            hour: 6,
+            minute: 0,
+            pm: None,
+            exact: false
+        })
+    );
+    assert_eq!(when("noon").time, Some(Time::Noon));
+}
+
+#[test]
+fn words_that_only_look_like_dates_stay_free() {
+    for text in [
+        "pick up kids at the school",
+        "finish chapter 4",
+        "order glasses 2 weeks",
+        "buy christmas tree",
+        "call may",
+        "weekly review",
+    ] {
+        assert!(parse(text).0.is_none(), "{text:?} has no date");
+    }
+}
+
+#[test]
+fn prepositions_of_a_date_are_claimed_with_it() {
+    let (_, left) = parse("submit the report no later than friday 5pm");
+    assert_eq!(left, ["submit", "the", "report"]);
+    let (parsed, _) = parse("before saturday");
+    assert_eq!(parsed.map(|w| w.bound), Some(Bound::Before));
+}

@@ -1,0 +1,330 @@
+//! chat-api end to end: task-api on SQLite, session-api in process and chat-api, each on its own
+//! port with one signing secret, talked to over HTTP as a client would. The hackathon's example
+//! conversation, deletes that wait for "yes", problems the client can act on, intent events, and a
+//! conversation that survives a new chat-api instance.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use secrecy::SecretString;
+use serde_json::{Value, json};
+use session_api::store::{MemorySessionStore, SessionStore};
+use todo_kit::Authenticator;
+use todo_kit::auth::{AuthSettings, mint_hs256};
+use todo_kit::resilience::{PeerClient, ResilienceSettings};
+use todo_kit::serve::Server;
+use todo_testing::TestDatabase;
+
+const SECRET: &str = "chat-api-end-to-end-secret-32-bytes!";
+
+struct Platform {
+    chat: String,
+    tasks: String,
+    sessions: Arc<dyn SessionStore>,
+    task_api: String,
+    session_api: String,
+    client: reqwest::Client,
+    _db: TestDatabase,
+}
+
+fn auth() -> Arc<Authenticator> {
+    let settings = AuthSettings {
+        jwt_secret: Some(SecretString::from(SECRET)),
+        ..AuthSettings::default()
+    };
+    Arc::new(Authenticator::new(&settings).expect("auth"))
+}
+
+async fn serve(router: axum::Router) -> String {
+    let server = Server::bind("127.0.0.1:0".parse().expect("address"), router)
+        .await
+        .expect("bind");
+    let url = format!("http://{}", server.local_addr().expect("address"));
+    tokio::spawn(server.run_until_stopped());
+    url
+}
+
+async fn chat_api(task_api: &str, session_api: &str) -> String {
+    let peer =
+        |name: &str, url: &str| Arc::new(PeerClient::new(name, url, ResilienceSettings::default()).expect("peer"));
+    let chat = chat_api::Chat::new(
+        peer("task-api", task_api),
+        peer("session-api", session_api),
+        chat_api::ChatSettings::default(),
+    );
+    serve(chat_api::app(chat_api::AppState {
+        chat: Arc::new(chat),
+        auth: auth(),
+    }))
+    .await
+}
+
+async fn platform() -> Platform {
+    let db = TestDatabase::sqlite();
+    let store = todo_tasks::store::connect(db.url()).await.expect("task store");
+    let task_api = serve(task_api::app(task_api::AppState::new(store, auth()))).await;
+    let sessions: Arc<dyn SessionStore> = Arc::new(MemorySessionStore::new(session_api::SessionSettings::default()));
+    let session_api = serve(session_api::app(session_api::AppState {
+        store: sessions.clone(),
+        auth: auth(),
+    }))
+    .await;
+    let chat = chat_api(&task_api, &session_api).await;
+    Platform {
+        chat,
+        tasks: task_api.clone(),
+        sessions,
+        task_api,
+        session_api,
+        client: reqwest::Client::new(),
+        _db: db,
+    }
+}
+
+fn token(user: &str) -> String {
+    mint_hs256(SECRET.as_bytes(), user, Duration::from_secs(600)).expect("token")
+}
+
+impl Platform {
+    async fn say(&self, session: Option<&str>, message: &str) -> (StatusCode, Value) {
+        let body = match session {
+            Some(id) => json!({ "session_id": id, "message": message }),
+            None => json!({ "message": message }),
+        };
+        let response = self
+            .client
+            .post(format!("{}/api/chat", self.chat))
+            .bearer_auth(token("alice"))
+            .header("x-timezone", "Europe/Berlin")
+            .json(&body)
+            .send()
+            .await
+            .expect("send");
+        let status = response.status();
+        (status, response.json().await.expect("json"))
+    }
+
+    async fn turn(&self, session: &str, message: &str) -> Value {
+        let (status, body) = self.say(Some(session), message).await;
+        assert_eq!(status, StatusCode::OK, "{message}: {body}");
+        body
+    }
+
+    async fn tasks(&self) -> Vec<Value> {
+        let page: Value = self
+            .client
+            .get(format!("{}/api/tasks?limit=200&sort=created_at", self.tasks))
+            .bearer_auth(token("alice"))
+            .send()
+            .await
+            .expect("send")
+            .json()
+            .await
+            .expect("json");
+        page["items"].as_array().cloned().unwrap_or_default()
+    }
+
+    async fn add(&self, title: &str, due_at: Option<&str>) -> i64 {
+        let mut body = json!({ "title": title });
+        if let Some(due) = due_at {
+            body["due_at"] = json!(due);
+        }
+        let task: Value = self
+            .client
+            .post(format!("{}/api/tasks", self.tasks))
+            .bearer_auth(token("alice"))
+            .json(&body)
+            .send()
+            .await
+            .expect("send")
+            .json()
+            .await
+            .expect("json");
+        task["id"].as_i64().expect("id")
+    }
+}
+
+fn titles(tasks: &[Value]) -> Vec<&str> {
+    tasks.iter().filter_map(|t| t["title"].as_str()).collect()
+}
+
+#[tokio::test]
+async fn the_hackathon_conversation_works_end_to_end() {
+    let p = platform().await;
+    let (status, first) = p.say(None, "Add a task to buy groceries").await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    let session = first["session_id"].as_str().expect("a new session").to_owned();
+    assert_eq!(
+        (first["intent"].as_str(), first["model"].as_str()),
+        (Some("add"), Some("rules"))
+    );
+    assert_eq!(first["actions"][0]["tool"], "add_task");
+    assert_eq!(first["actions"][0]["result"]["status"], "created");
+    assert_eq!(titles(&p.tasks().await), ["Buy groceries"]);
+
+    p.turn(&session, "I need to remember to pay bills").await;
+    p.add("Team meeting", Some("2026-12-01T09:30:00+01:00")).await;
+    p.add("Meeting with Bob", Some("2026-12-02T10:00:00+01:00")).await;
+    p.add("Lunch meeting", Some("2026-12-02T12:30:00+01:00")).await;
+
+    let all = p.turn(&session, "Show me all my tasks").await;
+    assert_eq!(all["intent"], "list");
+    let reply = all["reply"].as_str().expect("reply");
+    assert!(
+        reply.contains("Buy groceries") && reply.contains("Pay bills"),
+        "{reply}"
+    );
+
+    let pending = p.turn(&session, "What's pending?").await;
+    assert_eq!(pending["actions"][0]["arguments"]["status"], "pending");
+
+    // "task 1" is the first of the list just shown.
+    let listed = pending["actions"][0]["result"].as_array().expect("items").clone();
+    let first_listed = listed[0]["title"].as_str().expect("title").to_owned();
+    let done = p.turn(&session, "Mark task 1 as complete").await;
+    assert_eq!(done["intent"], "complete", "{done}");
+    assert_eq!(done["actions"][0]["result"]["status"], "completed");
+    let completed = p.turn(&session, "What have I completed?").await;
+    assert!(
+        completed["reply"].as_str().expect("reply").contains(&first_listed),
+        "{completed}"
+    );
+
+    let renamed = p.turn(&session, "Change task 1 to 'Call mom tonight'").await;
+    assert_eq!(renamed["intent"], "update", "{renamed}");
+    assert!(titles(&p.tasks().await).contains(&"Call mom tonight"), "{renamed}");
+
+    // "task 1" of the last list (the completed one, the earliest due: "Team meeting") was renamed.
+    assert_eq!(first_listed, "Team meeting");
+    assert_eq!(renamed["actions"][0]["arguments"]["title"], "Call mom tonight");
+
+    // Pending morning meetings move to 14:00 on their own day; the 12:30 lunch meeting stays.
+    let moved = p.turn(&session, "Reschedule my morning meetings to 2 PM").await;
+    assert_eq!(moved["intent"], "update", "{moved}");
+    let tasks = p.tasks().await;
+    let due = |title: &str| {
+        tasks
+            .iter()
+            .find(|t| t["title"] == title)
+            .and_then(|t| t["due_at"].as_str())
+            .map(str::to_owned)
+    };
+    assert_eq!(
+        due("Meeting with Bob").as_deref(),
+        Some("2026-12-02T13:00:00Z"),
+        "{moved}"
+    );
+    assert_eq!(due("Lunch meeting").as_deref(), Some("2026-12-02T11:30:00Z"));
+    assert_eq!(
+        due("Call mom tonight").as_deref(),
+        Some("2026-12-01T08:30:00Z"),
+        "a completed task is not rescheduled"
+    );
+
+    // A delete waits for "yes"; an ambiguous name gets a question, never a guess.
+    let which = p.turn(&session, "Delete the meeting task").await;
+    assert!(which["actions"].as_array().expect("actions").is_empty(), "{which}");
+    assert!(which["reply"].as_str().expect("reply").contains('?'), "{which}");
+    assert_eq!(p.tasks().await.len(), 5, "nothing deleted yet");
+    let ask = p.turn(&session, "delete the lunch meeting").await;
+    assert!(ask["reply"].as_str().expect("reply").contains("Lunch meeting"), "{ask}");
+    assert_eq!(p.tasks().await.len(), 5);
+    let yes = p.turn(&session, "yes").await;
+    assert_eq!(yes["actions"][0]["tool"], "delete_task", "{yes}");
+    assert!(!titles(&p.tasks().await).contains(&"Lunch meeting"));
+    let nothing = p.turn(&session, "yes").await;
+    assert!(
+        nothing["actions"].as_array().expect("actions").is_empty(),
+        "a second yes deletes nothing"
+    );
+}
+
+#[tokio::test]
+async fn the_conversation_survives_a_new_chat_instance_and_pronouns_follow_it() {
+    let p = platform().await;
+    let (_, first) = p.say(None, "add buy milk tomorrow at 5pm #home").await;
+    let session = first["session_id"].as_str().expect("session").to_owned();
+    let milk = &p.tasks().await[0];
+    assert_eq!(milk["tags"], json!(["home"]));
+    assert!(milk["due_at"].as_str().expect("due").ends_with(":00:00Z"));
+
+    // A different chat-api instance picks the conversation up from session-api.
+    let other = chat_api(&p.task_api, &p.session_api).await;
+    let response = p
+        .client
+        .post(format!("{other}/api/chat"))
+        .bearer_auth(token("alice"))
+        .json(&json!({ "session_id": session, "message": "mark it done" }))
+        .send()
+        .await
+        .expect("send");
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(body["actions"][0]["tool"], "complete_task", "{body}");
+    assert_eq!(p.tasks().await[0]["status"], "completed");
+}
+
+#[tokio::test]
+async fn problems_tell_the_client_what_to_do() {
+    let p = platform().await;
+    let (status, body) = p.say(None, &"x".repeat(2001)).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(body["type"].as_str().expect("type").ends_with("/message-too-long"));
+    let (status, body) = p.say(Some("no-such-session"), "hello").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body["detail"].as_str().expect("detail").contains("without session_id"));
+    let (_, first) = p.say(None, "hello").await;
+    let session = first["session_id"].as_str().expect("session");
+    p.sessions
+        .delete(
+            "alice",
+            session,
+            &todo_events::EventMetadata::default(),
+            chrono::Utc::now(),
+        )
+        .await
+        .expect("close");
+    let (status, _) = p.say(Some(session), "hello again").await;
+    assert!(
+        status == StatusCode::NOT_FOUND || status == StatusCode::GONE,
+        "{status}"
+    );
+    let (status, _) = p.say(None, "   ").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let anonymous = p
+        .client
+        .post(format!("{}/api/chat", p.chat))
+        .json(&json!({ "message": "hi" }))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn each_message_publishes_its_intent_event_with_the_reply() {
+    let p = platform().await;
+    let (_, first) = p.say(None, "add water the plants").await;
+    let session = first["session_id"].as_str().expect("session").to_owned();
+    p.turn(&session, "qwertyuiop asdf").await;
+    let pending = p.sessions.claim_outbox(100).await.expect("claim").expect("free");
+    let types: Vec<String> = pending
+        .iter()
+        .map(|e| e.event["type"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "session.created",
+            "session.message_received",
+            "intent.recognized",
+            "session.message_received",
+            "intent.failed"
+        ]
+    );
+    let recognized = &pending[2].event;
+    assert_eq!(recognized["source"], "/functions/chat-api");
+    assert_eq!(recognized["data"]["intent"], "add");
+    assert_eq!(recognized["data"]["session_id"], session);
+    assert_eq!(pending[4].event["data"]["message"], "qwertyuiop asdf");
+}
