@@ -51,6 +51,8 @@ pub(crate) enum Command {
     /// Delete a task.
     #[command(alias = "delete")]
     Rm(RmArgs),
+    /// Chat in plain English: `todo chat "what's due this week?"`, or `todo chat` for a conversation.
+    Chat(ChatArgs),
     /// Mint a development token (needs the server's secret).
     Token(TokenArgs),
     /// Manage the Kafka topics of the event catalog.
@@ -153,6 +155,22 @@ pub(crate) struct SearchArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ChatArgs {
+    /// The message; without one, an interactive chat starts (Ctrl-D or "exit" to leave).
+    #[arg(num_args = 0..)]
+    pub(crate) message: Vec<String>,
+    /// Start a new conversation instead of continuing the last one.
+    #[arg(long)]
+    pub(crate) new: bool,
+    /// Print the whole JSON answer (intent, confidence, actions) instead of the reply.
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// Your IANA time zone for dates (default: the system's).
+    #[arg(long, env = "TODO_TIMEZONE")]
+    pub(crate) timezone: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -81,6 +81,46 @@ impl Client {
         self.raw(method, path, query, None, None).await.map(|_| ())
     }
 
+    /// Posts `body` with extra headers and returns the status and JSON body as they are, problems
+    /// included, for callers that act on particular problems (chat restarts an expired session).
+    ///
+    /// # Errors
+    /// Fails when the server cannot be reached or answers something that is not JSON.
+    pub(crate) async fn post_raw(
+        &self,
+        path: &str,
+        body: &Value,
+        headers: &[(&str, String)],
+    ) -> anyhow::Result<(StatusCode, Value)> {
+        let url = format!("{}{path}", self.base);
+        let mut request = self.http.post(&url).bearer_auth(&self.token).json(body);
+        for (name, value) in headers {
+            request = request.header(*name, value);
+        }
+        let response = request.send().await.map_err(|e| self.unreachable(&url, &e))?;
+        let status = response.status();
+        let bytes = response.bytes().await.context("the server's answer was cut off")?;
+        let body = serde_json::from_slice(&bytes)
+            .with_context(|| format!("the server answered {status} with a body this client does not understand"))?;
+        Ok((status, body))
+    }
+
+    /// The problem's message, for a status and body from [`post_raw`](Self::post_raw).
+    pub(crate) fn problem(status: StatusCode, body: &Value) -> String {
+        problem_message(status, body.to_string().as_bytes())
+    }
+
+    fn unreachable(&self, url: &str, error: &reqwest::Error) -> anyhow::Error {
+        if error.is_connect() {
+            anyhow!(
+                "cannot reach the todo server at {}: is `todo serve` running? (`make run` starts it)",
+                self.base
+            )
+        } else {
+            anyhow!("request to {url} failed: {error}")
+        }
+    }
+
     async fn raw(
         &self,
         method: Method,
@@ -97,16 +137,7 @@ impl Client {
         if let Some(version) = if_match {
             request = request.header("If-Match", format!("\"{version}\""));
         }
-        let response = request.send().await.map_err(|e| {
-            if e.is_connect() {
-                anyhow!(
-                    "cannot reach the todo server at {}: is `todo serve` running? (`make run` starts it)",
-                    self.base
-                )
-            } else {
-                anyhow!("request to {url} failed: {e}")
-            }
-        })?;
+        let response = request.send().await.map_err(|e| self.unreachable(&url, &e))?;
         let status = response.status();
         let version = response
             .headers()

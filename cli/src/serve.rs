@@ -8,11 +8,13 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Context;
+use chat_api::{Chat, ChatSettings};
 use outbox_relay::{Relay, RelaySettings};
 use secrecy::SecretString;
 use session_api::{SessionWorker, WorkerSettings};
 use task_api::AppState;
 use todo_kit::auth::AuthSettings;
+use todo_kit::resilience::{PeerClient, ResilienceSettings};
 use todo_kit::serve::Server;
 use todo_kit::settings::env_var;
 use todo_kit::{Authenticator, telemetry};
@@ -77,11 +79,32 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
             ..WorkerSettings::default()
         },
     );
-    let app = gateway(
-        AppState::new(store, auth.clone()),
-        session_api::AppState { store: sessions, auth },
-    );
-    let server = Server::bind(args.listen, app).await?;
+    let tasks = AppState::new(store, auth.clone());
+    let sessions = session_api::AppState {
+        store: sessions,
+        auth: auth.clone(),
+    };
+    let server = Server::bind_with(args.listen, |bound| {
+        // chat-api reaches task-api and session-api over HTTP, as in the cluster: here at this server.
+        let own = format!("http://{}", loopback(bound));
+        let peer = |name: &str| PeerClient::new(name, &own, ResilienceSettings::default()).map(Arc::new);
+        let chat = match (peer("task-api"), peer("session-api")) {
+            (Ok(task_api), Ok(session_api)) => Some(Chat::new(task_api, session_api, ChatSettings::default())),
+            (Err(error), _) | (_, Err(error)) => {
+                tracing::error!(%error, "cannot build the chat peers; /api/chat is off");
+                None
+            }
+        };
+        gateway(
+            tasks,
+            sessions,
+            chat.map(|chat| chat_api::AppState {
+                chat: Arc::new(chat),
+                auth,
+            }),
+        )
+    })
+    .await?;
     let url = format!("http://{}", server.local_addr()?);
     print_banner(&url, &database_url, &args.bus, &data_dir, token.is_some());
     let relay = tokio::spawn(run_relay(relay));
@@ -116,9 +139,21 @@ async fn run_relay(relay: Relay) {
 }
 
 /// Every function mounted on one Router, with the standard middleware once. Later functions join here.
-fn gateway(tasks: AppState, sessions: session_api::AppState) -> axum::Router {
-    let router = task_api::service(tasks).merge(session_api::routes(sessions));
+fn gateway(tasks: AppState, sessions: session_api::AppState, chat: Option<chat_api::AppState>) -> axum::Router {
+    let mut router = task_api::service(tasks).merge(session_api::routes(sessions));
+    if let Some(chat) = chat {
+        router = router.merge(chat_api::routes(chat));
+    }
     todo_kit::layers::standard(router)
+}
+
+/// The address to call this server at from the same machine.
+fn loopback(bound: std::net::SocketAddr) -> std::net::SocketAddr {
+    match bound.ip() {
+        ip if ip.is_unspecified() && ip.is_ipv4() => std::net::SocketAddr::from(([127, 0, 0, 1], bound.port())),
+        ip if ip.is_unspecified() => std::net::SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, bound.port())),
+        _ => bound,
+    }
 }
 
 /// Prints how to use the server. Write errors are ignored: a server must not stop because the

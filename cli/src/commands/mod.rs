@@ -1,6 +1,7 @@
 //! The client commands. Each turns its arguments into API calls and prints the result.
 
 mod add;
+mod chat;
 mod edit;
 mod list;
 mod status;
@@ -37,6 +38,7 @@ pub(crate) async fn run(global: &Global, command: Command) -> anyhow::Result<()>
         Command::Done(args) => status::done(&client, &args).await,
         Command::Reopen(args) => status::reopen(&client, &args).await,
         Command::Rm(args) => status::remove(&client, &args).await,
+        Command::Chat(args) => chat::run(&client, &global.data_dir, args).await,
         Command::Serve(_) | Command::Token(_) | Command::Topics(_) => Ok(()),
     }
 }

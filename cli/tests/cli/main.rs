@@ -135,3 +135,27 @@ async fn the_embedded_server_mounts_session_api_beside_task_api() {
     let text = metrics.text().await.expect("text");
     assert!(text.contains("endpoint=\"/api/sessions\""), "{text}");
 }
+
+#[test]
+fn todo_chat_continues_one_conversation_across_calls() {
+    let platform = Platform::start(None);
+    let added = platform.ok(&["chat", "add buy milk tomorrow at 5pm #home"]);
+    assert!(added.contains("Added “Buy milk”"), "{added}");
+    platform.ok(&["chat", "add call the plumber"]);
+    let listed = platform.ok(&["chat", "show my tasks"]);
+    assert!(
+        listed.contains("1.") && listed.contains("Buy milk") && listed.contains("Call the plumber"),
+        "{listed}"
+    );
+    let answer = platform.ok(&["chat", "--json", "mark the first one as done"]);
+    let answer: serde_json::Value = serde_json::from_str(&answer).expect("json");
+    assert_eq!(answer["intent"], "complete", "{answer}");
+    let tasks: serde_json::Value =
+        serde_json::from_str(&platform.ok(&["list", "--json", "--status", "completed"])).expect("json");
+    assert_eq!(tasks.as_array().map(Vec::len), Some(1), "{tasks}");
+    let fresh = platform.ok(&["chat", "--new", "mark it done"]);
+    assert!(!fresh.contains("Marked"), "a new conversation has no 'it': {fresh}");
+    let long = platform.todo(&["chat", &"x".repeat(2001)]);
+    assert!(!long.status.success());
+    assert!(long.stderr.contains("2000"), "{}", long.stderr);
+}

@@ -27,6 +27,22 @@ impl Server {
         Ok(Self { listener, router })
     }
 
+    /// Binds `addr`, then builds the router knowing the bound address: a gateway whose functions
+    /// call each other over HTTP (as `todo serve` does) needs its own URL.
+    ///
+    /// # Errors
+    /// Fails when the address cannot be bound.
+    pub async fn bind_with(addr: SocketAddr, make: impl FnOnce(SocketAddr) -> Router) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("Failed to listen on {addr}"))?;
+        let bound = listener.local_addr().context("Failed to read the bound address")?;
+        Ok(Self {
+            listener,
+            router: make(bound),
+        })
+    }
+
     /// The address actually bound.
     ///
     /// # Errors
