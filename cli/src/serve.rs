@@ -79,6 +79,7 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
             ..WorkerSettings::default()
         },
     );
+    let models = chat_api::ProviderChain::from_env().context("Bad LLM_* settings")?;
     let tasks = AppState::new(store, auth.clone());
     let sessions = session_api::AppState {
         store: sessions,
@@ -89,7 +90,9 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
         let own = format!("http://{}", loopback(bound));
         let peer = |name: &str| PeerClient::new(name, &own, ResilienceSettings::default()).map(Arc::new);
         let chat = match (peer("task-api"), peer("session-api")) {
-            (Ok(task_api), Ok(session_api)) => Some(Chat::new(task_api, session_api, ChatSettings::default())),
+            (Ok(task_api), Ok(session_api)) => {
+                Some(Chat::new(task_api, session_api, ChatSettings::default()).with_models(models))
+            }
             (Err(error), _) | (_, Err(error)) => {
                 tracing::error!(%error, "cannot build the chat peers; /api/chat is off");
                 None

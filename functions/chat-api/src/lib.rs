@@ -8,6 +8,7 @@
 pub mod conversation;
 pub mod nlu;
 mod openapi;
+pub mod providers;
 mod routes;
 pub mod tools;
 
@@ -19,6 +20,7 @@ use todo_kit::Authenticator;
 
 pub use conversation::{Chat, ChatRequest, ChatResponse, ChatSettings};
 pub use openapi::ApiDoc;
+pub use providers::ProviderChain;
 pub use routes::TIME_ZONE_HEADER;
 
 /// The `service` label of this function's metrics and logs.

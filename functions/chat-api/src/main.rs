@@ -1,6 +1,7 @@
 //! The chat-api binary: `TASK_API_URL` and `SESSION_API_URL` (the peers' base URLs),
-//! `CHAT_CONFIDENCE_THRESHOLD` (default 0.5), and `AUTH_JWT_SECRET` or `AUTH_JWKS_URL`. Serves on
-//! `$PORT` or as a Lambda.
+//! `CHAT_CONFIDENCE_THRESHOLD` (default 0.5), optional models (`LLM_BASE_URL`, `LLM_MODEL`,
+//! `LLM_API_KEY`, `LLM_FALLBACK_*`, `LLM_TIMEOUT_SECS`; the embedded rules answer when none can), and
+//! `AUTH_JWT_SECRET` or `AUTH_JWKS_URL`. Serves on `$PORT` or as a Lambda.
 
 use std::sync::Arc;
 
@@ -33,7 +34,8 @@ async fn main() -> anyhow::Result<()> {
         ChatSettings {
             confidence_threshold: threshold,
         },
-    );
+    )
+    .with_models(chat_api::ProviderChain::from_env()?);
     let auth = Arc::new(Authenticator::new(&AuthSettings::from_env())?);
     serve::serve(
         chat_api::app(AppState {

@@ -25,6 +25,7 @@ pub use act::Action;
 pub use state::{ConversationState, Pending};
 
 use crate::nlu::{self, Intent};
+use crate::providers::{ModelAnswer, OpenAiProvider, ProviderChain, ProviderError};
 use crate::tools::TaskTools;
 use crate::{EVENT_SOURCE, SERVICE};
 
@@ -59,6 +60,18 @@ pub struct ChatResponse {
     pub actions: Vec<Action>,
     /// Which model answered (`rules` for the embedded NLU).
     pub model: String,
+    /// Models tried first that could not answer, and why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fallbacks: Vec<Fallback>,
+}
+
+/// A model that was skipped.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Fallback {
+    /// The model.
+    pub model: String,
+    /// Why it gave no answer.
+    pub error: String,
 }
 
 /// Why a chat turn failed before a reply could be given.
@@ -102,6 +115,7 @@ pub struct Chat {
     tools: TaskTools,
     sessions: sessions::Sessions,
     settings: ChatSettings,
+    models: Arc<ProviderChain>,
 }
 
 fn time_zone(name: Option<&str>) -> Option<Tz> {
@@ -115,7 +129,41 @@ impl Chat {
             tools: TaskTools::new(task_api),
             sessions: sessions::Sessions::new(session_api),
             settings,
+            models: Arc::new(ProviderChain::default()),
         }
+    }
+
+    /// The same engine trying `models` first; the embedded rules answer when none can.
+    #[must_use]
+    pub fn with_models(mut self, models: ProviderChain) -> Self {
+        self.models = Arc::new(models);
+        self
+    }
+
+    /// Asks one model; records its outcome in the AI metrics.
+    #[allow(clippy::too_many_arguments)]
+    async fn ask_model(
+        &self,
+        model: &OpenAiProvider,
+        history: &[(String, String)],
+        message: &str,
+        tz: Tz,
+        user: &str,
+        fwd: &Forwarded,
+    ) -> Result<ModelAnswer, ProviderError> {
+        let started = Instant::now();
+        let answer = model.answer(history, message, tz.name(), &self.tools, user, fwd).await;
+        let m = metrics();
+        m.ai_request_duration
+            .with_label_values(&[SERVICE, &model.model])
+            .observe(started.elapsed().as_secs_f64());
+        let status = match &answer {
+            Ok(_) => "ok",
+            Err(ProviderError::Unavailable(_)) => "unavailable",
+            Err(ProviderError::Malformed(_)) => "malformed",
+        };
+        m.ai_requests.with_label_values(&[SERVICE, &model.model, status]).inc();
+        answer
     }
 
     /// Answers one message of `user`. `tz_hint` (an IANA name, from the `x-timezone` header)
@@ -163,8 +211,66 @@ impl Chat {
         self.sessions
             .append(&session_id, "user", &message, None, Vec::new(), fwd)
             .await?;
-
         let now = Utc::now();
+        let metadata = EventMetadata {
+            correlation_id: fwd.correlation_id.clone(),
+            traceparent: fwd.traceparent.clone(),
+            user_id: Some(user.to_owned()),
+            ..EventMetadata::default()
+        };
+
+        let mut fallbacks = Vec::new();
+        if !self.models.providers.is_empty() {
+            let earlier: Vec<(String, String)> = history
+                .iter()
+                .filter_map(|m| Some((m["role"].as_str()?.to_owned(), m["content"].as_str()?.to_owned())))
+                .filter(|(role, _)| role == "user" || role == "assistant")
+                .collect();
+            for model in &self.models.providers {
+                match self.ask_model(model, &earlier, &message, tz, user, fwd).await {
+                    Ok(answer) => {
+                        let intent = answer.actions.first().map_or("chat", |a| a.tool.as_str()).to_owned();
+                        let payload = EventPayload::IntentRecognized(IntentRecognized {
+                            session_id: session_id.clone(),
+                            intent: intent.clone(),
+                            confidence: 1.0,
+                            parameters: json!({ "model": model.model, "tools": answer.actions.iter().map(|a| &a.tool).collect::<Vec<_>>() }),
+                        });
+                        let event = DomainEvent::new(EVENT_SOURCE, now, metadata, payload).to_structured_json();
+                        let kept = ConversationState { pending: None, ..state };
+                        let reply_metadata = json!({ "intent": intent, "confidence": 1.0, "model": model.model,
+                            "actions": answer.actions, "state": kept, "fallbacks": fallbacks });
+                        self.sessions
+                            .append(
+                                &session_id,
+                                "assistant",
+                                &answer.reply,
+                                Some(reply_metadata),
+                                vec![event],
+                                fwd,
+                            )
+                            .await?;
+                        return Ok(ChatResponse {
+                            session_id,
+                            reply: answer.reply,
+                            intent,
+                            confidence: 1.0,
+                            actions: answer.actions,
+                            model: model.model.clone(),
+                            fallbacks,
+                        });
+                    }
+                    Err(error) => {
+                        tracing::warn!(model = %model.model, %error, "model unavailable; falling back");
+                        fallbacks.push(Fallback {
+                            model: model.model.clone(),
+                            error: error.to_string(),
+                        });
+                    }
+                }
+            }
+        }
+
         let turn = act::Turn::new(&self.tools, user, fwd, now, tz, state.clone());
         let started = Instant::now();
         let mut understanding = nlu::understand(&message, &turn.ctx);
@@ -185,12 +291,6 @@ impl Chat {
             .observe(started.elapsed().as_secs_f64());
         m.ai_requests.with_label_values(&[SERVICE, RULES_MODEL, "ok"]).inc();
 
-        let metadata = EventMetadata {
-            correlation_id: fwd.correlation_id.clone(),
-            traceparent: fwd.traceparent.clone(),
-            user_id: Some(user.to_owned()),
-            ..EventMetadata::default()
-        };
         let understood = understanding.intent != Intent::Unknown
             && (understanding.confidence >= self.settings.confidence_threshold
                 || matches!(
@@ -230,6 +330,7 @@ impl Chat {
             "model": RULES_MODEL,
             "actions": acted.actions,
             "state": acted.state,
+            "fallbacks": fallbacks,
         });
         self.sessions
             .append(
@@ -248,6 +349,7 @@ impl Chat {
             confidence: understanding.confidence,
             actions: acted.actions,
             model: RULES_MODEL.to_owned(),
+            fallbacks,
         })
     }
 }
