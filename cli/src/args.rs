@@ -53,6 +53,8 @@ pub(crate) enum Command {
     Rm(RmArgs),
     /// Chat in plain English: `todo chat "what's due this week?"`, or `todo chat` for a conversation.
     Chat(ChatArgs),
+    /// Serve the task tools to an AI agent over MCP on stdin/stdout (e.g. `todo mcp --api URL`).
+    Mcp,
     /// Mint a development token (needs the server's secret).
     Token(TokenArgs),
     /// Manage the Kafka topics of the event catalog.

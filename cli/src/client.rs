@@ -55,6 +55,16 @@ impl Client {
         })
     }
 
+    /// The server's base URL.
+    pub(crate) fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// The bearer token in use.
+    pub(crate) fn token(&self) -> &str {
+        &self.token
+    }
+
     /// Sends a request and decodes the JSON answer.
     ///
     /// # Errors

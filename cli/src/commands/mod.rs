@@ -4,6 +4,7 @@ mod add;
 mod chat;
 mod edit;
 mod list;
+mod mcp;
 mod status;
 mod token;
 mod topics;
@@ -39,6 +40,7 @@ pub(crate) async fn run(global: &Global, command: Command) -> anyhow::Result<()>
         Command::Reopen(args) => status::reopen(&client, &args).await,
         Command::Rm(args) => status::remove(&client, &args).await,
         Command::Chat(args) => chat::run(&client, &global.data_dir, args).await,
+        Command::Mcp => mcp::run(&client).await,
         Command::Serve(_) | Command::Token(_) | Command::Topics(_) => Ok(()),
     }
 }

@@ -159,3 +159,83 @@ fn todo_chat_continues_one_conversation_across_calls() {
     assert!(!long.status.success());
     assert!(long.stderr.contains("2000"), "{}", long.stderr);
 }
+
+#[test]
+fn todo_mcp_serves_the_task_tools_over_stdio() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::{Command, Stdio};
+
+    let platform = Platform::start(None);
+    let mut mcp = Command::new(env!("CARGO_BIN_EXE_todo"))
+        .args(["mcp", "--api", &platform.url])
+        .env("TODO_DATA_DIR", &platform.data_dir)
+        .env_remove("TODO_TOKEN")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start todo mcp");
+    let mut stdin = mcp.stdin.take().expect("stdin");
+    let mut lines = BufReader::new(mcp.stdout.take().expect("stdout")).lines();
+    let send = |stdin: &mut std::process::ChildStdin, message: serde_json::Value| {
+        writeln!(stdin, "{message}").expect("write");
+    };
+    let mut answer = |id: i64| loop {
+        let line = lines.next().expect("an answer").expect("read");
+        let message: serde_json::Value = serde_json::from_str(&line).expect("only JSON-RPC on stdout");
+        if message["id"] == id {
+            break message;
+        }
+    };
+
+    send(
+        &mut stdin,
+        serde_json::json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": { "name": "cli-test", "version": "1" } } }),
+    );
+    let initialized = answer(1);
+    assert_eq!(
+        initialized["result"]["serverInfo"]["name"], "evolution-of-todo",
+        "{initialized}"
+    );
+    send(
+        &mut stdin,
+        serde_json::json!({ "jsonrpc": "2.0", "method": "notifications/initialized" }),
+    );
+    send(
+        &mut stdin,
+        serde_json::json!({ "jsonrpc": "2.0", "id": 2, "method": "tools/list" }),
+    );
+    let tools = answer(2);
+    assert_eq!(tools["result"]["tools"].as_array().map(Vec::len), Some(7), "{tools}");
+    send(
+        &mut stdin,
+        serde_json::json!({ "jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {
+        "name": "add_task", "arguments": { "title": "From an agent", "tags": ["mcp"] } } }),
+    );
+    let added = answer(3);
+    assert_eq!(added["result"]["isError"], false, "{added}");
+    drop(stdin);
+    assert!(
+        mcp.wait().expect("exit").success(),
+        "todo mcp ends when the client closes stdin"
+    );
+
+    let tasks: serde_json::Value = serde_json::from_str(&platform.ok(&["list", "--json"])).expect("json");
+    assert_eq!(tasks[0]["title"], "From an agent");
+    assert_eq!(tasks[0]["owner_id"], "local");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_embedded_server_serves_mcp_to_signed_in_agents_only() {
+    let platform = Platform::start(None);
+    let anonymous = reqwest::Client::new()
+        .post(format!("{}/mcp", platform.url))
+        .header("accept", "application/json, text/event-stream")
+        .json(&serde_json::json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/list" }))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(anonymous.status(), reqwest::StatusCode::UNAUTHORIZED);
+    assert!(anonymous.headers().contains_key("www-authenticate"));
+}

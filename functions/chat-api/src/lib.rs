@@ -1,11 +1,13 @@
 //! chat-api: manage tasks in plain English.
 //!
+//! `/mcp` serves the same task tools to AI agents over MCP (streamable HTTP; `todo mcp` over stdio).
 //! `POST /api/chat` takes a message, resumes its session from session-api, understands it with the
 //! embedded NLU (deterministic, offline, well under a millisecond), acts through task-api with the
 //! caller's own token, and answers with the reply and the tool calls it made. chat-api keeps no
 //! state: history lives in session-api, tasks in task-api.
 
 pub mod conversation;
+pub mod mcp;
 pub mod nlu;
 mod openapi;
 pub mod providers;
@@ -44,9 +46,11 @@ impl FromRef<AppState> for Arc<Authenticator> {
     }
 }
 
-/// The API routes without probes or middleware, for mounting into a larger gateway.
+/// The API routes (`/api/chat` and the MCP server at `/mcp`) without probes or middleware, for
+/// mounting into a larger gateway.
 pub fn routes(state: AppState) -> Router {
-    todo_kit::metrics::track_http(SERVICE, routes::router(state))
+    let mcp = mcp::router(state.chat.tools().clone(), state.auth.clone());
+    todo_kit::metrics::track_http(SERVICE, routes::router(state).merge(mcp))
 }
 
 /// The complete function: the chat route, its OpenAPI document, probes, metrics and the standard

@@ -133,6 +133,11 @@ impl Chat {
         }
     }
 
+    /// The task tools this engine acts with (shared with the MCP server).
+    pub fn tools(&self) -> &TaskTools {
+        &self.tools
+    }
+
     /// The same engine trying `models` first; the embedded rules answer when none can.
     #[must_use]
     pub fn with_models(mut self, models: ProviderChain) -> Self {
