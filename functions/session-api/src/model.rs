@@ -32,6 +32,21 @@ pub struct Session {
     pub message_count: u64,
 }
 
+impl Session {
+    /// A new session of `user`, opened at `now`, expiring `ttl` later unless a message comes.
+    pub fn open(user: &str, client_info: Value, now: DateTime<Utc>, ttl: chrono::Duration) -> Self {
+        Self {
+            id: uuid::Uuid::new_v4().to_string(),
+            user_id: user.to_owned(),
+            client_info,
+            created_at: now,
+            last_active_at: now,
+            expires_at: now + ttl,
+            message_count: 0,
+        }
+    }
+}
+
 /// Who wrote a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]

@@ -1,10 +1,9 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations and served at
 //! `/api/openapi.json`, so the document cannot drift from the code.
 
-use axum::routing::get;
-use axum::{Json, Router};
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi};
+use axum::Router;
+use todo_kit::openapi::BearerAuth;
+use utoipa::OpenApi;
 
 use crate::routes;
 
@@ -21,24 +20,6 @@ use crate::routes;
 )]
 pub struct ApiDoc;
 
-struct BearerAuth;
-
-impl Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        if let Some(components) = openapi.components.as_mut() {
-            components.add_security_scheme(
-                "bearer",
-                SecurityScheme::Http(
-                    HttpBuilder::new()
-                        .scheme(HttpAuthScheme::Bearer)
-                        .bearer_format("JWT")
-                        .build(),
-                ),
-            );
-        }
-    }
-}
-
 pub(crate) fn router() -> Router {
-    Router::new().route("/api/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
+    todo_kit::openapi::router(ApiDoc::openapi())
 }

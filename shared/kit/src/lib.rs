@@ -13,6 +13,7 @@ pub mod idempotency;
 pub mod json;
 pub mod layers;
 pub mod metrics;
+pub mod openapi;
 pub mod problem;
 pub mod resilience;
 pub mod serve;

@@ -83,15 +83,7 @@ impl SessionStore for MemorySessionStore {
         now: DateTime<Utc>,
     ) -> Result<Session> {
         validate_client_info(&client_info)?;
-        let session = Session {
-            id: uuid::Uuid::new_v4().to_string(),
-            user_id: user.to_owned(),
-            client_info,
-            created_at: now,
-            last_active_at: now,
-            expires_at: now + self.ttl(),
-            message_count: 0,
-        };
+        let session = Session::open(user, client_info, now, self.ttl());
         let mut state = self.state.lock().await;
         state.enqueue(events::created(&session, metadata));
         state.sessions.insert(

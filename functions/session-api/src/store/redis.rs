@@ -168,15 +168,9 @@ impl SessionStore for RedisSessionStore {
         now: DateTime<Utc>,
     ) -> Result<Session> {
         validate_client_info(&client_info)?;
-        let session = Session {
-            id: uuid::Uuid::new_v4().to_string(),
-            user_id: user.to_owned(),
-            client_info,
-            created_at: now,
-            last_active_at: now,
-            expires_at: from_millis(millis(now) + self.ttl_ms())?,
-            message_count: 0,
-        };
+        // Redis keeps milliseconds: the session starts on a whole one, so reads give back what this returns.
+        let now = from_millis(millis(now))?;
+        let session = Session::open(user, client_info, now, chrono::Duration::milliseconds(self.ttl_ms()));
         let event = events::created(&session, metadata);
         let key = self.session_key(&session.id);
         let mut redis = self.redis.clone();

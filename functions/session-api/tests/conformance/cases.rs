@@ -437,7 +437,10 @@ pub(crate) async fn intent_events_ride_with_a_message_and_nothing_else_does(stor
         events: vec![intent_event(&session.id, recognized)],
         ..said(Role::Assistant, "Added Milk.")
     };
-    store.append("alice", &session.id, reply, &meta(), now).await.expect("append");
+    store
+        .append("alice", &session.id, reply, &meta(), now)
+        .await
+        .expect("append");
     let events = drain(store.as_ref()).await;
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].source, "/functions/chat-api");
@@ -452,7 +455,11 @@ pub(crate) async fn intent_events_ride_with_a_message_and_nothing_else_does(stor
         task_id: 1,
         deletion_reason: None,
     });
-    for event in [intent_event(&session.id, elsewhere), intent_event(&session.id, foreign), json!({ "id": 1 })] {
+    for event in [
+        intent_event(&session.id, elsewhere),
+        intent_event(&session.id, foreign),
+        json!({ "id": 1 }),
+    ] {
         let message = NewMessage {
             events: vec![event],
             ..said(Role::Assistant, "x")
@@ -460,6 +467,10 @@ pub(crate) async fn intent_events_ride_with_a_message_and_nothing_else_does(stor
         let refused = store.append("alice", &session.id, message, &meta(), now).await;
         assert!(matches!(refused, Err(SessionError::Invalid(_))), "{refused:?}");
     }
-    assert_eq!(store.get("alice", &session.id, now).await.expect("get").message_count, 1, "refused messages are not kept");
+    assert_eq!(
+        store.get("alice", &session.id, now).await.expect("get").message_count,
+        1,
+        "refused messages are not kept"
+    );
     assert!(drain(store.as_ref()).await.is_empty());
 }
