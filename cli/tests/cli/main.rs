@@ -239,3 +239,31 @@ async fn the_embedded_server_serves_mcp_to_signed_in_agents_only() {
     assert_eq!(anonymous.status(), reqwest::StatusCode::UNAUTHORIZED);
     assert!(anonymous.headers().contains_key("www-authenticate"));
 }
+
+/// "Done means" of the conversation issue: with `LLM_BASE_URL` pointing at a model server that fails,
+/// answers still come from the rules and the response says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_a_failing_model_the_rules_answer_and_say_so() {
+    let failing = axum::Router::new().route(
+        "/v1/chat/completions",
+        axum::routing::post(|| async { (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "model down") }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let model_url = format!("http://{}/v1", listener.local_addr().expect("address"));
+    tokio::spawn(async move { axum::serve(listener, failing).await });
+    let platform = Platform::start_with(None, &[("LLM_BASE_URL", &model_url), ("LLM_MODEL", "gpt-test")]);
+
+    let data_dir = platform.data_dir.clone();
+    let url = platform.url.clone();
+    let out = tokio::task::spawn_blocking(move || {
+        harness::todo(&data_dir, &url, &["chat", "--json", "add buy stamps tomorrow"])
+    })
+    .await
+    .expect("todo chat");
+
+    assert!(out.status.success(), "{}", out.stderr);
+    let answer: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(answer["model"], "rules", "{answer}");
+    assert_eq!(answer["fallbacks"][0]["model"], "gpt-test", "{answer}");
+    assert_eq!(answer["actions"][0]["result"]["status"], "created", "{answer}");
+}

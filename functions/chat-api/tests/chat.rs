@@ -192,3 +192,55 @@ async fn each_message_publishes_its_intent_event_with_the_reply() {
     assert_eq!(recognized["data"]["session_id"], session);
     assert_eq!(pending[4].event["data"]["message"], "qwertyuiop asdf");
 }
+
+#[tokio::test]
+async fn priority_tags_description_repetition_search_and_reopen_change_the_right_task() {
+    let p = platform().await;
+    let (_, first) = p.say(None, "add write the quarterly report due friday 10am").await;
+    let session = first["session_id"].as_str().expect("session").to_owned();
+    p.turn(&session, "add pay the gas bill tomorrow").await;
+
+    let urgent = p.turn(&session, "make the report task urgent").await;
+    assert_eq!(urgent["actions"][0]["arguments"]["priority"], "urgent", "{urgent}");
+    p.turn(&session, "tag it work").await;
+    p.turn(&session, "add the finance tag to the report task").await;
+    p.turn(&session, "remove the work tag from the report task").await;
+    let noted = p
+        .turn(&session, "add a note to the report task: numbers from Anna")
+        .await;
+    assert_eq!(noted["intent"], "update", "{noted}");
+    let repeat = p.turn(&session, "make the gas bill task repeat every month").await;
+    assert_eq!(repeat["intent"], "set_recurrence", "{repeat}");
+
+    let tasks = p.tasks().await;
+    let report = tasks
+        .iter()
+        .find(|t| t["title"] == "Write the quarterly report")
+        .expect("report");
+    assert_eq!(report["priority"], "urgent");
+    assert_eq!(report["tags"], json!(["finance"]), "{report}");
+    assert_eq!(report["description"], "numbers from Anna", "{report}");
+    let bill = tasks.iter().find(|t| t["title"] == "Pay the gas bill").expect("bill");
+    assert!(
+        bill["recurrence"].as_str().expect("a rule").starts_with("FREQ=MONTHLY"),
+        "{bill}"
+    );
+    assert_eq!(bill["priority"], "medium", "only the report changed");
+
+    let found = p.turn(&session, "find the gas bill").await;
+    assert_eq!(found["intent"], "search");
+    assert!(
+        found["reply"].as_str().expect("reply").contains("Pay the gas bill"),
+        "{found}"
+    );
+    p.turn(&session, "mark it done").await;
+    let reopened = p.turn(&session, "actually mark it as not done").await;
+    assert_eq!(reopened["actions"][0]["tool"], "reopen_task", "{reopened}");
+    let bill = p
+        .tasks()
+        .await
+        .into_iter()
+        .find(|t| t["title"] == "Pay the gas bill")
+        .expect("bill");
+    assert_eq!(bill["status"], "pending");
+}
