@@ -14,42 +14,18 @@ use rmcp::service::{RoleClient, RunningService};
 use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
 use rmcp::{ClientLifecycleMode, ClientServiceExt, ServiceExt};
-use secrecy::SecretString;
 use serde_json::{Value, json};
-use todo_kit::Authenticator;
-use todo_kit::auth::{AuthSettings, mint_hs256};
 use todo_kit::resilience::{Forwarded, PeerClient, ResilienceSettings};
-use todo_kit::serve::Server;
 use todo_testing::TestDatabase;
+
+mod support;
 
 use chat_api::mcp;
 use chat_api::tools::{TaskTools, definitions};
-
-const SECRET: &str = "chat-api-mcp-end-to-end-secret-32-bytes!";
+use support::{auth, serve, tasks_of, token};
 
 type Client = RunningService<RoleClient, ()>;
 type TestResult = Result<(), Box<dyn std::error::Error>>;
-
-fn auth() -> Arc<Authenticator> {
-    let settings = AuthSettings {
-        jwt_secret: Some(SecretString::from(SECRET)),
-        ..AuthSettings::default()
-    };
-    Arc::new(Authenticator::new(&settings).expect("auth"))
-}
-
-fn token(user: &str) -> String {
-    mint_hs256(SECRET.as_bytes(), user, Duration::from_secs(600)).expect("token")
-}
-
-async fn serve(router: axum::Router) -> String {
-    let server = Server::bind("127.0.0.1:0".parse().expect("address"), router)
-        .await
-        .expect("bind");
-    let url = format!("http://{}", server.local_addr().expect("address"));
-    tokio::spawn(server.run_until_stopped());
-    url
-}
 
 fn task_tools(task_api: &str) -> TaskTools {
     TaskTools::new(Arc::new(
@@ -89,17 +65,7 @@ impl Platform {
 
     /// `user`'s tasks as task-api has them.
     async fn tasks(&self, user: &str) -> Vec<Value> {
-        let page: Value = self
-            .http
-            .get(format!("{}/api/tasks?limit=200&sort=created_at", self.task_api))
-            .bearer_auth(token(user))
-            .send()
-            .await
-            .expect("send")
-            .json()
-            .await
-            .expect("json");
-        page["items"].as_array().cloned().unwrap_or_default()
+        tasks_of(&self.http, &self.task_api, user).await
     }
 
     async fn task(&self, user: &str, id: &Value) -> Option<Value> {

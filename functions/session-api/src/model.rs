@@ -97,7 +97,7 @@ impl NewMessage {
     ///
     /// # Errors
     /// `Invalid` naming the first event that does not fit.
-    pub fn validate_events(&self, session_id: &str) -> Result<(), SessionError> {
+    fn validate_events(&self, session_id: &str) -> Result<(), SessionError> {
         use todo_events::{DomainEvent, EventPayload};
         if self.events.len() > MAX_EVENTS_PER_MESSAGE {
             return Err(SessionError::Invalid(format!(
@@ -123,11 +123,16 @@ impl NewMessage {
         Ok(())
     }
 
-    /// Checks the message's limits.
+    /// Checks the message's limits and the events it carries for session `session_id`.
     ///
     /// # Errors
-    /// `Invalid` with a readable reason.
-    pub fn validate(&self) -> Result<(), SessionError> {
+    /// `Invalid` or `TooLong` with a readable reason.
+    pub fn validate(&self, session_id: &str) -> Result<(), SessionError> {
+        self.validate_content()?;
+        self.validate_events(session_id)
+    }
+
+    fn validate_content(&self) -> Result<(), SessionError> {
         if self.content.trim().is_empty() {
             return Err(SessionError::Invalid("content must not be blank".into()));
         }

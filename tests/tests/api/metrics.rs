@@ -4,21 +4,12 @@
 
 use std::io::Write;
 use std::process::{Command, Stdio};
+use todo_tests::sample;
 
 use reqwest::{Method, StatusCode, header};
 use serde_json::json;
 
 use crate::helpers::{Backend, id_of, spawn_app};
-
-/// The value of the first sample of `name` carrying every `labels` pair, or 0 when none does.
-fn sample(text: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
-    text.lines()
-        .filter(|line| line.starts_with(&format!("{name}{{")))
-        .find(|line| labels.iter().all(|(k, v)| line.contains(&format!("{k}=\"{v}\""))))
-        .and_then(|line| line.rsplit(' ').next())
-        .and_then(|value| value.parse().ok())
-        .unwrap_or(0.0)
-}
 
 async fn scrape(app: &crate::helpers::TestApp) -> anyhow::Result<String> {
     let response = app.anonymous(Method::GET, "/metrics").send().await?;

@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 use std::time::Duration;
+use todo_tests::sample;
 
 use async_trait::async_trait;
 use axum::body::Body;
@@ -17,16 +18,6 @@ use todo_kit::handler::{ConsumeSettings, EventHandler, HandlerError, Outcome, co
 use todo_tasks::domain::{TaskDraft, WriteContext};
 use todo_testing::TestDatabase;
 use tower::ServiceExt;
-
-/// The value of the sample of `name` carrying every `labels` pair, or 0 when none does.
-fn sample(text: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
-    text.lines()
-        .filter(|line| line.starts_with(&format!("{name}{{")))
-        .find(|line| labels.iter().all(|(k, v)| line.contains(&format!("{k}=\"{v}\""))))
-        .and_then(|line| line.rsplit(' ').next())
-        .and_then(|value| value.parse().ok())
-        .unwrap_or(0.0)
-}
 
 async fn get(router: &axum::Router, path: &str) -> (StatusCode, String) {
     let response = router

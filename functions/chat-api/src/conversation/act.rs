@@ -320,15 +320,7 @@ async fn targeted(mut turn: Turn<'_>, understanding: &Understanding, target: &Ta
             _ => true,
         })
         .collect();
-    // "task 12" with no list shown in this conversation: the id `todo list` shows, when it exists.
-    let resolution = match target {
-        TaskRef::Number { number }
-            if turn.ctx.last_listed.is_empty() && pool.iter().any(|c| c.id == number.to_string()) =>
-        {
-            Resolution::Unique { id: number.to_string() }
-        }
-        _ => nlu::resolve(target, &turn.ctx, &pool),
-    };
+    let resolution = nlu::resolve(target, &turn.ctx, &pool);
     let ids: Vec<i64> = match resolution {
         Resolution::Unique { id } => id.parse().into_iter().collect(),
         Resolution::Many { ids } => ids.iter().filter_map(|id| id.parse().ok()).collect(),

@@ -2,8 +2,9 @@
 //! two tasks fit a title equally well it returns [`Resolution::Ambiguous`] with a question
 //! listing them, so no action changes the wrong task.
 //!
-//! Numbers: "task 3" is the 3rd task of the last list shown; when no list was shown yet, the 3rd
-//! of the candidates ordered by creation time (oldest first). Positions ("the second one") only
+//! Numbers: "task 3" is the 3rd task of the last list shown; when no list was shown yet, the task
+//! whose id is 3 (the id `todo list` prints), else the 3rd of the candidates ordered by creation
+//! time (oldest first). Positions ("the second one") only
 //! exist in a list shown, so without one the user is asked to list first. Pass the candidates the
 //! action applies to (for example only pending tasks when completing): they are what titles and
 //! selections match.
@@ -46,6 +47,7 @@ pub fn resolve(reference: &TaskRef, ctx: &Context, candidates: &[Candidate]) -> 
                 ctx.last_listed.len()
             )),
         },
+        TaskRef::Number { number } if by_id(&number.to_string()).is_some() => unique(by_id(&number.to_string()), ""),
         TaskRef::Number { number } => {
             let mut ordered: Vec<&Candidate> = candidates.iter().collect();
             ordered.sort_by(|a, b| a.created_at.cmp(&b.created_at).then_with(|| a.id.cmp(&b.id)));

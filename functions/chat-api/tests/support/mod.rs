@@ -28,7 +28,8 @@ pub struct Platform {
     _db: TestDatabase,
 }
 
-fn auth() -> Arc<Authenticator> {
+/// Verifies the tokens [`token`] mints.
+pub fn auth() -> Arc<Authenticator> {
     let settings = AuthSettings {
         jwt_secret: Some(SecretString::from(SECRET)),
         ..AuthSettings::default()
@@ -118,17 +119,7 @@ impl Platform {
     }
 
     pub async fn tasks(&self) -> Vec<Value> {
-        let page: Value = self
-            .client
-            .get(format!("{}/api/tasks?limit=200&sort=created_at", self.tasks))
-            .bearer_auth(token("alice"))
-            .send()
-            .await
-            .expect("send")
-            .json()
-            .await
-            .expect("json");
-        page["items"].as_array().cloned().unwrap_or_default()
+        tasks_of(&self.client, &self.tasks, "alice").await
     }
 
     pub async fn add(&self, title: &str, due_at: Option<&str>) -> i64 {
@@ -149,4 +140,18 @@ impl Platform {
             .expect("json");
         task["id"].as_i64().expect("id")
     }
+}
+
+/// `user`'s tasks (up to 200, oldest first) as the task-api at `task_api` has them.
+pub async fn tasks_of(client: &reqwest::Client, task_api: &str, user: &str) -> Vec<Value> {
+    let page: Value = client
+        .get(format!("{task_api}/api/tasks?limit=200&sort=created_at"))
+        .bearer_auth(token(user))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    page["items"].as_array().cloned().unwrap_or_default()
 }

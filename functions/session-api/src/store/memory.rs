@@ -110,8 +110,7 @@ impl SessionStore for MemorySessionStore {
         metadata: &EventMetadata,
         now: DateTime<Utc>,
     ) -> Result<Message> {
-        message.validate()?;
-        message.validate_events(id)?;
+        message.validate(id)?;
         let ttl = self.ttl();
         let max = self.settings.max_messages;
         let mut state = self.state.lock().await;
@@ -228,8 +227,9 @@ impl SessionStore for MemorySessionStore {
     }
 
     async fn ack_outbox(&self, outbox_ids: &[String]) -> Result<()> {
+        let acked: Vec<u64> = outbox_ids.iter().filter_map(|id| id.parse().ok()).collect();
         let mut state = self.state.lock().await;
-        state.outbox.retain(|(id, _)| !outbox_ids.contains(&id.to_string()));
+        state.outbox.retain(|(id, _)| !acked.contains(id));
         Ok(())
     }
 

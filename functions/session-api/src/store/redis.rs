@@ -212,8 +212,7 @@ impl SessionStore for RedisSessionStore {
         metadata: &EventMetadata,
         now: DateTime<Utc>,
     ) -> Result<Message> {
-        message.validate()?;
-        message.validate_events(id)?;
+        message.validate(id)?;
         let riders: Vec<String> = message.events.iter().map(Value::to_string).collect();
         let stored = StoredMessage {
             role: message.role,
