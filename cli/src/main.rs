@@ -4,11 +4,13 @@
 //! Errors print the server's problem detail (and each invalid field) and exit non-zero.
 
 mod args;
+mod background;
 mod client;
 mod commands;
 mod dev_auth;
 mod human_recurrence;
 mod human_time;
+mod rebuild_route;
 mod render;
 mod serve;
 

@@ -14,12 +14,14 @@ use secrecy::SecretString;
 use session_api::{SessionWorker, WorkerSettings};
 use task_api::AppState;
 use todo_kit::auth::AuthSettings;
+use todo_kit::live::{FeedHandler, LiveFeed};
 use todo_kit::resilience::{PeerClient, ResilienceSettings};
 use todo_kit::serve::Server;
 use todo_kit::settings::env_var;
 use todo_kit::{Authenticator, telemetry};
 
 use crate::args::ServeArgs;
+use crate::background::{Background, Consumer};
 use crate::dev_auth;
 
 /// Starts the embedded platform and serves until Ctrl-C or SIGTERM.
@@ -66,23 +68,97 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
 
     let bus = todo_kit::bus::connect(&args.bus, 1)?;
     let topic_prefix = env_var("TOPIC_PREFIX").unwrap_or_default();
-    let relay_settings = RelaySettings {
-        topic_prefix: topic_prefix.clone(),
-        ..RelaySettings::default()
-    };
-    let relay = Relay::new(store.clone(), bus.clone(), relay_settings);
+    let topic = |t: todo_events::Topic| format!("{topic_prefix}{}", t.name());
+    let relay = Relay::new(
+        store.clone(),
+        bus.clone(),
+        RelaySettings {
+            topic_prefix: topic_prefix.clone(),
+            ..RelaySettings::default()
+        },
+    );
     let session_worker = SessionWorker::new(
         sessions.clone(),
-        bus,
+        bus.clone(),
         WorkerSettings {
-            topic_prefix,
+            topic_prefix: topic_prefix.clone(),
             ..WorkerSettings::default()
         },
     );
+    let analytics = analytics::connect(&database_url)
+        .await
+        .context("Failed to open the analytics read model")?;
+    let notifier_settings = notifier::Settings::from_env().map_err(anyhow::Error::msg)?;
+    let notifier = notifier::connect(&database_url, notifier_settings, auth.clone())
+        .await
+        .context("Failed to open the notifier's tables")?;
+    let clock = scheduler::system_clock();
+    let scheduler_tick: u64 = match env_var("SCHEDULER_TICK_SECONDS") {
+        Some(v) => v
+            .parse()
+            .ok()
+            .filter(|s| *s > 0)
+            .context("SCHEDULER_TICK_SECONDS must be a positive number of seconds")?,
+        None => 15,
+    };
+    let announcer = Arc::new(scheduler::Announcer::new(store.clone()));
+    let live = LiveFeed::new(LIVE_EVENTS_KEPT);
+    let consumers = vec![
+        Consumer {
+            handler: analytics.handler.clone(),
+            topics: analytics::prefixed_topics(&topic_prefix),
+        },
+        Consumer {
+            handler: notifier.handler.clone(),
+            topics: notifier::TOPICS.into_iter().map(topic).collect(),
+        },
+        Consumer {
+            handler: Arc::new(scheduler::NextOccurrence::new(store.clone(), clock.clone())),
+            topics: vec![topic(todo_events::Topic::TaskEvents)],
+        },
+        Consumer {
+            // Its own group per process: every instance shows every event.
+            handler: Arc::new(FeedHandler::new(format!("live-{}", uuid::Uuid::new_v4()), live.clone())),
+            topics: vec![topic(todo_events::Topic::TaskEvents)],
+        },
+    ];
+    let rebuild = crate::rebuild_route::Rebuild {
+        bus: bus.clone(),
+        model: analytics.model.clone(),
+        topics: Arc::new(analytics::prefixed_topics(&topic_prefix)),
+        auth: auth.clone(),
+        admins: Arc::new(
+            env_var("TODO_ADMIN_USERS")
+                .unwrap_or_else(|| "local".into())
+                .split(',')
+                .map(|u| u.trim().to_owned())
+                .filter(|u| !u.is_empty())
+                .collect(),
+        ),
+        running: Arc::default(),
+    };
+    let background = Background {
+        bus,
+        relay,
+        sessions: session_worker,
+        consumers,
+        deliveries: notifier.worker.clone(),
+        announcer,
+        clock,
+        tick: std::time::Duration::from_secs(scheduler_tick),
+        dead_letter_topic: topic(todo_events::Topic::DeadLetter),
+    };
     let models = chat_api::ProviderChain::from_env().context("Bad LLM_* settings")?;
-    let tasks = AppState::new(store, auth.clone());
-    let sessions = session_api::AppState {
-        store: sessions,
+    let mounted = Mounted {
+        tasks: AppState::new(store, auth.clone()),
+        sessions: session_api::AppState {
+            store: sessions,
+            auth: auth.clone(),
+        },
+        analytics: analytics.state(auth.clone()),
+        webhooks: notifier.state.clone(),
+        live,
+        rebuild,
         auth: auth.clone(),
     };
     let server = Server::bind_with(args.listen, |bound| {
@@ -99,8 +175,7 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
             }
         };
         gateway(
-            tasks,
-            sessions,
+            mounted,
             chat.map(|chat| chat_api::AppState {
                 chat: Arc::new(chat),
                 auth,
@@ -110,40 +185,35 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
     .await?;
     let url = format!("http://{}", server.local_addr()?);
     print_banner(&url, &database_url, &args.bus, &data_dir, token.is_some());
-    let relay = tokio::spawn(run_relay(relay));
-    let sessions = tokio::spawn(async move { session_worker.run(todo_kit::serve::shutdown_signal()).await });
+    let background = background.start();
     let served = server.run_until_stopped().await;
-    // The workers stop on the same signal; give them a moment to finish their batch.
-    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), async {
-        let _ = relay.await;
-        let _ = sessions.await;
-    })
-    .await;
+    // The workers stop on the same signal; give them a moment to finish what they are doing.
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), background.join_all()).await;
     served
 }
 
-/// Creates the topics (retrying while the bus is unreachable), then relays until shutdown.
-async fn run_relay(relay: Relay) {
-    let mut wait = std::time::Duration::from_millis(200);
-    loop {
-        match relay.ensure_topics().await {
-            Ok(()) => break,
-            Err(error) => {
-                tracing::warn!(%error, retry_in_ms = wait.as_millis(), "cannot create the topics yet");
-                tokio::select! {
-                    () = todo_kit::serve::shutdown_signal() => return,
-                    () = tokio::time::sleep(wait) => {}
-                }
-                wait = (wait * 2).min(std::time::Duration::from_secs(30));
-            }
-        }
-    }
-    relay.run(todo_kit::serve::shutdown_signal()).await;
+/// How many recent events the live feed keeps for clients resuming with `Last-Event-ID`.
+const LIVE_EVENTS_KEPT: usize = 2000;
+
+/// The state of every function mounted on the gateway (chat-api's needs the bound address).
+struct Mounted {
+    tasks: AppState,
+    sessions: session_api::AppState,
+    analytics: analytics::AppState,
+    webhooks: notifier::AppState,
+    live: Arc<LiveFeed>,
+    rebuild: crate::rebuild_route::Rebuild,
+    auth: Arc<Authenticator>,
 }
 
 /// Every function mounted on one Router, with the standard middleware once. Later functions join here.
-fn gateway(tasks: AppState, sessions: session_api::AppState, chat: Option<chat_api::AppState>) -> axum::Router {
-    let mut router = task_api::service(tasks).merge(session_api::routes(sessions));
+fn gateway(mounted: Mounted, chat: Option<chat_api::AppState>) -> axum::Router {
+    let mut router = task_api::service(mounted.tasks)
+        .merge(session_api::routes(mounted.sessions))
+        .merge(analytics::routes(mounted.analytics))
+        .merge(notifier::routes(mounted.webhooks))
+        .merge(todo_kit::live::router(mounted.live, mounted.auth))
+        .merge(crate::rebuild_route::router(mounted.rebuild));
     if let Some(chat) = chat {
         router = router.merge(chat_api::routes(chat));
     }

@@ -1,6 +1,7 @@
 //! The client commands. Each turns its arguments into API calls and prints the result.
 
 mod add;
+mod analytics;
 mod chat;
 mod edit;
 mod list;
@@ -8,12 +9,13 @@ mod mcp;
 mod status;
 mod token;
 mod topics;
+mod watch;
 
 use anyhow::{Context, anyhow};
 use chrono::Local;
 use serde_json::Value;
 
-use crate::args::{Command, Global, TopicsCommand};
+use crate::args::{AnalyticsCommand, Command, Global, TopicsCommand};
 use crate::client::Client;
 use crate::human_recurrence::parse_every;
 use crate::human_time::parse_human_time;
@@ -26,6 +28,11 @@ pub(crate) async fn run(global: &Global, command: Command) -> anyhow::Result<()>
     match command {
         Command::Token(args) => return token::run(global, &args),
         Command::Topics(TopicsCommand::Apply(args)) => return topics::apply(&args).await,
+        Command::Analytics(AnalyticsCommand::Rebuild(args))
+            if args.bus.as_deref().is_some_and(|b| b.starts_with("kafka://")) =>
+        {
+            return analytics::run(None, AnalyticsCommand::Rebuild(args)).await;
+        }
         Command::Serve(_) => unreachable!("serve is dispatched in main"),
         _ => {}
     }
@@ -41,6 +48,8 @@ pub(crate) async fn run(global: &Global, command: Command) -> anyhow::Result<()>
         Command::Rm(args) => status::remove(&client, &args).await,
         Command::Chat(args) => chat::run(&client, &global.data_dir, args).await,
         Command::Mcp => mcp::run(&client).await,
+        Command::Watch(args) => watch::run(&client, args).await,
+        Command::Analytics(command) => analytics::run(Some(&client), command).await,
         Command::Serve(_) | Command::Token(_) | Command::Topics(_) => Ok(()),
     }
 }

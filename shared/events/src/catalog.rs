@@ -1,4 +1,4 @@
-//! The names of things: the 13 event types, the Kafka topics, and which type goes to which topic.
+//! The names of things: the 14 event types, the Kafka topics, and which type goes to which topic.
 //!
 //! Type names, topic names, partition counts and retention are part of the contract with Kafka, Knative
 //! triggers and dashboards (DESIGN §6), so they are spelled here once and nowhere else.
@@ -23,6 +23,8 @@ pub enum EventType {
     TaskDueSoon,
     /// `task.overdue`
     TaskOverdue,
+    /// `task.reminder`
+    TaskReminder,
     /// `session.created`
     SessionCreated,
     /// `session.message_received`
@@ -41,13 +43,14 @@ pub enum EventType {
 
 impl EventType {
     /// Every event type, in catalog order.
-    pub const ALL: [EventType; 13] = [
+    pub const ALL: [EventType; 14] = [
         EventType::TaskCreated,
         EventType::TaskUpdated,
         EventType::TaskDeleted,
         EventType::TaskCompleted,
         EventType::TaskDueSoon,
         EventType::TaskOverdue,
+        EventType::TaskReminder,
         EventType::SessionCreated,
         EventType::SessionMessageReceived,
         EventType::SessionExpired,
@@ -67,6 +70,7 @@ impl EventType {
             EventType::TaskCompleted => "task.completed",
             EventType::TaskDueSoon => "task.due_soon",
             EventType::TaskOverdue => "task.overdue",
+            EventType::TaskReminder => "task.reminder",
             EventType::SessionCreated => "session.created",
             EventType::SessionMessageReceived => "session.message_received",
             EventType::SessionExpired => "session.expired",
@@ -92,7 +96,8 @@ impl EventType {
             | EventType::TaskDeleted
             | EventType::TaskCompleted
             | EventType::TaskDueSoon
-            | EventType::TaskOverdue => Topic::TaskEvents,
+            | EventType::TaskOverdue
+            | EventType::TaskReminder => Topic::TaskEvents,
             EventType::SessionCreated | EventType::SessionMessageReceived | EventType::SessionExpired => {
                 Topic::SessionEvents
             }

@@ -14,7 +14,7 @@ use crate::catalog::EventType;
 use crate::error::{Error, Result};
 
 /// Every schema document: type, version, text. Its `$id` is `event_type.dataschema(version)`.
-const DOCUMENTS: [(EventType, u32, &str); 13] = [
+const DOCUMENTS: [(EventType, u32, &str); 14] = [
     (
         EventType::TaskCreated,
         1,
@@ -44,6 +44,11 @@ const DOCUMENTS: [(EventType, u32, &str); 13] = [
         EventType::TaskOverdue,
         1,
         include_str!("../schemas/task.overdue.v1.json"),
+    ),
+    (
+        EventType::TaskReminder,
+        1,
+        include_str!("../schemas/task.reminder.v1.json"),
     ),
     (
         EventType::SessionCreated,

@@ -12,6 +12,7 @@ pub mod health;
 pub mod idempotency;
 pub mod json;
 pub mod layers;
+pub mod live;
 pub mod metrics;
 pub mod openapi;
 pub mod problem;

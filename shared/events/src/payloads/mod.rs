@@ -13,4 +13,4 @@ pub use intent::{IntentFailed, IntentRecognized};
 pub use notification::{NotificationFailed, NotificationSent};
 pub use payload::EventPayload;
 pub use session::{SessionCreated, SessionExpired, SessionMessageReceived};
-pub use task::{TaskCompleted, TaskCreated, TaskDeleted, TaskDueSoon, TaskOverdue, TaskUpdated};
+pub use task::{TaskCompleted, TaskCreated, TaskDeleted, TaskDueSoon, TaskOverdue, TaskReminder, TaskUpdated};

@@ -6,7 +6,8 @@ use serde_json::Value;
 
 use super::{
     IntentFailed, IntentRecognized, NotificationFailed, NotificationSent, SessionCreated, SessionExpired,
-    SessionMessageReceived, TaskCompleted, TaskCreated, TaskDeleted, TaskDueSoon, TaskOverdue, TaskUpdated,
+    SessionMessageReceived, TaskCompleted, TaskCreated, TaskDeleted, TaskDueSoon, TaskOverdue, TaskReminder,
+    TaskUpdated,
 };
 use crate::catalog::EventType;
 use crate::error::{Error, Result};
@@ -73,6 +74,7 @@ event_payload!(
     TaskCompleted,
     TaskDueSoon,
     TaskOverdue,
+    TaskReminder,
     SessionCreated,
     SessionMessageReceived,
     SessionExpired,
@@ -119,7 +121,8 @@ impl EventPayload {
             | EventPayload::TaskDeleted(TaskDeleted { task_id, .. })
             | EventPayload::TaskCompleted(TaskCompleted { task_id, .. })
             | EventPayload::TaskDueSoon(TaskDueSoon { task_id, .. })
-            | EventPayload::TaskOverdue(TaskOverdue { task_id, .. }) => Entity::Task(*task_id),
+            | EventPayload::TaskOverdue(TaskOverdue { task_id, .. })
+            | EventPayload::TaskReminder(TaskReminder { task_id, .. }) => Entity::Task(*task_id),
             EventPayload::SessionCreated(SessionCreated { session_id, .. })
             | EventPayload::SessionMessageReceived(SessionMessageReceived { session_id, .. })
             | EventPayload::SessionExpired(SessionExpired { session_id, .. })

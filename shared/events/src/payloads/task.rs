@@ -83,3 +83,19 @@ pub struct TaskOverdue {
     /// Whole days since `due_at` (>= 0).
     pub days_overdue: i64,
 }
+
+/// `task.reminder`: the reminder a task asked for (`remind_before_minutes` before its due time) is
+/// due (published by the scheduler, delivered to users by the notifier). Not in the seed's catalog:
+/// the seed's reminders had no event of their own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaskReminder {
+    /// Id of the task.
+    pub task_id: i64,
+    /// The task's title, so that a notification can say what it is about.
+    pub title: String,
+    /// When the task is due.
+    pub due_at: DateTime<Utc>,
+    /// How many minutes before `due_at` the reminder was asked for.
+    pub remind_before_minutes: i64,
+}

@@ -20,7 +20,8 @@ fn every_event_type_round_trips_through_its_name() {
 #[test]
 fn event_type_names_are_distinct_and_follow_the_catalog() {
     let names: HashSet<_> = EventType::ALL.iter().map(|t| t.as_str()).collect();
-    assert_eq!(names.len(), 13);
+    assert_eq!(names.len(), 14);
+    assert_eq!(EventType::TaskReminder.as_str(), "task.reminder");
     assert_eq!(EventType::SessionMessageReceived.as_str(), "session.message_received");
     assert_eq!(EventType::TaskDueSoon.as_str(), "task.due_soon");
     assert_eq!(EventType::NotificationFailed.as_str(), "notification.failed");
@@ -94,7 +95,7 @@ fn partition_key_is_the_task_id_or_session_id_and_none_for_notifications() {
 #[test]
 fn subject_names_the_entity_the_event_is_about() {
     let subjects: Vec<String> = sample_payloads().iter().map(|p| p.subject()).collect();
-    let mut expected = vec!["task/42".to_owned(); 6];
+    let mut expected = vec!["task/42".to_owned(); 7];
     expected.extend(vec!["session/sess-9".to_owned(); 5]);
     expected.extend(["notification/ntf-1".to_owned(), "notification/ntf-2".to_owned()]);
     assert_eq!(subjects, expected);

@@ -7,7 +7,7 @@ use serde_json::json;
 use todo_events::{
     DomainEvent, EventMetadata, EventPayload, EventType, IntentFailed, IntentRecognized, NotificationFailed,
     NotificationSent, SessionCreated, SessionExpired, SessionMessageReceived, TaskCompleted, TaskCreated, TaskDeleted,
-    TaskDueSoon, TaskOverdue, TaskUpdated,
+    TaskDueSoon, TaskOverdue, TaskReminder, TaskUpdated,
 };
 
 pub(crate) const SOURCE: &str = "/functions/task-api";
@@ -80,6 +80,13 @@ pub(crate) fn sample_payloads() -> Vec<EventPayload> {
             task_id: 42,
             due_at: at("2025-02-27T18:00:00Z"),
             days_overdue: 3,
+        }
+        .into(),
+        TaskReminder {
+            task_id: 42,
+            title: "Call the dentist".into(),
+            due_at: at("2025-03-02T18:00:00Z"),
+            remind_before_minutes: 30,
         }
         .into(),
         SessionCreated {

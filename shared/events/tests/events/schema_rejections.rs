@@ -96,6 +96,7 @@ fn schema_rejects_negative_counts_and_durations() {
         (EventType::TaskCompleted, "time_to_complete"),
         (EventType::TaskOverdue, "days_overdue"),
         (EventType::TaskDueSoon, "hours_remaining"),
+        (EventType::TaskReminder, "remind_before_minutes"),
         (EventType::SessionExpired, "duration"),
         (EventType::SessionExpired, "message_count"),
         (EventType::NotificationFailed, "retry_count"),

@@ -12,11 +12,13 @@
 
 mod consume;
 pub mod push;
+mod supervise;
 
 use async_trait::async_trait;
 use todo_events::DomainEvent;
 
 pub use consume::{ConsumeSettings, consume};
+pub use supervise::consume_until_shutdown;
 
 /// A handler's verdict on an event it finished with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -203,6 +203,11 @@ pub fn apply_patch(task: &Task, patch: &TaskPatch, ctx: &WriteContext) -> Result
     }
     if let Some(recurrence) = &patch.recurrence {
         next.recurrence.clone_from(recurrence);
+        if next.recurrence.is_some() && next.series_id.is_none() {
+            // Made recurring: it starts a series of its own.
+            next.series_id = Some(next.id);
+            next.occurrence = Some(1);
+        }
     }
     let mut errors = FieldErrors::default();
     check_needs_due(

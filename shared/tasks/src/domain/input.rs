@@ -115,6 +115,7 @@ pub struct NewTask {
 impl NewTask {
     /// The task this becomes once stored with `id` by `owner_id` at `now`.
     pub fn into_task(self, id: i64, owner_id: &str, now: DateTime<Utc>) -> super::Task {
+        let recurring = self.recurrence.is_some();
         super::Task {
             id,
             owner_id: owner_id.to_owned(),
@@ -130,6 +131,8 @@ impl NewTask {
             created_at: now,
             updated_at: now,
             version: 1,
+            series_id: recurring.then_some(id),
+            occurrence: recurring.then_some(1),
         }
     }
 }

@@ -12,7 +12,7 @@ pub use change::{Action, FieldChange, Mutation, WriteContext};
 pub use input::{NewTask, PatchField, TaskDraft, TaskPatch, TaskPatchDraft};
 pub use priority::Priority;
 pub use status::Status;
-pub use task::{HistoryEntry, Task};
+pub use task::{HistoryEntry, SeriesPosition, Task};
 
 use chrono::{DateTime, SubsecRound, Utc};
 

@@ -36,6 +36,21 @@ pub struct Task {
     pub updated_at: DateTime<Utc>,
     /// Starts at 1, grows by one with every change; the ETag of the task.
     pub version: i64,
+    /// Recurring tasks: the id of the series' first task (this task's own id for the first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub series_id: Option<i64>,
+    /// Recurring tasks: the occurrence number in the series, from 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurrence: Option<i64>,
+}
+
+/// A task's place in a recurring series: the series' first task and the occurrence number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeriesPosition {
+    /// Id of the series' first task.
+    pub series_id: i64,
+    /// 1 for the first task, 2 for the next, and so on.
+    pub occurrence: i64,
 }
 
 impl Task {

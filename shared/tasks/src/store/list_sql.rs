@@ -14,7 +14,7 @@ macro_rules! task_columns {
     () => {
         "t.id, t.owner_id, t.title, t.description, t.priority, t.tags, t.due_at, \
          t.remind_before_minutes, t.recurrence, t.status, t.completed_at, t.created_at, \
-         t.updated_at, t.version"
+         t.updated_at, t.version, t.series_id, t.occurrence"
     };
 }
 pub(crate) use task_columns;
@@ -23,7 +23,7 @@ pub(crate) use task_columns;
 macro_rules! task_columns_bare {
     () => {
         "id, owner_id, title, description, priority, tags, due_at, remind_before_minutes, \
-         recurrence, status, completed_at, created_at, updated_at, version"
+         recurrence, status, completed_at, created_at, updated_at, version, series_id, occurrence"
     };
 }
 pub(crate) use task_columns_bare;

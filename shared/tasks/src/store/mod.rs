@@ -1,10 +1,12 @@
 //! Task stores: one trait, a PostgreSQL implementation for the cluster and a SQLite one for the
 //! embedded default. Both keep the task, its history and its outbox events in one transaction.
 
+mod enqueue;
 mod list_sql;
 mod outbox;
 mod postgres;
 mod rows;
+mod schedule;
 mod sqlite;
 mod write;
 
@@ -12,11 +14,16 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+pub use enqueue::{enqueue_postgres, enqueue_sqlite};
 pub use outbox::{Backlog, Outbox, OutboxClaim, OutboxRow};
 pub use postgres::PostgresTaskStore;
+pub use schedule::{DUE_SOON_WINDOW, DueKind, DueTask};
 pub use sqlite::SqliteTaskStore;
 
-use crate::domain::{HistoryEntry, Mutation, NewTask, Task, TaskPatch, WriteContext, change};
+use chrono::{DateTime, Utc};
+use todo_events::DomainEvent;
+
+use crate::domain::{HistoryEntry, Mutation, NewTask, SeriesPosition, Task, TaskPatch, WriteContext, change};
 use crate::query::{ListQuery, Page};
 use crate::{Error, Result};
 
@@ -87,6 +94,25 @@ pub trait TaskStore: Outbox + Send + Sync + std::fmt::Debug {
     async fn list_version(&self, owner_id: &str) -> Result<i64>;
     /// Checks that the database answers.
     async fn ping(&self) -> Result<()>;
+
+    /// Creates occurrence `position` of a recurring series for `ctx.user_id`, with its history and
+    /// `task.created` event; `None`, with nothing written, when the series already has it (so a
+    /// repeated or concurrent request creates it once).
+    async fn create_occurrence(
+        &self,
+        ctx: &WriteContext,
+        task: NewTask,
+        position: SeriesPosition,
+    ) -> Result<Option<Task>>;
+
+    /// Pending tasks of every user owed a `kind` announcement at `now`, earliest due first.
+    async fn due_tasks(&self, kind: DueKind, now: DateTime<Utc>, limit: i64) -> Result<Vec<DueTask>>;
+
+    /// Records the `kind` announcement of `task` and enqueues `events` in one transaction, if the
+    /// task is still pending and due at `task.due_at` and was not announced yet; `false` otherwise
+    /// (nothing written).
+    async fn mark_due(&self, kind: DueKind, task: &DueTask, now: DateTime<Utc>, events: &[DomainEvent])
+    -> Result<bool>;
 }
 
 /// Opens the store a database URL names (`postgres://...` or `sqlite://...`), creating the

@@ -23,6 +23,8 @@ pub(crate) struct TaskParts {
     pub(crate) created_at: DateTime<Utc>,
     pub(crate) updated_at: DateTime<Utc>,
     pub(crate) version: i64,
+    pub(crate) series_id: Option<i64>,
+    pub(crate) occurrence: Option<i64>,
 }
 
 impl TryFrom<TaskParts> for Task {
@@ -48,6 +50,8 @@ impl TryFrom<TaskParts> for Task {
             created_at: row.created_at,
             updated_at: row.updated_at,
             version: row.version,
+            series_id: row.series_id,
+            occurrence: row.occurrence,
         })
     }
 }

@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use todo_events::DomainEvent;
 
-use crate::domain::{Mutation, NewTask, Task, WriteContext};
+use crate::domain::{Mutation, NewTask, SeriesPosition, Task, WriteContext};
 use crate::{Error, Result};
 
 /// The statements a store runs inside one write transaction.
@@ -12,8 +12,14 @@ use crate::{Error, Result};
 pub(crate) trait WriteTx: Send + Sized {
     /// The live task, locked against concurrent writers until commit.
     async fn load_for_update(&mut self, owner_id: &str, id: i64) -> Result<Option<Task>>;
-    /// Inserts a new task and returns it with its id.
-    async fn insert_task(&mut self, ctx: &WriteContext, task: &NewTask) -> Result<Task>;
+    /// Inserts a new task (at `position` of its series, when given) and returns it with its id;
+    /// `None` when the series already has a task at that position.
+    async fn insert_task(
+        &mut self,
+        ctx: &WriteContext,
+        task: &NewTask,
+        position: Option<SeriesPosition>,
+    ) -> Result<Option<Task>>;
     /// Writes the new state of a task; `deleted` marks it deleted.
     async fn save_task(&mut self, task: &Task, deleted: bool) -> Result<()>;
     /// Records the change in `task_history`.
@@ -27,10 +33,25 @@ pub(crate) trait WriteTx: Send + Sized {
 }
 
 /// Creates a task with its history and `task.created` event.
-pub(crate) async fn create<T: WriteTx>(mut tx: T, ctx: &WriteContext, new: &NewTask) -> Result<Task> {
-    let task = tx.insert_task(ctx, new).await?;
+pub(crate) async fn create<T: WriteTx>(tx: T, ctx: &WriteContext, new: &NewTask) -> Result<Task> {
+    create_at(tx, ctx, new, None)
+        .await?
+        .ok_or_else(|| Error::Corrupt("a new task conflicted with an existing one".into()))
+}
+
+/// Creates a task at `position` of its series (see [`create`]); `None`, with nothing written,
+/// when the series already has that occurrence.
+pub(crate) async fn create_at<T: WriteTx>(
+    mut tx: T,
+    ctx: &WriteContext,
+    new: &NewTask,
+    position: Option<SeriesPosition>,
+) -> Result<Option<Task>> {
+    let Some(task) = tx.insert_task(ctx, new, position).await? else {
+        return Ok(None);
+    };
     let mutation = Mutation::created(task, ctx);
-    persist(tx, ctx, mutation, false).await
+    persist(tx, ctx, mutation, false).await.map(Some)
 }
 
 /// Runs `change` on the caller's task and persists what it returns; `None` commits nothing.

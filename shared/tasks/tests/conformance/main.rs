@@ -5,6 +5,7 @@ mod cases;
 mod fixtures;
 mod listing;
 mod outbox;
+mod schedule;
 
 use std::sync::Arc;
 
@@ -67,6 +68,12 @@ conformance!(
     outbox::a_dropped_claim_leaves_its_rows_pending,
     outbox::pruning_deletes_only_rows_published_before_the_cutoff,
     outbox::a_write_wakes_a_waiting_relay,
+    schedule::due_tasks_are_exactly_the_pending_ones_owed_each_kind,
+    schedule::a_mark_is_made_once_and_a_new_due_time_rearms_it,
+    schedule::concurrent_marks_of_one_task_make_one_announcement,
+    schedule::a_task_completed_since_the_scan_is_not_announced,
+    schedule::an_occurrence_is_created_once_and_shows_its_series,
+    schedule::a_task_made_recurring_starts_its_own_series,
 );
 
 /// Several relays share an outbox: while one holds a claim, others get none.

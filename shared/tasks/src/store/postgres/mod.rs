@@ -9,6 +9,7 @@ use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
 use sqlx::types::Json;
 
 mod outbox;
+mod schedule;
 mod writes;
 
 use super::TaskStore;
@@ -43,6 +44,8 @@ struct PgTaskRow {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     version: i64,
+    series_id: Option<i64>,
+    occurrence: Option<i64>,
 }
 
 impl<'r> sqlx::FromRow<'r, PgRow> for PgTaskRow {
@@ -62,6 +65,8 @@ impl<'r> sqlx::FromRow<'r, PgRow> for PgTaskRow {
             created_at: row.try_get(11)?,
             updated_at: row.try_get(12)?,
             version: row.try_get(13)?,
+            series_id: row.try_get(14)?,
+            occurrence: row.try_get(15)?,
         })
     }
 }
@@ -85,6 +90,8 @@ impl TryFrom<PgTaskRow> for Task {
             created_at: r.created_at,
             updated_at: r.updated_at,
             version: r.version,
+            series_id: r.series_id,
+            occurrence: r.occurrence,
         })
     }
 }
@@ -222,5 +229,33 @@ impl TaskStore for PostgresTaskStore {
     async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
+    }
+
+    async fn create_occurrence(
+        &self,
+        ctx: &WriteContext,
+        task: NewTask,
+        position: crate::domain::SeriesPosition,
+    ) -> Result<Option<Task>> {
+        self.create_occurrence_task(ctx, task, position).await
+    }
+
+    async fn due_tasks(
+        &self,
+        kind: crate::store::DueKind,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<crate::store::DueTask>> {
+        self.pending_due(kind, now, limit).await
+    }
+
+    async fn mark_due(
+        &self,
+        kind: crate::store::DueKind,
+        task: &crate::store::DueTask,
+        now: DateTime<Utc>,
+        events: &[todo_events::DomainEvent],
+    ) -> Result<bool> {
+        self.mark(kind, task, now, events).await
     }
 }

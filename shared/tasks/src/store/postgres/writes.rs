@@ -12,7 +12,7 @@ use sqlx::types::Json;
 use todo_events::DomainEvent;
 
 use super::PostgresTaskStore;
-use crate::domain::{Action, Mutation, NewTask, Task, WriteContext};
+use crate::domain::{Action, Mutation, NewTask, SeriesPosition, Task, WriteContext};
 use crate::query::title_key;
 use crate::store::write::plan;
 use crate::{Error, Result};
@@ -46,26 +46,34 @@ impl OutboxArrays {
     }
 }
 
+/// Inserts a task with its history, list version and events; nothing at all when the task's
+/// place in its series (`$19`, `$20`) is taken, so the statement's count says which happened.
 const CREATE: &str = "WITH t AS (
     INSERT INTO tasks (id, owner_id, title, title_key, description, priority, tags, due_at,
-                       remind_before_minutes, recurrence, status, created_at, updated_at, version)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $11, 1)
+                       remind_before_minutes, recurrence, status, created_at, updated_at, version,
+                       series_id, occurrence)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $11, 1, $19, $20)
+    ON CONFLICT DO NOTHING
+    RETURNING id
 ), h AS (
     INSERT INTO task_history (task_id, owner_id, actor_id, action, changes, version, at)
-    VALUES ($1, $2, $2, 'created', $12, 1, $11)
+    SELECT id, $2, $2, 'created', $12, 1, $11 FROM t
 ), v AS (
-    INSERT INTO task_list_versions (owner_id, version) VALUES ($2, 1)
+    INSERT INTO task_list_versions (owner_id, version) SELECT $2, 1 FROM t
     ON CONFLICT (owner_id) DO UPDATE SET version = task_list_versions.version + 1
+), o AS (
+    INSERT INTO outbox (event_id, event_type, topic, partition_key, event_data, created_at)
+    SELECT e.id::uuid, e.type, e.topic, e.key, e.data::jsonb, e.at
+    FROM UNNEST($13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::timestamptz[])
+        AS e(id, type, topic, key, data, at)
+    CROSS JOIN t
 )
-INSERT INTO outbox (event_id, event_type, topic, partition_key, event_data, created_at)
-SELECT e.id::uuid, e.type, e.topic, e.key, e.data::jsonb, e.at
-FROM UNNEST($13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::timestamptz[])
-    AS e(id, type, topic, key, data, at)";
+SELECT count(*) FROM t";
 
 const SAVE: &str = "WITH t AS (
     UPDATE tasks SET title = $1, title_key = $2, description = $3, priority = $4, tags = $5, due_at = $6,
         remind_before_minutes = $7, recurrence = $8, status = $9, completed_at = $10, updated_at = $11,
-        version = $12, deleted_at = CASE WHEN $13 THEN $11 ELSE NULL END
+        version = $12, deleted_at = CASE WHEN $13 THEN $11 ELSE NULL END, series_id = $26, occurrence = $27
     WHERE id = $14 AND owner_id = $15 AND version = $16 AND deleted_at IS NULL
     RETURNING id
 ), h AS (
@@ -86,13 +94,39 @@ SELECT count(*) FROM t";
 impl PostgresTaskStore {
     /// Creates a task, its history record and its `task.created` event in one statement.
     pub(super) async fn create_task(&self, ctx: &WriteContext, new: NewTask) -> Result<Task> {
+        let created = self.insert_created(ctx, new, None).await?;
+        created.ok_or_else(|| Error::Corrupt("a new task conflicted with an existing one".into()))
+    }
+
+    /// Creates occurrence `position` of a series like [`Self::create_task`]; `None` when the
+    /// series already has that occurrence.
+    pub(super) async fn create_occurrence_task(
+        &self,
+        ctx: &WriteContext,
+        new: NewTask,
+        position: SeriesPosition,
+    ) -> Result<Option<Task>> {
+        self.insert_created(ctx, new, Some(position)).await
+    }
+
+    async fn insert_created(
+        &self,
+        ctx: &WriteContext,
+        new: NewTask,
+        position: Option<SeriesPosition>,
+    ) -> Result<Option<Task>> {
         let id: i64 = sqlx::query_scalar("SELECT nextval(pg_get_serial_sequence('tasks', 'id'))")
             .fetch_one(&self.pool)
             .await?;
-        let mutation = Mutation::created(new.into_task(id, &ctx.user_id, ctx.now), ctx);
+        let mut task = new.into_task(id, &ctx.user_id, ctx.now);
+        if let Some(position) = position {
+            task.series_id = Some(position.series_id);
+            task.occurrence = Some(position.occurrence);
+        }
+        let mutation = Mutation::created(task, ctx);
         let t = &mutation.task;
         let outbox = OutboxArrays::of(&mutation.events);
-        sqlx::query(CREATE)
+        let inserted: i64 = sqlx::query_scalar(CREATE)
             .bind(t.id)
             .bind(&t.owner_id)
             .bind(&t.title)
@@ -111,9 +145,11 @@ impl PostgresTaskStore {
             .bind(&outbox.keys)
             .bind(&outbox.data)
             .bind(&outbox.times)
-            .execute(&self.pool)
+            .bind(t.series_id)
+            .bind(t.occurrence)
+            .fetch_one(&self.pool)
             .await?;
-        Ok(mutation.task)
+        Ok((inserted == 1).then_some(mutation.task))
     }
 
     /// Reads the task, computes the change and applies it if nobody changed the task meanwhile;
@@ -170,6 +206,8 @@ impl PostgresTaskStore {
             .bind(&outbox.keys)
             .bind(&outbox.data)
             .bind(&outbox.times)
+            .bind(m.task.series_id)
+            .bind(m.task.occurrence)
             .fetch_one(&self.pool)
             .await?;
         Ok(applied == 1)

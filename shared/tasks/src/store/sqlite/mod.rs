@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 mod outbox;
+mod schedule;
 mod writes;
 
 use super::TaskStore;
@@ -69,6 +70,8 @@ struct SqliteTaskRow {
     created_at: i64,
     updated_at: i64,
     version: i64,
+    series_id: Option<i64>,
+    occurrence: Option<i64>,
 }
 
 impl TryFrom<SqliteTaskRow> for Task {
@@ -91,6 +94,8 @@ impl TryFrom<SqliteTaskRow> for Task {
             created_at: time(r.created_at)?,
             updated_at: time(r.updated_at)?,
             version: r.version,
+            series_id: r.series_id,
+            occurrence: r.occurrence,
         })
     }
 }
@@ -241,5 +246,35 @@ impl TaskStore for SqliteTaskStore {
     async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(&self.reader).await?;
         Ok(())
+    }
+
+    async fn create_occurrence(
+        &self,
+        ctx: &WriteContext,
+        task: NewTask,
+        position: crate::domain::SeriesPosition,
+    ) -> Result<Option<Task>> {
+        let task = write::create_at(self.begin().await?, ctx, &task, Some(position)).await?;
+        self.written.notify_one();
+        Ok(task)
+    }
+
+    async fn due_tasks(
+        &self,
+        kind: crate::store::DueKind,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<crate::store::DueTask>> {
+        self.pending_due(kind, now, limit).await
+    }
+
+    async fn mark_due(
+        &self,
+        kind: crate::store::DueKind,
+        task: &crate::store::DueTask,
+        now: DateTime<Utc>,
+        events: &[todo_events::DomainEvent],
+    ) -> Result<bool> {
+        self.mark(kind, task, now, events).await
     }
 }

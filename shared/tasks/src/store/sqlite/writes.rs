@@ -7,7 +7,7 @@ use todo_events::DomainEvent;
 
 use super::{SELECT_ONE, SqliteTaskRow, micros, tags_json};
 use crate::Result;
-use crate::domain::{self, NewTask, Task, WriteContext};
+use crate::domain::{self, NewTask, SeriesPosition, Task, WriteContext};
 use crate::query::title_key;
 use crate::store::list_sql::task_columns_bare;
 use crate::store::write::WriteTx;
@@ -25,14 +25,20 @@ impl WriteTx for SqliteWrite {
         row.map(Task::try_from).transpose()
     }
 
-    async fn insert_task(&mut self, ctx: &WriteContext, t: &NewTask) -> Result<Task> {
+    async fn insert_task(
+        &mut self,
+        ctx: &WriteContext,
+        t: &NewTask,
+        position: Option<SeriesPosition>,
+    ) -> Result<Option<Task>> {
         let sql = concat!(
             "INSERT INTO tasks (owner_id, title, title_key, description, priority, tags, due_at, ",
-            "remind_before_minutes, recurrence, status, created_at, updated_at, version) ",
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'pending', ?10, ?10, 1) RETURNING ",
+            "remind_before_minutes, recurrence, status, created_at, updated_at, version, series_id, occurrence) ",
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'pending', ?10, ?10, 1, ?11, ?12) ",
+            "ON CONFLICT DO NOTHING RETURNING ",
             task_columns_bare!()
         );
-        let row: SqliteTaskRow = sqlx::query_as(sql)
+        let row: Option<SqliteTaskRow> = sqlx::query_as(sql)
             .bind(&ctx.user_id)
             .bind(&t.title)
             .bind(title_key(&t.title))
@@ -43,16 +49,31 @@ impl WriteTx for SqliteWrite {
             .bind(t.remind_before_minutes)
             .bind(&t.recurrence)
             .bind(micros(ctx.now))
-            .fetch_one(&mut *self.0)
+            .bind(position.map(|p| p.series_id))
+            .bind(position.map(|p| p.occurrence))
+            .fetch_optional(&mut *self.0)
             .await?;
-        Task::try_from(row)
+        let Some(mut task) = row.map(Task::try_from).transpose()? else {
+            return Ok(None);
+        };
+        if task.recurrence.is_some() && task.series_id.is_none() {
+            // The first task of a series is its occurrence 1; its id is known only now.
+            sqlx::query("UPDATE tasks SET series_id = id, occurrence = 1 WHERE id = ?1")
+                .bind(task.id)
+                .execute(&mut *self.0)
+                .await?;
+            task.series_id = Some(task.id);
+            task.occurrence = Some(1);
+        }
+        Ok(Some(task))
     }
 
     async fn save_task(&mut self, t: &Task, deleted: bool) -> Result<()> {
         sqlx::query(
             "UPDATE tasks SET title = ?1, title_key = ?2, description = ?3, priority = ?4, tags = ?5, \
              due_at = ?6, remind_before_minutes = ?7, recurrence = ?8, status = ?9, completed_at = ?10, \
-             updated_at = ?11, version = ?12, deleted_at = CASE WHEN ?13 THEN ?11 ELSE NULL END WHERE id = ?14",
+             updated_at = ?11, version = ?12, deleted_at = CASE WHEN ?13 THEN ?11 ELSE NULL END, \
+             series_id = ?15, occurrence = ?16 WHERE id = ?14",
         )
         .bind(&t.title)
         .bind(title_key(&t.title))
@@ -68,6 +89,8 @@ impl WriteTx for SqliteWrite {
         .bind(t.version)
         .bind(deleted)
         .bind(t.id)
+        .bind(t.series_id)
+        .bind(t.occurrence)
         .execute(&mut *self.0)
         .await?;
         Ok(())
@@ -102,21 +125,7 @@ impl WriteTx for SqliteWrite {
     }
 
     async fn insert_outbox(&mut self, events: &[DomainEvent]) -> Result<()> {
-        for event in events {
-            sqlx::query(
-                "INSERT INTO outbox (event_id, event_type, topic, partition_key, event_data, created_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )
-            .bind(event.id.to_string())
-            .bind(event.event_type().as_str())
-            .bind(event.event_type().topic().name())
-            .bind(event.partition_key())
-            .bind(event.to_structured_json().to_string())
-            .bind(micros(event.time))
-            .execute(&mut *self.0)
-            .await?;
-        }
-        Ok(())
+        crate::store::enqueue_sqlite(&mut self.0, events).await
     }
 
     async fn commit(self) -> Result<()> {

@@ -1,0 +1,100 @@
+//! The background work of `todo serve`: the outbox relay, the session worker, the event consumers
+//! (analytics, notifier, scheduler's next occurrences, the live feed) on the bus, the webhook
+//! delivery worker and the scheduler's tick. Each runs until the shutdown signal; consumers start
+//! once the relay has created the topics.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use outbox_relay::Relay;
+use scheduler::{Announcer, Clock};
+use session_api::SessionWorker;
+use todo_kit::bus::EventBus;
+use todo_kit::handler::{ConsumeSettings, EventHandler, consume_until_shutdown};
+use todo_kit::serve::shutdown_signal;
+use tokio::task::JoinSet;
+
+/// A handler and the topics it consumes.
+pub(crate) struct Consumer {
+    pub(crate) handler: Arc<dyn EventHandler>,
+    pub(crate) topics: Vec<String>,
+}
+
+/// Everything that runs beside the HTTP server.
+pub(crate) struct Background {
+    pub(crate) bus: Arc<dyn EventBus>,
+    pub(crate) relay: Relay,
+    pub(crate) sessions: SessionWorker,
+    pub(crate) consumers: Vec<Consumer>,
+    pub(crate) deliveries: Arc<notifier::DeliveryWorker>,
+    pub(crate) announcer: Arc<Announcer>,
+    pub(crate) clock: Clock,
+    /// How often the scheduler looks for due dates (the cluster's PingSource: every minute).
+    pub(crate) tick: Duration,
+    pub(crate) dead_letter_topic: String,
+}
+
+impl Background {
+    /// Starts everything; the set ends when every part has stopped after the shutdown signal.
+    pub(crate) fn start(self) -> JoinSet<()> {
+        let mut set = JoinSet::new();
+        let Background {
+            bus,
+            relay,
+            sessions,
+            consumers,
+            deliveries,
+            announcer,
+            clock,
+            tick,
+            dead_letter_topic,
+        } = self;
+        set.spawn(async move { sessions.run(shutdown_signal()).await });
+        set.spawn(deliveries.run(shutdown_signal()));
+        set.spawn(async move { announcer.run(clock, tick, shutdown_signal()).await });
+        set.spawn(async move {
+            if !create_topics(&relay).await {
+                return;
+            }
+            let settings = ConsumeSettings {
+                dead_letter_topic,
+                ..ConsumeSettings::default()
+            };
+            let mut running = JoinSet::new();
+            for consumer in consumers {
+                let (bus, settings) = (bus.clone(), settings.clone());
+                running.spawn(async move {
+                    consume_until_shutdown(
+                        bus.as_ref(),
+                        consumer.handler.as_ref(),
+                        &consumer.topics,
+                        &settings,
+                        shutdown_signal(),
+                    )
+                    .await;
+                });
+            }
+            relay.run(shutdown_signal()).await;
+            running.join_all().await;
+        });
+        set
+    }
+}
+
+/// Creates the topics, retrying while the bus is unreachable; `false` when shut down first.
+async fn create_topics(relay: &Relay) -> bool {
+    let mut wait = Duration::from_millis(200);
+    loop {
+        match relay.ensure_topics().await {
+            Ok(()) => return true,
+            Err(error) => {
+                tracing::warn!(%error, retry_in_ms = wait.as_millis(), "cannot create the topics yet");
+                tokio::select! {
+                    () = shutdown_signal() => return false,
+                    () = tokio::time::sleep(wait) => {}
+                }
+                wait = (wait * 2).min(Duration::from_secs(30));
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+//! One suite for both read model stores: every case runs on PostgreSQL (a throwaway database,
+//! see todo-testing) and on a SQLite file, through the `ReadModel` trait and its handler only.
+//! The rebuild cases replay the history from the in-memory bus.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod cases;
+mod delivery;
+mod rebuild;
+
+use std::sync::Arc;
+
+use analytics::ReadModel;
+use todo_testing::TestDatabase;
+
+/// A fresh read model on `db`; keep `db` alive as long as the model.
+async fn model(db: &TestDatabase) -> Arc<dyn ReadModel> {
+    analytics::store::connect(db.url())
+        .await
+        .unwrap_or_else(|e| panic!("cannot open the read model at {}: {e}", db.url()))
+}
+
+macro_rules! on_both_stores {
+    ($($module:ident :: $case:ident),* $(,)?) => {
+        mod on_postgres {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    let db = todo_testing::TestDatabase::postgres().await;
+                    super::$module::$case(super::model(&db).await, db.url()).await;
+                }
+            )*
+        }
+        mod on_sqlite {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    let db = todo_testing::TestDatabase::sqlite();
+                    super::$module::$case(super::model(&db).await, db.url()).await;
+                }
+            )*
+        }
+    };
+}
+
+on_both_stores!(
+    cases::a_known_history_gives_known_numbers,
+    cases::trends_fill_every_day_and_week,
+    cases::a_completion_before_its_creation_still_counts,
+    cases::reopening_takes_back_a_completion_even_when_it_arrives_first,
+    cases::deleting_a_completed_task_keeps_its_completion,
+    cases::priority_and_tag_changes_move_open_tasks_and_stale_ones_lose,
+    cases::other_users_numbers_are_never_visible,
+    cases::events_without_a_user_or_a_number_are_skipped,
+    delivery::a_repeated_delivery_counts_once,
+    delivery::concurrent_repeated_deliveries_count_once,
+    delivery::any_delivery_order_gives_the_same_numbers,
+    rebuild::a_rebuild_restores_a_damaged_model,
+    rebuild::a_rebuild_beside_the_live_consumer_counts_each_event_once,
+    rebuild::reset_forgets_the_model_and_the_processed_events,
+);

@@ -1,0 +1,61 @@
+//! The scheduler's HTTP side: `POST /ping` runs a tick. In the cluster a Knative PingSource posts
+//! a CloudEvent there every minute (the body is ignored: the tick reads the clock itself). The
+//! route is for the cluster's eventing only; the Knative service is cluster-local, not exposed.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use todo_kit::Problem;
+
+use crate::{Announcer, Clock};
+
+#[derive(Clone)]
+struct Ping {
+    announcer: Arc<Announcer>,
+    clock: Clock,
+}
+
+/// `POST /ping`: one tick now; answers what it announced.
+pub fn routes(announcer: Arc<Announcer>, clock: Clock) -> Router {
+    Router::new()
+        .route("/ping", post(ping))
+        .with_state(Ping { announcer, clock })
+}
+
+async fn ping(State(ping): State<Ping>) -> Response {
+    match ping.announcer.tick((ping.clock)()).await {
+        Ok(report) => Json(report).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "scheduler tick failed");
+            Problem::unavailable("The task database is unavailable; the next tick retries.").into_response()
+        }
+    }
+}
+
+struct StoreReadiness(Arc<dyn todo_tasks::store::TaskStore>);
+
+#[async_trait::async_trait]
+impl todo_kit::health::Readiness for StoreReadiness {
+    async fn ready(&self) -> Result<(), String> {
+        self.0.ping().await.map_err(|e| e.to_string())
+    }
+}
+
+/// The complete function: `/ping`, the push routes for `task.completed`, probes, metrics and
+/// the standard middleware.
+pub fn app(
+    store: Arc<dyn todo_tasks::store::TaskStore>,
+    announcer: Arc<Announcer>,
+    clock: Clock,
+    handler: Arc<dyn todo_kit::handler::EventHandler>,
+    topics: Vec<String>,
+) -> Router {
+    let api = routes(announcer, clock).merge(todo_kit::handler::push::router(handler, topics, "pubsub"));
+    let router = todo_kit::metrics::track_http(crate::CONSUMER, api)
+        .merge(todo_kit::health::router(Arc::new(StoreReadiness(store))))
+        .merge(todo_kit::metrics::router());
+    todo_kit::layers::standard(router)
+}

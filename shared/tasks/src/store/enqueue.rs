@@ -1,0 +1,55 @@
+//! Adding events to the outbox from outside the task write path. Another function that keeps its
+//! tables in the task database (the notifier's delivery results, the scheduler's due-date events)
+//! enqueues its events here, inside its own transaction, so that they exist exactly when its change
+//! does; the outbox relay publishes them with everything else.
+//!
+//! The database must have the task migrations applied (`store::connect` does that).
+
+use sqlx::{PgConnection, SqliteConnection};
+use todo_events::DomainEvent;
+
+use crate::Result;
+
+/// Inserts `events` into the PostgreSQL outbox with `conn` (normally an open transaction).
+///
+/// # Errors
+/// When the statement fails (e.g. an event id already in the outbox).
+pub async fn enqueue_postgres(conn: &mut PgConnection, events: &[DomainEvent]) -> Result<()> {
+    for event in events {
+        sqlx::query(
+            "INSERT INTO outbox (event_id, event_type, topic, partition_key, event_data, created_at) \
+             VALUES ($1::uuid, $2, $3, $4, $5::jsonb, $6)",
+        )
+        .bind(event.id.to_string())
+        .bind(event.event_type().as_str())
+        .bind(event.event_type().topic().name())
+        .bind(event.partition_key())
+        .bind(event.to_structured_json().to_string())
+        .bind(event.time)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Inserts `events` into the SQLite outbox with `conn` (normally an open transaction).
+///
+/// # Errors
+/// When the statement fails.
+pub async fn enqueue_sqlite(conn: &mut SqliteConnection, events: &[DomainEvent]) -> Result<()> {
+    for event in events {
+        sqlx::query(
+            "INSERT INTO outbox (event_id, event_type, topic, partition_key, event_data, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )
+        .bind(event.id.to_string())
+        .bind(event.event_type().as_str())
+        .bind(event.event_type().topic().name())
+        .bind(event.partition_key())
+        .bind(event.to_structured_json().to_string())
+        .bind(event.time.timestamp_micros())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
