@@ -2,6 +2,7 @@
 //! commands against it, checking what they print and their exit codes. Runs on SQLite (the
 //! default) and on PostgreSQL (`DATABASE_URL`).
 
+mod consumers;
 mod events;
 mod harness;
 mod workflow;
@@ -266,4 +267,41 @@ async fn with_a_failing_model_the_rules_answer_and_say_so() {
     assert_eq!(answer["model"], "rules", "{answer}");
     assert_eq!(answer["fallbacks"][0]["model"], "gpt-test", "{answer}");
     assert_eq!(answer["actions"][0]["result"]["status"], "created", "{answer}");
+}
+
+/// Settings that make the consumers' work visible within a test's patience.
+const CONSUMER_ENV: [(&str, &str); 2] = [
+    ("SCHEDULER_TICK_SECONDS", "1"),
+    ("WEBHOOK_ALLOW_PRIVATE_TARGETS", "true"),
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_consumers_work_on_the_embedded_default() {
+    let platform = Platform::start_with(None, &CONSUMER_ENV);
+    consumers::the_consumers_do_their_work(&platform, &[]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_consumers_work_on_postgres_and_kafka() {
+    let brokers = std::env::var("KAFKA_BROKERS").unwrap_or_else(|_| "127.0.0.1:19092".into());
+    assert!(
+        std::net::TcpStream::connect(&brokers).is_ok(),
+        "no broker at {brokers}: run `bash scripts/tansu.sh`"
+    );
+    let db = TestDatabase::postgres().await;
+    let bus = format!("kafka://{brokers}");
+    let prefix = format!("consumers{}.", std::process::id());
+    let mut env = CONSUMER_ENV.to_vec();
+    env.extend([("EVENT_BUS", bus.as_str()), ("TOPIC_PREFIX", prefix.as_str())]);
+    let platform = Platform::start_with(Some(db.url()), &env);
+    let rebuild = [
+        "--bus",
+        bus.as_str(),
+        "--database-url",
+        db.url(),
+        "--topic-prefix",
+        prefix.as_str(),
+    ];
+    consumers::the_consumers_do_their_work(&platform, &rebuild).await;
+    drop(platform);
 }

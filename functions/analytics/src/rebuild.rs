@@ -1,9 +1,10 @@
 //! Recomputing the read model from the event history: after a bug fix in the model, a new
 //! metric, or a lost database.
 //!
-//! The model and the consumer's idempotency keys are emptied in one transaction, then the topics
-//! are read from the beginning by a fresh consumer group (`analytics-rebuild-<uuid>`) and every
-//! event goes through the same idempotent handler as live traffic. The live consumer may keep
+//! The topics are read from the beginning by a fresh consumer group (`analytics-rebuild-<uuid>`).
+//! Once the first record arrived (none at all: the model is left alone), the model and the
+//! consumer's idempotency keys are emptied in one transaction, and every event goes through the
+//! same idempotent handler as live traffic. The live consumer may keep
 //! running: an event both of them see is applied by whichever claims its key first, and the
 //! other finds it a duplicate, so nothing counts twice. The replay ends once no event arrived
 //! for `idle`. Only what the topics still retain can be replayed (7 days of tasks, 3 of chat).
@@ -15,6 +16,10 @@ use todo_kit::handler::{EventHandler, HandlerError, Outcome, validate};
 
 use crate::Result;
 use crate::model::ReadModel;
+
+/// How long to wait for the first record (a Kafka consumer group's join) before concluding that
+/// there is no history, and leaving the model alone.
+const FIRST_RECORD_WAIT: Duration = Duration::from_secs(20);
 
 /// Attempts per event when the database fails, before it is counted as failed.
 const ATTEMPTS: u32 = 5;
@@ -52,12 +57,20 @@ pub async fn rebuild(
 ) -> Result<RebuildReport> {
     let started = Instant::now();
     let group = format!("analytics-rebuild-{}", uuid::Uuid::new_v4());
-    // Subscribe first: a bus that cannot serve the history must not cost us the model.
+    // Read the first record before emptying anything: a bus that cannot serve the history (or a
+    // history that is gone) must not cost us the model. Joining a Kafka group takes seconds, so
+    // the first record gets a longer wait than the gaps between records.
     let mut member = bus.subscribe(&group, topics).await?;
+    let mut report = RebuildReport::default();
+    let Ok(first) = tokio::time::timeout(idle.max(FIRST_RECORD_WAIT), member.next()).await else {
+        tracing::warn!("no event history to rebuild from; the read model is left as it was");
+        report.elapsed = started.elapsed();
+        return Ok(report);
+    };
     model.reset().await?;
     let handler = model.handler();
-    let mut report = RebuildReport::default();
-    while let Ok(delivery) = tokio::time::timeout(idle, member.next()).await {
+    let mut next = Some(first);
+    while let Some(delivery) = next.take() {
         let delivery = delivery?;
         report.events += 1;
         match replay(handler.as_ref(), &delivery).await {
@@ -71,6 +84,7 @@ pub async fn rebuild(
         }
         member.commit(&delivery).await?;
         progress(report.events);
+        next = tokio::time::timeout(idle, member.next()).await.ok();
     }
     report.elapsed = started.elapsed();
     tracing::info!(?report, "read model rebuilt");

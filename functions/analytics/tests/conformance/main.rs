@@ -59,4 +59,5 @@ on_both_stores!(
     rebuild::a_rebuild_restores_a_damaged_model,
     rebuild::a_rebuild_beside_the_live_consumer_counts_each_event_once,
     rebuild::reset_forgets_the_model_and_the_processed_events,
+    rebuild::a_rebuild_without_history_leaves_the_model_alone,
 );

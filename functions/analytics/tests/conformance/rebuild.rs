@@ -132,3 +132,28 @@ pub(crate) async fn reset_forgets_the_model_and_the_processed_events(model: Arc<
     );
     assert_alice_numbers(&model).await;
 }
+
+pub(crate) async fn a_rebuild_without_history_leaves_the_model_alone(model: Arc<dyn ReadModel>, _url: &str) {
+    // Arrange: the model built live; the bus (a restarted process's) holds nothing.
+    deliver(&model, &history()).await;
+    let empty = MemoryBus::new();
+    for topic in Topic::ALL {
+        empty
+            .ensure_topic(topic.name(), topic.partitions())
+            .await
+            .expect("topic");
+    }
+
+    // Act
+    let report = tokio::time::timeout(
+        Duration::from_secs(40),
+        rebuild(&empty, model.as_ref(), &topics(), IDLE, |_| {}),
+    )
+    .await
+    .expect("the rebuild gives up on an empty history")
+    .expect("rebuild");
+
+    // Assert
+    assert_eq!(report.events, 0);
+    assert_alice_numbers(&model).await;
+}
