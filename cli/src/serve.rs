@@ -240,7 +240,7 @@ fn print_banner(url: &str, database_url: &str, bus: &str, data_dir: &Path, dev_t
     let database = database_url.split('@').next_back().unwrap_or(database_url);
     println!("todo serve: listening on {url}");
     println!("  database: {database}");
-    println!("  events:   {bus} (outbox relay running)");
+    println!("  events:   {bus} (outbox relay, analytics, webhooks, scheduler and live stream running)");
     println!("  API docs: {url}/api/openapi.json");
     println!("  metrics:  {url}/metrics");
     if dev_token {
@@ -253,7 +253,10 @@ fn print_banner(url: &str, database_url: &str, bus: &str, data_dir: &Path, dev_t
         let todo = command_name();
         println!("Try, in another terminal:");
         println!("  {todo} add \"Buy milk\" --due tomorrow --tag home");
+        println!("  {todo} add \"Call the dentist\" --due \"in 30 minutes\" --remind 10m");
         println!("  {todo} list");
+        println!("  {todo} watch                 # changes, due dates and reminders, live");
+        println!("  {todo} analytics summary");
         println!(
             "  curl -H \"Authorization: Bearer $(cat {})\" {url}/api/tasks",
             token_file.display()
