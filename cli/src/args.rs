@@ -141,6 +141,9 @@ pub(crate) struct ServeArgs {
     /// Event bus: `memory://` (in process) or `kafka://host:port[,host:port]`.
     #[arg(long, env = "EVENT_BUS", default_value = "memory://")]
     pub(crate) bus: String,
+    /// Export traces over OTLP/HTTP to this collector (e.g. `http://127.0.0.1:4318`).
+    #[arg(long, env = "OTEL_EXPORTER_OTLP_ENDPOINT")]
+    pub(crate) otlp: Option<String>,
 }
 
 #[derive(Debug, Args)]

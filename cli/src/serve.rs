@@ -29,7 +29,10 @@ use crate::dev_auth;
 /// # Errors
 /// Fails when the data directory, the database or the port cannot be used.
 pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> {
-    telemetry::init("todo-serve");
+    let mut traces = telemetry::TraceSettings::from_env();
+    traces.endpoint.clone_from(&args.otlp);
+    traces.ids_without_export = true;
+    telemetry::init_with("todo-serve", &traces);
     let data_dir = data_dir.to_path_buf();
     std::fs::create_dir_all(&data_dir).with_context(|| format!("Failed to create {}", data_dir.display()))?;
 
@@ -189,6 +192,7 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
     let served = server.run_until_stopped().await;
     // The workers stop on the same signal; give them a moment to finish what they are doing.
     let _ = tokio::time::timeout(std::time::Duration::from_secs(5), background.join_all()).await;
+    telemetry::shutdown();
     served
 }
 

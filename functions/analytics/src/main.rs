@@ -62,6 +62,7 @@ async fn main() -> anyhow::Result<()> {
             tracing::warn!("the consumer did not stop within 10 s");
         }
     }
+    telemetry::shutdown();
     served
 }
 

@@ -37,12 +37,14 @@ async fn main() -> anyhow::Result<()> {
     )
     .with_models(chat_api::ProviderChain::from_env()?);
     let auth = Arc::new(Authenticator::new(&AuthSettings::from_env())?);
-    serve::serve(
+    let served = serve::serve(
         chat_api::app(AppState {
             chat: Arc::new(chat),
             auth,
         }),
         server.addr,
     )
-    .await
+    .await;
+    telemetry::shutdown();
+    served
 }

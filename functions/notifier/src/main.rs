@@ -91,5 +91,6 @@ async fn main() -> anyhow::Result<()> {
     if tokio::time::timeout(Duration::from_secs(15), worker).await.is_err() {
         tracing::warn!("the delivery worker did not stop in time");
     }
+    telemetry::shutdown();
     served
 }

@@ -158,6 +158,8 @@ impl Relay {
             .iter()
             .map(|row| outgoing(row, &self.settings.topic_prefix))
             .collect();
+        // One producer span per event, below the span that wrote it, open until the broker acked.
+        let _spans: Vec<tracing::Span> = batch.iter().map(publish_span).collect();
         if let Err(error) = self.bus.publish(&batch).await {
             record_failure(&batch);
             // Free the rows now, so this relay (or another) can try again without waiting.
@@ -289,4 +291,21 @@ fn record_failure(batch: &[Outgoing]) {
 enum Wait {
     Rows,
     Sleep(Duration),
+}
+
+/// The span of publishing one event: a child of the producer's span (the event's `traceparent`).
+fn publish_span(outgoing: &Outgoing) -> tracing::Span {
+    use cloudevents::AttributesReader;
+    let event = &outgoing.event;
+    let span = tracing::info_span!(
+        "publish",
+        otel.name = %format!("publish {}", event.ty()),
+        otel.kind = "producer",
+        messaging.destination.name = %outgoing.topic,
+        ce_id = %event.id(),
+        ce_type = %event.ty(),
+    );
+    let traceparent = event.extension("traceparent").map(ToString::to_string);
+    todo_kit::telemetry::propagation::set_parent(&span, traceparent.as_deref());
+    span
 }

@@ -46,5 +46,6 @@ async fn main() -> anyhow::Result<()> {
     let ops = tokio::spawn(ops.run_until_stopped());
     relay.run(serve::shutdown_signal()).await;
     ops.await.context("the probe server panicked")??;
+    telemetry::shutdown();
     Ok(())
 }

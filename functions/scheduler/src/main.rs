@@ -67,5 +67,6 @@ async fn main() -> anyhow::Result<()> {
         }
     })
     .await;
+    telemetry::shutdown();
     Ok(())
 }

@@ -47,5 +47,6 @@ async fn main() -> anyhow::Result<()> {
     let worker = tokio::spawn(async move { worker.run(serve::shutdown_signal()).await });
     serve::serve(session_api::app(AppState { store, auth }), server.addr).await?;
     let _ = tokio::time::timeout(Duration::from_secs(5), worker).await;
+    telemetry::shutdown();
     Ok(())
 }

@@ -1,11 +1,15 @@
 //! The task-api binary: settings from the environment, then serve `task_api::app` on `$PORT` or
-//! as a Lambda. Needs `DATABASE_URL` and `AUTH_JWT_SECRET` or `AUTH_JWKS_URL`.
+//! as a Lambda. Needs `DATABASE_URL` and `AUTH_JWT_SECRET` or `AUTH_JWKS_URL`. With
+//! `EVENT_BUS=kafka://...` (and `TOPIC_PREFIX`) it also serves the live stream `GET /api/stream`,
+//! fed by a consumer group of its own per instance.
 
 use std::sync::Arc;
 
 use anyhow::Context;
 use task_api::AppState;
 use todo_kit::auth::AuthSettings;
+use todo_kit::handler::{ConsumeSettings, consume_until_shutdown};
+use todo_kit::live::{FeedHandler, LiveFeed};
 use todo_kit::settings::{ServerSettings, env_var};
 use todo_kit::{Authenticator, serve, telemetry};
 
@@ -18,5 +22,27 @@ async fn main() -> anyhow::Result<()> {
         .await
         .context("Failed to open the task store")?;
     let auth = Arc::new(Authenticator::new(&AuthSettings::from_env())?);
-    serve::serve(task_api::app(AppState::new(store, auth)), server.addr).await
+    let mut router = task_api::service(AppState::new(store, auth.clone()));
+    let mut feeder = None;
+    if let Some(bus_url) = env_var("EVENT_BUS").filter(|url| url.starts_with("kafka://")) {
+        let bus = todo_kit::bus::connect(&bus_url, 1)?;
+        let prefix = env_var("TOPIC_PREFIX").unwrap_or_default();
+        let topics = vec![format!("{prefix}{}", todo_events::Topic::TaskEvents.name())];
+        let feed = LiveFeed::new(2000);
+        let handler = FeedHandler::new(format!("live-{}", uuid::Uuid::new_v4()), feed.clone());
+        router = router.merge(todo_kit::live::router(feed, auth));
+        let settings = ConsumeSettings {
+            dead_letter_topic: format!("{prefix}{}", todo_events::Topic::DeadLetter.name()),
+            ..ConsumeSettings::default()
+        };
+        feeder = Some(tokio::spawn(async move {
+            consume_until_shutdown(bus.as_ref(), &handler, &topics, &settings, serve::shutdown_signal()).await;
+        }));
+    }
+    let served = serve::serve(todo_kit::layers::standard(router), server.addr).await;
+    if let Some(feeder) = feeder {
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(5), feeder).await;
+    }
+    telemetry::shutdown();
+    served
 }

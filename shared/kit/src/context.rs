@@ -19,7 +19,7 @@ pub struct RequestContext {
     pub request_id: Option<String>,
     /// The caller's correlation id, or the request id when the caller sent none.
     pub correlation_id: Option<String>,
-    /// The W3C `traceparent` of the caller, when it is well formed.
+    /// The W3C `traceparent` to continue: this request's span when tracing is on, else the caller's.
     pub traceparent: Option<String>,
 }
 
@@ -51,7 +51,10 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let request_id = header(parts, REQUEST_ID);
         let correlation_id = header(parts, CORRELATION_ID).or_else(|| request_id.clone());
-        let traceparent = header(parts, TRACEPARENT).filter(|t| is_valid_traceparent(t));
+        // The request's own span, when tracing is on, so that what this request causes (outbox
+        // events, calls to peers) hangs below it; else the caller's, passed on unchanged.
+        let traceparent = crate::telemetry::propagation::current_traceparent()
+            .or_else(|| header(parts, TRACEPARENT).filter(|t| is_valid_traceparent(t)));
         Ok(Self {
             request_id,
             correlation_id,

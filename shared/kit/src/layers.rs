@@ -14,7 +14,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 
-use crate::context::REQUEST_ID;
+use crate::context::{REQUEST_ID, TRACEPARENT};
 use crate::problem::Problem;
 
 /// The largest request body accepted.
@@ -26,7 +26,12 @@ pub fn standard(router: Router) -> Router {
     router
         .fallback(|| async { Problem::not_found("No such resource; see /api/openapi.json for the routes.") })
         .method_not_allowed_fallback(|| async {
-            Problem::new(StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed", "Method not allowed", "This resource does not support that method.")
+            Problem::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method-not-allowed",
+                "Method not allowed",
+                "This resource does not support that method.",
+            )
         })
         .layer(middleware::from_fn(log_server_errors))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -34,13 +39,40 @@ pub fn standard(router: Router) -> Router {
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request| {
-                    let route = req.extensions().get::<MatchedPath>().map_or("unmatched", MatchedPath::as_str);
-                    let request_id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
-                    tracing::info_span!("request", method = %req.method(), route, request_id, status = tracing::field::Empty)
+                    let route = req
+                        .extensions()
+                        .get::<MatchedPath>()
+                        .map_or("unmatched", MatchedPath::as_str);
+                    let request_id = req
+                        .headers()
+                        .get(REQUEST_ID)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-");
+                    let span = tracing::info_span!(
+                        "request",
+                        otel.name = %format!("{} {route}", req.method()),
+                        otel.kind = "server",
+                        method = %req.method(),
+                        route,
+                        request_id,
+                        status = tracing::field::Empty,
+                        trace_id = tracing::field::Empty,
+                    );
+                    let traceparent = req.headers().get(TRACEPARENT).and_then(|v| v.to_str().ok());
+                    crate::telemetry::propagation::set_parent(&span, traceparent);
+                    // In every log line of the request, text or JSON.
+                    if let Some(ids) = crate::telemetry::propagation::traceparent_of(&span) {
+                        span.record("trace_id", ids.get(3..35).unwrap_or_default());
+                    }
+                    span
                 })
                 .on_response(|res: &Response<Body>, latency: Duration, span: &Span| {
                     span.record("status", res.status().as_u16());
-                    tracing::debug!(status = res.status().as_u16(), latency_ms = latency.as_secs_f64() * 1000.0, "response");
+                    tracing::debug!(
+                        status = res.status().as_u16(),
+                        latency_ms = latency.as_secs_f64() * 1000.0,
+                        "response"
+                    );
                 }),
         )
         .layer(PropagateRequestIdLayer::new(request_id.clone()))

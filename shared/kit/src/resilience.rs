@@ -262,14 +262,24 @@ impl PeerClient {
         body: Option<&Value>,
         forwarded: &Forwarded,
     ) -> Result<PeerResponse, reqwest::Error> {
+        use tracing::Instrument;
+        let span = tracing::info_span!(
+            "peer.request",
+            otel.name = %format!("{method} {}", self.name),
+            otel.kind = "client",
+            peer = %self.name,
+            http.request.method = %method,
+            url.path = %path.split('?').next().unwrap_or(path),
+            http.response.status_code = tracing::field::Empty,
+        );
+        // This call's own span is the caller's parent downstream; without tracing, pass on what came in.
+        let traceparent =
+            crate::telemetry::propagation::traceparent_of(&span).or_else(|| forwarded.traceparent.clone());
         let mut request = self.http.request(method.clone(), format!("{}{path}", self.base_url));
         if let Some(token) = &forwarded.bearer {
             request = request.bearer_auth(token);
         }
-        for (name, value) in [
-            (CORRELATION_ID, &forwarded.correlation_id),
-            (TRACEPARENT, &forwarded.traceparent),
-        ] {
+        for (name, value) in [(CORRELATION_ID, &forwarded.correlation_id), (TRACEPARENT, &traceparent)] {
             if let Some(value) = value.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
                 request = request.header(name, value);
             }
@@ -277,12 +287,17 @@ impl PeerClient {
         if let Some(body) = body {
             request = request.json(body);
         }
-        let response = request.send().await?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.bytes().await?;
-        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Ok(PeerResponse { status, headers, body })
+        async {
+            let response = request.send().await?;
+            let status = response.status();
+            tracing::Span::current().record("http.response.status_code", status.as_u16());
+            let headers = response.headers().clone();
+            let bytes = response.bytes().await?;
+            let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+            Ok(PeerResponse { status, headers, body })
+        }
+        .instrument(span)
+        .await
     }
 }
 

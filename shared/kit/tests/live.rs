@@ -389,6 +389,41 @@ async fn a_too_old_last_event_id_yields_a_gap_event_first() -> Result<()> {
     Ok(())
 }
 
+/// A graceful shutdown waits for every open response and a stream never ends by itself
+/// (tokio-rs/axum#2673): closing the feed at shutdown ends the streams, so a server with
+/// `todo watch` or a browser tab connected still stops.
+#[tokio::test]
+async fn graceful_shutdown_is_not_held_open_by_a_connected_client() -> Result<()> {
+    // Arrange
+    let auth = Authenticator::new(&AuthSettings {
+        jwt_secret: Some(SecretString::from(SECRET.to_owned())),
+        ..Default::default()
+    })?;
+    let feed = LiveFeed::new(10);
+    let router = todo_kit::live::router(feed.clone(), Arc::new(auth));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}/api/stream", listener.local_addr()?);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        let shutdown = async move {
+            let _ = stopped.await;
+            feed.close();
+        };
+        axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+    });
+    let _alice = connect(&url, "alice", None).await?;
+
+    // Act
+    stop.send(())
+        .map_err(|()| anyhow::anyhow!("the server is gone before shutdown"))?;
+
+    // Assert
+    timeout(WAIT, server)
+        .await
+        .context("the server still runs 5 s after shutdown")???;
+    Ok(())
+}
+
 // ---------------------------------------------------------------------------------------------
 // FeedHandler on the bus
 

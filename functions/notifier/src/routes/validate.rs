@@ -10,7 +10,7 @@ use crate::signature;
 use crate::target;
 
 /// Event types a subscription gets when it names none.
-pub(crate) const DEFAULT_EVENT_TYPES: [&str; 3] = ["task.created", "task.due_soon", "task.overdue"];
+pub(crate) const DEFAULT_EVENT_TYPES: [&str; 4] = ["task.created", "task.due_soon", "task.overdue", "task.reminder"];
 /// Longest description.
 const MAX_DESCRIPTION: usize = 500;
 
@@ -21,7 +21,7 @@ pub(crate) struct CreateWebhook {
     /// The endpoint: http(s), at most 2,048 characters, no credentials, a public address.
     #[schema(example = "https://hooks.example.com/todo")]
     pub(crate) url: Option<String>,
-    /// Event types to deliver (default `task.created`, `task.due_soon`, `task.overdue`).
+    /// Event types to deliver (default `task.created`, `task.due_soon`, `task.overdue`, `task.reminder`).
     /// `notification.*` cannot be subscribed to: they report deliveries, and would loop.
     #[serde(default)]
     pub(crate) event_types: Option<Vec<String>>,

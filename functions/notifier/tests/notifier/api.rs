@@ -26,7 +26,7 @@ async fn a_subscription_shows_its_secret_only_when_created(backend: Backend) {
     assert!(notifier::signature::secret_bytes(secret).is_ok_and(|k| k.len() == 24));
     assert_eq!(
         created["event_types"],
-        json!(["task.created", "task.due_soon", "task.overdue"])
+        json!(["task.created", "task.due_soon", "task.overdue", "task.reminder"])
     );
     assert_eq!(created["active"], json!(true));
     let id = created["id"].as_str().expect("an id");

@@ -160,6 +160,7 @@ impl RedisSessionStore {
 
 #[async_trait]
 impl SessionStore for RedisSessionStore {
+    #[tracing::instrument(name = "redis.sessions.create", skip_all, fields(otel.kind = "client", db.system = "redis"))]
     async fn create(
         &self,
         user: &str,
@@ -200,10 +201,12 @@ impl SessionStore for RedisSessionStore {
         Ok(session)
     }
 
+    #[tracing::instrument(name = "redis.sessions.get", skip_all, fields(otel.kind = "client", db.system = "redis"))]
     async fn get(&self, user: &str, id: &str, now: DateTime<Utc>) -> Result<Session> {
         Ok(self.alive(user, id, now).await?.0)
     }
 
+    #[tracing::instrument(name = "redis.sessions.append", skip_all, fields(otel.kind = "client", db.system = "redis"))]
     async fn append(
         &self,
         user: &str,
@@ -258,6 +261,7 @@ impl SessionStore for RedisSessionStore {
         }
     }
 
+    #[tracing::instrument(name = "redis.sessions.messages", skip_all, fields(otel.kind = "client", db.system = "redis"))]
     async fn messages(
         &self,
         user: &str,
@@ -291,6 +295,7 @@ impl SessionStore for RedisSessionStore {
         Ok(page(messages.iter(), before, limit))
     }
 
+    #[tracing::instrument(name = "redis.sessions.delete", skip_all, fields(otel.kind = "client", db.system = "redis"))]
     async fn delete(&self, user: &str, id: &str, _metadata: &EventMetadata, now: DateTime<Utc>) -> Result<()> {
         // The event carries the count it was built with; a message arriving in between makes the
         // script refuse, and the close is built again.

@@ -65,8 +65,19 @@ pub trait EventHandler: Send + Sync {
 /// Runs `handler` on `event`, recording `events_consumed_total` and
 /// `event_handler_duration_seconds`. Every trigger calls handlers through this.
 pub(crate) async fn run(handler: &dyn EventHandler, event: &DomainEvent) -> Result<Outcome, HandlerError> {
+    use tracing::Instrument;
     let started = std::time::Instant::now();
-    let result = handler.handle(event).await;
+    let span = tracing::info_span!(
+        "handle",
+        otel.name = %format!("{} {}", handler.name(), event.event_type()),
+        otel.kind = "consumer",
+        consumer = handler.name(),
+        ce_id = %event.id,
+        ce_type = %event.event_type(),
+    );
+    // The producer's span (CloudEvents distributed tracing) is this run's parent.
+    crate::telemetry::propagation::set_parent(&span, event.metadata.traceparent.as_deref());
+    let result = handler.handle(event).instrument(span).await;
     let m = crate::metrics::metrics();
     let (name, ty) = (handler.name(), event.event_type().as_str());
     m.event_handler_duration

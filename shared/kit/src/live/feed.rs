@@ -40,6 +40,8 @@ pub struct LiveFeed {
     recent: Mutex<VecDeque<Arc<LiveEvent>>>,
     capacity: usize,
     sender: broadcast::Sender<Arc<LiveEvent>>,
+    /// Becomes true when the feed closes: open streams end, so a server can stop.
+    closed: tokio::sync::watch::Sender<bool>,
 }
 
 impl LiveFeed {
@@ -50,7 +52,20 @@ impl LiveFeed {
             recent: Mutex::new(VecDeque::with_capacity(capacity)),
             capacity: capacity.max(1),
             sender,
+            closed: tokio::sync::watch::Sender::new(false),
         })
+    }
+
+    /// Ends every open stream (and any opened later): call it when the server shuts down, since a
+    /// graceful shutdown waits for open responses and a stream never ends by itself.
+    pub fn close(&self) {
+        self.closed.send_replace(true);
+    }
+
+    /// Resolves once [`close`](Self::close) was called.
+    pub async fn closed(&self) {
+        let mut closed = self.closed.subscribe();
+        let _ = closed.wait_for(|closed| *closed).await;
     }
 
     /// Adds an event; events without a user are nobody's and are dropped.

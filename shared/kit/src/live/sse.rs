@@ -79,8 +79,16 @@ async fn stream_events(State(state): State<Stream_>, user: AuthUser, headers: He
             }
         }
     });
+    // Ends when the feed closes or the process is asked to stop, so that shutdown is not held open.
+    let feed = state.feed.clone();
+    let stop = async move {
+        tokio::select! {
+            () = feed.closed() => {}
+            () = crate::serve::shutdown_signal() => {}
+        }
+    };
     let events: std::pin::Pin<Box<dyn Stream<Item = Result<Event, Infallible>> + Send>> =
-        Box::pin(stream::iter(first).chain(updates).map(Ok));
+        Box::pin(stream::iter(first).chain(updates).take_until(Box::pin(stop)).map(Ok));
     Sse::new(events)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response()

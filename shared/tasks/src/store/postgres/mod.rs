@@ -157,14 +157,17 @@ struct PgHistoryRow {
 
 #[async_trait]
 impl TaskStore for PostgresTaskStore {
+    #[tracing::instrument(name = "db.tasks.create", skip_all, fields(otel.kind = "client", db.system = "postgresql"))]
     async fn create(&self, ctx: &WriteContext, task: NewTask) -> Result<Task> {
         self.create_task(ctx, task).await
     }
 
+    #[tracing::instrument(name = "db.tasks.get", skip_all, fields(otel.kind = "client", db.system = "postgresql"))]
     async fn get(&self, owner_id: &str, id: i64) -> Result<Task> {
         self.get_task(owner_id, id).await
     }
 
+    #[tracing::instrument(name = "db.tasks.list", skip_all, fields(otel.kind = "client", db.system = "postgresql"))]
     async fn list(&self, owner_id: &str, query: &ListQuery) -> Result<Page> {
         let sql = list_sql(Dialect::Postgres, owner_id, query);
         let text = sql.numbered();
@@ -182,6 +185,7 @@ impl TaskStore for PostgresTaskStore {
         Ok(into_page(items, query))
     }
 
+    #[tracing::instrument(name = "db.tasks.apply_change", skip_all, fields(otel.kind = "client", db.system = "postgresql"))]
     async fn apply_change(
         &self,
         ctx: &WriteContext,
@@ -192,6 +196,7 @@ impl TaskStore for PostgresTaskStore {
         self.modify(ctx, id, expected, change).await
     }
 
+    #[tracing::instrument(name = "db.tasks.history", skip_all, fields(otel.kind = "client", db.system = "postgresql"))]
     async fn history(&self, owner_id: &str, id: i64) -> Result<Vec<HistoryEntry>> {
         self.get(owner_id, id).await?;
         let rows: Vec<PgHistoryRow> = sqlx::query_as(
@@ -231,6 +236,7 @@ impl TaskStore for PostgresTaskStore {
         Ok(())
     }
 
+    #[tracing::instrument(name = "db.tasks.create_occurrence", skip_all, fields(otel.kind = "client", db.system = "postgresql"))]
     async fn create_occurrence(
         &self,
         ctx: &WriteContext,

@@ -167,12 +167,14 @@ struct SqliteHistoryRow {
 
 #[async_trait]
 impl TaskStore for SqliteTaskStore {
+    #[tracing::instrument(name = "db.tasks.create", skip_all, fields(otel.kind = "client", db.system = "sqlite"))]
     async fn create(&self, ctx: &WriteContext, task: NewTask) -> Result<Task> {
         let task = write::create(self.begin().await?, ctx, &task).await?;
         self.written.notify_one();
         Ok(task)
     }
 
+    #[tracing::instrument(name = "db.tasks.get", skip_all, fields(otel.kind = "client", db.system = "sqlite"))]
     async fn get(&self, owner_id: &str, id: i64) -> Result<Task> {
         let row: Option<SqliteTaskRow> = sqlx::query_as(SELECT_ONE)
             .bind(id)
@@ -182,6 +184,7 @@ impl TaskStore for SqliteTaskStore {
         row.map(Task::try_from).transpose()?.ok_or(Error::NotFound(id))
     }
 
+    #[tracing::instrument(name = "db.tasks.list", skip_all, fields(otel.kind = "client", db.system = "sqlite"))]
     async fn list(&self, owner_id: &str, query: &ListQuery) -> Result<Page> {
         let sql = list_sql(Dialect::Sqlite, owner_id, query);
         let mut q = sqlx::query_as::<_, SqliteTaskRow>(sqlx::AssertSqlSafe(sql.text));
@@ -198,6 +201,7 @@ impl TaskStore for SqliteTaskStore {
         Ok(into_page(items, query))
     }
 
+    #[tracing::instrument(name = "db.tasks.apply_change", skip_all, fields(otel.kind = "client", db.system = "sqlite"))]
     async fn apply_change(
         &self,
         ctx: &WriteContext,
@@ -208,6 +212,7 @@ impl TaskStore for SqliteTaskStore {
         self.modify(ctx, id, expected, change).await
     }
 
+    #[tracing::instrument(name = "db.tasks.history", skip_all, fields(otel.kind = "client", db.system = "sqlite"))]
     async fn history(&self, owner_id: &str, id: i64) -> Result<Vec<HistoryEntry>> {
         self.get(owner_id, id).await?;
         let rows: Vec<SqliteHistoryRow> = sqlx::query_as(
@@ -248,6 +253,7 @@ impl TaskStore for SqliteTaskStore {
         Ok(())
     }
 
+    #[tracing::instrument(name = "db.tasks.create_occurrence", skip_all, fields(otel.kind = "client", db.system = "sqlite"))]
     async fn create_occurrence(
         &self,
         ctx: &WriteContext,

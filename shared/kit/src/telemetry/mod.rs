@@ -1,0 +1,142 @@
+//! Logs and traces, set up in one place for every function.
+//!
+//! - Logs: JSON lines in containers (`LOG_FORMAT=json`, the default when stderr is not a terminal)
+//!   with `timestamp`, `level`, `service`, `message`, `trace_id`, `span_id` and the event's and
+//!   span's fields at the top level (see [`json`]); readable text on a terminal. `RUST_LOG` filters.
+//! - Traces: spans are exported over OTLP (HTTP, JSON bodies) when `OTEL_EXPORTER_OTLP_ENDPOINT`
+//!   names a collector (e.g. `http://otel-collector:4318`), sampled at `OTEL_TRACES_SAMPLER_ARG`
+//!   (default 1.0, or 0.1 when `DEPLOYMENT_ENVIRONMENT=production`) unless the caller's trace
+//!   decided already. Without an endpoint no OpenTelemetry layer is installed: no export, no cost.
+//!   W3C trace context travels through HTTP headers, the outbox and CloudEvents ([`propagation`]).
+
+pub mod json;
+pub mod propagation;
+
+use std::io::IsTerminal;
+use std::sync::OnceLock;
+
+use opentelemetry::trace::TracerProvider as _;
+use opentelemetry_otlp::{Protocol, WithExportConfig};
+use opentelemetry_sdk::trace::{BatchConfigBuilder, BatchSpanProcessor, Sampler, SdkTracerProvider};
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::{EnvFilter, Layer as _};
+
+/// The tracer provider, kept to flush it at shutdown.
+static PROVIDER: OnceLock<SdkTracerProvider> = OnceLock::new();
+
+/// Where and how much to trace.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TraceSettings {
+    /// The collector's OTLP/HTTP base URL; `None`: no tracing.
+    pub endpoint: Option<String>,
+    /// Share of new traces sampled, 0.0 to 1.0.
+    pub ratio: f64,
+    /// Trace without an endpoint too, exporting nothing, so that logs carry trace ids (`todo serve`).
+    pub ids_without_export: bool,
+}
+
+impl TraceSettings {
+    /// From `OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_TRACES_SAMPLER_ARG` and `DEPLOYMENT_ENVIRONMENT`.
+    pub fn from_env() -> Self {
+        let production = std::env::var("DEPLOYMENT_ENVIRONMENT").is_ok_and(|e| e == "production");
+        let ratio = std::env::var("OTEL_TRACES_SAMPLER_ARG")
+            .ok()
+            .and_then(|v| v.parse::<f64>().ok())
+            .filter(|r| (0.0..=1.0).contains(r))
+            .unwrap_or(if production { 0.1 } else { 1.0 });
+        Self {
+            endpoint: std::env::var("OTEL_EXPORTER_OTLP_ENDPOINT")
+                .ok()
+                .filter(|e| !e.trim().is_empty()),
+            ratio,
+            ids_without_export: false,
+        }
+    }
+}
+
+/// Installs logging and, when configured in the environment, trace export for `service`.
+/// Calling it twice keeps the first setup.
+pub fn init(service: &str) {
+    init_with(service, &TraceSettings::from_env());
+}
+
+/// [`init`] with explicit trace settings (`todo serve --otlp URL`).
+pub fn init_with(service: &str, traces: &TraceSettings) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let json = match std::env::var("LOG_FORMAT").as_deref() {
+        Ok("json") => true,
+        Ok("text") => false,
+        _ => !std::io::stderr().is_terminal(),
+    };
+    let wanted = traces.endpoint.is_some() || traces.ids_without_export;
+    let otel = wanted.then_some(traces.endpoint.as_deref()).and_then(|endpoint| {
+        match provider(service, endpoint, traces.ratio) {
+            Ok(provider) => {
+                let tracer = provider.tracer(service.to_owned());
+                let _ = PROVIDER.set(provider);
+                Some(tracing_opentelemetry::layer().with_tracer(tracer))
+            }
+            Err(error) => {
+                eprintln!("{service}: traces are off: {error}");
+                None
+            }
+        }
+    });
+    let fmt = if json {
+        tracing_subscriber::fmt::layer()
+            .with_writer(std::io::stderr)
+            .event_format(json::JsonLines::new(service))
+            .fmt_fields(tracing_subscriber::fmt::format::JsonFields::new())
+            .boxed()
+    } else {
+        tracing_subscriber::fmt::layer()
+            .with_writer(std::io::stderr)
+            .compact()
+            .boxed()
+    };
+    // RUST_LOG filters what is logged, not what is traced: spans at info and above are exported
+    // whatever the log level (and the sampler decides how many).
+    let otel = otel.map(|layer| layer.with_filter(tracing_subscriber::filter::LevelFilter::INFO));
+    let result = tracing_subscriber::registry()
+        .with(fmt.with_filter(filter))
+        .with(otel)
+        .try_init();
+    if result.is_ok() {
+        opentelemetry::global::set_text_map_propagator(opentelemetry_sdk::propagation::TraceContextPropagator::new());
+        tracing::debug!(service, tracing = traces.endpoint.is_some(), "telemetry initialised");
+    }
+}
+
+fn provider(service: &str, endpoint: Option<&str>, ratio: f64) -> Result<SdkTracerProvider, String> {
+    let resource = opentelemetry_sdk::Resource::builder()
+        .with_service_name(service.to_owned())
+        .build();
+    let mut builder = SdkTracerProvider::builder()
+        .with_sampler(Sampler::ParentBased(Box::new(Sampler::TraceIdRatioBased(ratio))))
+        .with_resource(resource);
+    if let Some(endpoint) = endpoint {
+        let exporter = opentelemetry_otlp::SpanExporter::builder()
+            .with_http()
+            .with_protocol(Protocol::HttpJson)
+            .with_endpoint(format!("{}/v1/traces", endpoint.trim_end_matches('/')))
+            .build()
+            .map_err(|e| format!("OTLP exporter for {endpoint}: {e}"))?;
+        let batches = BatchSpanProcessor::builder(exporter)
+            .with_batch_config(
+                BatchConfigBuilder::default()
+                    .with_scheduled_delay(std::time::Duration::from_millis(500))
+                    .build(),
+            )
+            .build();
+        builder = builder.with_span_processor(batches);
+    }
+    Ok(builder.build())
+}
+
+/// Sends the spans not exported yet; call before the process exits.
+pub fn shutdown() {
+    if let Some(Err(error)) = PROVIDER.get().map(SdkTracerProvider::force_flush) {
+        eprintln!("flushing traces failed: {error}");
+    }
+}
