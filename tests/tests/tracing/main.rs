@@ -6,75 +6,11 @@
 mod receiver;
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use receiver::Span;
 use todo_testing::TestDatabase;
-
-const SECRET: &str = "tracing-test-secret-of-at-least-32-bytes!";
-
-/// A function binary built beside this test (`cargo test --workspace` builds them all).
-fn binary(name: &str) -> PathBuf {
-    let exe = std::env::current_exe().expect("test path");
-    let dir = exe.parent().and_then(|deps| deps.parent()).expect("target dir");
-    let path = dir.join(name);
-    assert!(
-        path.exists(),
-        "{} is missing: run `cargo build --workspace` (make test does)",
-        path.display()
-    );
-    path
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-/// Running function processes, killed on drop.
-struct Functions(Vec<Child>);
-
-impl Drop for Functions {
-    fn drop(&mut self) {
-        for child in &mut self.0 {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-fn start(name: &str, port: u16, env: &[(&str, String)]) -> Child {
-    let mut command = Command::new(binary(name));
-    command
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("PORT", port.to_string())
-        .env("HOST", "127.0.0.1")
-        .env("AUTH_JWT_SECRET", SECRET)
-        .env("LOG_FORMAT", "json")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit());
-    for (key, value) in env {
-        command.env(key, value);
-    }
-    command.spawn().unwrap_or_else(|e| panic!("start {name}: {e}"))
-}
-
-async fn wait_healthy(port: u16) {
-    let url = format!("http://127.0.0.1:{port}/healthz");
-    for _ in 0..200 {
-        if reqwest::get(&url).await.is_ok_and(|r| r.status().is_success()) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("nothing healthy on port {port}");
-}
+use todo_tests::processes::{Functions, SECRET, free_port, wait_healthy};
 
 /// The trace holding a span of every service in `services`, once its spans arrived.
 fn trace_across(spans: &[Span], services: &[&str]) -> Option<Vec<Span>> {
@@ -120,29 +56,23 @@ async fn a_chat_message_is_one_trace_across_the_functions() {
         .map(|name| (name, free_port()))
         .collect();
     let url = |name: &str| format!("http://127.0.0.1:{}", ports[name]);
-    let mut functions = Functions(Vec::new());
-    functions.0.push(start("task-api", ports["task-api"], &common(&[])));
-    functions
-        .0
-        .push(start("session-api", ports["session-api"], &common(&[])));
-    functions.0.push(start(
+    let mut functions = Functions::default();
+    functions.start("task-api", ports["task-api"], &common(&[]));
+    functions.start("session-api", ports["session-api"], &common(&[]));
+    functions.start(
         "chat-api",
         ports["chat-api"],
         &common(&[
             ("TASK_API_URL", url("task-api")),
             ("SESSION_API_URL", url("session-api")),
         ]),
-    ));
-    functions.0.push(start(
+    );
+    functions.start(
         "outbox-relay",
         ports["outbox-relay"],
         &common(&[("EVENT_BUS", bus.clone())]),
-    ));
-    functions.0.push(start(
-        "analytics",
-        ports["analytics"],
-        &common(&[("EVENT_BUS", bus.clone())]),
-    ));
+    );
+    functions.start("analytics", ports["analytics"], &common(&[("EVENT_BUS", bus.clone())]));
     for port in ports.values() {
         wait_healthy(*port).await;
     }

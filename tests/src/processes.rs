@@ -1,0 +1,91 @@
+//! The function binaries as separate processes, the way they run in the cluster: found beside the
+//! test executable (`cargo test --workspace`, and so `make test`, builds them all), started with
+//! a clean environment on a free port, killed when the test ends.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// The HS256 secret every started function verifies tokens with.
+pub const SECRET: &str = "process-test-secret-of-at-least-32-bytes";
+
+/// The path of a function binary built beside the running test.
+///
+/// # Panics
+/// When it was not built, saying how to build it.
+pub fn binary(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("test path");
+    let dir = exe.parent().and_then(|deps| deps.parent()).expect("target dir");
+    let path = dir.join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: run `cargo build --workspace` (make test does)",
+        path.display()
+    );
+    path
+}
+
+/// A port nobody listens on right now.
+///
+/// # Panics
+/// When the system has none to give.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// Running function processes, killed on drop.
+#[derive(Debug, Default)]
+pub struct Functions(pub Vec<Child>);
+
+impl Functions {
+    /// Starts `name` on `port` with only `env` (plus `PATH`, `PORT`, `HOST`, the auth secret and
+    /// JSON logs at warn) in its environment.
+    ///
+    /// # Panics
+    /// When the binary cannot be started.
+    pub fn start(&mut self, name: &str, port: u16, env: &[(&str, String)]) {
+        let mut command = Command::new(binary(name));
+        command
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("PORT", port.to_string())
+            .env("HOST", "127.0.0.1")
+            .env("AUTH_JWT_SECRET", SECRET)
+            .env("LOG_FORMAT", "json")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        self.0
+            .push(command.spawn().unwrap_or_else(|e| panic!("start {name}: {e}")));
+    }
+}
+
+impl Drop for Functions {
+    fn drop(&mut self) {
+        for child in &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// Waits until `/healthz` on `port` answers 200.
+///
+/// # Panics
+/// After 10 s without.
+pub async fn wait_healthy(port: u16) {
+    let url = format!("http://127.0.0.1:{port}/healthz");
+    for _ in 0..200 {
+        if reqwest::get(&url).await.is_ok_and(|r| r.status().is_success()) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("nothing healthy on port {port}");
+}
