@@ -201,14 +201,14 @@ fn user_of(event: &DomainEvent) -> Option<String> {
     from_metadata.or(from_payload).map(str::to_owned)
 }
 
+/// Event builders for the unit tests of this module and its children.
 #[cfg(test)]
-mod tests {
-    use serde_json::{Value, json};
-    use todo_events::{EventMetadata, TaskDueSoon, TaskUpdated};
+pub(crate) mod test_support {
+    use chrono::Utc;
+    use serde_json::Value;
+    use todo_events::{DomainEvent, EventMetadata, EventPayload, TaskUpdated};
 
-    use super::*;
-
-    fn event(user: Option<&str>, payload: EventPayload) -> DomainEvent {
+    pub(crate) fn event(user: Option<&str>, payload: EventPayload) -> DomainEvent {
         let metadata = EventMetadata {
             user_id: user.map(str::to_owned),
             ..EventMetadata::default()
@@ -216,7 +216,7 @@ mod tests {
         DomainEvent::new("/test", Utc::now(), metadata, payload)
     }
 
-    fn update(fields: &[&str], old: Value, new: Value) -> EventPayload {
+    pub(crate) fn update(fields: &[&str], old: Value, new: Value) -> EventPayload {
         EventPayload::TaskUpdated(TaskUpdated {
             task_id: 7,
             changed_fields: fields.iter().map(|f| (*f).to_owned()).collect(),
@@ -224,6 +224,15 @@ mod tests {
             new_values: new.as_object().cloned().unwrap_or_default(),
         })
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+    use todo_events::TaskDueSoon;
+
+    use super::test_support::{event, update};
+    use super::*;
 
     #[test]
     fn edits_of_untracked_fields_and_events_without_a_user_change_nothing() {

@@ -67,27 +67,10 @@ fn time(values: &Map<String, Value>, field: &str) -> Result<Option<DateTime<Utc>
 #[cfg(test)]
 mod tests {
     use serde_json::json;
-    use todo_events::{DomainEvent, EventMetadata, EventPayload};
 
     use super::*;
+    use crate::change::test_support::{event, update};
     use crate::change::{Change, change_of};
-
-    fn event(user: Option<&str>, payload: EventPayload) -> DomainEvent {
-        let metadata = EventMetadata {
-            user_id: user.map(str::to_owned),
-            ..EventMetadata::default()
-        };
-        DomainEvent::new("/test", Utc::now(), metadata, payload)
-    }
-
-    fn update(fields: &[&str], old: Value, new: Value) -> EventPayload {
-        EventPayload::TaskUpdated(TaskUpdated {
-            task_id: 7,
-            changed_fields: fields.iter().map(|f| (*f).to_owned()).collect(),
-            old_values: old.as_object().cloned().unwrap_or_default(),
-            new_values: new.as_object().cloned().unwrap_or_default(),
-        })
-    }
 
     #[test]
     fn a_reopen_takes_back_the_completion_it_undoes() {
