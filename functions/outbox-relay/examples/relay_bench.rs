@@ -37,7 +37,9 @@ async fn main() -> anyhow::Result<()> {
     let database_url = env("DATABASE_URL");
     let brokers = env("KAFKA_BROKERS");
     let store = todo_tasks::store::connect(&database_url).await?;
-    let bus: Arc<dyn EventBus> = todo_kit::bus::connect(&format!("kafka://{brokers}"), 1)?;
+    // EVENT_BUS may add options, e.g. kafka://127.0.0.1:19092?fetch_wait_ms=5.
+    let bus_url = std::env::var("EVENT_BUS").unwrap_or_else(|_| format!("kafka://{brokers}"));
+    let bus: Arc<dyn EventBus> = todo_kit::bus::connect(&bus_url, 1)?;
     let prefix = format!("bench{}.", std::process::id());
     let batch_size = std::env::var("RELAY_BATCH_SIZE")
         .ok()

@@ -30,7 +30,13 @@ pub struct KafkaBus {
     producer_config: ClientConfig,
     admin: AdminClient<DefaultClientContext>,
     replication_factor: i32,
+    /// Consumers' `fetch.wait.max.ms`.
+    fetch_wait: Duration,
 }
+
+/// How long a consumer's fetch may wait for records by default. A broker answers as soon as
+/// records arrive; one that holds fetches until their wait ends (Tansu) adds up to this much latency.
+pub(super) const DEFAULT_FETCH_WAIT: Duration = Duration::from_millis(50);
 
 impl std::fmt::Debug for KafkaBus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -151,7 +157,15 @@ impl KafkaBus {
             producer_config,
             admin,
             replication_factor,
+            fetch_wait: DEFAULT_FETCH_WAIT,
         })
+    }
+
+    /// Sets how long consumers' fetches may wait for records (`fetch.wait.max.ms`).
+    #[must_use]
+    pub fn with_fetch_wait(mut self, wait: Duration) -> Self {
+        self.fetch_wait = wait;
+        self
     }
 }
 
@@ -245,9 +259,9 @@ impl EventBus for KafkaBus {
             .set("enable.auto.offset.store", "false")
             .set("auto.offset.reset", "earliest")
             .set("session.timeout.ms", "6000")
-            // Answer a fetch as soon as records arrive, at most 50 ms later when the broker
-            // holds fetches until their wait ends (the default 500 ms shows up as latency).
-            .set("fetch.wait.max.ms", "50")
+            // Answer a fetch as soon as records arrive, at most `fetch_wait` later when the broker
+            // holds fetches until their wait ends (librdkafka's default 500 ms shows up as latency).
+            .set("fetch.wait.max.ms", self.fetch_wait.as_millis().to_string())
             .set("partition.assignment.strategy", "cooperative-sticky")
             .set("statistics.interval.ms", STATISTICS_INTERVAL_MS)
             .create_with_context(LagReporter {

@@ -87,7 +87,8 @@ pub trait Subscription: Send {
 }
 
 /// Opens the bus a URL names: `memory://` (a new in-process bus) or `kafka://host:port[,host:port]`
-/// (feature `kafka`; topics it creates get `replication_factor` replicas).
+/// (feature `kafka`; topics it creates get `replication_factor` replicas), optionally with
+/// `?fetch_wait_ms=N` for consumers' `fetch.wait.max.ms` (default 50).
 ///
 /// # Errors
 /// `Rejected` for another scheme, or a Kafka URL in a build without the `kafka` feature.
@@ -95,15 +96,30 @@ pub fn connect(url: &str, replication_factor: i32) -> Result<std::sync::Arc<dyn 
     if url.starts_with("memory:") {
         return Ok(std::sync::Arc::new(MemoryBus::new()));
     }
-    if let Some(brokers) = url.strip_prefix("kafka://") {
+    if let Some(rest) = url.strip_prefix("kafka://") {
+        let (brokers, query) = rest.split_once('?').unwrap_or((rest, ""));
+        let mut fetch_wait_ms = None;
+        for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+            match (key.as_ref(), value.parse::<u64>()) {
+                ("fetch_wait_ms", Ok(ms)) => fetch_wait_ms = Some(ms),
+                _ => {
+                    return Err(BusError::Rejected(format!(
+                        "EVENT_BUS: unknown or invalid option '{key}={value}' (known: fetch_wait_ms=N)"
+                    )));
+                }
+            }
+        }
         #[cfg(feature = "kafka")]
-        return Ok(std::sync::Arc::new(KafkaBus::connect(
-            brokers.trim_end_matches('/'),
-            replication_factor,
-        )?));
+        {
+            let mut bus = KafkaBus::connect(brokers.trim_end_matches('/'), replication_factor)?;
+            if let Some(ms) = fetch_wait_ms {
+                bus = bus.with_fetch_wait(std::time::Duration::from_millis(ms));
+            }
+            return Ok(std::sync::Arc::new(bus));
+        }
         #[cfg(not(feature = "kafka"))]
         return Err(BusError::Rejected(format!(
-            "this build has no Kafka support (brokers {brokers}, rf {replication_factor})"
+            "this build has no Kafka support (brokers {brokers}, rf {replication_factor}, fetch wait {fetch_wait_ms:?})"
         )));
     }
     Err(BusError::Rejected(format!(
@@ -169,5 +185,20 @@ mod tests {
         for key in ["1", "42", "task-7"] {
             assert!((0..6).contains(&partition_for_key(key, 6)));
         }
+    }
+
+    #[test]
+    fn a_bus_url_names_the_bus_and_its_options() {
+        assert!(connect("memory://", 1).is_ok());
+        assert!(matches!(connect("nats://x", 1), Err(BusError::Rejected(_))));
+        let unknown = connect("kafka://127.0.0.1:1?linger=5", 1);
+        assert!(
+            matches!(&unknown, Err(BusError::Rejected(m)) if m.contains("linger=5")),
+            "{unknown:?}"
+        );
+        let bad = connect("kafka://127.0.0.1:1?fetch_wait_ms=soon", 1);
+        assert!(matches!(bad, Err(BusError::Rejected(_))));
+        #[cfg(feature = "kafka")]
+        assert!(connect("kafka://127.0.0.1:1?fetch_wait_ms=5", 1).is_ok());
     }
 }
