@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the system packages the build needs are present: cmake and the curl headers (rdkafka
 # builds its bundled librdkafka with CMake), the PostgreSQL client tools and python3-venv (for the
-# test broker), and promtool (Debian `prometheus`) for the metrics checks. Installs them with apt-get when running as root on Debian/Ubuntu; otherwise says
+# test broker), promtool (Debian `prometheus`) for the metrics checks and amtool (Debian
+# `prometheus-alertmanager`) for the Alertmanager checks. Installs them with apt-get when running as root on Debian/Ubuntu; otherwise says
 # what to install and fails.
 set -euo pipefail
 
@@ -13,6 +14,7 @@ if command -v dpkg >/dev/null 2>&1; then
 fi
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+command -v amtool >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

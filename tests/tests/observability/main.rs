@@ -16,14 +16,21 @@
 //!   on our metrics are labels they have;
 //! - `loki`: the Alloy pipeline turns only low-cardinality fields into Loki labels, and the LogQL
 //!   queries in `observability/loki/README.md` select on those labels;
+//! - `alertmanager`: `amtool check-config` passes and each severity reaches its receivers
+//!   (`amtool config routes test`); every severity has a route, inhibit rules name alerts that
+//!   exist and compare labels both sides carry, secrets are read from files;
+//! - `otel_collector`: the OpenTelemetry Collector pipelines name only defined components, receive
+//!   OTLP, export traces to Jaeger and span metrics to Prometheus, memory_limiter first;
 //! - `yaml` and `promql`: the small, I/O-free readers the checks above use.
 //!
 //! This file holds what every module shares: paths under `observability/`, reading files, and
 //! looking things up in a parsed `serde_json::Value`.
 
+mod alertmanager;
 mod grafana;
 mod loki;
 mod metric_names;
+mod otel_collector;
 mod promql;
 mod promtool;
 mod rules;
