@@ -58,8 +58,12 @@ pub fn standard(router: Router) -> Router {
                         status = tracing::field::Empty,
                         trace_id = tracing::field::Empty,
                     );
-                    let traceparent = req.headers().get(TRACEPARENT).and_then(|v| v.to_str().ok());
-                    crate::telemetry::propagation::set_parent(&span, traceparent);
+                    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+                    crate::telemetry::propagation::set_parent_with_state(
+                        &span,
+                        header(TRACEPARENT),
+                        header("tracestate"),
+                    );
                     // In every log line of the request, text or JSON.
                     if let Some(ids) = crate::telemetry::propagation::traceparent_of(&span) {
                         span.record("trace_id", ids.get(3..35).unwrap_or_default());

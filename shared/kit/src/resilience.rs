@@ -275,11 +275,16 @@ impl PeerClient {
         // This call's own span is the caller's parent downstream; without tracing, pass on what came in.
         let traceparent =
             crate::telemetry::propagation::traceparent_of(&span).or_else(|| forwarded.traceparent.clone());
+        let tracestate = crate::telemetry::propagation::tracestate_of(&span);
         let mut request = self.http.request(method.clone(), format!("{}{path}", self.base_url));
         if let Some(token) = &forwarded.bearer {
             request = request.bearer_auth(token);
         }
-        for (name, value) in [(CORRELATION_ID, &forwarded.correlation_id), (TRACEPARENT, &traceparent)] {
+        for (name, value) in [
+            (CORRELATION_ID, &forwarded.correlation_id),
+            (TRACEPARENT, &traceparent),
+            ("tracestate", &tracestate),
+        ] {
             if let Some(value) = value.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
                 request = request.header(name, value);
             }

@@ -13,10 +13,18 @@ use tracing_opentelemetry::OpenTelemetrySpanExt;
 
 /// Makes the span continue the trace of `traceparent` (ignored when absent or malformed).
 pub fn set_parent(span: &Span, traceparent: Option<&str>) {
+    set_parent_with_state(span, traceparent, None);
+}
+
+/// [`set_parent`] with the caller's W3C `tracestate` (vendor data that travels with the trace).
+pub fn set_parent_with_state(span: &Span, traceparent: Option<&str>, tracestate: Option<&str>) {
     let Some(traceparent) = traceparent else {
         return;
     };
-    let carrier = HashMap::from([("traceparent".to_owned(), traceparent.to_owned())]);
+    let mut carrier = HashMap::from([("traceparent".to_owned(), traceparent.to_owned())]);
+    if let Some(tracestate) = tracestate {
+        carrier.insert("tracestate".to_owned(), tracestate.to_owned());
+    }
     let context = TraceContextPropagator::new().extract(&carrier);
     if context.span().span_context().is_valid() {
         let _ = span.set_parent(context);
@@ -41,6 +49,13 @@ pub fn traceparent_of(span: &Span) -> Option<String> {
             ids.trace_flags().to_u8()
         )
     })
+}
+
+/// The W3C `tracestate` of `span`, when tracing is on and it has one.
+pub fn tracestate_of(span: &Span) -> Option<String> {
+    let context = span.context();
+    let state = context.span().span_context().trace_state().header();
+    (!state.is_empty()).then_some(state)
 }
 
 /// The trace and span ids of the current span, as hex, when tracing is on.
