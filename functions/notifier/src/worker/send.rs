@@ -69,7 +69,8 @@ pub(crate) async fn send(client: &reqwest::Client, claim: &Claim, timestamp: i64
         // The body is not read: only the status matters, and an endpoint must not make us wait.
         Ok(response) => Answer::Status(response.status().as_u16()),
         Err(error) if error.is_timeout() => Answer::NoAnswer("timed out waiting for the endpoint".into()),
-        Err(error) => Answer::NoAnswer(chain(&error)),
+        // Without the URL: its query may hold the receiver's token, and this text is logged and published.
+        Err(error) => Answer::NoAnswer(chain(&error.without_url())),
     }
 }
 

@@ -293,3 +293,25 @@ async fn a_hanging_endpoint_does_not_delay_another(backend: Backend) {
         .expect("the worker does not panic");
 }
 both!(a_hanging_endpoint_does_not_delay_another);
+
+async fn a_connection_error_is_recorded_without_the_target_url(backend: Backend) {
+    // Arrange: an endpoint that refuses connections, with a token in its query.
+    let app = spawn(backend).await;
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+    let port = closed.local_addr().expect("addr").port();
+    drop(closed);
+    let url = format!("http://127.0.0.1:{port}/hook?token=s3cret-token");
+    let created = app.subscribe("alice", &url, json!({})).await;
+    app.deliver_event(&task_created("alice")).await;
+
+    // Act
+    let attempts = app.notifier.worker.step().await.expect("a round");
+
+    // Assert
+    assert_eq!(attempts, [Attempted::Retrying]);
+    let delivery = &log(&app, "alice", &id_of(&created)).await[0];
+    let error = delivery["last_error"].as_str().expect("the error is recorded");
+    assert!(!error.is_empty());
+    assert!(!error.contains("s3cret-token"), "{error}");
+}
+both!(a_connection_error_is_recorded_without_the_target_url);
