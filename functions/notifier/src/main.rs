@@ -21,7 +21,7 @@ use std::time::Duration;
 use anyhow::Context;
 use notifier::{Settings, TOPICS};
 use todo_kit::auth::AuthSettings;
-use todo_kit::handler::{ConsumeSettings, consume, push};
+use todo_kit::handler::{push, spawn_kafka_consumer};
 use todo_kit::settings::{ServerSettings, env_var};
 use todo_kit::{Authenticator, serve, telemetry};
 
@@ -39,54 +39,17 @@ async fn main() -> anyhow::Result<()> {
     let topics: Vec<String> = TOPICS.iter().map(|t| format!("{prefix}{}", t.name())).collect();
 
     let worker = tokio::spawn(notifier.worker.clone().run(serve::shutdown_signal()));
-    let bus_url = env_var("EVENT_BUS").unwrap_or_else(|| "memory://".into());
-    let consumer = if bus_url.starts_with("kafka://") {
-        let replication = env_var("KAFKA_REPLICATION_FACTOR")
-            .map_or(Ok(1), |v| v.parse())
-            .context("KAFKA_REPLICATION_FACTOR must be a number")?;
-        let bus = todo_kit::bus::connect(&bus_url, replication)?;
-        let handler = notifier.handler.clone();
-        let consume_settings = ConsumeSettings {
-            dead_letter_topic: format!("{prefix}{}", todo_events::Topic::DeadLetter.name()),
-            ..ConsumeSettings::default()
-        };
-        let topics = topics.clone();
-        Some(tokio::spawn(async move {
-            consume(
-                bus.as_ref(),
-                handler.as_ref(),
-                &topics,
-                &consume_settings,
-                serve::shutdown_signal(),
-            )
-            .await
-        }))
-    } else {
-        None
-    };
-
+    let topic_names: Vec<&str> = TOPICS.iter().map(|t| t.name()).collect();
+    let consumer = spawn_kafka_consumer(notifier.handler.clone(), &topic_names).map_err(anyhow::Error::msg)?;
     let pushed = push::router(notifier.handler.clone(), topics, "pubsub");
     let app = notifier::app_with(notifier.state.clone(), pushed);
-    let served = match consumer {
-        Some(consumer) => {
-            let server = serve::serve(app, server.addr);
-            tokio::pin!(server);
-            tokio::select! {
-                served = &mut server => served,
-                consumed = consumer => match consumed {
-                    // Stopped by the shutdown signal: let the server drain too.
-                    Ok(Ok(())) => server.await,
-                    // A consumer that fails stops the process, so that it restarts.
-                    Ok(Err(error)) => {
-                        tracing::error!(error.cause_chain = ?error, "the Kafka consumer failed");
-                        Err(anyhow::Error::new(error).context("the Kafka consumer failed"))
-                    }
-                    Err(error) => Err(anyhow::Error::new(error).context("the Kafka consumer task failed")),
-                },
-            }
-        }
-        None => serve::serve(app, server.addr).await,
-    };
+    let served = serve::serve(app, server.addr).await;
+    // The consumer stops on the same signal, after committing the event in hand.
+    if let Some(consumer) = consumer
+        && tokio::time::timeout(Duration::from_secs(10), consumer).await.is_err()
+    {
+        tracing::warn!("the consumer did not stop within 10 s");
+    }
     // The worker got the same shutdown signal; let the requests in flight finish.
     if tokio::time::timeout(Duration::from_secs(15), worker).await.is_err() {
         tracing::warn!("the delivery worker did not stop in time");

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use scheduler::{Announcer, NextOccurrence, system_clock};
-use todo_kit::handler::{ConsumeSettings, EventHandler, consume_until_shutdown};
+use todo_kit::handler::{EventHandler, spawn_kafka_consumer};
 use todo_kit::settings::{ServerSettings, env_var};
 use todo_kit::{serve, telemetry};
 
@@ -40,23 +40,10 @@ async fn main() -> anyhow::Result<()> {
                 .await;
         }));
     }
-    if let Some(bus_url) = env_var("EVENT_BUS").filter(|url| url.starts_with("kafka://")) {
-        let bus = todo_kit::bus::connect(&bus_url, 1)?;
-        let (handler, topics) = (handler.clone(), topics.clone());
-        workers.push(tokio::spawn(async move {
-            let settings = ConsumeSettings {
-                dead_letter_topic: format!("{prefix}{}", todo_events::Topic::DeadLetter.name()),
-                ..ConsumeSettings::default()
-            };
-            consume_until_shutdown(
-                bus.as_ref(),
-                handler.as_ref(),
-                &topics,
-                &settings,
-                serve::shutdown_signal(),
-            )
-            .await;
-        }));
+    if let Some(consumer) =
+        spawn_kafka_consumer(handler.clone(), &[todo_events::Topic::TaskEvents.name()]).map_err(anyhow::Error::msg)?
+    {
+        workers.push(consumer);
     }
 
     let app = scheduler::app(store, announcer, clock, handler, topics);

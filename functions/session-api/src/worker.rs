@@ -111,9 +111,24 @@ impl SessionWorker {
         Ok(expired)
     }
 
+    /// Creates the topics this worker publishes to, unless they exist.
+    ///
+    /// # Errors
+    /// When the bus cannot be reached or refuses.
+    pub async fn ensure_topics(&self) -> Result<(), todo_kit::bus::BusError> {
+        for topic in [todo_events::Topic::SessionEvents, todo_events::Topic::IntentEvents] {
+            let name = format!("{}{}", self.settings.topic_prefix, topic.name());
+            self.bus.ensure_topic(&name, topic.partitions()).await?;
+        }
+        Ok(())
+    }
+
     /// Publishes and sweeps until `shutdown` resolves.
     pub async fn run(&self, shutdown: impl std::future::Future<Output = ()>) {
         tokio::pin!(shutdown);
+        // Its own topics first (a standalone session-api on the in-process bus has nobody else to
+        // create them); a bus that is down gets another try after each failed publish.
+        let mut topics_ready = self.ensure_topics().await.is_ok();
         let mut next_sweep = tokio::time::Instant::now();
         loop {
             if tokio::time::Instant::now() >= next_sweep {
@@ -128,6 +143,9 @@ impl SessionWorker {
                 Ok(n) if n > 0 => Duration::ZERO,
                 Ok(_) => self.settings.publish_every,
                 Err(error) => {
+                    if !topics_ready {
+                        topics_ready = self.ensure_topics().await.is_ok();
+                    }
                     tracing::warn!(%error, "cannot publish session events yet");
                     Duration::from_secs(1)
                 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use task_api::AppState;
 use todo_kit::auth::AuthSettings;
-use todo_kit::handler::{ConsumeSettings, consume_until_shutdown};
+use todo_kit::handler::spawn_kafka_consumer;
 use todo_kit::live::{FeedHandler, LiveFeed};
 use todo_kit::settings::{ServerSettings, env_var};
 use todo_kit::{Authenticator, serve, telemetry};
@@ -24,20 +24,11 @@ async fn main() -> anyhow::Result<()> {
     let auth = Arc::new(Authenticator::new(&AuthSettings::from_env())?);
     let mut router = task_api::service(AppState::new(store, auth.clone()));
     let mut feeder = None;
-    if let Some(bus_url) = env_var("EVENT_BUS").filter(|url| url.starts_with("kafka://")) {
-        let bus = todo_kit::bus::connect(&bus_url, 1)?;
-        let prefix = env_var("TOPIC_PREFIX").unwrap_or_default();
-        let topics = vec![format!("{prefix}{}", todo_events::Topic::TaskEvents.name())];
+    if env_var("EVENT_BUS").is_some_and(|url| url.starts_with("kafka://")) {
         let feed = LiveFeed::new(2000);
-        let handler = FeedHandler::new(format!("live-{}", uuid::Uuid::new_v4()), feed.clone());
-        router = router.merge(todo_kit::live::router(feed, auth));
-        let settings = ConsumeSettings {
-            dead_letter_topic: format!("{prefix}{}", todo_events::Topic::DeadLetter.name()),
-            ..ConsumeSettings::default()
-        };
-        feeder = Some(tokio::spawn(async move {
-            consume_until_shutdown(bus.as_ref(), &handler, &topics, &settings, serve::shutdown_signal()).await;
-        }));
+        router = router.merge(todo_kit::live::router(feed.clone(), auth));
+        let handler = Arc::new(FeedHandler::new(format!("live-{}", uuid::Uuid::new_v4()), feed));
+        feeder = spawn_kafka_consumer(handler, &[todo_events::Topic::TaskEvents.name()]).map_err(anyhow::Error::msg)?;
     }
     let served = serve::serve(todo_kit::layers::standard(router), server.addr).await;
     if let Some(feeder) = feeder {

@@ -11,6 +11,7 @@
 //! that does not fit is poison.
 
 mod consume;
+mod from_env;
 pub mod push;
 mod supervise;
 
@@ -18,6 +19,7 @@ use async_trait::async_trait;
 use todo_events::DomainEvent;
 
 pub use consume::{ConsumeSettings, consume};
+pub use from_env::spawn_kafka_consumer;
 pub use supervise::consume_until_shutdown;
 
 /// A handler's verdict on an event it finished with.

@@ -1,0 +1,44 @@
+//! The Kafka-pull trigger as a function's `main` starts it: with `EVENT_BUS=kafka://...` (and
+//! `TOPIC_PREFIX`, `KAFKA_REPLICATION_FACTOR`), the handler runs as its consumer group until the
+//! process is asked to stop, rejoining after bus failures; without it, events arrive by HTTP push
+//! only (Knative, Dapr) and nothing is started.
+
+use std::sync::Arc;
+
+use tokio::task::JoinHandle;
+
+use super::{ConsumeSettings, EventHandler, consume_until_shutdown};
+use crate::settings::env_var;
+
+/// Starts `handler` on `topics` (names without the prefix) when `EVENT_BUS` names a Kafka cluster.
+///
+/// # Errors
+/// A readable message for a bad `EVENT_BUS` or `KAFKA_REPLICATION_FACTOR`.
+pub fn spawn_kafka_consumer(handler: Arc<dyn EventHandler>, topics: &[&str]) -> Result<Option<JoinHandle<()>>, String> {
+    let Some(url) = env_var("EVENT_BUS").filter(|url| url.starts_with("kafka://")) else {
+        return Ok(None);
+    };
+    let replication = match env_var("KAFKA_REPLICATION_FACTOR") {
+        Some(value) => value
+            .parse()
+            .map_err(|_| format!("KAFKA_REPLICATION_FACTOR must be a number, got '{value}'"))?,
+        None => 1,
+    };
+    let bus = crate::bus::connect(&url, replication).map_err(|e| e.to_string())?;
+    let prefix = env_var("TOPIC_PREFIX").unwrap_or_default();
+    let topics: Vec<String> = topics.iter().map(|t| format!("{prefix}{t}")).collect();
+    let settings = ConsumeSettings {
+        dead_letter_topic: format!("{prefix}{}", todo_events::Topic::DeadLetter.name()),
+        ..ConsumeSettings::default()
+    };
+    Ok(Some(tokio::spawn(async move {
+        consume_until_shutdown(
+            bus.as_ref(),
+            handler.as_ref(),
+            &topics,
+            &settings,
+            crate::serve::shutdown_signal(),
+        )
+        .await;
+    })))
+}
