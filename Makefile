@@ -8,7 +8,7 @@ CARGO ?= cargo
 run:
 	bash scripts/build-deps.sh
 	$(CARGO) build --release -p todo-cli
-	./target/release/todo serve
+	"$${CARGO_TARGET_DIR:-target}/release/todo" serve
 
 ## build: debug build of everything
 build:
