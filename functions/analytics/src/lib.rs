@@ -31,12 +31,11 @@ pub mod store;
 
 use std::sync::Arc;
 
-use async_trait::async_trait;
 use axum::Router;
 use axum::extract::FromRef;
 use todo_kit::Authenticator;
 use todo_kit::handler::EventHandler;
-use todo_kit::health::{self, Readiness};
+use todo_kit::health;
 
 pub use error::{Error, Result};
 pub use handler::AnalyticsHandler;
@@ -118,22 +117,17 @@ pub async fn connect(database_url: &str) -> Result<Analytics> {
     Ok(Analytics { model, handler })
 }
 
-struct ModelReadiness(Arc<dyn ReadModel>);
-
-#[async_trait]
-impl Readiness for ModelReadiness {
-    async fn ready(&self) -> Result<(), String> {
-        self.0.ping().await.map_err(|e| e.to_string())
-    }
-}
-
 /// The API routes without probes or middleware, for mounting into a larger gateway.
 pub fn routes(state: AppState) -> Router {
     todo_kit::metrics::track_http(SERVICE, routes::router(state))
 }
 
 fn unlayered(state: AppState) -> Router {
-    let readiness: Arc<dyn Readiness> = Arc::new(ModelReadiness(state.model.clone()));
+    let model = state.model.clone();
+    let readiness = health::ready_when(move || {
+        let model = model.clone();
+        async move { model.ping().await.map_err(|e| e.to_string()) }
+    });
     routes(state)
         .merge(openapi::router())
         .merge(health::router(readiness))

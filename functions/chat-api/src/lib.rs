@@ -57,19 +57,10 @@ pub fn routes(state: AppState) -> Router {
 /// middleware. Readiness is the process itself: its peers have their own probes, and a down peer
 /// is a 503 problem per request.
 pub fn app(state: AppState) -> Router {
-    let readiness: Arc<dyn todo_kit::health::Readiness> = Arc::new(AlwaysReady);
+    let readiness = todo_kit::health::ready_when(|| async { Ok(()) });
     let router = routes(state)
         .merge(openapi::router())
         .merge(todo_kit::health::router(readiness))
         .merge(todo_kit::metrics::router());
     todo_kit::layers::standard(router)
-}
-
-struct AlwaysReady;
-
-#[async_trait::async_trait]
-impl todo_kit::health::Readiness for AlwaysReady {
-    async fn ready(&self) -> Result<(), String> {
-        Ok(())
-    }
 }

@@ -41,12 +41,11 @@ pub mod worker;
 
 use std::sync::Arc;
 
-use async_trait::async_trait;
 use axum::Router;
 use axum::extract::FromRef;
 use todo_kit::Authenticator;
 use todo_kit::handler::EventHandler;
-use todo_kit::health::{self, Readiness};
+use todo_kit::health;
 use todo_kit::idempotency::Idempotent;
 use tokio::sync::Notify;
 
@@ -161,15 +160,6 @@ impl std::fmt::Debug for Notifier {
     }
 }
 
-struct StoreReadiness(Arc<dyn NotifierStore>);
-
-#[async_trait]
-impl Readiness for StoreReadiness {
-    async fn ready(&self) -> Result<(), String> {
-        self.0.ping().await.map_err(|e| e.to_string())
-    }
-}
-
 /// The API routes without probes or middleware, for mounting into a larger gateway.
 pub fn routes(state: AppState) -> Router {
     todo_kit::metrics::track_http(SERVICE, routes::router(state))
@@ -182,7 +172,11 @@ pub fn app(state: AppState) -> Router {
 
 /// [`app`] with `extra` routes (the CloudEvents push routes, say) behind the same middleware.
 pub fn app_with(state: AppState, extra: Router) -> Router {
-    let readiness: Arc<dyn Readiness> = Arc::new(StoreReadiness(state.store.clone()));
+    let store = state.store.clone();
+    let readiness = health::ready_when(move || {
+        let store = store.clone();
+        async move { store.ping().await.map_err(|e| e.to_string()) }
+    });
     let router = routes(state)
         .merge(openapi::router())
         .merge(health::router(readiness))

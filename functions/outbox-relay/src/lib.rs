@@ -15,20 +15,10 @@ use cloudevents::Event;
 use cloudevents::event::{AttributesReader, AttributesWriter};
 use todo_events::Topic;
 use todo_kit::bus::{BusError, EventBus, Outgoing};
-use todo_kit::health::Readiness;
 use todo_kit::metrics::metrics;
 use todo_tasks::store::{Outbox, OutboxRow};
 
 /// Answers `/readyz` by reading the outbox backlog.
-struct OutboxReadiness(Arc<dyn Outbox>);
-
-#[async_trait::async_trait]
-impl Readiness for OutboxReadiness {
-    async fn ready(&self) -> Result<(), String> {
-        self.0.backlog().await.map(|_| ()).map_err(|e| e.to_string())
-    }
-}
-
 /// The `service` label of the relay's metrics.
 pub const SERVICE: &str = "outbox-relay";
 
@@ -176,7 +166,11 @@ impl Relay {
 
     /// `/healthz`, `/readyz` (the outbox answers) and `/metrics`, for probes and scrapes.
     pub fn ops_router(&self) -> axum::Router {
-        let readiness: Arc<dyn Readiness> = Arc::new(OutboxReadiness(self.outbox.clone()));
+        let outbox = self.outbox.clone();
+        let readiness = todo_kit::health::ready_when(move || {
+            let outbox = outbox.clone();
+            async move { outbox.backlog().await.map(|_| ()).map_err(|e| e.to_string()) }
+        });
         todo_kit::health::router(readiness).merge(todo_kit::metrics::router())
     }
 

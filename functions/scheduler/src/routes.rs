@@ -35,15 +35,6 @@ async fn ping(State(ping): State<Ping>) -> Response {
     }
 }
 
-struct StoreReadiness(Arc<dyn todo_tasks::store::TaskStore>);
-
-#[async_trait::async_trait]
-impl todo_kit::health::Readiness for StoreReadiness {
-    async fn ready(&self) -> Result<(), String> {
-        self.0.ping().await.map_err(|e| e.to_string())
-    }
-}
-
 /// The complete function: `/ping`, the push routes for `task.completed`, probes, metrics and
 /// the standard middleware.
 pub fn app(
@@ -55,7 +46,10 @@ pub fn app(
 ) -> Router {
     let api = routes(announcer, clock).merge(todo_kit::handler::push::router(handler, topics, "pubsub"));
     let router = todo_kit::metrics::track_http(crate::CONSUMER, api)
-        .merge(todo_kit::health::router(Arc::new(StoreReadiness(store))))
+        .merge(todo_kit::health::router(todo_kit::health::ready_when(move || {
+            let store = store.clone();
+            async move { store.ping().await.map_err(|e| e.to_string()) }
+        })))
         .merge(todo_kit::metrics::router());
     todo_kit::layers::standard(router)
 }

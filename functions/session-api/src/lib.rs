@@ -17,11 +17,10 @@ mod events;
 
 use std::sync::Arc;
 
-use async_trait::async_trait;
 use axum::Router;
 use axum::extract::FromRef;
 use todo_kit::Authenticator;
-use todo_kit::health::{self, Readiness};
+use todo_kit::health;
 
 pub use openapi::ApiDoc;
 pub use store::{SessionSettings, SessionStore};
@@ -48,15 +47,6 @@ impl FromRef<AppState> for Arc<Authenticator> {
     }
 }
 
-struct StoreReadiness(Arc<dyn SessionStore>);
-
-#[async_trait]
-impl Readiness for StoreReadiness {
-    async fn ready(&self) -> Result<(), String> {
-        self.0.ping().await.map_err(|e| e.to_string())
-    }
-}
-
 /// The API routes without probes or middleware, for mounting into a larger gateway.
 pub fn routes(state: AppState) -> Router {
     todo_kit::metrics::track_http(SERVICE, routes::router(state))
@@ -64,7 +54,11 @@ pub fn routes(state: AppState) -> Router {
 
 /// The complete function: API routes, OpenAPI document, probes, metrics and the standard middleware.
 pub fn app(state: AppState) -> Router {
-    let readiness: Arc<dyn Readiness> = Arc::new(StoreReadiness(state.store.clone()));
+    let store = state.store.clone();
+    let readiness = health::ready_when(move || {
+        let store = store.clone();
+        async move { store.ping().await.map_err(|e| e.to_string()) }
+    });
     let router = routes(state)
         .merge(openapi::router())
         .merge(health::router(readiness))

@@ -13,11 +13,10 @@ mod routes;
 
 use std::sync::Arc;
 
-use async_trait::async_trait;
 use axum::Router;
 use axum::extract::FromRef;
 use todo_kit::Authenticator;
-use todo_kit::health::{self, Readiness};
+use todo_kit::health;
 use todo_tasks::store::TaskStore;
 
 pub use list_cache::ListCache;
@@ -57,15 +56,6 @@ impl FromRef<AppState> for Arc<Authenticator> {
     }
 }
 
-struct StoreReadiness(Arc<dyn TaskStore>);
-
-#[async_trait]
-impl Readiness for StoreReadiness {
-    async fn ready(&self) -> Result<(), String> {
-        self.0.ping().await.map_err(|e| todo_kit::error_chain::error_chain(&e))
-    }
-}
-
 /// The API routes without probes or middleware, for mounting into a larger gateway.
 pub fn routes(state: AppState) -> Router {
     routes::router(state)
@@ -74,7 +64,11 @@ pub fn routes(state: AppState) -> Router {
 /// API routes, OpenAPI document, probes and metrics, without middleware: the base of a gateway
 /// that mounts other functions' routes beside it and adds the middleware once.
 pub fn service(state: AppState) -> Router {
-    let readiness: Arc<dyn Readiness> = Arc::new(StoreReadiness(state.store.clone()));
+    let store = state.store.clone();
+    let readiness = health::ready_when(move || {
+        let store = store.clone();
+        async move { store.ping().await.map_err(|e| todo_kit::error_chain::error_chain(&e)) }
+    });
     routes(state)
         .merge(openapi::router())
         .merge(health::router(readiness))

@@ -19,6 +19,36 @@ pub trait Readiness: Send + Sync {
     async fn ready(&self) -> Result<(), String>;
 }
 
+/// Readiness by an async check, typically a store's ping:
+///
+/// ```ignore
+/// let readiness = health::ready_when(move || {
+///     let store = store.clone();
+///     async move { store.ping().await.map_err(|e| e.to_string()) }
+/// });
+/// ```
+pub fn ready_when<F, Fut>(check: F) -> Arc<dyn Readiness>
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<(), String>> + Send + 'static,
+{
+    Arc::new(Check(check))
+}
+
+/// A [`Readiness`] made of a closure.
+struct Check<F>(F);
+
+#[async_trait]
+impl<F, Fut> Readiness for Check<F>
+where
+    F: Fn() -> Fut + Send + Sync,
+    Fut: Future<Output = Result<(), String>> + Send,
+{
+    async fn ready(&self) -> Result<(), String> {
+        (self.0)().await
+    }
+}
+
 /// The two probe routes.
 pub fn router(readiness: Arc<dyn Readiness>) -> Router {
     Router::new()
