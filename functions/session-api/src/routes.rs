@@ -10,7 +10,7 @@ use chrono::Utc;
 use serde::Deserialize;
 use serde_json::Value;
 use todo_events::EventMetadata;
-use todo_kit::problem::InvalidParam;
+use todo_kit::paging::Paging;
 use todo_kit::{AppJson, AppPath, AuthUser, Problem, RequestContext};
 
 use crate::AppState;
@@ -191,35 +191,11 @@ pub(crate) async fn messages(
 }
 
 fn page_query(query: &str) -> Result<(usize, Option<u64>), Problem> {
-    let (mut limit, mut before, mut errors) = (DEFAULT_PAGE, None, Vec::new());
-    for pair in query.split('&').filter(|p| !p.is_empty()) {
-        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-        match name {
-            "limit" => match value.parse::<usize>() {
-                Ok(n) if (1..=MAX_PAGE).contains(&n) => limit = n,
-                _ => errors.push(InvalidParam {
-                    name: "limit".into(),
-                    reason: format!("must be a whole number from 1 to {MAX_PAGE}"),
-                }),
-            },
-            "before" => match value.parse::<u64>() {
-                Ok(n) => before = Some(n),
-                Err(_) => errors.push(InvalidParam {
-                    name: "before".into(),
-                    reason: "must be a message seq (a whole number)".into(),
-                }),
-            },
-            other => errors.push(InvalidParam {
-                name: other.to_owned(),
-                reason: "unknown parameter; use limit and before".into(),
-            }),
-        }
-    }
-    if errors.is_empty() {
-        Ok((limit, before))
-    } else {
-        let mut problem = Problem::bad_request("invalid-query", "Some query parameters cannot be used.");
-        problem.invalid_params = errors;
-        Err(problem)
-    }
+    let paging = Paging {
+        default_limit: DEFAULT_PAGE,
+        max_limit: MAX_PAGE,
+        cursor: "before",
+        cursor_rule: "must be a message seq (a whole number)",
+    };
+    paging.parse(query, |v| v.parse::<u64>().ok())
 }

@@ -15,6 +15,7 @@ pub mod layers;
 pub mod live;
 pub mod metrics;
 pub mod openapi;
+pub mod paging;
 pub mod problem;
 pub mod resilience;
 pub mod serve;

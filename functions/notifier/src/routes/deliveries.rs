@@ -2,7 +2,7 @@
 //! an opaque cursor.
 
 use axum::extract::{RawQuery, State};
-use todo_kit::problem::InvalidParam;
+use todo_kit::paging::Paging;
 use todo_kit::{AppJson, AppPath, AuthUser, Problem};
 use uuid::Uuid;
 
@@ -40,35 +40,11 @@ pub(crate) async fn webhooks_deliveries(
 }
 
 fn page_query(query: &str) -> Result<(usize, Option<Uuid>), Problem> {
-    let (mut limit, mut cursor, mut errors) = (DEFAULT_PAGE, None, Vec::new());
-    for pair in query.split('&').filter(|p| !p.is_empty()) {
-        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-        match name {
-            "limit" => match value.parse::<usize>() {
-                Ok(n) if (1..=MAX_PAGE).contains(&n) => limit = n,
-                _ => errors.push(InvalidParam {
-                    name: "limit".into(),
-                    reason: format!("must be a whole number from 1 to {MAX_PAGE}"),
-                }),
-            },
-            "cursor" => match Uuid::parse_str(value) {
-                Ok(id) => cursor = Some(id),
-                Err(_) => errors.push(InvalidParam {
-                    name: "cursor".into(),
-                    reason: "must be the next_cursor of a previous page".into(),
-                }),
-            },
-            other => errors.push(InvalidParam {
-                name: other.to_owned(),
-                reason: "unknown parameter; use limit and cursor".into(),
-            }),
-        }
-    }
-    if errors.is_empty() {
-        Ok((limit, cursor))
-    } else {
-        let mut problem = Problem::bad_request("invalid-query", "Some query parameters cannot be used.");
-        problem.invalid_params = errors;
-        Err(problem)
-    }
+    let paging = Paging {
+        default_limit: DEFAULT_PAGE,
+        max_limit: MAX_PAGE,
+        cursor: "cursor",
+        cursor_rule: "must be the next_cursor of a previous page",
+    };
+    paging.parse(query, |v| Uuid::parse_str(v).ok())
 }
