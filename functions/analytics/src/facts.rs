@@ -112,19 +112,7 @@ mod tests {
     }
 
     fn change(minute: u32) -> TaskChange {
-        TaskChange {
-            user_id: "u".into(),
-            task_id: 1,
-            at: at(minute),
-            created: false,
-            deleted: false,
-            priority: None,
-            tags: None,
-            due_at: None,
-            status: None,
-            completion: None,
-            retracts: None,
-        }
+        TaskChange::new("u".into(), 1, at(minute))
     }
 
     #[test]

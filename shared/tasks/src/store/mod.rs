@@ -8,6 +8,7 @@ mod postgres;
 mod rows;
 mod schedule;
 mod sqlite;
+mod sqlite_options;
 mod write;
 
 use std::sync::Arc;
@@ -19,6 +20,7 @@ pub use outbox::{Backlog, Outbox, OutboxClaim, OutboxRow};
 pub use postgres::PostgresTaskStore;
 pub use schedule::{DUE_SOON_WINDOW, DueKind, DueTask};
 pub use sqlite::SqliteTaskStore;
+pub use sqlite_options::{sqlite_in_memory, sqlite_options};
 
 use chrono::{DateTime, Utc};
 use todo_events::DomainEvent;

@@ -7,14 +7,12 @@
 mod apply;
 mod query;
 
-use std::str::FromStr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqlitePool;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::SqlitePoolOptions;
 use todo_kit::handler::EventHandler;
 use todo_kit::idempotency::Idempotent;
 
@@ -54,18 +52,14 @@ impl SqliteReadModel {
     /// # Errors
     /// When the file cannot be opened or the tables cannot be created.
     pub async fn connect(url: &str) -> Result<Self> {
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(Duration::from_secs(5));
+        let options = todo_tasks::store::sqlite_options(url)?;
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .connect_with(options.clone())
             .await?;
         sqlx::raw_sql(SCHEMA).execute(&writer).await?;
         // An in-memory database exists once per connection, so it cannot have separate readers.
-        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        let in_memory = todo_tasks::store::sqlite_in_memory(url);
         let reader = if in_memory {
             writer.clone()
         } else {

@@ -4,12 +4,9 @@
 
 mod deliveries;
 
-use std::str::FromStr;
-use std::time::Duration;
-
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{SqlitePool, SqlitePoolOptions};
 use todo_events::DomainEvent;
 use uuid::Uuid;
 
@@ -114,13 +111,8 @@ impl SqliteStore {
     /// When the file cannot be opened or a statement fails.
     pub async fn connect(url: &str) -> Result<Self> {
         drop(todo_tasks::store::connect(url).await?);
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            // The task store writes to the same file: wait for its writer rather than fail.
-            .busy_timeout(Duration::from_secs(5))
-            .foreign_keys(true);
+        // The task store writes to the same file: its options wait for that writer rather than fail.
+        let options = todo_tasks::store::sqlite_options(url)?;
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)

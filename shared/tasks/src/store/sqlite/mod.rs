@@ -4,12 +4,9 @@
 //! busy retries) and a few reader connections in WAL mode. Times are stored as microseconds since
 //! the epoch so they sort and compare exactly; tags as a JSON array; search uses FTS5.
 
-use std::str::FromStr;
-use std::time::Duration;
-
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{SqlitePool, SqlitePoolOptions};
 
 mod outbox;
 mod schedule;
@@ -110,13 +107,8 @@ impl SqliteTaskStore {
     /// # Errors
     /// Fails when the file cannot be opened or a migration fails.
     pub async fn connect(url: &str) -> Result<Self> {
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(Duration::from_secs(5))
-            .foreign_keys(true);
-        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        let options = crate::store::sqlite_options(url)?;
+        let in_memory = crate::store::sqlite_in_memory(url);
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .connect_with(options.clone())
