@@ -148,8 +148,13 @@ impl Relay {
             .iter()
             .map(|row| outgoing(row, &self.settings.topic_prefix))
             .collect();
-        // One producer span per event, below the span that wrote it, open until the broker acked.
-        let _spans: Vec<tracing::Span> = batch.iter().map(publish_span).collect();
+        // One producer span per event, below the span that wrote it, open until the broker acked;
+        // none at all when nothing traces (this is the relay's hot path).
+        let _spans: Vec<tracing::Span> = if todo_kit::telemetry::tracing_on() {
+            batch.iter().map(publish_span).collect()
+        } else {
+            Vec::new()
+        };
         if let Err(error) = self.bus.publish(&batch).await {
             record_failure(&batch);
             // Free the rows now, so this relay (or another) can try again without waiting.

@@ -134,6 +134,11 @@ fn provider(service: &str, endpoint: Option<&str>, ratio: f64) -> Result<SdkTrac
     Ok(builder.build())
 }
 
+/// True once [`init`] installed tracing: hot paths skip building spans nobody would record.
+pub fn tracing_on() -> bool {
+    PROVIDER.get().is_some()
+}
+
 /// Sends the spans not exported yet; call before the process exits.
 pub fn shutdown() {
     if let Some(Err(error)) = PROVIDER.get().map(SdkTracerProvider::force_flush) {
