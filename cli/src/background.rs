@@ -28,7 +28,7 @@ pub(crate) struct Background {
     pub(crate) consumers: Vec<Consumer>,
     pub(crate) deliveries: Arc<notifier::DeliveryWorker>,
     pub(crate) announcer: Arc<Announcer>,
-    pub(crate) clock: Clock,
+    pub(crate) clock: Arc<dyn Clock>,
     /// How often the scheduler looks for due dates (the cluster's PingSource: every minute).
     pub(crate) tick: Duration,
     pub(crate) dead_letter_topic: String,

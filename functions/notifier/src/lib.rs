@@ -26,7 +26,6 @@
 //! [`routes`] / [`app`] serve the API. Run the tests with `cargo test -p notifier` (PostgreSQL at
 //! 127.0.0.1:5432).
 
-pub mod clock;
 mod error;
 mod events;
 pub mod handler;
@@ -49,13 +48,14 @@ use todo_kit::health;
 use todo_kit::idempotency::Idempotent;
 use tokio::sync::Notify;
 
-pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, Result};
 pub use handler::{CONSUMER, NotifierHandler};
 pub use openapi::ApiDoc;
 pub use settings::Settings;
 pub use signature::verify_signature;
 pub use store::NotifierStore;
+pub use todo_kit::clock;
+pub use todo_kit::clock::{Clock, ManualClock, SystemClock};
 pub use worker::DeliveryWorker;
 
 /// The `service` label of this function's metrics and logs.

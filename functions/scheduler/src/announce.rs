@@ -81,7 +81,12 @@ impl Announcer {
 
     /// Ticks every `every` until `shutdown` resolves, reading the time from `clock`. A failing
     /// tick is logged and the next one tries again.
-    pub async fn run(&self, clock: crate::Clock, every: std::time::Duration, shutdown: impl Future<Output = ()>) {
+    pub async fn run(
+        &self,
+        clock: Arc<dyn crate::Clock>,
+        every: std::time::Duration,
+        shutdown: impl Future<Output = ()>,
+    ) {
         tokio::pin!(shutdown);
         let mut ticks = tokio::time::interval(every);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -89,7 +94,7 @@ impl Announcer {
             tokio::select! {
                 () = &mut shutdown => return,
                 _ = ticks.tick() => {
-                    if let Err(error) = self.tick(clock()).await {
+                    if let Err(error) = self.tick(clock.now()).await {
                         tracing::warn!(%error, "scheduler tick failed; trying again at the next one");
                     }
                 }

@@ -1,13 +1,11 @@
-//! Where the scheduler's "now" comes from: the system clock in production, a hand-moved one in tests.
+//! Where the scheduler's "now" comes from: the system clock in production, a hand-moved
+//! [`ManualClock`](todo_kit::clock::ManualClock) in tests.
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
+use todo_kit::clock::{Clock, SystemClock};
 
-/// The current time, as the scheduler sees it.
-pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
-
-/// The system clock.
-pub fn system_clock() -> Clock {
-    Arc::new(Utc::now)
+/// The system clock, shared.
+pub fn system_clock() -> Arc<dyn Clock> {
+    Arc::new(SystemClock)
 }

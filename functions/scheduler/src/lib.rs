@@ -16,9 +16,10 @@ mod occurrence;
 mod routes;
 
 pub use announce::{Announcer, TickReport};
-pub use clock::{Clock, system_clock};
+pub use clock::system_clock;
 pub use occurrence::{NextOccurrence, next_due};
 pub use routes::{app, routes};
+pub use todo_kit::clock::{Clock, ManualClock};
 
 /// The CloudEvents `source` of what the scheduler publishes.
 pub const SOURCE: &str = "/functions/scheduler";

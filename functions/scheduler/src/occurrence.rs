@@ -21,23 +21,15 @@ use crate::{CONSUMER, Clock, SOURCE};
 const MAX_SKIPPED: usize = 10_000;
 
 /// Creates the next occurrence of a recurring task on its `task.completed`.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct NextOccurrence {
     store: Arc<dyn TaskStore>,
-    clock: Clock,
-}
-
-impl std::fmt::Debug for NextOccurrence {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("NextOccurrence")
-            .field("store", &self.store)
-            .finish_non_exhaustive()
-    }
+    clock: Arc<dyn Clock>,
 }
 
 impl NextOccurrence {
     /// A handler creating occurrences in `store`, stamping them with `clock`'s time.
-    pub fn new(store: Arc<dyn TaskStore>, clock: Clock) -> Self {
+    pub fn new(store: Arc<dyn TaskStore>, clock: Arc<dyn Clock>) -> Self {
         Self { store, clock }
     }
 }
@@ -112,7 +104,7 @@ impl EventHandler for NextOccurrence {
                 traceparent: event.metadata.traceparent.clone(),
             },
         );
-        ctx.now = todo_tasks::domain::to_stored_precision((self.clock)());
+        ctx.now = todo_tasks::domain::to_stored_precision(self.clock.now());
         let position = SeriesPosition {
             series_id: task.series_id.unwrap_or(task.id),
             occurrence,

@@ -15,18 +15,18 @@ use crate::{Announcer, Clock};
 #[derive(Clone)]
 struct Ping {
     announcer: Arc<Announcer>,
-    clock: Clock,
+    clock: Arc<dyn Clock>,
 }
 
 /// `POST /ping`: one tick now; answers what it announced.
-pub fn routes(announcer: Arc<Announcer>, clock: Clock) -> Router {
+pub fn routes(announcer: Arc<Announcer>, clock: Arc<dyn Clock>) -> Router {
     Router::new()
         .route("/ping", post(ping))
         .with_state(Ping { announcer, clock })
 }
 
 async fn ping(State(ping): State<Ping>) -> Response {
-    match ping.announcer.tick((ping.clock)()).await {
+    match ping.announcer.tick(ping.clock.now()).await {
         Ok(report) => Json(report).into_response(),
         Err(error) => {
             tracing::error!(%error, "scheduler tick failed");
@@ -40,7 +40,7 @@ async fn ping(State(ping): State<Ping>) -> Response {
 pub fn app(
     store: Arc<dyn todo_tasks::store::TaskStore>,
     announcer: Arc<Announcer>,
-    clock: Clock,
+    clock: Arc<dyn Clock>,
     handler: Arc<dyn todo_kit::handler::EventHandler>,
     topics: Vec<String>,
 ) -> Router {

@@ -1,10 +1,10 @@
 //! The scheduler against real task databases (SQLite and PostgreSQL): announcements once per due
 //! time with a moved clock, and next occurrences once per completion.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
-use scheduler::{Announcer, Clock, NextOccurrence, TickReport};
+use scheduler::{Announcer, Clock, ManualClock, NextOccurrence, TickReport};
 use todo_events::{DomainEvent, EventMetadata, EventPayload};
 use todo_kit::handler::{EventHandler, Outcome};
 use todo_tasks::domain::{Task, TaskDraft, WriteContext};
@@ -13,7 +13,7 @@ use todo_testing::TestDatabase;
 
 struct Fixture {
     store: Arc<dyn TaskStore>,
-    now: Arc<Mutex<DateTime<Utc>>>,
+    clock: Arc<ManualClock>,
     _db: TestDatabase,
 }
 
@@ -23,22 +23,21 @@ impl Fixture {
         let start = Utc::now().duration_trunc(Duration::seconds(1)).expect("truncate");
         Self {
             store,
-            now: Arc::new(Mutex::new(start)),
+            clock: Arc::new(ManualClock::new(start)),
             _db: db,
         }
     }
 
     fn now(&self) -> DateTime<Utc> {
-        *self.now.lock().expect("clock")
+        self.clock.now()
     }
 
     fn advance(&self, by: Duration) {
-        *self.now.lock().expect("clock") += by;
+        self.clock.advance(by);
     }
 
-    fn clock(&self) -> Clock {
-        let now = self.now.clone();
-        Arc::new(move || *now.lock().expect("clock"))
+    fn clock(&self) -> Arc<dyn Clock> {
+        self.clock.clone()
     }
 
     async fn create(&self, title: &str, due_in: Duration, remind: Option<i64>, rule: Option<&str>) -> Task {

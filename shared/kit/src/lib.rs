@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod bus;
+pub mod clock;
 pub mod context;
 pub mod error_chain;
 pub mod handler;

@@ -1,5 +1,6 @@
-//! Where "now" comes from. The store and the worker read time only through a [`Clock`], so tests
-//! step a [`ManualClock`] across hours of backoff instead of sleeping through them.
+//! Where "now" comes from. Code that waits on time (webhook backoff, due dates, recurrences)
+//! reads it only through a [`Clock`], so tests step a [`ManualClock`] across hours instead of
+//! sleeping through them.
 
 use std::fmt::Debug;
 use std::sync::Mutex;
