@@ -45,9 +45,14 @@ async fn main() -> anyhow::Result<()> {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(100);
+    let in_flight = std::env::var("RELAY_IN_FLIGHT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(RelaySettings::default().in_flight);
     let settings = RelaySettings {
         topic_prefix: prefix.clone(),
         batch_size,
+        in_flight,
         ..RelaySettings::default()
     };
     let relay = Relay::new(store.clone(), bus.clone(), settings);
@@ -132,7 +137,7 @@ async fn main() -> anyhow::Result<()> {
             / 1000.0
     };
     println!(
-        "| relay throughput | {throughput:>8.0} events/s | {published} events in {:.2} s, batches of {batch_size} |",
+        "| relay throughput | {throughput:>8.0} events/s | {published} events in {:.2} s, batches of {batch_size}, {in_flight} in flight |",
         elapsed.as_secs_f64()
     );
     println!(

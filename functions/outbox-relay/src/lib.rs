@@ -1,29 +1,37 @@
 //! The outbox relay: moves events from the transactional outbox to the event bus.
 //!
-//! One [`Relay::step`] claims a batch of the oldest unpublished rows, publishes them in order
-//! (keyed by the row's partition key), and marks them published only after the bus acknowledged
-//! every one. A crash anywhere before the mark means the batch is published again: delivery is at
-//! least once, and consumers are idempotent. [`Relay::run`] repeats steps, waking on new writes
-//! (PostgreSQL `LISTEN/NOTIFY`, or in process for SQLite) and at least every poll interval, and
-//! prunes old published rows.
+//! A relay first becomes the outbox's leader (one relay publishes at a time; the others wait their
+//! turn). One [`Relay::step`] then claims batches of the oldest unpublished rows and sends them
+//! in order (keyed by the row's partition key), keeping up to `in_flight` batches on the way to
+//! the broker at once, and marks each batch published only after the bus acknowledged every one
+//! of its events. A crash anywhere before the mark means the batch is published again: delivery
+//! is at least once, and consumers are idempotent. [`Relay::run`] repeats steps, waking on new
+//! writes (PostgreSQL `LISTEN/NOTIFY`, or in process for SQLite) and at least every poll
+//! interval, and prunes old published rows.
 
+use std::collections::VecDeque;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use tokio::task::JoinSet;
 
 use chrono::Utc;
 use cloudevents::Event;
 use cloudevents::event::{AttributesReader, AttributesWriter};
 use todo_events::Topic;
-use todo_kit::bus::{BusError, EventBus, Outgoing};
+use todo_kit::bus::{Acknowledgements, BusError, EventBus, Outgoing};
 use todo_kit::metrics::metrics;
-use todo_tasks::store::{Outbox, OutboxRow};
+use todo_tasks::store::{Outbox, OutboxClaim, OutboxLeader, OutboxRow};
 
-/// Answers `/readyz` by reading the outbox backlog.
 /// The `service` label of the relay's metrics.
 pub const SERVICE: &str = "outbox-relay";
 
 /// How often the backlog gauges are refreshed while the relay runs.
 const BACKLOG_SAMPLE_EVERY: Duration = Duration::from_secs(2);
+
+/// How long one step keeps claiming new batches, so that a relay facing a long backlog still
+/// samples its gauges, prunes and sees shutdown between steps.
+const STEP_SLICE: Duration = Duration::from_secs(1);
 
 /// What one step did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +53,9 @@ pub enum RelayError {
     /// The bus did not take the batch.
     #[error("bus: {0}")]
     Bus(#[from] BusError),
+    /// Marking a batch stopped before it finished (a panic or a cancelled task).
+    #[error("marking a batch: {0}")]
+    Mark(#[from] tokio::task::JoinError),
 }
 
 /// How the relay behaves.
@@ -52,6 +63,8 @@ pub enum RelayError {
 pub struct RelaySettings {
     /// Most events per batch.
     pub batch_size: i64,
+    /// Most batches on the way to the broker at once (at least 1).
+    pub in_flight: usize,
     /// Longest wait between steps when no wake-up comes.
     pub poll: Duration,
     /// Published rows older than this are deleted.
@@ -65,6 +78,7 @@ impl Default for RelaySettings {
     fn default() -> Self {
         Self {
             batch_size: 100,
+            in_flight: 4,
             poll: Duration::from_secs(1),
             retention: Duration::from_secs(7 * 24 * 3600),
             topic_prefix: String::new(),
@@ -73,11 +87,32 @@ impl Default for RelaySettings {
 }
 
 /// Publishes an outbox to a bus.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Relay {
     outbox: Arc<dyn Outbox>,
     bus: Arc<dyn EventBus>,
     settings: RelaySettings,
+    /// This relay's leadership of the outbox, once it has it.
+    leader: Arc<tokio::sync::Mutex<Option<Box<dyn OutboxLeader>>>>,
+}
+
+impl std::fmt::Debug for Relay {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Relay")
+            .field("outbox", &self.outbox)
+            .field("bus", &self.bus)
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A batch on its way to the broker: its claim, its events, and the broker's answer to come.
+struct InFlight {
+    claim: Box<dyn OutboxClaim>,
+    batch: Vec<Outgoing>,
+    acknowledgements: Acknowledgements,
+    /// The events' producer spans, open until the broker answered.
+    _spans: Vec<tracing::Span>,
 }
 
 /// The bus message of an outbox row. A row that is not a readable CloudEvent (a bug, or a manual
@@ -113,7 +148,12 @@ fn outgoing(row: &OutboxRow, prefix: &str) -> Outgoing {
 impl Relay {
     /// A relay from `outbox` to `bus`.
     pub fn new(outbox: Arc<dyn Outbox>, bus: Arc<dyn EventBus>, settings: RelaySettings) -> Self {
-        Self { outbox, bus, settings }
+        Self {
+            outbox,
+            bus,
+            settings,
+            leader: Arc::default(),
+        }
     }
 
     /// Creates the catalog's topics on the bus (idempotent).
@@ -132,16 +172,83 @@ impl Relay {
         Ok(())
     }
 
-    /// Publishes one batch.
+    /// Publishes what waits in the outbox, for at most about a second: claims batches and keeps
+    /// up to `in_flight` of them on the way to the broker, marking each once it was acknowledged.
+    /// `Busy` when another relay leads.
     ///
     /// # Errors
-    /// When the outbox or the bus fails; the batch stays pending.
+    /// When the outbox or the bus fails. Batches that were acknowledged are marked; the others
+    /// stay pending. After an outbox failure this relay gives up its leadership, which it may have
+    /// lost with its connection, and asks for it again on the next step.
     pub async fn step(&self) -> Result<Step, RelayError> {
-        let Some(claim) = self.outbox.claim(self.settings.batch_size).await? else {
+        let mut leader = self.leader.lock().await;
+        if leader.is_none() {
+            *leader = self.outbox.lead().await?;
+        }
+        let Some(leading) = leader.as_deref() else {
             return Ok(Step::Busy);
         };
+        let result = self.publish_backlog(leading).await;
+        if matches!(result, Err(RelayError::Outbox(_) | RelayError::Mark(_))) {
+            *leader = None;
+        }
+        result
+    }
+
+    async fn publish_backlog(&self, leader: &dyn OutboxLeader) -> Result<Step, RelayError> {
+        let depth = self.settings.in_flight.max(1);
+        let stop_claiming = Instant::now() + STEP_SLICE;
+        let mut in_flight: VecDeque<InFlight> = VecDeque::with_capacity(depth);
+        // Marks run beside the next claims; a batch's rows stay held until its mark is done.
+        let mut marking: JoinSet<todo_tasks::Result<()>> = JoinSet::new();
+        let mut published = 0;
+        let mut drained = false;
+        loop {
+            while !drained && in_flight.len() < depth && Instant::now() < stop_claiming {
+                match self.send_next(leader).await {
+                    Ok(Some(batch)) => {
+                        // A short batch is the end of the backlog: the next claim would most
+                        // likely find a few rows at best, so wait for this one instead.
+                        drained = batch.batch.len() < usize::try_from(self.settings.batch_size).unwrap_or(usize::MAX);
+                        in_flight.push_back(batch);
+                    }
+                    Ok(None) => drained = true,
+                    Err(error) => return Err(settle(in_flight, marking, error).await),
+                }
+            }
+            let Some(oldest) = in_flight.pop_front() else {
+                break;
+            };
+            if let Err(error) = oldest.acknowledgements.await {
+                record_failure(&oldest.batch);
+                drop(oldest.claim);
+                return Err(settle(in_flight, marking, error.into()).await);
+            }
+            let acknowledged = Utc::now();
+            record_published(oldest.claim.rows(), &oldest.batch, acknowledged);
+            published += oldest.batch.len();
+            while marking.len() >= depth {
+                if let Err(error) = marked(marking.join_next().await) {
+                    return Err(settle(in_flight, marking, error).await);
+                }
+            }
+            marking.spawn(oldest.claim.mark_published(acknowledged));
+        }
+        while let Some(done) = marking.join_next().await {
+            marked(Some(done))?;
+        }
+        Ok(if published == 0 {
+            Step::Idle
+        } else {
+            Step::Published(published)
+        })
+    }
+
+    /// Claims the next batch and queues it on the bus; `None` when nothing else waits.
+    async fn send_next(&self, leader: &dyn OutboxLeader) -> Result<Option<InFlight>, RelayError> {
+        let claim = leader.claim(self.settings.batch_size).await?;
         if claim.rows().is_empty() {
-            return Ok(Step::Idle);
+            return Ok(None);
         }
         let batch: Vec<Outgoing> = claim
             .rows()
@@ -150,23 +257,23 @@ impl Relay {
             .collect();
         // One producer span per event, below the span that wrote it, open until the broker acked;
         // none at all when nothing traces (this is the relay's hot path).
-        let _spans: Vec<tracing::Span> = if todo_kit::telemetry::tracing_on() {
+        let spans: Vec<tracing::Span> = if todo_kit::telemetry::tracing_on() {
             batch.iter().map(publish_span).collect()
         } else {
             Vec::new()
         };
-        if let Err(error) = self.bus.publish(&batch).await {
-            record_failure(&batch);
-            // Free the rows now, so this relay (or another) can try again without waiting.
-            if let Err(release) = claim.release().await {
-                tracing::warn!(error = %release, "cannot release the outbox claim");
+        match self.bus.send(&batch) {
+            Ok(acknowledgements) => Ok(Some(InFlight {
+                claim,
+                batch,
+                acknowledgements,
+                _spans: spans,
+            })),
+            Err(error) => {
+                record_failure(&batch);
+                Err(error.into())
             }
-            return Err(error.into());
         }
-        let acknowledged = Utc::now();
-        record_published(claim.rows(), &batch, acknowledged);
-        claim.mark_published(acknowledged).await?;
-        Ok(Step::Published(batch.len()))
     }
 
     /// `/healthz`, `/readyz` (the outbox answers) and `/metrics`, for probes and scrapes.
@@ -264,6 +371,43 @@ impl Relay {
             Err(error) => tracing::warn!(%error, "cannot prune the outbox"),
         }
     }
+}
+
+/// The result of one finished mark.
+fn marked(done: Option<Result<todo_tasks::Result<()>, tokio::task::JoinError>>) -> Result<(), RelayError> {
+    match done {
+        None | Some(Ok(Ok(()))) => Ok(()),
+        Some(Ok(Err(error))) => Err(error.into()),
+        Some(Err(join)) => Err(RelayError::Outbox(todo_tasks::Error::Corrupt(format!(
+            "marking a batch failed: {join}"
+        )))),
+    }
+}
+
+/// After a failure: waits for the marks under way and the batches still on the way (none may
+/// travel when they are sent again, or a retry could overtake them), and marks those the broker
+/// took, so that only the failed ones are published again. Returns the failure.
+async fn settle(
+    in_flight: VecDeque<InFlight>,
+    mut marking: JoinSet<todo_tasks::Result<()>>,
+    error: RelayError,
+) -> RelayError {
+    for batch in in_flight {
+        match batch.acknowledgements.await {
+            Ok(()) => {
+                let acknowledged = Utc::now();
+                record_published(batch.claim.rows(), &batch.batch, acknowledged);
+                marking.spawn(batch.claim.mark_published(acknowledged));
+            }
+            Err(_) => record_failure(&batch.batch),
+        }
+    }
+    while let Some(done) = marking.join_next().await {
+        if let Err(error) = marked(Some(done)) {
+            tracing::warn!(%error, "cannot mark an acknowledged batch; it will be published again");
+        }
+    }
+    error
 }
 
 fn record_published(rows: &[OutboxRow], batch: &[Outgoing], acknowledged: chrono::DateTime<Utc>) {

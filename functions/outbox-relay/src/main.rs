@@ -1,7 +1,8 @@
 //! The outbox-relay binary: `DATABASE_URL` (the outbox's database), `EVENT_BUS`
-//! (`kafka://host:port,...`), optional `RELAY_BATCH_SIZE`, `RELAY_POLL_MS`,
-//! `OUTBOX_RETENTION_HOURS`, `KAFKA_REPLICATION_FACTOR` and `TOPIC_PREFIX`; `/healthz`, `/readyz`
-//! and `/metrics` on `$PORT` (default 8080). Stops on SIGTERM or Ctrl-C after the batch in flight.
+//! (`kafka://host:port,...`), optional `RELAY_BATCH_SIZE`, `RELAY_IN_FLIGHT` (batches on the way
+//! to the broker at once, default 4), `RELAY_POLL_MS`, `OUTBOX_RETENTION_HOURS`,
+//! `KAFKA_REPLICATION_FACTOR` and `TOPIC_PREFIX`; `/healthz`, `/readyz` and `/metrics` on `$PORT`
+//! (default 8080). Stops on SIGTERM or Ctrl-C after the batches in flight.
 
 use std::time::Duration;
 
@@ -26,6 +27,7 @@ async fn main() -> anyhow::Result<()> {
     let bus_url = env_var("EVENT_BUS").context("EVENT_BUS is not set (kafka://host:port)")?;
     let settings = RelaySettings {
         batch_size: number("RELAY_BATCH_SIZE", 100)?,
+        in_flight: number("RELAY_IN_FLIGHT", 4)?,
         poll: Duration::from_millis(number("RELAY_POLL_MS", 1000)?),
         retention: Duration::from_secs(number::<u64>("OUTBOX_RETENTION_HOURS", 168)? * 3600),
         topic_prefix: env_var("TOPIC_PREFIX").unwrap_or_default(),

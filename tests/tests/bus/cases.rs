@@ -108,6 +108,41 @@ pub(crate) async fn events_of_one_key_arrive_in_publish_order(bus: Arc<dyn Event
     }
 }
 
+pub(crate) async fn sends_on_the_way_at_once_keep_each_keys_order(bus: Arc<dyn EventBus>) {
+    let topic = topic(&bus, 6).await;
+    let keys: Vec<String> = (0..10).map(|k| format!("key-{k}")).collect();
+    // Eight batches queued before any acknowledgement is awaited, as the relay does.
+    let mut acknowledgements = Vec::new();
+    for batch in 0..8 {
+        let events: Vec<Outgoing> = (0..25)
+            .map(|i| {
+                outgoing(
+                    &topic,
+                    &keys[i % keys.len()],
+                    i64::try_from(batch * 25 + i).expect("seq"),
+                )
+            })
+            .collect();
+        acknowledgements.push(bus.send(&events).expect("queued"));
+    }
+    for acknowledged in acknowledgements {
+        acknowledged.await.expect("acknowledged");
+    }
+    let mut member = bus.subscribe(&unique("group"), &[topic]).await.expect("subscribe");
+    let deliveries = receive(&mut member, 200).await;
+    let mut per_key: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    for d in &deliveries {
+        per_key.entry(d.key.clone().expect("key")).or_default().push(seq_of(d));
+    }
+    assert_eq!(per_key.len(), 10);
+    for (key, seqs) in per_key {
+        assert!(seqs.windows(2).all(|w| w[0] < w[1]), "{key} out of order: {seqs:?}");
+    }
+    let mut all: Vec<i64> = deliveries.iter().map(seq_of).collect();
+    all.sort_unstable();
+    assert_eq!(all, (0..200).collect::<Vec<_>>(), "every event once");
+}
+
 pub(crate) async fn many_keys_published_in_parallel_all_arrive_once(bus: Arc<dyn EventBus>) {
     let topic = topic(&bus, 6).await;
     let publishers = (0..4).map(|p| {

@@ -39,6 +39,7 @@ macro_rules! conformance {
 conformance!(
     a_published_event_reaches_a_new_group_unchanged,
     events_of_one_key_arrive_in_publish_order,
+    sends_on_the_way_at_once_keep_each_keys_order,
     many_keys_published_in_parallel_all_arrive_once,
     a_restarted_member_resumes_after_the_last_commit,
     groups_do_not_share_offsets,

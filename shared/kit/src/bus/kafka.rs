@@ -17,7 +17,7 @@ use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 use super::binding::{Record, decode, encode};
 use super::kafka_lag::{LagReporter, STATISTICS_INTERVAL_MS};
 use super::topics::{TopicOutcome, TopicSpec, drift};
-use super::{BusError, Delivery, EventBus, Outgoing, Subscription};
+use super::{Acknowledgements, BusError, Delivery, EventBus, Outgoing, Subscription};
 
 /// How long a publish waits for acknowledgements before it reports the broker unavailable.
 const DELIVERY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -25,9 +25,7 @@ const DELIVERY_TIMEOUT: Duration = Duration::from_secs(30);
 /// An event bus on a Kafka cluster.
 pub struct KafkaBus {
     brokers: String,
-    /// Replaced when it hits a fatal error (an idempotent producer whose broker forgot it).
-    producer: RwLock<FutureProducer>,
-    producer_config: ClientConfig,
+    producer: Arc<ProducerSlot>,
     admin: AdminClient<DefaultClientContext>,
     replication_factor: i32,
     /// Consumers' `fetch.wait.max.ms`.
@@ -46,9 +44,15 @@ impl std::fmt::Debug for KafkaBus {
     }
 }
 
-impl KafkaBus {
-    fn producer(&self) -> FutureProducer {
-        self.producer
+/// The producer, replaced when it hits a fatal error (an idempotent producer whose broker forgot it).
+struct ProducerSlot {
+    current: RwLock<FutureProducer>,
+    config: ClientConfig,
+}
+
+impl ProducerSlot {
+    fn get(&self) -> FutureProducer {
+        self.current
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clone()
@@ -63,10 +67,10 @@ impl KafkaBus {
         if let Some((code, reason)) = used.client().fatal_error() {
             tracing::warn!(?code, %reason, "Kafka producer failed fatally");
         }
-        match self.producer_config.create::<FutureProducer>() {
+        match self.config.create::<FutureProducer>() {
             Ok(fresh) => {
                 let old = std::mem::replace(
-                    &mut *self.producer.write().unwrap_or_else(std::sync::PoisonError::into_inner),
+                    &mut *self.current.write().unwrap_or_else(std::sync::PoisonError::into_inner),
                     fresh,
                 );
                 // Dropping a producer flushes; keep that off the async workers.
@@ -76,8 +80,10 @@ impl KafkaBus {
         }
     }
 
-    async fn publish_with(&self, producer: &FutureProducer, events: &[Outgoing]) -> Result<(), BusError> {
-        // Queue everything first (the producer keeps per-partition order), then wait for the acks.
+    /// Queues every event (the producer keeps per-partition order), and returns what waits for
+    /// their acknowledgements.
+    fn send(self: &Arc<Self>, events: &[Outgoing]) -> Result<Acknowledgements, BusError> {
+        let producer = self.get();
         let mut pending = Vec::with_capacity(events.len());
         for event in events {
             let record = encode(&event.event);
@@ -96,20 +102,44 @@ impl KafkaBus {
             if let Some(key) = &event.key {
                 message = message.key(key.as_str());
             }
-            pending.push(producer.send_result(message).map_err(|(e, _)| unavailable(&e))?);
+            match producer.send_result(message) {
+                Ok(delivery) => pending.push(delivery),
+                Err((error, _)) => {
+                    // What was queued before stays on its way: wait for it in the background,
+                    // so that the producer is renewed only once nothing of this batch travels.
+                    let slot = self.clone();
+                    let error = unavailable(&error);
+                    tokio::spawn(async move {
+                        for delivery in pending {
+                            let _ = delivery.await;
+                        }
+                        slot.renew(&producer);
+                    });
+                    return Err(error);
+                }
+            }
         }
-        // Wait for every record, even after a failure: none of this batch may still be in flight
-        // when the caller publishes it again, or a retry could overtake it.
-        let mut first_error = None;
-        for delivery in pending {
-            let error = match delivery.await {
-                Ok(Ok(_)) => continue,
-                Ok(Err((error, _))) => unavailable(&error),
-                Err(_) => BusError::Unavailable("the producer was dropped before the broker answered".into()),
-            };
-            first_error.get_or_insert(error);
-        }
-        first_error.map_or(Ok(()), Err)
+        let slot = self.clone();
+        Ok(Box::pin(async move {
+            // Wait for every record, even after a failure: none of this batch may still be in
+            // flight when the caller publishes it again, or a retry could overtake it.
+            let mut first_error = None;
+            for delivery in pending {
+                let error = match delivery.await {
+                    Ok(Ok(_)) => continue,
+                    Ok(Err((error, _))) => unavailable(&error),
+                    Err(_) => BusError::Unavailable("the producer was dropped before the broker answered".into()),
+                };
+                first_error.get_or_insert(error);
+            }
+            match first_error {
+                None => Ok(()),
+                Some(error) => {
+                    slot.renew(&producer);
+                    Err(error)
+                }
+            }
+        }))
     }
 }
 
@@ -153,8 +183,10 @@ impl KafkaBus {
             .map_err(|e| BusError::Rejected(e.to_string()))?;
         Ok(Self {
             brokers: brokers.to_owned(),
-            producer: RwLock::new(producer),
-            producer_config,
+            producer: Arc::new(ProducerSlot {
+                current: RwLock::new(producer),
+                config: producer_config,
+            }),
             admin,
             replication_factor,
             fetch_wait: DEFAULT_FETCH_WAIT,
@@ -242,13 +274,8 @@ impl EventBus for KafkaBus {
         })
     }
 
-    async fn publish(&self, events: &[Outgoing]) -> Result<(), BusError> {
-        let producer = self.producer();
-        let result = self.publish_with(&producer, events).await;
-        if result.is_err() {
-            self.renew(&producer);
-        }
-        result
+    fn send(&self, events: &[Outgoing]) -> Result<Acknowledgements, BusError> {
+        self.producer.send(events)
     }
 
     async fn subscribe(&self, group: &str, topics: &[String]) -> Result<Box<dyn Subscription>, BusError> {

@@ -111,7 +111,7 @@ impl EventBus for MemoryBus {
         }
     }
 
-    async fn publish(&self, events: &[Outgoing]) -> Result<(), BusError> {
+    fn send(&self, events: &[Outgoing]) -> Result<super::Acknowledgements, BusError> {
         {
             let mut state = self.shared.lock();
             // Check every topic first, so a batch is published whole or not at all.
@@ -134,7 +134,8 @@ impl EventBus for MemoryBus {
             }
         }
         self.shared.arrived.notify_waiters();
-        Ok(())
+        // Appended to the log already: acknowledged at once.
+        Ok(Box::pin(std::future::ready(Ok(()))))
     }
 
     async fn subscribe(&self, group: &str, topics: &[String]) -> Result<Box<dyn Subscription>, BusError> {

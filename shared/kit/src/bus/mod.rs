@@ -58,6 +58,10 @@ pub enum BusError {
     Rejected(String),
 }
 
+/// The broker's answer to one [`EventBus::send`]: resolves once every event of it was
+/// acknowledged, or with the first failure after none of them is in flight any more.
+pub type Acknowledgements = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), BusError>> + Send>>;
+
 /// Publishing and consuming events.
 #[async_trait]
 pub trait EventBus: Send + Sync + std::fmt::Debug {
@@ -69,7 +73,18 @@ pub trait EventBus: Send + Sync + std::fmt::Debug {
 
     /// Publishes events in order and returns once the broker acknowledged every one of them.
     /// Events with the same key land in the same partition, in this order.
-    async fn publish(&self, events: &[Outgoing]) -> Result<(), BusError>;
+    async fn publish(&self, events: &[Outgoing]) -> Result<(), BusError> {
+        self.send(events)?.await
+    }
+
+    /// Queues events for publishing, in order, before it returns; the result says when the broker
+    /// acknowledged them. Events of a later `send` go out after these (per key), so a caller may
+    /// keep several sends on the way at once.
+    ///
+    /// # Errors
+    /// When the events cannot even be queued (an unknown topic, a full queue); nothing of them
+    /// is then on the way.
+    fn send(&self, events: &[Outgoing]) -> Result<Acknowledgements, BusError>;
 
     /// Joins consumer group `group` on `topics`. A new member resumes after the group's last
     /// commit (or from the beginning when the group never committed).

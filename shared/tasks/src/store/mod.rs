@@ -16,7 +16,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 pub use enqueue::{enqueue_postgres, enqueue_sqlite};
-pub use outbox::{Backlog, Outbox, OutboxClaim, OutboxRow};
+pub use outbox::{Backlog, Outbox, OutboxClaim, OutboxLeader, OutboxRow};
+pub(crate) use outbox::{Held, InFlight};
 pub use postgres::PostgresTaskStore;
 pub use schedule::{DUE_SOON_WINDOW, DueKind, DueTask};
 pub use sqlite::SqliteTaskStore;

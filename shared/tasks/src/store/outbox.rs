@@ -1,9 +1,11 @@
 //! The transactional outbox as a relay sees it: claim the oldest unpublished events, publish them,
 //! mark them published. Rows are written by the task writes themselves, in their transactions.
 //!
-//! Several relays may run: a claim is exclusive (a transaction-scoped advisory lock on PostgreSQL,
-//! an in-process lock on SQLite, whose file belongs to one process), so one relay publishes at a
-//! time (no row twice, no key reordered) and the others get `None` until it is done.
+//! Several relays may run, but one leads at a time (a session-level advisory lock on PostgreSQL,
+//! an in-process lock on SQLite, whose file belongs to one process): only the leader claims, so no
+//! row goes out twice and no key is reordered. The leader may hold several claims at once, so a
+//! relay can have several batches on the way to the broker; a claim skips the rows that earlier,
+//! unfinished claims hold.
 
 use std::time::Duration;
 
@@ -42,8 +44,8 @@ pub struct Backlog {
     pub oldest: Option<DateTime<Utc>>,
 }
 
-/// Events claimed by one relay. Dropping the claim without [`mark_published`] releases the rows
-/// for the next claim (they are published again: delivery is at least once).
+/// Events claimed by the leading relay. Dropping the claim without [`mark_published`] releases the
+/// rows for the next claim (they are published again: delivery is at least once).
 ///
 /// [`mark_published`]: OutboxClaim::mark_published
 #[async_trait]
@@ -52,17 +54,26 @@ pub trait OutboxClaim: Send {
     fn rows(&self) -> &[OutboxRow];
     /// Records that the broker acknowledged every claimed row.
     async fn mark_published(self: Box<Self>, at: DateTime<Utc>) -> Result<()>;
-    /// Gives the rows back unpublished, at once (dropping a claim also does, but a PostgreSQL
-    /// claim is only rolled back when its connection is next used).
-    async fn release(self: Box<Self>) -> Result<()>;
+}
+
+/// The one relay that publishes an outbox, for as long as this value lives.
+#[async_trait]
+pub trait OutboxLeader: Send + Sync {
+    /// Claims up to `limit` of the oldest unpublished rows that none of this leader's unfinished
+    /// claims holds; an empty claim when nothing else is waiting.
+    ///
+    /// # Errors
+    /// When the database fails, or this relay no longer leads (its lock's connection died): then
+    /// drop the leader and call [`Outbox::lead`] again.
+    async fn claim(&self, limit: i64) -> Result<Box<dyn OutboxClaim>>;
 }
 
 /// The outbox of a store.
 #[async_trait]
 pub trait Outbox: Send + Sync + std::fmt::Debug {
-    /// Claims up to `limit` of the oldest unpublished rows. `None` when another relay holds the
-    /// outbox right now; an empty claim when nothing is waiting.
-    async fn claim(&self, limit: i64) -> Result<Option<Box<dyn OutboxClaim>>>;
+    /// Makes the caller the relay that publishes this outbox; `None` while another relay leads.
+    /// Leadership ends when the returned value is dropped (or its process dies).
+    async fn lead(&self) -> Result<Option<Box<dyn OutboxLeader>>>;
     /// Waits until new rows may be waiting, or `max_wait` passed.
     async fn wait_for_rows(&self, max_wait: Duration);
     /// How many rows wait to be published, and since when the oldest has waited.
@@ -75,4 +86,54 @@ pub trait Outbox: Send + Sync + std::fmt::Debug {
     async fn prune_published(&self, before: DateTime<Utc>) -> Result<u64>;
     /// Rows not yet published, oldest first, without claiming them (for inspection and tests).
     async fn unpublished_outbox(&self, limit: i64) -> Result<Vec<OutboxRow>>;
+}
+
+/// The rows of a leader's unfinished claims, as inclusive id ranges: a claim skips them. A range
+/// may also cover a row that committed after its claim read (an older id, a later commit); that
+/// row waits for the range's claim to finish, and is claimed then.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct InFlight(std::sync::Arc<std::sync::Mutex<Vec<(i64, i64)>>>);
+
+impl InFlight {
+    fn ranges(&self) -> std::sync::MutexGuard<'_, Vec<(i64, i64)>> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The held ranges' lower and upper bounds, for a query's parameters.
+    pub(crate) fn bounds(&self) -> (Vec<i64>, Vec<i64>) {
+        self.ranges().iter().copied().unzip()
+    }
+
+    /// Holds `rows` (oldest first) until the returned guard is dropped.
+    pub(crate) fn hold(&self, rows: &[OutboxRow]) -> Held {
+        let range = match (rows.first(), rows.last()) {
+            (Some(first), Some(last)) => Some((first.id, last.id)),
+            _ => None,
+        };
+        if let Some(range) = range {
+            self.ranges().push(range);
+        }
+        Held {
+            in_flight: self.clone(),
+            range,
+        }
+    }
+}
+
+/// The hold of one claim on its rows; dropped with the claim, marked or not.
+#[derive(Debug)]
+pub(crate) struct Held {
+    in_flight: InFlight,
+    range: Option<(i64, i64)>,
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        if let Some(range) = self.range {
+            let mut ranges = self.in_flight.ranges();
+            if let Some(at) = ranges.iter().position(|held| *held == range) {
+                ranges.swap_remove(at);
+            }
+        }
+    }
 }

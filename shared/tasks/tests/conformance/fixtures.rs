@@ -33,13 +33,13 @@ pub(crate) async fn create(store: &dyn TaskStore, user: &str, draft: TaskDraft) 
         .expect("create")
 }
 
-/// The next claim, waiting while the outbox is busy: a dropped claim is rolled back when its
-/// connection is next used, so the outbox frees up shortly after, not at once.
-pub(crate) async fn claim_when_free(store: &dyn TaskStore) -> Box<dyn todo_tasks::store::OutboxClaim> {
+/// The outbox's leadership, waiting while another relay has it: a PostgreSQL leader's session
+/// ends shortly after the leader is dropped, not at once.
+pub(crate) async fn lead_when_free(store: &dyn TaskStore) -> Box<dyn todo_tasks::store::OutboxLeader> {
     let started = std::time::Instant::now();
     loop {
-        if let Some(claim) = store.claim(10).await.expect("claim") {
-            return claim;
+        if let Some(leader) = store.lead().await.expect("lead") {
+            return leader;
         }
         assert!(
             started.elapsed() < std::time::Duration::from_secs(10),
@@ -47,4 +47,9 @@ pub(crate) async fn claim_when_free(store: &dyn TaskStore) -> Box<dyn todo_tasks
         );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
+}
+
+/// The oldest pending rows (up to 10), claimed by a new leader.
+pub(crate) async fn claim_when_free(store: &dyn TaskStore) -> Box<dyn todo_tasks::store::OutboxClaim> {
+    lead_when_free(store).await.claim(10).await.expect("claim")
 }

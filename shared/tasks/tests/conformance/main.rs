@@ -64,7 +64,8 @@ conformance!(
     listing::a_cursor_from_another_query_is_refused,
     outbox::a_claim_hands_out_the_oldest_rows_until_they_are_marked,
     outbox::the_backlog_counts_pending_rows_and_dates_the_oldest,
-    outbox::an_empty_claim_leaves_the_outbox_free_at_once,
+    outbox::a_leader_polling_an_empty_outbox_sees_the_next_write,
+    outbox::claims_on_the_way_at_once_never_share_a_row,
     outbox::a_dropped_claim_leaves_its_rows_pending,
     outbox::pruning_deletes_only_rows_published_before_the_cutoff,
     outbox::a_write_wakes_a_waiting_relay,
@@ -76,25 +77,27 @@ conformance!(
     schedule::a_task_made_recurring_starts_its_own_series,
 );
 
-/// Several relays share an outbox: while one holds a claim, others get none.
+/// Several relays share an outbox: while one leads, the others do not; when it goes, one may.
 #[tokio::test]
-async fn on_postgres_a_second_relay_waits_while_one_holds_the_outbox() {
-    a_second_relay_waits_while_one_holds_the_outbox(postgres().await).await;
+async fn on_postgres_a_second_relay_waits_while_one_leads() {
+    a_second_relay_waits_while_one_leads(postgres().await).await;
 }
 
 #[tokio::test]
-async fn on_sqlite_a_second_relay_waits_while_one_holds_the_outbox() {
-    a_second_relay_waits_while_one_holds_the_outbox(sqlite().await).await;
+async fn on_sqlite_a_second_relay_waits_while_one_leads() {
+    a_second_relay_waits_while_one_leads(sqlite().await).await;
 }
 
-async fn a_second_relay_waits_while_one_holds_the_outbox(b: Backend) {
+async fn a_second_relay_waits_while_one_leads(b: Backend) {
     fixtures::create(b.store.as_ref(), "alice", fixtures::draft("one")).await;
-    let held = b.store.claim(10).await.expect("claim").expect("first relay");
-    assert!(
-        b.store.claim(10).await.expect("claim").is_none(),
-        "a second relay must not claim meanwhile"
-    );
-    drop(held);
+    let leader = b.store.lead().await.expect("lead").expect("first relay");
+    for _ in 0..3 {
+        assert!(
+            b.store.lead().await.expect("lead").is_none(),
+            "a second relay must not lead meanwhile"
+        );
+    }
+    drop(leader);
     let claim = fixtures::claim_when_free(b.store.as_ref()).await;
     assert_eq!(claim.rows().len(), 1);
 }

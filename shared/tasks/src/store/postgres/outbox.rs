@@ -1,21 +1,27 @@
-//! The PostgreSQL outbox: claims under a transaction-scoped advisory lock (one relay publishes at a
-//! time; others get `None` and retry), rows locked `FOR UPDATE SKIP LOCKED`, wake-ups through
-//! `LISTEN outbox` (the insert trigger notifies after each write commits).
+//! The PostgreSQL outbox: the leading relay holds a session-level advisory lock on a connection of
+//! its own (the lock ends with that session, so a relay that dies frees it at once); its claims are
+//! plain reads that skip the rows of its unfinished claims, and marks are single updates, so no
+//! transaction stays open while events travel to the broker. Wake-ups come through `LISTEN outbox`
+//! (the insert trigger notifies after each write commits).
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::postgres::PgListener;
 use sqlx::types::Json;
-use sqlx::{Postgres, Transaction};
+use sqlx::{Connection, PgConnection};
 
 use super::PostgresTaskStore;
 use crate::Result;
-use crate::store::outbox::{Backlog, Outbox, OutboxClaim, OutboxRow};
+use crate::store::outbox::{Backlog, Outbox, OutboxClaim, OutboxLeader, OutboxRow};
+use crate::store::{Held, InFlight};
 
 /// The advisory lock key of the outbox relay (any constant shared by every relay).
 const RELAY_LOCK: i64 = 0x6f75_7462_6f78; // "outbox"
+
+/// How often a leader checks that its lock's session is still there before it claims.
+const LEADERSHIP_CHECK: Duration = Duration::from_secs(1);
 
 #[derive(sqlx::FromRow)]
 struct PgOutboxRow {
@@ -47,8 +53,9 @@ impl From<PgOutboxRow> for OutboxRow {
 const COLUMNS: &str = "id, event_id, event_type, topic, partition_key, event_data, created_at, published_at";
 
 struct PgClaim {
-    tx: Transaction<'static, Postgres>,
+    store: PostgresTaskStore,
     rows: Vec<OutboxRow>,
+    _held: Held,
 }
 
 #[async_trait]
@@ -58,68 +65,83 @@ impl OutboxClaim for PgClaim {
     }
 
     async fn mark_published(self: Box<Self>, at: DateTime<Utc>) -> Result<()> {
-        let Self { mut tx, rows } = *self;
-        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let ids: Vec<i64> = self.rows.iter().map(|r| r.id).collect();
+        if ids.is_empty() {
+            return Ok(());
+        }
         sqlx::query("UPDATE outbox SET published_at = $1 WHERE id = ANY($2)")
             .bind(at)
             .bind(&ids)
-            .execute(&mut *tx)
+            .execute(&self.store.pool)
             .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    async fn release(self: Box<Self>) -> Result<()> {
-        self.tx.rollback().await?;
         Ok(())
     }
 }
 
-/// A claim of nothing: no transaction, nothing to mark.
-struct EmptyClaim;
+/// The lock's connection and when it last answered.
+struct Lock {
+    session: PgConnection,
+    checked: Instant,
+}
+
+struct PgLeader {
+    store: PostgresTaskStore,
+    lock: tokio::sync::Mutex<Lock>,
+    in_flight: InFlight,
+}
 
 #[async_trait]
-impl OutboxClaim for EmptyClaim {
-    fn rows(&self) -> &[OutboxRow] {
-        &[]
-    }
-
-    async fn mark_published(self: Box<Self>, _at: DateTime<Utc>) -> Result<()> {
-        Ok(())
-    }
-
-    async fn release(self: Box<Self>) -> Result<()> {
-        Ok(())
+impl OutboxLeader for PgLeader {
+    async fn claim(&self, limit: i64) -> Result<Box<dyn OutboxClaim>> {
+        {
+            let mut lock = self.lock.lock().await;
+            if lock.checked.elapsed() >= LEADERSHIP_CHECK {
+                // The lock lives as long as this session: a session that answers still holds it.
+                lock.session.ping().await?;
+                lock.checked = Instant::now();
+            }
+        }
+        let (low, high) = self.in_flight.bounds();
+        let rows: Vec<PgOutboxRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM outbox WHERE published_at IS NULL \
+             AND NOT EXISTS (SELECT 1 FROM unnest($2::int8[], $3::int8[]) AS held(low, high) \
+                             WHERE outbox.id BETWEEN held.low AND held.high) \
+             ORDER BY id LIMIT $1"
+        )))
+        .bind(limit)
+        .bind(&low)
+        .bind(&high)
+        .fetch_all(&self.store.pool)
+        .await?;
+        let rows: Vec<OutboxRow> = rows.into_iter().map(OutboxRow::from).collect();
+        Ok(Box::new(PgClaim {
+            store: self.store.clone(),
+            _held: self.in_flight.hold(&rows),
+            rows,
+        }))
     }
 }
 
 #[async_trait]
 impl Outbox for PostgresTaskStore {
-    async fn claim(&self, limit: i64) -> Result<Option<Box<dyn OutboxClaim>>> {
-        let mut tx = self.pool.begin().await?;
-        let locked: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)")
+    async fn lead(&self) -> Result<Option<Box<dyn OutboxLeader>>> {
+        // A connection of its own, closed (and so unlocked) when the leader is dropped.
+        let mut session = self.pool.acquire().await?.detach();
+        let locked: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
             .bind(RELAY_LOCK)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut session)
             .await?;
         if !locked {
-            tx.rollback().await?;
+            session.close().await?;
             return Ok(None);
         }
-        let rows: Vec<PgOutboxRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED"
-        )))
-        .bind(limit)
-        .fetch_all(&mut *tx)
-        .await?;
-        if rows.is_empty() {
-            // End the transaction now: left to a lazy rollback, it would keep the advisory lock on
-            // an idle pooled connection, and the next claim would find the outbox "busy".
-            tx.rollback().await?;
-            return Ok(Some(Box::new(EmptyClaim)));
-        }
-        Ok(Some(Box::new(PgClaim {
-            tx,
-            rows: rows.into_iter().map(OutboxRow::from).collect(),
+        Ok(Some(Box::new(PgLeader {
+            store: self.clone(),
+            lock: tokio::sync::Mutex::new(Lock {
+                session,
+                checked: Instant::now(),
+            }),
+            in_flight: InFlight::default(),
         })))
     }
 

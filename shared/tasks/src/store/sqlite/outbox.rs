@@ -1,7 +1,7 @@
-//! The SQLite outbox, for the one process that owns the database file: a claim takes an in-process
-//! lock (so relays in this process take turns, as they do on PostgreSQL) and reads the oldest
-//! unpublished rows without a transaction (the single writer connection must never wait on a
-//! broker); marking them published is one short write. Task writes wake the relay in process.
+//! The SQLite outbox, for the one process that owns the database file: the leading relay holds an
+//! in-process lock; its claims read the oldest unpublished rows that its unfinished claims do not
+//! hold, without a transaction (the single writer connection must never wait on a broker), and
+//! marking them published is one short write. Task writes wake the relay in process.
 
 use std::time::Duration;
 
@@ -9,7 +9,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::{SqliteTaskStore, micros, opt_time, time};
-use crate::store::outbox::{Backlog, Outbox, OutboxClaim, OutboxRow};
+use crate::store::outbox::{Backlog, Outbox, OutboxClaim, OutboxLeader, OutboxRow};
+use crate::store::{Held, InFlight};
 use crate::{Error, Result};
 
 #[derive(sqlx::FromRow)]
@@ -48,8 +49,7 @@ impl TryFrom<SqliteOutboxRow> for OutboxRow {
 struct SqliteClaim {
     store: SqliteTaskStore,
     rows: Vec<OutboxRow>,
-    /// Held until the claim is marked or dropped.
-    _turn: tokio::sync::OwnedMutexGuard<()>,
+    _held: Held,
 }
 
 #[async_trait]
@@ -59,6 +59,9 @@ impl OutboxClaim for SqliteClaim {
     }
 
     async fn mark_published(self: Box<Self>, at: DateTime<Utc>) -> Result<()> {
+        if self.rows.is_empty() {
+            return Ok(());
+        }
         let ids: Vec<i64> = self.rows.iter().map(|r| r.id).collect();
         sqlx::query("UPDATE outbox SET published_at = ?1 WHERE id IN (SELECT value FROM json_each(?2))")
             .bind(micros(at))
@@ -67,22 +70,49 @@ impl OutboxClaim for SqliteClaim {
             .await?;
         Ok(())
     }
+}
 
-    async fn release(self: Box<Self>) -> Result<()> {
-        Ok(())
+struct SqliteLeader {
+    store: SqliteTaskStore,
+    in_flight: InFlight,
+    /// Held while this relay leads.
+    _turn: tokio::sync::OwnedMutexGuard<()>,
+}
+
+#[async_trait]
+impl OutboxLeader for SqliteLeader {
+    async fn claim(&self, limit: i64) -> Result<Box<dyn OutboxClaim>> {
+        let (low, high) = self.in_flight.bounds();
+        let held: Vec<[i64; 2]> = low.into_iter().zip(high).map(|(l, h)| [l, h]).collect();
+        let rows: Vec<SqliteOutboxRow> = sqlx::query_as(
+            "SELECT id, event_id, event_type, topic, partition_key, event_data, created_at, published_at \
+             FROM outbox WHERE published_at IS NULL \
+             AND NOT EXISTS (SELECT 1 FROM json_each(?2) AS held \
+                             WHERE outbox.id BETWEEN json_extract(held.value, '$[0]') AND json_extract(held.value, '$[1]')) \
+             ORDER BY id LIMIT ?1",
+        )
+        .bind(limit)
+        .bind(serde_json::to_string(&held).map_err(|e| Error::Corrupt(e.to_string()))?)
+        .fetch_all(&self.store.reader)
+        .await?;
+        let rows = rows.into_iter().map(OutboxRow::try_from).collect::<Result<Vec<_>>>()?;
+        Ok(Box::new(SqliteClaim {
+            store: self.store.clone(),
+            _held: self.in_flight.hold(&rows),
+            rows,
+        }))
     }
 }
 
 #[async_trait]
 impl Outbox for SqliteTaskStore {
-    async fn claim(&self, limit: i64) -> Result<Option<Box<dyn OutboxClaim>>> {
+    async fn lead(&self) -> Result<Option<Box<dyn OutboxLeader>>> {
         let Ok(turn) = self.relay_turn.clone().try_lock_owned() else {
             return Ok(None);
         };
-        let rows = self.unpublished_outbox(limit).await?;
-        Ok(Some(Box::new(SqliteClaim {
+        Ok(Some(Box::new(SqliteLeader {
             store: self.clone(),
-            rows,
+            in_flight: InFlight::default(),
             _turn: turn,
         })))
     }
