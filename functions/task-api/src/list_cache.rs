@@ -1,10 +1,12 @@
 //! A cache of serialized list pages, keyed by owner and query string and stamped with the owner's
 //! list version (a counter every write moves in the same transaction as the change).
 //!
-//! A request first reads the current version (one indexed lookup) and serves the cached bytes
-//! only when they carry that version, so a page is never staler than the database, even with
-//! many task-api instances. Reading the version before the list query keeps that true on a miss:
-//! the stored page is at least as new as its stamp. Memory is bounded; the oldest pages go first.
+//! A request first reads the current version and serves the cached bytes only when they carry
+//! that version. On PostgreSQL the version usually comes from memory kept current by database
+//! notifications (no round trip): a client reads its own writes at once, and a write through
+//! another instance shows once its notification arrived, normally within a millisecond. Reading
+//! the version before the list query keeps a miss honest too: the stored page is at least as new
+//! as its stamp. Memory is bounded; the oldest pages go first.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;

@@ -93,7 +93,9 @@ pub trait TaskStore: Outbox + Send + Sync + std::fmt::Debug {
     /// Every change of one task, oldest first.
     async fn history(&self, owner_id: &str, id: i64) -> Result<Vec<HistoryEntry>>;
     /// A counter that moves whenever any of `owner_id`'s tasks changes (0 before the first write).
-    /// A list read after reading the counter is at least as new as the counter says.
+    /// A list read after reading the counter is at least as new as the counter says. Writes
+    /// through this store show at once; PostgreSQL serves the counter from memory kept current
+    /// by notifications, so writes through another store show once their notification arrived.
     async fn list_version(&self, owner_id: &str) -> Result<i64>;
     /// Checks that the database answers.
     async fn ping(&self) -> Result<()>;

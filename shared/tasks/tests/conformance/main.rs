@@ -3,6 +3,7 @@
 
 mod cases;
 mod fixtures;
+mod list_versions;
 mod listing;
 mod outbox;
 mod schedule;

@@ -8,6 +8,7 @@ use sqlx::Row;
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
 use sqlx::types::Json;
 
+mod list_versions;
 mod outbox;
 mod schedule;
 mod writes;
@@ -25,6 +26,8 @@ pub struct PostgresTaskStore {
     pool: PgPool,
     /// The `LISTEN outbox` connection of a relay, opened on its first wait.
     listener: std::sync::Arc<tokio::sync::Mutex<Option<sqlx::postgres::PgListener>>>,
+    /// Owners' list versions kept current by notifications (started by the first read).
+    versions: std::sync::Arc<list_versions::ListVersions>,
 }
 
 /// A task row, decoded by position in `task_columns!()` order: lists decode 50 rows per request,
@@ -140,6 +143,7 @@ impl PostgresTaskStore {
         Ok(Self {
             pool,
             listener: std::sync::Arc::default(),
+            versions: std::sync::Arc::default(),
         })
     }
 }
@@ -224,11 +228,17 @@ impl TaskStore for PostgresTaskStore {
     }
 
     async fn list_version(&self, owner_id: &str) -> Result<i64> {
+        let start = match self.versions.lookup(&self.pool, owner_id) {
+            Ok(version) => return Ok(version),
+            Err(start) => start,
+        };
         let version: Option<i64> = sqlx::query_scalar("SELECT version FROM task_list_versions WHERE owner_id = $1")
             .bind(owner_id)
             .fetch_optional(&self.pool)
             .await?;
-        Ok(version.unwrap_or(0))
+        let version = version.unwrap_or(0);
+        self.versions.remember(owner_id, version, start);
+        Ok(version)
     }
 
     async fn ping(&self) -> Result<()> {

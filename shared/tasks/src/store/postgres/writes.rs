@@ -126,7 +126,7 @@ impl PostgresTaskStore {
         let mutation = Mutation::created(task, ctx);
         let t = &mutation.task;
         let outbox = OutboxArrays::of(&mutation.events);
-        let inserted: i64 = sqlx::query_scalar(CREATE)
+        let inserted: std::result::Result<i64, sqlx::Error> = sqlx::query_scalar(CREATE)
             .bind(t.id)
             .bind(&t.owner_id)
             .bind(&t.title)
@@ -148,8 +148,10 @@ impl PostgresTaskStore {
             .bind(t.series_id)
             .bind(t.occurrence)
             .fetch_one(&self.pool)
-            .await?;
-        Ok((inserted == 1).then_some(mutation.task))
+            .await;
+        // Also after a failure: the statement may have committed before the connection broke.
+        self.versions.written(&t.owner_id);
+        Ok((inserted? == 1).then_some(mutation.task))
     }
 
     /// Reads the task, computes the change and applies it if nobody changed the task meanwhile;
@@ -180,7 +182,7 @@ impl PostgresTaskStore {
     async fn save(&self, ctx: &WriteContext, m: &Mutation, read_version: i64) -> Result<bool> {
         let t = &m.task;
         let outbox = OutboxArrays::of(&m.events);
-        let applied: i64 = sqlx::query_scalar(SAVE)
+        let applied: std::result::Result<i64, sqlx::Error> = sqlx::query_scalar(SAVE)
             .bind(&t.title)
             .bind(title_key(&t.title))
             .bind(&t.description)
@@ -209,7 +211,8 @@ impl PostgresTaskStore {
             .bind(m.task.series_id)
             .bind(m.task.occurrence)
             .fetch_one(&self.pool)
-            .await?;
-        Ok(applied == 1)
+            .await;
+        self.versions.written(&t.owner_id);
+        Ok(applied? == 1)
     }
 }
