@@ -29,6 +29,12 @@ pub async fn enqueue_postgres(conn: &mut PgConnection, events: &[DomainEvent]) -
         .execute(&mut *conn)
         .await?;
     }
+    if !events.is_empty() {
+        // Wakes a relay waiting on LISTEN outbox when this transaction commits.
+        sqlx::query("SELECT pg_notify('outbox', '')")
+            .execute(&mut *conn)
+            .await?;
+    }
     Ok(())
 }
 

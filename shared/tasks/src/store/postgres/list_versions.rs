@@ -2,23 +2,26 @@
 //! no round trip to the database: on this kind of machine one round trip per request, not the
 //! request's own work, is what limits reads (measured with `make bench`).
 //!
-//! The memory is kept current by `LISTEN task_list_versions`: a trigger notifies every version a
-//! write commits, and PostgreSQL delivers notifications in commit order. A version is trusted
-//! only while that listener is connected; when it drops, everything learned is forgotten and
-//! reads go to the database until it listens again. A write made through this store marks its
-//! owner unchecked after it commits, so the next read of that owner asks the database: a
-//! client reads its own writes at once. A write made elsewhere (another task-api instance, the
-//! scheduler) is seen when its notification arrives, normally well within a millisecond.
+//! A version read from the database is trusted until something says the owner's tasks changed:
+//! a write through this store (after it commits, so a client reads its own writes at once), or a
+//! `task_changes` notification, which every task store sends after its writes commit (see
+//! `change_signal`). A write made elsewhere (another task-api instance, the scheduler) is thus
+//! seen once its notification arrived, normally within a millisecond or two. Versions are
+//! trusted only while the listener is connected (when it drops, everything learned is forgotten
+//! and reads go to the database until it listens again), and for a few seconds at most, which
+//! bounds the staleness a notification lost with a crashed writer could cause.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use sqlx::PgPool;
 use sqlx::postgres::PgListener;
 
-/// The channel the `task_list_versions` trigger notifies, with payload `<version>:<owner_id>`.
-const CHANNEL: &str = "task_list_versions";
+use super::change_signal::TASK_CHANGES as CHANNEL;
+
+/// Longest time a version read from the database is served without reading it again.
+const TRUST_FOR: Duration = Duration::from_secs(5);
 
 /// Most owners remembered; past it the memory starts again empty.
 const MAX_OWNERS: usize = 100_000;
@@ -29,11 +32,11 @@ const RETRY: Duration = Duration::from_secs(1);
 /// What is known of one owner's version.
 #[derive(Debug, Clone, Copy)]
 struct Known {
-    /// The newest version seen, from a notification or a read.
+    /// The newest version read.
     version: i64,
-    /// Whether `version` may be served without asking the database.
-    checked: bool,
-    /// The `writes` count of this store's last write of the owner (0: none).
+    /// When `version` was read, while it may be served without asking the database.
+    checked_at: Option<Instant>,
+    /// The `writes` count of the owner's last change seen (0: none).
     written_at: u64,
 }
 
@@ -43,7 +46,7 @@ struct State {
     live: bool,
     /// Moves whenever what was learned is forgotten (the listener dropped or reconnected).
     generation: u64,
-    /// Writes made through this store so far.
+    /// Changes seen so far (writes through this store and notifications).
     writes: u64,
     owners: HashMap<String, Known>,
 }
@@ -76,7 +79,11 @@ impl ListVersions {
         }
         let state = self.state();
         match state.owners.get(owner_id) {
-            Some(known) if state.live && known.checked => Ok(known.version),
+            Some(Known {
+                version,
+                checked_at: Some(at),
+                ..
+            }) if state.live && at.elapsed() < TRUST_FOR => Ok(*version),
             _ => Err(ReadStart {
                 generation: state.generation,
                 writes: state.writes,
@@ -85,7 +92,7 @@ impl ListVersions {
     }
 
     /// Records a version read from the database by a read that started at `start`. It is
-    /// trusted from now on unless the listener dropped or this store wrote the owner meanwhile.
+    /// trusted from now on unless the listener dropped or the owner changed meanwhile.
     pub(super) fn remember(&self, owner_id: &str, version: i64, start: ReadStart) {
         let mut state = self.state();
         if !state.live || state.generation != start.generation {
@@ -97,18 +104,18 @@ impl ListVersions {
         }
         let known = state.owners.entry(owner_id.to_owned()).or_insert(Known {
             version,
-            checked: false,
+            checked_at: None,
             written_at: 0,
         });
         known.version = known.version.max(version);
         if known.written_at <= start.writes {
-            known.checked = true;
+            known.checked_at = Some(Instant::now());
         }
     }
 
-    /// Records that this store wrote (or may have written) the owner's tasks: the next read asks
-    /// the database.
-    pub(super) fn written(&self, owner_id: &str) {
+    /// Records that the owner's tasks changed (or may have): a write through this store
+    /// committed, or another store said so. The next read of the owner asks the database.
+    pub(super) fn changed(&self, owner_id: &str) {
         let mut state = self.state();
         state.writes += 1;
         let writes = state.writes;
@@ -117,31 +124,11 @@ impl ListVersions {
         }
         let known = state.owners.entry(owner_id.to_owned()).or_insert(Known {
             version: 0,
-            checked: false,
+            checked_at: None,
             written_at: writes,
         });
-        known.checked = false;
+        known.checked_at = None;
         known.written_at = writes;
-    }
-
-    /// Applies a notification: `version` committed for the owner.
-    fn notified(&self, owner_id: &str, version: i64) {
-        let mut state = self.state();
-        if let Some(known) = state.owners.get_mut(owner_id) {
-            known.version = known.version.max(version);
-            return;
-        }
-        if state.owners.len() >= MAX_OWNERS {
-            forget(&mut state);
-        }
-        state.owners.insert(
-            owner_id.to_owned(),
-            Known {
-                version,
-                checked: true,
-                written_at: 0,
-            },
-        );
     }
 
     fn set_live(&self, live: bool) {
@@ -184,10 +171,11 @@ async fn listen(versions: std::sync::Weak<ListVersions>, pool: PgPool) {
                 return;
             };
             match received {
-                Ok(Some(notification)) => match parse(notification.payload()) {
-                    Some((version, owner_id)) => versions.notified(owner_id, version),
-                    None => tracing::warn!(payload = notification.payload(), "unreadable list version notification"),
-                },
+                Ok(Some(notification)) => {
+                    for owner_id in notification.payload().split('\n') {
+                        versions.changed(owner_id);
+                    }
+                }
                 Ok(None) | Err(_) => {
                     versions.set_live(false);
                     break;
@@ -202,12 +190,6 @@ async fn subscribe(pool: &PgPool) -> Result<PgListener, sqlx::Error> {
     let mut listener = PgListener::connect_with(pool).await?;
     listener.listen(CHANNEL).await?;
     Ok(listener)
-}
-
-/// `<version>:<owner_id>` (the owner id may itself hold colons).
-fn parse(payload: &str) -> Option<(i64, &str)> {
-    let (version, owner_id) = payload.split_once(':')?;
-    Some((version.parse().ok()?, owner_id))
 }
 
 #[cfg(test)]
@@ -233,45 +215,43 @@ mod tests {
         state
             .owners
             .get(owner)
-            .filter(|known| state.live && known.checked)
+            .filter(|known| state.live && known.checked_at.is_some_and(|at| at.elapsed() < TRUST_FOR))
             .map(|known| known.version)
     }
 
     #[test]
-    fn a_read_is_trusted_until_this_store_writes_the_owner() {
+    fn a_read_is_trusted_until_the_owner_changes() {
         let versions = live();
         versions.remember("alice", 3, start(&versions));
         assert_eq!(served(&versions, "alice"), Some(3));
-        versions.written("alice");
+        versions.changed("alice");
         assert_eq!(served(&versions, "alice"), None);
         versions.remember("alice", 4, start(&versions));
         assert_eq!(served(&versions, "alice"), Some(4));
+        versions.changed("bob");
+        assert_eq!(served(&versions, "alice"), Some(4), "another owner's change");
     }
 
     #[test]
-    fn a_read_that_started_before_a_local_write_is_not_trusted() {
+    fn a_read_that_started_before_a_change_is_not_trusted() {
         let versions = live();
         let before = start(&versions);
-        versions.written("alice");
+        versions.changed("alice");
         versions.remember("alice", 3, before);
         assert_eq!(served(&versions, "alice"), None);
+        // Also when the change came for an owner not known yet.
+        let before = start(&versions);
+        versions.changed("carol");
+        versions.remember("carol", 1, before);
+        assert_eq!(served(&versions, "carol"), None);
     }
 
     #[test]
-    fn an_older_read_or_notification_never_moves_a_version_back() {
+    fn an_older_read_never_moves_a_version_back() {
         let versions = live();
-        versions.notified("alice", 5);
+        versions.remember("alice", 5, start(&versions));
         versions.remember("alice", 4, start(&versions));
-        versions.notified("alice", 3);
         assert_eq!(served(&versions, "alice"), Some(5));
-    }
-
-    #[test]
-    fn a_late_notification_does_not_vouch_for_an_owner_this_store_just_wrote() {
-        let versions = live();
-        versions.written("alice");
-        versions.notified("alice", 7);
-        assert_eq!(served(&versions, "alice"), None);
     }
 
     #[test]
@@ -285,12 +265,5 @@ mod tests {
         versions.set_live(true);
         versions.remember("alice", 3, before);
         assert_eq!(served(&versions, "alice"), None);
-    }
-
-    #[test]
-    fn payloads_are_version_then_owner() {
-        assert_eq!(parse("12:auth0|abc:def"), Some((12, "auth0|abc:def")));
-        assert_eq!(parse("x:alice"), None);
-        assert_eq!(parse("alice"), None);
     }
 }

@@ -8,9 +8,11 @@ use sqlx::Row;
 use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
 use sqlx::types::Json;
 
+mod change_signal;
 mod list_versions;
 mod outbox;
 mod schedule;
+mod task_ids;
 mod writes;
 
 use super::TaskStore;
@@ -28,6 +30,10 @@ pub struct PostgresTaskStore {
     listener: std::sync::Arc<tokio::sync::Mutex<Option<sqlx::postgres::PgListener>>>,
     /// Owners' list versions kept current by notifications (started by the first read).
     versions: std::sync::Arc<list_versions::ListVersions>,
+    /// Ids for new tasks, fetched a block at a time.
+    task_ids: std::sync::Arc<task_ids::TaskIds>,
+    /// Notifies the relay and other stores after writes commit.
+    change_signal: std::sync::Arc<change_signal::ChangeSignal>,
 }
 
 /// A task row, decoded by position in `task_columns!()` order: lists decode 50 rows per request,
@@ -144,6 +150,8 @@ impl PostgresTaskStore {
             pool,
             listener: std::sync::Arc::default(),
             versions: std::sync::Arc::default(),
+            task_ids: std::sync::Arc::default(),
+            change_signal: std::sync::Arc::default(),
         })
     }
 }

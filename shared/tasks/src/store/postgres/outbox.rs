@@ -2,7 +2,7 @@
 //! its own (the lock ends with that session, so a relay that dies frees it at once); its claims are
 //! plain reads that skip the rows of its unfinished claims, and marks are single updates, so no
 //! transaction stays open while events travel to the broker. Wake-ups come through `LISTEN outbox`
-//! (the insert trigger notifies after each write commits).
+//! (task writes notify right after they commit; see `change_signal`).
 
 use std::time::{Duration, Instant};
 

@@ -1,7 +1,8 @@
 //! PostgreSQL writes as single statements: the task row, its history record and its outbox
 //! events go in one statement of data-modifying CTEs, which PostgreSQL runs atomically. A write
 //! costs two round trips (read or id, then the statement) instead of six in an explicit
-//! transaction, and holds no row lock across round trips.
+//! transaction, and holds no row lock across round trips. A create takes its id from a block
+//! of ids fetched ahead (`task_ids`), so it usually costs the statement's round trip alone.
 //!
 //! Updates are optimistic: the statement only applies if the version read is still the stored
 //! one. When another writer got there first, the change is recomputed from the fresh task (or,
@@ -115,9 +116,7 @@ impl PostgresTaskStore {
         new: NewTask,
         position: Option<SeriesPosition>,
     ) -> Result<Option<Task>> {
-        let id: i64 = sqlx::query_scalar("SELECT nextval(pg_get_serial_sequence('tasks', 'id'))")
-            .fetch_one(&self.pool)
-            .await?;
+        let id = self.task_ids.next(&self.pool).await?;
         let mut task = new.into_task(id, &ctx.user_id, ctx.now);
         if let Some(position) = position {
             task.series_id = Some(position.series_id);
@@ -150,8 +149,15 @@ impl PostgresTaskStore {
             .fetch_one(&self.pool)
             .await;
         // Also after a failure: the statement may have committed before the connection broke.
-        self.versions.written(&t.owner_id);
+        self.changed(&t.owner_id);
         Ok((inserted? == 1).then_some(mutation.task))
+    }
+
+    /// After a write that changed (or may have changed) `owner_id`'s tasks: the next list
+    /// version read goes to the database, and listeners (the relay, other stores) hear of it.
+    fn changed(&self, owner_id: &str) {
+        self.versions.changed(owner_id);
+        self.change_signal.changed(&self.pool, owner_id);
     }
 
     /// Reads the task, computes the change and applies it if nobody changed the task meanwhile;
@@ -212,7 +218,7 @@ impl PostgresTaskStore {
             .bind(m.task.occurrence)
             .fetch_one(&self.pool)
             .await;
-        self.versions.written(&t.owner_id);
+        self.changed(&t.owner_id);
         Ok(applied? == 1)
     }
 }
