@@ -224,15 +224,15 @@ impl Relay {
                 drop(oldest.claim);
                 return Err(settle(in_flight, marking, error.into()).await);
             }
-            let acknowledged = Utc::now();
-            record_published(oldest.claim.rows(), &oldest.batch, acknowledged);
-            published += oldest.batch.len();
             while marking.len() >= depth {
                 if let Err(error) = marked(marking.join_next().await) {
+                    // The broker took it; left unmarked, it is published again.
+                    record_published(oldest.claim.rows(), &oldest.batch, Utc::now());
                     return Err(settle(in_flight, marking, error).await);
                 }
             }
-            marking.spawn(oldest.claim.mark_published(acknowledged));
+            published += oldest.batch.len();
+            mark(oldest.claim, &oldest.batch, &mut marking);
         }
         while let Some(done) = marking.join_next().await {
             marked(Some(done))?;
@@ -373,6 +373,13 @@ impl Relay {
     }
 }
 
+/// Records an acknowledged batch and starts marking it published.
+fn mark(claim: Box<dyn OutboxClaim>, batch: &[Outgoing], marking: &mut JoinSet<todo_tasks::Result<()>>) {
+    let acknowledged = Utc::now();
+    record_published(claim.rows(), batch, acknowledged);
+    marking.spawn(claim.mark_published(acknowledged));
+}
+
 /// The result of one finished mark.
 fn marked(done: Option<Result<todo_tasks::Result<()>, tokio::task::JoinError>>) -> Result<(), RelayError> {
     match done {
@@ -394,11 +401,7 @@ async fn settle(
 ) -> RelayError {
     for batch in in_flight {
         match batch.acknowledgements.await {
-            Ok(()) => {
-                let acknowledged = Utc::now();
-                record_published(batch.claim.rows(), &batch.batch, acknowledged);
-                marking.spawn(batch.claim.mark_published(acknowledged));
-            }
+            Ok(()) => mark(batch.claim, &batch.batch, &mut marking),
             Err(_) => record_failure(&batch.batch),
         }
     }

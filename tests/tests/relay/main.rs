@@ -194,45 +194,76 @@ async fn every_change_reaches_the_bus_once_in_order(setup: Setup) {
     assert_eq!(first.event.as_ref().expect("event").ty(), "task.created");
 }
 
+/// Relays running in the background until [`Running::stop`].
+struct Running {
+    stop: tokio::sync::watch::Sender<bool>,
+    relays: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Running {
+    fn start(relays: Vec<Relay>) -> Self {
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let relays = relays
+            .into_iter()
+            .map(|relay| {
+                let mut stopped = stopped.clone();
+                tokio::spawn(async move {
+                    relay
+                        .run(async move {
+                            let _ = stopped.changed().await;
+                        })
+                        .await
+                })
+            })
+            .collect();
+        Self { stop, relays }
+    }
+
+    async fn stop(self) {
+        let _ = self.stop.send(true);
+        for relay in self.relays {
+            tokio::time::timeout(Duration::from_secs(10), relay)
+                .await
+                .expect("relay stops")
+                .expect("relay task");
+        }
+    }
+}
+
+impl Setup {
+    /// Waits (up to 30 s) until nothing is pending in the outbox.
+    async fn wait_until_drained(&self, failure: &str) {
+        for _ in 0..300 {
+            if self.store.pending_count().await.expect("count") == 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(self.store.pending_count().await.expect("count"), 0, "{failure}");
+    }
+
+    /// Reads task-events from the start: every row once, in order per task, and nothing more.
+    async fn assert_bus_holds_each_row_once(&self, rows: &[Row]) {
+        let mut member = self.subscribe(&["task-events"]).await;
+        let deliveries = receive(&mut member, rows.len()).await;
+        assert_delivered_once_in_order(rows, &deliveries);
+        let extra = tokio::time::timeout(Duration::from_millis(500), member.next()).await;
+        assert!(extra.is_err(), "a row was published twice");
+    }
+}
+
 async fn two_relays_publish_every_row_once_in_order(setup: Setup) {
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let mut relays = Vec::new();
     for _ in 0..2 {
         let relay = setup.relay();
         relay.ensure_topics().await.expect("topics");
-        let mut stop = stop_rx.clone();
-        relays.push(tokio::spawn(async move {
-            relay
-                .run(async move {
-                    let _ = stop.changed().await;
-                })
-                .await
-        }));
+        relays.push(relay);
     }
+    let running = Running::start(relays);
     let rows = setup.workload(10).await;
-    for _ in 0..300 {
-        if setup.store.pending_count().await.expect("count") == 0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert_eq!(
-        setup.store.pending_count().await.expect("count"),
-        0,
-        "the relays did not drain the outbox"
-    );
-    let _ = stop_tx.send(true);
-    for relay in relays {
-        tokio::time::timeout(Duration::from_secs(10), relay)
-            .await
-            .expect("relay stops")
-            .expect("relay task");
-    }
-    let mut member = setup.subscribe(&["task-events"]).await;
-    let deliveries = receive(&mut member, rows.len()).await;
-    assert_delivered_once_in_order(&rows, &deliveries);
-    let extra = tokio::time::timeout(Duration::from_millis(500), member.next()).await;
-    assert!(extra.is_err(), "a row was published twice");
+    setup.wait_until_drained("the relays did not drain the outbox").await;
+    running.stop().await;
+    setup.assert_bus_holds_each_row_once(&rows).await;
 }
 
 /// Many small batches with four on the way at once, and writers still committing while the relay
@@ -247,17 +278,7 @@ async fn batches_on_the_way_at_once_keep_every_key_in_order(setup: Setup) {
         Step::Published(backlog.len()),
         "one step publishes the whole backlog"
     );
-    let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
-    let running = {
-        let relay = relay.clone();
-        tokio::spawn(async move {
-            relay
-                .run(async move {
-                    let _ = stop_rx.changed().await;
-                })
-                .await
-        })
-    };
+    let running = Running::start(vec![relay]);
     let writers: Vec<_> = (0..4)
         .map(|w| {
             let store = setup.store.clone();
@@ -269,27 +290,9 @@ async fn batches_on_the_way_at_once_keep_every_key_in_order(setup: Setup) {
     }
     let rows = setup.all_rows().await;
     assert_eq!(rows.len(), backlog.len() + 4 * 10 * 5);
-    for _ in 0..300 {
-        if setup.store.pending_count().await.expect("count") == 0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert_eq!(
-        setup.store.pending_count().await.expect("count"),
-        0,
-        "the relay did not drain the outbox"
-    );
-    let _ = stop_tx.send(true);
-    tokio::time::timeout(Duration::from_secs(10), running)
-        .await
-        .expect("relay stops")
-        .expect("relay task");
-    let mut member = setup.subscribe(&["task-events"]).await;
-    let deliveries = receive(&mut member, rows.len()).await;
-    assert_delivered_once_in_order(&rows, &deliveries);
-    let extra = tokio::time::timeout(Duration::from_millis(500), member.next()).await;
-    assert!(extra.is_err(), "a row was published twice");
+    setup.wait_until_drained("the relay did not drain the outbox").await;
+    running.stop().await;
+    setup.assert_bus_holds_each_row_once(&rows).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
