@@ -394,6 +394,47 @@ pub(crate) async fn the_list_version_moves_with_every_change_of_the_owner_only(s
     );
 }
 
+/// Creates that arrive together (the PostgreSQL store writes them in shared statements) each get
+/// their own task, one history record, one event and one step of their owner's list version.
+pub(crate) async fn concurrent_creates_each_write_their_task_history_and_event_once(store: &dyn TaskStore) {
+    // Arrange
+    let users = ["alice", "bob", "carol"];
+    let drafts = (0..90).map(|i| {
+        let user = users[i % users.len()];
+        let draft = TaskDraft {
+            tags: vec![format!("t{i}"), "batch".into()],
+            due_at: (i % 2 == 0).then(|| "2030-01-01T10:00:00Z".into()),
+            ..draft(&format!("task {i}"))
+        };
+        (user, draft)
+    });
+    // Act
+    let created =
+        futures_join_all(drafts.map(|(user, draft)| async move { (user, create(store, user, draft).await) })).await;
+    // Assert
+    let ids: std::collections::BTreeSet<i64> = created.iter().map(|(_, task)| task.id).collect();
+    assert_eq!(ids.len(), 90, "every create has its own task");
+    for (user, task) in &created {
+        assert_eq!(&store.get(user, task.id).await.expect("get"), task);
+        let history = store.history(user, task.id).await.expect("history");
+        let actions: Vec<&str> = history.iter().map(|h| h.action.as_str()).collect();
+        assert_eq!(actions, ["created"], "task {}", task.id);
+    }
+    let query = ListQuery {
+        limit: 200,
+        ..ListQuery::from_pairs(&[], Utc::now()).expect("query")
+    };
+    for user in users {
+        assert_eq!(store.list(user, &query).await.expect("list").items.len(), 30, "{user}");
+        assert_eq!(store.list_version(user).await.expect("version"), 30, "{user}");
+    }
+    let mut subjects: Vec<String> = events(store).await.iter().map(DomainEvent::subject).collect();
+    subjects.sort();
+    let mut expected: Vec<String> = ids.iter().map(|id| format!("task/{id}")).collect();
+    expected.sort();
+    assert_eq!(subjects, expected, "one task.created per task");
+}
+
 /// Runs futures concurrently on the current task (no extra dependency for a join_all).
 async fn futures_join_all<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
     let mut set = Vec::new();

@@ -57,6 +57,7 @@ conformance!(
     cases::a_reminder_without_due_date_is_refused_on_update,
     cases::concurrent_updates_from_the_same_version_let_exactly_one_win,
     cases::concurrent_changes_without_if_match_are_all_applied,
+    cases::concurrent_creates_each_write_their_task_history_and_event_once,
     cases::every_outbox_row_is_a_valid_cloudevent_in_write_order,
     cases::the_list_version_moves_with_every_change_of_the_owner_only,
     listing::filters_select_exactly_the_matching_tasks,

@@ -1,6 +1,6 @@
 //! The PostgreSQL task store: the cluster's system of record.
 //!
-//! Writes are single statements (see `writes`); search uses a generated `tsvector` column with a GIN index; tags are a `text[]` with a GIN index.
+//! Writes are single statements (see `writes`), concurrent creates share one (`create_batch`); search uses a generated `tsvector` column with a GIN index; tags are a `text[]` with a GIN index.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -9,6 +9,7 @@ use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
 use sqlx::types::Json;
 
 mod change_signal;
+mod create_batch;
 mod list_versions;
 mod outbox;
 mod schedule;
@@ -32,6 +33,8 @@ pub struct PostgresTaskStore {
     versions: std::sync::Arc<list_versions::ListVersions>,
     /// Ids for new tasks, fetched a block at a time.
     task_ids: std::sync::Arc<task_ids::TaskIds>,
+    /// Creates waiting to share a statement.
+    creates: std::sync::Arc<create_batch::CreateBatcher>,
     /// Notifies the relay and other stores after writes commit.
     change_signal: std::sync::Arc<change_signal::ChangeSignal>,
 }
@@ -151,6 +154,7 @@ impl PostgresTaskStore {
             listener: std::sync::Arc::default(),
             versions: std::sync::Arc::default(),
             task_ids: std::sync::Arc::default(),
+            creates: std::sync::Arc::default(),
             change_signal: std::sync::Arc::default(),
         })
     }

@@ -2,7 +2,8 @@
 //! events go in one statement of data-modifying CTEs, which PostgreSQL runs atomically. A write
 //! costs two round trips (read or id, then the statement) instead of six in an explicit
 //! transaction, and holds no row lock across round trips. A create takes its id from a block
-//! of ids fetched ahead (`task_ids`), so it usually costs the statement's round trip alone.
+//! of ids fetched ahead (`task_ids`) and shares its statement with concurrent creates
+//! (`create_batch`).
 //!
 //! Updates are optimistic: the statement only applies if the version read is still the stored
 //! one. When another writer got there first, the change is recomputed from the fresh task (or,
@@ -13,6 +14,7 @@ use sqlx::types::Json;
 use todo_events::DomainEvent;
 
 use super::PostgresTaskStore;
+use super::create_batch::NewRow;
 use crate::domain::{Action, Mutation, NewTask, SeriesPosition, Task, WriteContext};
 use crate::query::title_key;
 use crate::store::write::plan;
@@ -47,30 +49,6 @@ impl OutboxArrays {
     }
 }
 
-/// Inserts a task with its history, list version and events; nothing at all when the task's
-/// place in its series (`$19`, `$20`) is taken, so the statement's count says which happened.
-const CREATE: &str = "WITH t AS (
-    INSERT INTO tasks (id, owner_id, title, title_key, description, priority, tags, due_at,
-                       remind_before_minutes, recurrence, status, created_at, updated_at, version,
-                       series_id, occurrence)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $11, 1, $19, $20)
-    ON CONFLICT DO NOTHING
-    RETURNING id
-), h AS (
-    INSERT INTO task_history (task_id, owner_id, actor_id, action, changes, version, at)
-    SELECT id, $2, $2, 'created', $12, 1, $11 FROM t
-), v AS (
-    INSERT INTO task_list_versions (owner_id, version) SELECT $2, 1 FROM t
-    ON CONFLICT (owner_id) DO UPDATE SET version = task_list_versions.version + 1
-), o AS (
-    INSERT INTO outbox (event_id, event_type, topic, partition_key, event_data, created_at)
-    SELECT e.id::uuid, e.type, e.topic, e.key, e.data::jsonb, e.at
-    FROM UNNEST($13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::timestamptz[])
-        AS e(id, type, topic, key, data, at)
-    CROSS JOIN t
-)
-SELECT count(*) FROM t";
-
 const SAVE: &str = "WITH t AS (
     UPDATE tasks SET title = $1, title_key = $2, description = $3, priority = $4, tags = $5, due_at = $6,
         remind_before_minutes = $7, recurrence = $8, status = $9, completed_at = $10, updated_at = $11,
@@ -93,7 +71,8 @@ const SAVE: &str = "WITH t AS (
 SELECT count(*) FROM t";
 
 impl PostgresTaskStore {
-    /// Creates a task, its history record and its `task.created` event in one statement.
+    /// Creates a task, its history record and its `task.created` event in one statement (shared
+    /// with the creates that wait beside it).
     pub(super) async fn create_task(&self, ctx: &WriteContext, new: NewTask) -> Result<Task> {
         let created = self.insert_created(ctx, new, None).await?;
         created.ok_or_else(|| Error::Corrupt("a new task conflicted with an existing one".into()))
@@ -123,34 +102,10 @@ impl PostgresTaskStore {
             task.occurrence = Some(position.occurrence);
         }
         let mutation = Mutation::created(task, ctx);
-        let t = &mutation.task;
-        let outbox = OutboxArrays::of(&mutation.events);
-        let inserted: std::result::Result<i64, sqlx::Error> = sqlx::query_scalar(CREATE)
-            .bind(t.id)
-            .bind(&t.owner_id)
-            .bind(&t.title)
-            .bind(title_key(&t.title))
-            .bind(&t.description)
-            .bind(t.priority.rank())
-            .bind(&t.tags)
-            .bind(t.due_at)
-            .bind(t.remind_before_minutes)
-            .bind(&t.recurrence)
-            .bind(ctx.now)
-            .bind(Json(mutation.changes_document()))
-            .bind(&outbox.ids)
-            .bind(&outbox.types)
-            .bind(&outbox.topics)
-            .bind(&outbox.keys)
-            .bind(&outbox.data)
-            .bind(&outbox.times)
-            .bind(t.series_id)
-            .bind(t.occurrence)
-            .fetch_one(&self.pool)
-            .await;
+        let inserted = self.creates.insert(&self.pool, NewRow::of(&mutation, ctx.now)).await;
         // Also after a failure: the statement may have committed before the connection broke.
-        self.changed(&t.owner_id);
-        Ok((inserted? == 1).then_some(mutation.task))
+        self.changed(&mutation.task.owner_id);
+        Ok(inserted?.then_some(mutation.task))
     }
 
     /// After a write that changed (or may have changed) `owner_id`'s tasks: the next list
