@@ -1,6 +1,7 @@
 //! Task stores: one trait, a PostgreSQL implementation for the cluster and a SQLite one for the
 //! embedded default. Both keep the task, its history and its outbox events in one transaction.
 
+mod batches;
 mod enqueue;
 mod list_sql;
 mod outbox;

@@ -32,15 +32,9 @@ pub(crate) trait WriteTx: Send + Sized {
     async fn commit(self) -> Result<()>;
 }
 
-/// Creates a task with its history and `task.created` event.
-pub(crate) async fn create<T: WriteTx>(tx: T, ctx: &WriteContext, new: &NewTask) -> Result<Task> {
-    create_at(tx, ctx, new, None)
-        .await?
-        .ok_or_else(|| Error::Corrupt("a new task conflicted with an existing one".into()))
-}
-
-/// Creates a task at `position` of its series (see [`create`]); `None`, with nothing written,
-/// when the series already has that occurrence.
+/// Creates a task at `position` of its series, with its history and `task.created` event; `None`,
+/// with nothing written, when the series already has that occurrence. (Plain creates are
+/// batched by each store.)
 pub(crate) async fn create_at<T: WriteTx>(
     mut tx: T,
     ctx: &WriteContext,

@@ -4,29 +4,27 @@
 //! on the rows. Written sixteen at a time the same rows cost about a quarter of the CPU (pgbench
 //! on this 2-core machine: 6,700 creates/s one per statement, 25,000/s sixteen per statement).
 //!
-//! Creates wait in a queue; a few writer tasks each take what waits (up to [`MAX_BATCH`]) and
-//! insert it in one statement. A writer never waits for company: a lone create is written at
-//! once, and batches only form while the writers are busy, so they grow with the load.
+//! Creates wait in a queue (`store::batches`); a few writers each take what waits and insert it
+//! in one statement.
 //!
 //! A statement is atomic, so a batch commits whole or not at all. When PostgreSQL refuses a batch
 //! (it reported an error, so nothing was written), each create is tried again alone and gets its
 //! own answer; when the connection failed, the outcome is unknown and every create gets the error.
 
-use std::sync::{Arc, Mutex, PoisonError};
-
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
-use tokio::sync::{mpsc, oneshot};
 
 use crate::domain::Mutation;
 use crate::query::title_key;
+use crate::store::batches::{Batches, Shape, Waiting, copy_of};
 use crate::{Error, Result};
 
-/// Statements in flight at once. The pool keeps other connections for reads and updates.
-const WRITERS: usize = 4;
-
-/// Most creates in one statement.
-const MAX_BATCH: usize = 64;
+/// Four statements in flight at once (the pool keeps other connections for reads and updates),
+/// each of at most 64 creates.
+const SHAPE: Shape = Shape {
+    writers: 4,
+    max_batch: 64,
+};
 
 /// Inserts tasks with their history, list versions and events; a task whose id or place in its
 /// series is taken is left out, with everything that belongs to it. Returns the inserted ids.
@@ -65,12 +63,6 @@ const CREATE_BATCH: &str = "WITH n AS (
     ORDER BY e.ord
 )
 SELECT id FROM t";
-
-/// A create waiting for its statement; told whether its task was inserted.
-struct Pending {
-    row: NewRow,
-    done: oneshot::Sender<Result<bool>>,
-}
 
 /// The values one create adds to the statement.
 pub(super) struct NewRow {
@@ -135,89 +127,47 @@ impl NewRow {
     }
 }
 
-/// The queue of creates and the writers that empty it, started on first use.
+/// Creates waiting to share a statement.
 #[derive(Debug, Default)]
 pub(super) struct CreateBatcher {
-    queue: Mutex<Option<mpsc::UnboundedSender<Pending>>>,
+    batches: Batches<NewRow, bool>,
 }
 
 impl CreateBatcher {
     /// Writes `row` (in a batch with whatever else waits); true when the task was inserted, false
     /// when its id or its place in its series was taken.
     pub(super) async fn insert(&self, pool: &PgPool, row: NewRow) -> Result<bool> {
-        let (done, answer) = oneshot::channel();
-        self.enqueue(pool, Pending { row, done });
-        // No answer means the writer stopped with the statement in flight (its runtime shut
-        // down): whether the task was written is unknown.
-        answer.await.unwrap_or(Err(Error::Database(sqlx::Error::WorkerCrashed)))
-    }
-
-    fn enqueue(&self, pool: &PgPool, pending: Pending) {
-        let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
-        let pending = match queue.as_ref() {
-            Some(sender) => match sender.send(pending) {
-                Ok(()) => return,
-                Err(mpsc::error::SendError(pending)) => pending,
-            },
-            None => pending,
-        };
-        // First use, or the writers stopped with the runtime they ran on: start them here.
-        let (sender, receiver) = mpsc::unbounded_channel();
-        let receiver = Arc::new(tokio::sync::Mutex::new(receiver));
-        for _ in 0..WRITERS {
-            tokio::spawn(write_batches(pool.clone(), receiver.clone()));
-        }
-        if let Err(mpsc::error::SendError(pending)) = sender.send(pending) {
-            let _ = pending.done.send(Err(Error::Database(sqlx::Error::WorkerCrashed)));
-        }
-        *queue = Some(sender);
-    }
-}
-
-/// A writer: takes what waits and writes it, until the store is dropped.
-async fn write_batches(pool: PgPool, queue: Arc<tokio::sync::Mutex<mpsc::UnboundedReceiver<Pending>>>) {
-    loop {
-        let batch = {
-            let mut queue = queue.lock().await;
-            let Some(first) = queue.recv().await else {
-                return;
-            };
-            let mut batch = vec![first];
-            while batch.len() < MAX_BATCH {
-                match queue.try_recv() {
-                    Ok(pending) => batch.push(pending),
-                    Err(_) => break,
-                }
-            }
-            batch
-        };
-        write(&pool, batch).await;
+        let pool = pool.clone();
+        self.batches
+            .submit(row, &SHAPE, move |batch| write(pool.clone(), batch))
+            .await
     }
 }
 
 /// Writes a batch and answers each of its creates.
-async fn write(pool: &PgPool, batch: Vec<Pending>) {
-    let rows: Vec<&NewRow> = batch.iter().map(|p| &p.row).collect();
-    match insert_rows(pool, &rows).await {
+async fn write(pool: PgPool, batch: Vec<Waiting<NewRow, bool>>) {
+    let rows: Vec<&NewRow> = batch.iter().map(|w| &w.item).collect();
+    match insert_rows(&pool, &rows).await {
         Ok(inserted) => {
-            for pending in batch {
-                let _ = pending.done.send(Ok(inserted.contains(&pending.row.id)));
+            for waiting in batch {
+                let id = waiting.item.id;
+                waiting.reply(Ok(inserted.contains(&id)));
             }
         }
         // PostgreSQL refused the statement, so none of it was written: one bad create must not
         // fail the others, so each is tried alone.
         Err(sqlx::Error::Database(_)) if batch.len() > 1 => {
-            for pending in batch {
-                let answer = insert_rows(pool, &[&pending.row])
+            for waiting in batch {
+                let answer = insert_rows(&pool, &[&waiting.item])
                     .await
-                    .map(|inserted| inserted.contains(&pending.row.id))
+                    .map(|inserted| inserted.contains(&waiting.item.id))
                     .map_err(Error::from);
-                let _ = pending.done.send(answer);
+                waiting.reply(answer);
             }
         }
         Err(error) => {
-            for pending in batch {
-                let _ = pending.done.send(Err(Error::Database(copy_of(&error))));
+            for waiting in batch {
+                waiting.reply(Err(Error::Database(copy_of(&error))));
             }
         }
     }
@@ -252,31 +202,9 @@ async fn insert_rows(pool: &PgPool, rows: &[&NewRow]) -> std::result::Result<Vec
         .await
 }
 
-/// The same failure for another waiter: `sqlx::Error` is not `Clone`. Whether the database was
-/// unavailable (worth retrying) survives the copy.
-fn copy_of(error: &sqlx::Error) -> sqlx::Error {
-    match error {
-        sqlx::Error::PoolTimedOut => sqlx::Error::PoolTimedOut,
-        sqlx::Error::PoolClosed => sqlx::Error::PoolClosed,
-        sqlx::Error::Io(e) => sqlx::Error::Io(std::io::Error::new(e.kind(), e.to_string())),
-        other => sqlx::Error::Protocol(other.to_string()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn copies_keep_whether_the_database_was_unavailable() {
-        let io = sqlx::Error::Io(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset"));
-        for original in [sqlx::Error::PoolTimedOut, sqlx::Error::PoolClosed, io] {
-            let copy = Error::Database(copy_of(&original));
-            assert!(copy.is_unavailable(), "{original} lost its kind: {copy:?}");
-        }
-        let other = copy_of(&sqlx::Error::RowNotFound);
-        assert!(!Error::Database(other).is_unavailable());
-    }
 
     fn row(id: i64, priority: i16) -> NewRow {
         let at = Utc::now();
@@ -322,15 +250,15 @@ mod tests {
         let db = todo_testing::TestDatabase::postgres().await;
         let store = super::super::PostgresTaskStore::connect(db.url()).await.expect("store");
         let pool = store.pool.clone();
-        let (batch, answers): (Vec<Pending>, Vec<_>) = [row(1, 1), row(2, 9), row(3, 2)]
+        let (batch, answers): (Vec<Waiting<NewRow, bool>>, Vec<_>) = [row(1, 1), row(2, 9), row(3, 2)]
             .into_iter()
-            .map(|row| {
-                let (done, answer) = oneshot::channel();
-                (Pending { row, done }, answer)
+            .map(|item| {
+                let (answer, answered) = tokio::sync::oneshot::channel();
+                (Waiting { item, answer }, answered)
             })
             .unzip();
         // Act
-        write(&pool, batch).await;
+        write(pool.clone(), batch).await;
         // Assert: the others were written with everything that belongs to them.
         let mut answers = answers.into_iter();
         for expected in [Some(true), None, Some(true)] {

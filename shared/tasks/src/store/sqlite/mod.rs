@@ -1,13 +1,15 @@
 //! The SQLite task store: the embedded default, one file under `./data`.
 //!
 //! One writer connection (SQLite allows one writer at a time; queuing in the pool is cheaper than
-//! busy retries) and a few reader connections in WAL mode. Times are stored as microseconds since
+//! busy retries) and a few reader connections in WAL mode; concurrent creates share a
+//! transaction (`create_batch`). Times are stored as microseconds since
 //! the epoch so they sort and compare exactly; tags as a JSON array; search uses FTS5.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::sqlite::{SqlitePool, SqlitePoolOptions};
 
+mod create_batch;
 mod outbox;
 mod schedule;
 mod writes;
@@ -30,6 +32,8 @@ pub struct SqliteTaskStore {
     written: std::sync::Arc<tokio::sync::Notify>,
     /// Lets one relay of this process claim the outbox at a time.
     relay_turn: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// Creates waiting to share a transaction.
+    creates: std::sync::Arc<create_batch::CreateBatcher>,
 }
 
 fn micros(time: DateTime<Utc>) -> i64 {
@@ -128,6 +132,7 @@ impl SqliteTaskStore {
             writer,
             written: std::sync::Arc::default(),
             relay_turn: std::sync::Arc::default(),
+            creates: std::sync::Arc::default(),
         })
     }
 
@@ -161,7 +166,7 @@ struct SqliteHistoryRow {
 impl TaskStore for SqliteTaskStore {
     #[tracing::instrument(name = "db.tasks.create", skip_all, fields(otel.kind = "client", db.system = "sqlite"))]
     async fn create(&self, ctx: &WriteContext, task: NewTask) -> Result<Task> {
-        let task = write::create(self.begin().await?, ctx, &task).await?;
+        let task = self.creates.create(&self.writer, ctx, task).await?;
         self.written.notify_one();
         Ok(task)
     }
