@@ -122,9 +122,18 @@ async fn write_batches<T, A, W, F>(
     }
 }
 
-/// The same failure for another waiter of a failed batch: `sqlx::Error` is not `Clone`.
-/// Whether the database was unavailable (worth retrying) survives the copy.
-pub(crate) fn copy_of(error: &sqlx::Error) -> sqlx::Error {
+/// Answers every write of a failed batch with its failure: the first gets the error itself,
+/// the others copies (`sqlx::Error` is not `Clone`).
+pub(crate) fn fail_all<T, A>(batch: Vec<Waiting<T, A>>, error: sqlx::Error) {
+    let copies: Vec<sqlx::Error> = batch.iter().skip(1).map(|_| copy_of(&error)).collect();
+    for (waiting, error) in batch.into_iter().zip(std::iter::once(error).chain(copies)) {
+        waiting.reply(Err(Error::Database(error)));
+    }
+}
+
+/// The same failure for another waiter. Whether the database was unavailable (worth retrying)
+/// survives the copy.
+fn copy_of(error: &sqlx::Error) -> sqlx::Error {
     match error {
         sqlx::Error::PoolTimedOut => sqlx::Error::PoolTimedOut,
         sqlx::Error::PoolClosed => sqlx::Error::PoolClosed,

@@ -16,7 +16,7 @@ use sqlx::PgPool;
 
 use crate::domain::Mutation;
 use crate::query::title_key;
-use crate::store::batches::{Batches, Shape, Waiting, copy_of};
+use crate::store::batches::{Batches, Shape, Waiting, fail_all};
 use crate::{Error, Result};
 
 /// Four statements in flight at once (the pool keeps other connections for reads and updates),
@@ -165,11 +165,7 @@ async fn write(pool: PgPool, batch: Vec<Waiting<NewRow, bool>>) {
                 waiting.reply(answer);
             }
         }
-        Err(error) => {
-            for waiting in batch {
-                waiting.reply(Err(Error::Database(copy_of(&error))));
-            }
-        }
+        Err(error) => fail_all(batch, error),
     }
 }
 

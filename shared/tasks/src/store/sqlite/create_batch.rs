@@ -14,7 +14,7 @@ use sqlx::SqlitePool;
 use super::{micros, tags_json};
 use crate::domain::{Mutation, NewTask, Task, WriteContext};
 use crate::query::title_key;
-use crate::store::batches::{Batches, Shape, Waiting, copy_of};
+use crate::store::batches::{Batches, Shape, Waiting, fail_all};
 use crate::{Error, Result};
 
 /// One writer: SQLite has one writer connection.
@@ -91,11 +91,7 @@ async fn write(writer: SqlitePool, batch: Vec<Waiting<Create, Task>>) {
                 }));
             }
         }
-        Err(error) => {
-            for waiting in batch {
-                waiting.reply(Err(Error::Database(copy_of(&error))));
-            }
-        }
+        Err(error) => fail_all(batch, error),
     }
 }
 
