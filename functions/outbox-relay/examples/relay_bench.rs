@@ -154,7 +154,6 @@ async fn main() -> anyhow::Result<()> {
         let event = delivery.event.map_err(anyhow::Error::msg)?;
         if let Some(time) = event.time() {
             let latency = (chrono::Utc::now() - *time).num_microseconds().unwrap_or(0);
-            eprintln!("lat {} {}", time.timestamp(), latency);
             if *time < measured_from {
                 warmup.push(latency);
             } else {
