@@ -8,6 +8,7 @@
 use sqlx::{PgConnection, SqliteConnection};
 use todo_events::DomainEvent;
 
+use super::outbox_columns::OutboxColumns;
 use crate::Result;
 
 /// Inserts `events` into the PostgreSQL outbox with `conn` (normally an open transaction).
@@ -15,17 +16,17 @@ use crate::Result;
 /// # Errors
 /// When the statement fails (e.g. an event id already in the outbox).
 pub async fn enqueue_postgres(conn: &mut PgConnection, events: &[DomainEvent]) -> Result<()> {
-    for event in events {
+    for row in events.iter().map(OutboxColumns::of) {
         sqlx::query(
             "INSERT INTO outbox (event_id, event_type, topic, partition_key, event_data, created_at) \
              VALUES ($1::uuid, $2, $3, $4, $5::jsonb, $6)",
         )
-        .bind(event.id.to_string())
-        .bind(event.event_type().as_str())
-        .bind(event.event_type().topic().name())
-        .bind(event.partition_key())
-        .bind(event.to_structured_json().to_string())
-        .bind(event.time)
+        .bind(row.event_id)
+        .bind(row.event_type)
+        .bind(row.topic)
+        .bind(row.partition_key)
+        .bind(row.data)
+        .bind(row.at)
         .execute(&mut *conn)
         .await?;
     }
@@ -43,17 +44,17 @@ pub async fn enqueue_postgres(conn: &mut PgConnection, events: &[DomainEvent]) -
 /// # Errors
 /// When the statement fails.
 pub async fn enqueue_sqlite(conn: &mut SqliteConnection, events: &[DomainEvent]) -> Result<()> {
-    for event in events {
+    for row in events.iter().map(OutboxColumns::of) {
         sqlx::query(
             "INSERT INTO outbox (event_id, event_type, topic, partition_key, event_data, created_at) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )
-        .bind(event.id.to_string())
-        .bind(event.event_type().as_str())
-        .bind(event.event_type().topic().name())
-        .bind(event.partition_key())
-        .bind(event.to_structured_json().to_string())
-        .bind(event.time.timestamp_micros())
+        .bind(row.event_id)
+        .bind(row.event_type)
+        .bind(row.topic)
+        .bind(row.partition_key)
+        .bind(row.data)
+        .bind(row.at.timestamp_micros())
         .execute(&mut *conn)
         .await?;
     }

@@ -5,6 +5,7 @@ mod batches;
 mod enqueue;
 mod list_sql;
 mod outbox;
+mod outbox_columns;
 mod postgres;
 mod rows;
 mod schedule;

@@ -17,6 +17,7 @@ use sqlx::PgPool;
 use crate::domain::Mutation;
 use crate::query::title_key;
 use crate::store::batches::{Batches, Shape, Waiting, fail_all};
+use crate::store::outbox_columns::OutboxColumns;
 use crate::{Error, Result};
 
 /// Four statements in flight at once (the pool keeps other connections for reads and updates),
@@ -80,16 +81,7 @@ pub(super) struct NewRow {
     changes: String,
     series_id: Option<i64>,
     occurrence: Option<i64>,
-    events: Vec<NewEvent>,
-}
-
-struct NewEvent {
-    id: String,
-    event_type: &'static str,
-    topic: &'static str,
-    key: Option<String>,
-    data: String,
-    at: DateTime<Utc>,
+    events: Vec<OutboxColumns>,
 }
 
 impl NewRow {
@@ -111,18 +103,7 @@ impl NewRow {
             changes: mutation.changes_document().to_string(),
             series_id: t.series_id,
             occurrence: t.occurrence,
-            events: mutation
-                .events
-                .iter()
-                .map(|e| NewEvent {
-                    id: e.id.to_string(),
-                    event_type: e.event_type().as_str(),
-                    topic: e.event_type().topic().name(),
-                    key: e.partition_key(),
-                    data: e.to_structured_json().to_string(),
-                    at: e.time,
-                })
-                .collect(),
+            events: mutation.events.iter().map(OutboxColumns::of).collect(),
         }
     }
 }
@@ -188,10 +169,10 @@ async fn insert_rows(pool: &PgPool, rows: &[&NewRow]) -> std::result::Result<Vec
         .bind(rows.iter().map(|r| r.series_id).collect::<Vec<_>>())
         .bind(rows.iter().map(|r| r.occurrence).collect::<Vec<_>>())
         .bind(events().map(|(task, _)| task).collect::<Vec<_>>())
-        .bind(events().map(|(_, e)| e.id.as_str()).collect::<Vec<_>>())
+        .bind(events().map(|(_, e)| e.event_id.as_str()).collect::<Vec<_>>())
         .bind(events().map(|(_, e)| e.event_type).collect::<Vec<_>>())
         .bind(events().map(|(_, e)| e.topic).collect::<Vec<_>>())
-        .bind(events().map(|(_, e)| e.key.as_deref()).collect::<Vec<_>>())
+        .bind(events().map(|(_, e)| e.partition_key.as_deref()).collect::<Vec<_>>())
         .bind(events().map(|(_, e)| e.data.as_str()).collect::<Vec<_>>())
         .bind(events().map(|(_, e)| e.at).collect::<Vec<_>>())
         .fetch_all(pool)
@@ -219,11 +200,11 @@ mod tests {
             changes: "{}".into(),
             series_id: None,
             occurrence: None,
-            events: vec![NewEvent {
-                id: uuid::Uuid::new_v4().to_string(),
+            events: vec![OutboxColumns {
+                event_id: uuid::Uuid::new_v4().to_string(),
                 event_type: "task.created",
                 topic: "task-events",
-                key: Some(id.to_string()),
+                partition_key: Some(id.to_string()),
                 data: "{}".into(),
                 at,
             }],

@@ -17,6 +17,7 @@ use super::PostgresTaskStore;
 use super::create_batch::NewRow;
 use crate::domain::{Action, Mutation, NewTask, SeriesPosition, Task, WriteContext};
 use crate::query::title_key;
+use crate::store::outbox_columns::OutboxColumns;
 use crate::store::write::plan;
 use crate::{Error, Result};
 
@@ -24,10 +25,11 @@ use crate::{Error, Result};
 const MAX_ATTEMPTS: usize = 8;
 
 /// The outbox columns of a set of events, as arrays for `UNNEST`.
+#[derive(Default)]
 struct OutboxArrays {
     ids: Vec<String>,
-    types: Vec<String>,
-    topics: Vec<String>,
+    types: Vec<&'static str>,
+    topics: Vec<&'static str>,
     keys: Vec<Option<String>>,
     data: Vec<String>,
     times: Vec<DateTime<Utc>>,
@@ -35,17 +37,16 @@ struct OutboxArrays {
 
 impl OutboxArrays {
     fn of(events: &[DomainEvent]) -> Self {
-        Self {
-            ids: events.iter().map(|e| e.id.to_string()).collect(),
-            types: events.iter().map(|e| e.event_type().as_str().to_owned()).collect(),
-            topics: events
-                .iter()
-                .map(|e| e.event_type().topic().name().to_owned())
-                .collect(),
-            keys: events.iter().map(DomainEvent::partition_key).collect(),
-            data: events.iter().map(|e| e.to_structured_json().to_string()).collect(),
-            times: events.iter().map(|e| e.time).collect(),
+        let mut arrays = Self::default();
+        for row in events.iter().map(OutboxColumns::of) {
+            arrays.ids.push(row.event_id);
+            arrays.types.push(row.event_type);
+            arrays.topics.push(row.topic);
+            arrays.keys.push(row.partition_key);
+            arrays.data.push(row.data);
+            arrays.times.push(row.at);
         }
+        arrays
     }
 }
 

@@ -15,6 +15,7 @@ use super::{micros, tags_json};
 use crate::domain::{Mutation, NewTask, Task, WriteContext};
 use crate::query::title_key;
 use crate::store::batches::{Batches, Shape, Waiting, fail_all};
+use crate::store::outbox_columns::OutboxColumns;
 use crate::{Error, Result};
 
 /// One writer: SQLite has one writer connection.
@@ -108,15 +109,15 @@ async fn insert(writer: &SqlitePool, creates: &[&Create]) -> std::result::Result
     let owners: Vec<&str> = mutations.iter().map(|m| m.task.owner_id.as_str()).collect();
     let events: Vec<Value> = mutations
         .iter()
-        .flat_map(|m| &m.events)
-        .map(|e| {
+        .flat_map(|m| m.events.iter().map(OutboxColumns::of))
+        .map(|row| {
             json!({
-                "id": e.id.to_string(),
-                "type": e.event_type().as_str(),
-                "topic": e.event_type().topic().name(),
-                "key": e.partition_key(),
-                "data": e.to_structured_json().to_string(),
-                "at": e.time.timestamp_micros(),
+                "id": row.event_id,
+                "type": row.event_type,
+                "topic": row.topic,
+                "key": row.partition_key,
+                "data": row.data,
+                "at": row.at.timestamp_micros(),
             })
         })
         .collect();
