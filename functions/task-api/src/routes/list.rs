@@ -2,8 +2,8 @@
 //!
 //! Lists carry an ETag made of the owner's list version (moved by every write) and the query, so
 //! a polling client gets `304 Not Modified` until something changes, and task-api serves repeated
-//! reads from its list cache once it knows the owner's version (see `list_cache`). Lists that depend on the clock
-//! (`overdue=true`) are neither tagged nor cached.
+//! reads from its list cache once it knows the owner's version (see `list_cache`). Lists that
+//! depend on the clock (`overdue=true`) are neither tagged nor cached.
 
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};

@@ -1,6 +1,7 @@
 //! The PostgreSQL task store: the cluster's system of record.
 //!
-//! Writes are single statements (see `writes`), concurrent creates share one (`create_batch`); search uses a generated `tsvector` column with a GIN index; tags are a `text[]` with a GIN index.
+//! Writes are single statements (see `writes`), and concurrent creates share one (`create_batch`).
+//! Search uses a generated `tsvector` column with a GIN index; tags are a `text[]` with a GIN index.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
