@@ -34,6 +34,9 @@ pub struct KafkaBus {
 
 /// How long a consumer's fetch may wait for records by default. A broker answers as soon as
 /// records arrive; one that holds fetches until their wait ends (Tansu) adds up to this much latency.
+/// A shorter wait means more fetches while idle: `todo serve` on Tansu costs the broker 7 % of a
+/// core at rest with 50 ms, 25 % with 15 ms and 31 % with 5 ms, so latency-bound consumers ask
+/// for less (`kafka://...?fetch_wait_ms=15`) and the default stays frugal.
 pub(super) const DEFAULT_FETCH_WAIT: Duration = Duration::from_millis(50);
 
 impl std::fmt::Debug for KafkaBus {
@@ -171,7 +174,9 @@ impl KafkaBus {
             .set("enable.idempotence", "true")
             .set("acks", "all")
             .set("compression.type", "lz4")
-            .set("linger.ms", "1")
+            // The relay hands over whole batches at once, so waiting for more records only adds
+            // to every acknowledgement (relay_bench, write to ack p50: 4.4-7.0 ms, 6.7-9.7 at 1 ms).
+            .set("linger.ms", "0")
             .set("partitioner", "murmur2_random")
             .set("message.timeout.ms", delivery_timeout.as_millis().to_string());
         let producer: FutureProducer = producer_config
