@@ -3,6 +3,48 @@
 
 pub mod processes;
 
+use std::sync::Arc;
+
+use task_api::AppState;
+use todo_kit::Authenticator;
+use todo_kit::auth::AuthSettings;
+use todo_kit::serve::Server;
+use todo_tasks::store::TaskStore;
+
+/// The Kafka-protocol broker the tests use: `KAFKA_BROKERS`, by default the Tansu that
+/// `scripts/tansu.sh` starts on 127.0.0.1:19092. Panics when none of them answers, so the Kafka
+/// cases fail rather than skip.
+pub fn kafka_brokers() -> String {
+    let brokers = std::env::var("KAFKA_BROKERS").unwrap_or_else(|_| "127.0.0.1:19092".into());
+    let reachable = brokers
+        .split(',')
+        .any(|b| std::net::TcpStream::connect(b.trim()).is_ok());
+    assert!(
+        reachable,
+        "no Kafka-protocol broker answers at {brokers}: start one with `bash scripts/tansu.sh`"
+    );
+    brokers
+}
+
+/// task-api over `store`, served in this process on a free port and taking HS256 tokens signed
+/// with `secret`; its base URL.
+pub async fn serve_task_api(store: Arc<dyn TaskStore>, secret: &str) -> String {
+    let settings = AuthSettings {
+        jwt_secret: Some(secret.to_owned().into()),
+        ..AuthSettings::default()
+    };
+    let auth = Arc::new(Authenticator::new(&settings).expect("auth"));
+    let server = Server::bind(
+        "127.0.0.1:0".parse().expect("addr"),
+        task_api::app(AppState::new(store, auth)),
+    )
+    .await
+    .expect("bind");
+    let api = format!("http://{}", server.local_addr().expect("addr"));
+    tokio::spawn(server.run_until_stopped());
+    api
+}
+
 /// The value of the first sample of `name` in a Prometheus text scrape carrying every `labels`
 /// pair, or 0 when none does.
 pub fn sample(text: &str, name: &str, labels: &[(&str, &str)]) -> f64 {

@@ -13,14 +13,7 @@ pub(crate) fn memory() -> Arc<dyn EventBus> {
 }
 
 pub(crate) fn kafka() -> Arc<dyn EventBus> {
-    let brokers = std::env::var("KAFKA_BROKERS").unwrap_or_else(|_| "127.0.0.1:19092".into());
-    let reachable = brokers
-        .split(',')
-        .any(|b| std::net::TcpStream::connect(b.trim()).is_ok());
-    assert!(
-        reachable,
-        "no Kafka-protocol broker answers at {brokers}: start one with `bash scripts/tansu.sh`"
-    );
+    let brokers = todo_tests::kafka_brokers();
     Arc::new(KafkaBus::connect(&brokers, 1).expect("kafka client"))
 }
 

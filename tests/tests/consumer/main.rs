@@ -13,11 +13,7 @@ pub(crate) fn memory() -> Arc<dyn EventBus> {
 }
 
 pub(crate) fn kafka() -> Arc<dyn EventBus> {
-    let brokers = std::env::var("KAFKA_BROKERS").unwrap_or_else(|_| "127.0.0.1:19092".into());
-    assert!(
-        std::net::TcpStream::connect(&brokers).is_ok(),
-        "no broker at {brokers}: run `bash scripts/tansu.sh`"
-    );
+    let brokers = todo_tests::kafka_brokers();
     todo_kit::bus::connect(&format!("kafka://{brokers}"), 1).expect("kafka")
 }
 

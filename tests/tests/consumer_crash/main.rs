@@ -47,11 +47,7 @@ async fn wait_for(pool: &PgPool, done: impl Fn(i64) -> bool, limit: Duration) ->
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_consumer_killed_mid_batch_applies_every_effect_exactly_once() {
     // Arrange: 400 events on a fresh topic.
-    let brokers = std::env::var("KAFKA_BROKERS").unwrap_or_else(|_| "127.0.0.1:19092".into());
-    assert!(
-        std::net::TcpStream::connect(&brokers).is_ok(),
-        "no broker at {brokers}: run `bash scripts/tansu.sh`"
-    );
+    let brokers = todo_tests::kafka_brokers();
     let bus = todo_kit::bus::connect(&format!("kafka://{brokers}"), 1).expect("kafka");
     let prefix = format!("cc{}.", uuid::Uuid::new_v4().simple());
     let (topic, dead) = (format!("{prefix}task-events"), format!("{prefix}dead-letter"));

@@ -156,11 +156,7 @@ async fn the_relay_and_a_consumer_report_what_they_did() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_kafka_consumer_reports_its_lag() {
     // Arrange: six events on a fresh topic, a fresh group that handles two of them.
-    let brokers = std::env::var("KAFKA_BROKERS").unwrap_or_else(|_| "127.0.0.1:19092".into());
-    assert!(
-        std::net::TcpStream::connect(&brokers).is_ok(),
-        "no broker at {brokers}: run `bash scripts/tansu.sh`"
-    );
+    let brokers = todo_tests::kafka_brokers();
     let bus = todo_kit::bus::connect(&format!("kafka://{brokers}"), 1).expect("kafka");
     let id = uuid::Uuid::new_v4().simple().to_string();
     let (topic, group) = (format!("lag.{id}"), format!("lag-{id}"));

@@ -29,11 +29,7 @@ async fn next_event(response: &mut reqwest::Response, event_type: &str, wait: Du
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_created_task_reaches_its_owners_stream_through_kafka() {
     // Arrange
-    let brokers = std::env::var("KAFKA_BROKERS").unwrap_or_else(|_| "127.0.0.1:19092".into());
-    assert!(
-        std::net::TcpStream::connect(&brokers).is_ok(),
-        "no broker at {brokers}: run `bash scripts/tansu.sh`"
-    );
+    let brokers = todo_tests::kafka_brokers();
     let db = TestDatabase::postgres().await;
     todo_tasks::store::connect(db.url()).await.expect("migrate");
     let env = [

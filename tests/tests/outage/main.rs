@@ -12,11 +12,8 @@ use std::time::{Duration, Instant};
 use cloudevents::event::AttributesReader;
 use outbox_relay::{Relay, RelaySettings};
 use serde_json::json;
-use task_api::AppState;
-use todo_kit::Authenticator;
-use todo_kit::auth::{AuthSettings, mint_hs256};
+use todo_kit::auth::mint_hs256;
 use todo_kit::bus::{EventBus, KafkaBus};
-use todo_kit::serve::Server;
 use todo_testing::TestDatabase;
 
 const SECRET: &str = "outage-test-secret-0123456789abcdef";
@@ -84,19 +81,7 @@ async fn writes_survive_a_broker_outage_and_their_events_arrive_after_it() {
     let mut broker = start_broker(port);
     let db = TestDatabase::postgres().await;
     let store = todo_tasks::store::connect(db.url()).await.expect("store");
-    let settings = AuthSettings {
-        jwt_secret: Some(SECRET.to_owned().into()),
-        ..AuthSettings::default()
-    };
-    let auth = Arc::new(Authenticator::new(&settings).expect("auth"));
-    let server = Server::bind(
-        "127.0.0.1:0".parse().expect("addr"),
-        task_api::app(AppState::new(store.clone(), auth)),
-    )
-    .await
-    .expect("bind");
-    let api = format!("http://{}", server.local_addr().expect("addr"));
-    tokio::spawn(server.run_until_stopped());
+    let api = todo_tests::serve_task_api(store.clone(), SECRET).await;
     let brokers = format!("127.0.0.1:{port}");
     let bus: Arc<dyn EventBus> =
         Arc::new(KafkaBus::connect_with_timeout(&brokers, 1, Duration::from_secs(3)).expect("kafka"));

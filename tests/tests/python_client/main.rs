@@ -9,11 +9,8 @@ use std::time::Duration;
 
 use outbox_relay::{Relay, RelaySettings};
 use serde_json::{Value, json};
-use task_api::AppState;
-use todo_kit::Authenticator;
-use todo_kit::auth::{AuthSettings, mint_hs256};
+use todo_kit::auth::mint_hs256;
 use todo_kit::bus::EventBus;
-use todo_kit::serve::Server;
 use todo_testing::TestDatabase;
 
 const SECRET: &str = "python-client-test-secret-0123456789";
@@ -30,15 +27,6 @@ fn python() -> PathBuf {
         python.display()
     );
     python
-}
-
-fn brokers() -> String {
-    let brokers = std::env::var("KAFKA_BROKERS").unwrap_or_else(|_| "127.0.0.1:19092".into());
-    assert!(
-        std::net::TcpStream::connect(&brokers).is_ok(),
-        "no broker at {brokers}: run `bash scripts/tansu.sh`"
-    );
-    brokers
 }
 
 /// Reads `count` records of `topic` with confluent-kafka; one JSON object per record.
@@ -66,23 +54,11 @@ async fn read_with_python(brokers: &str, topic: &str, count: usize) -> Vec<Value
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_task_created_through_task_api_is_a_cloudevent_confluent_kafka_reads() {
     // Arrange: task-api on PostgreSQL, a relay to the broker under topics of this test's own.
-    let brokers = brokers();
+    let brokers = todo_tests::kafka_brokers();
     let prefix = format!("pyclient{}.", std::process::id());
     let db = TestDatabase::postgres().await;
     let store = todo_tasks::store::connect(db.url()).await.expect("store");
-    let settings = AuthSettings {
-        jwt_secret: Some(SECRET.to_owned().into()),
-        ..AuthSettings::default()
-    };
-    let auth = Arc::new(Authenticator::new(&settings).expect("auth"));
-    let server = Server::bind(
-        "127.0.0.1:0".parse().expect("addr"),
-        task_api::app(AppState::new(store.clone(), auth)),
-    )
-    .await
-    .expect("bind");
-    let api = format!("http://{}", server.local_addr().expect("addr"));
-    tokio::spawn(server.run_until_stopped());
+    let api = todo_tests::serve_task_api(store.clone(), SECRET).await;
     let bus: Arc<dyn EventBus> = todo_kit::bus::connect(&format!("kafka://{brokers}"), 1).expect("kafka");
     let relay = Relay::new(
         store.clone(),

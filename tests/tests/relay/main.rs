@@ -45,11 +45,7 @@ async fn sqlite_and_memory() -> Setup {
 async fn postgres_and_kafka() -> Setup {
     let db = TestDatabase::postgres().await;
     let store = todo_tasks::store::connect(db.url()).await.expect("store");
-    let brokers = std::env::var("KAFKA_BROKERS").unwrap_or_else(|_| "127.0.0.1:19092".into());
-    assert!(
-        std::net::TcpStream::connect(&brokers).is_ok(),
-        "no broker at {brokers}: run `bash scripts/tansu.sh`"
-    );
+    let brokers = todo_tests::kafka_brokers();
     let bus = todo_kit::bus::connect(&format!("kafka://{brokers}"), 1).expect("kafka");
     Setup {
         store,

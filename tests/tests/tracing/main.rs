@@ -31,11 +31,7 @@ fn parent_of<'a>(trace: &'a [Span], span: &Span) -> Option<&'a Span> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_chat_message_is_one_trace_across_the_functions() {
     // Arrange
-    let brokers = std::env::var("KAFKA_BROKERS").unwrap_or_else(|_| "127.0.0.1:19092".into());
-    assert!(
-        std::net::TcpStream::connect(&brokers).is_ok(),
-        "no broker at {brokers}: run `bash scripts/tansu.sh`"
-    );
+    let brokers = todo_tests::kafka_brokers();
     let (otlp, received) = receiver::start().await;
     let db = TestDatabase::postgres().await;
     // The task tables exist before the relay and analytics look at them.
