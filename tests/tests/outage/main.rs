@@ -3,7 +3,6 @@
 //! the broker after it returns: the point of the transactional outbox. Runs a private Tansu
 //! (installed by `scripts/tansu.sh` into `.venv-tools`, or `TANSU_BIN`) on its own port.
 
-use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -15,6 +14,7 @@ use serde_json::json;
 use todo_kit::auth::mint_hs256;
 use todo_kit::bus::{EventBus, KafkaBus};
 use todo_testing::TestDatabase;
+use todo_tests::processes::free_port;
 
 const SECRET: &str = "outage-test-secret-0123456789abcdef";
 
@@ -61,14 +61,6 @@ fn start_broker(port: u16) -> Child {
         std::thread::sleep(Duration::from_millis(50));
     }
     child
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
