@@ -122,9 +122,53 @@ async fn write_batches<T, A, W, F>(
     }
 }
 
+/// A batch write in progress: one answer per item, in order.
+pub(crate) type Insert<'a, A> =
+    std::pin::Pin<Box<dyn Future<Output = std::result::Result<Vec<A>, sqlx::Error>> + Send + 'a>>;
+
+/// Writes a batch to `database` with `insert`, which answers each item in order, and replies to
+/// every write. When the database refuses the batch, nothing of it was written: one bad write must not fail
+/// the others, so each is tried alone. Any other failure (a lost connection: the outcome is
+/// unknown) is every write's answer.
+pub(crate) async fn write_together_or_alone<C, T, A>(
+    batch: Vec<Waiting<T, A>>,
+    database: &C,
+    insert: impl for<'a> Fn(&'a C, &'a [&'a T]) -> Insert<'a, A>,
+) {
+    let items: Vec<&T> = batch.iter().map(|w| &w.item).collect();
+    match insert(database, &items).await {
+        Ok(answers) if answers.len() == batch.len() => {
+            for (waiting, answer) in batch.into_iter().zip(answers) {
+                waiting.reply(Ok(answer));
+            }
+        }
+        Ok(answers) => {
+            let error = format!("a batch of {} writes got {} answers", batch.len(), answers.len());
+            for waiting in batch {
+                waiting.reply(Err(Error::Corrupt(error.clone())));
+            }
+        }
+        Err(sqlx::Error::Database(_)) if batch.len() > 1 => {
+            for waiting in batch {
+                let answer = insert(database, &[&waiting.item])
+                    .await
+                    .map_err(Error::from)
+                    .and_then(|answers| {
+                        answers
+                            .into_iter()
+                            .next()
+                            .ok_or_else(|| Error::Corrupt("a write got no answer".into()))
+                    });
+                waiting.reply(answer);
+            }
+        }
+        Err(error) => fail_all(batch, error),
+    }
+}
+
 /// Answers every write of a failed batch with its failure: the first gets the error itself,
 /// the others copies (`sqlx::Error` is not `Clone`).
-pub(crate) fn fail_all<T, A>(batch: Vec<Waiting<T, A>>, error: sqlx::Error) {
+fn fail_all<T, A>(batch: Vec<Waiting<T, A>>, error: sqlx::Error) {
     let copies: Vec<sqlx::Error> = batch.iter().skip(1).map(|_| copy_of(&error)).collect();
     for (waiting, error) in batch.into_iter().zip(std::iter::once(error).chain(copies)) {
         waiting.reply(Err(Error::Database(error)));

@@ -14,11 +14,11 @@
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
+use crate::Result;
 use crate::domain::Mutation;
 use crate::query::title_key;
-use crate::store::batches::{Batches, Shape, Waiting, fail_all};
+use crate::store::batches::{Batches, Insert, Shape, Waiting, write_together_or_alone};
 use crate::store::outbox_columns::OutboxColumns;
-use crate::{Error, Result};
 
 /// Four statements in flight at once (the pool keeps other connections for reads and updates),
 /// each of at most 64 creates.
@@ -125,29 +125,17 @@ impl CreateBatcher {
     }
 }
 
-/// Writes a batch and answers each of its creates.
+/// Writes a batch and answers each of its creates: whether its task was inserted.
 async fn write(pool: PgPool, batch: Vec<Waiting<NewRow, bool>>) {
-    let rows: Vec<&NewRow> = batch.iter().map(|w| &w.item).collect();
-    match insert_rows(&pool, &rows).await {
-        Ok(inserted) => {
-            for waiting in batch {
-                let id = waiting.item.id;
-                waiting.reply(Ok(inserted.contains(&id)));
-            }
-        }
-        // PostgreSQL refused the statement, so none of it was written: one bad create must not
-        // fail the others, so each is tried alone.
-        Err(sqlx::Error::Database(_)) if batch.len() > 1 => {
-            for waiting in batch {
-                let answer = insert_rows(&pool, &[&waiting.item])
-                    .await
-                    .map(|inserted| inserted.contains(&waiting.item.id))
-                    .map_err(Error::from);
-                waiting.reply(answer);
-            }
-        }
-        Err(error) => fail_all(batch, error),
-    }
+    write_together_or_alone(batch, &pool, inserted).await;
+}
+
+/// Whether each of `rows` was inserted (false: its id or its place in its series was taken).
+fn inserted<'a>(pool: &'a PgPool, rows: &'a [&'a NewRow]) -> Insert<'a, bool> {
+    Box::pin(async move {
+        let ids = insert_rows(pool, rows).await?;
+        Ok(rows.iter().map(|row| ids.contains(&row.id)).collect())
+    })
 }
 
 /// Runs [`CREATE_BATCH`] for `rows`; the ids it inserted.
@@ -182,6 +170,7 @@ async fn insert_rows(pool: &PgPool, rows: &[&NewRow]) -> std::result::Result<Vec
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Error;
 
     fn row(id: i64, priority: i16) -> NewRow {
         let at = Utc::now();

@@ -12,11 +12,11 @@ use serde_json::{Value, json};
 use sqlx::SqlitePool;
 
 use super::{micros, tags_json};
+use crate::Result;
 use crate::domain::{Mutation, NewTask, Task, WriteContext};
 use crate::query::title_key;
-use crate::store::batches::{Batches, Shape, Waiting, fail_all};
+use crate::store::batches::{Batches, Shape, Waiting, write_together_or_alone};
 use crate::store::outbox_columns::OutboxColumns;
-use crate::{Error, Result};
 
 /// One writer: SQLite has one writer connection.
 const SHAPE: Shape = Shape {
@@ -71,29 +71,9 @@ impl CreateBatcher {
     }
 }
 
-/// Writes a batch and answers each of its creates.
+/// Writes a batch and answers each of its creates with its task.
 async fn write(writer: SqlitePool, batch: Vec<Waiting<Create, Task>>) {
-    let creates: Vec<&Create> = batch.iter().map(|w| &w.item).collect();
-    match insert(&writer, &creates).await {
-        Ok(tasks) => {
-            for (waiting, task) in batch.into_iter().zip(tasks) {
-                waiting.reply(Ok(task));
-            }
-        }
-        // SQLite refused a statement and the transaction was rolled back: try each alone.
-        Err(sqlx::Error::Database(_)) if batch.len() > 1 => {
-            for waiting in batch {
-                let answer = insert(&writer, &[&waiting.item]).await.map_err(Error::from);
-                waiting.reply(answer.and_then(|tasks| {
-                    tasks
-                        .into_iter()
-                        .next()
-                        .ok_or_else(|| Error::Corrupt("a create wrote no task".into()))
-                }));
-            }
-        }
-        Err(error) => fail_all(batch, error),
-    }
+    write_together_or_alone(batch, &writer, |writer, creates| Box::pin(insert(writer, creates))).await;
 }
 
 /// Writes `creates` in one transaction; their tasks, in order.
@@ -158,6 +138,7 @@ fn task_values(m: &Mutation) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Error;
     use crate::domain::{Priority, TaskDraft};
 
     fn create(user: &str, title: &str) -> Create {
