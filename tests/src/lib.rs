@@ -4,7 +4,9 @@
 pub mod processes;
 
 use std::sync::Arc;
+use std::time::Duration;
 
+use outbox_relay::Relay;
 use task_api::AppState;
 use todo_kit::Authenticator;
 use todo_kit::auth::AuthSettings;
@@ -54,4 +56,42 @@ pub fn sample(text: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
         .and_then(|line| line.rsplit(' ').next())
         .and_then(|value| value.parse().ok())
         .unwrap_or(0.0)
+}
+
+/// Relays running in the background until [`RunningRelays::stop`].
+#[derive(Debug)]
+pub struct RunningRelays {
+    stop: tokio::sync::watch::Sender<bool>,
+    relays: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl RunningRelays {
+    /// Runs each of `relays` on a task of its own.
+    pub fn start(relays: Vec<Relay>) -> Self {
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let relays = relays
+            .into_iter()
+            .map(|relay| {
+                let mut stopped = stopped.clone();
+                tokio::spawn(async move {
+                    relay
+                        .run(async move {
+                            let _ = stopped.changed().await;
+                        })
+                        .await
+                })
+            })
+            .collect();
+        Self { stop, relays }
+    }
+
+    /// Asks every relay to stop; true when each did within 10 s, without panicking.
+    pub async fn stop(self) -> bool {
+        let _ = self.stop.send(true);
+        let mut stopped = true;
+        for relay in self.relays {
+            stopped &= matches!(tokio::time::timeout(Duration::from_secs(10), relay).await, Ok(Ok(())));
+        }
+        stopped
+    }
 }

@@ -14,6 +14,7 @@ use serde_json::json;
 use todo_kit::auth::mint_hs256;
 use todo_kit::bus::{EventBus, KafkaBus};
 use todo_testing::TestDatabase;
+use todo_tests::RunningRelays;
 use todo_tests::processes::free_port;
 
 const SECRET: &str = "outage-test-secret-0123456789abcdef";
@@ -86,14 +87,7 @@ async fn writes_survive_a_broker_outage_and_their_events_arrive_after_it() {
         },
     );
     relay.ensure_topics().await.expect("topics");
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let running = tokio::spawn(async move {
-        relay
-            .run(async {
-                let _ = stopped.await;
-            })
-            .await
-    });
+    let running = RunningRelays::start(vec![relay]);
 
     let client = reqwest::Client::new();
     let token = mint_hs256(SECRET.as_bytes(), "alice", Duration::from_secs(600)).expect("token");
@@ -158,8 +152,7 @@ async fn writes_survive_a_broker_outage_and_their_events_arrive_after_it() {
             .expect("delivery");
         seen.insert(delivery.event.expect("event").id().to_owned());
     }
-    let _ = stop.send(());
-    let _ = tokio::time::timeout(Duration::from_secs(10), running).await;
+    let _ = running.stop().await;
     broker.kill().expect("stop the broker");
     let _ = broker.wait();
 }

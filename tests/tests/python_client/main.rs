@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use todo_kit::auth::mint_hs256;
 use todo_kit::bus::EventBus;
 use todo_testing::TestDatabase;
+use todo_tests::RunningRelays;
 
 const SECRET: &str = "python-client-test-secret-0123456789";
 
@@ -69,14 +70,7 @@ async fn a_task_created_through_task_api_is_a_cloudevent_confluent_kafka_reads()
         },
     );
     relay.ensure_topics().await.expect("topics");
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let running = tokio::spawn(async move {
-        relay
-            .run(async {
-                let _ = stopped.await;
-            })
-            .await
-    });
+    let running = RunningRelays::start(vec![relay]);
 
     // Act: create a task over HTTP.
     let token = mint_hs256(SECRET.as_bytes(), "alice", Duration::from_secs(600)).expect("token");
@@ -100,8 +94,7 @@ async fn a_task_created_through_task_api_is_a_cloudevent_confluent_kafka_reads()
 
     // Assert: confluent-kafka reads exactly that event, in binary content mode.
     let records = read_with_python(&brokers, &format!("{prefix}task-events"), 1).await;
-    let _ = stop.send(());
-    let _ = tokio::time::timeout(Duration::from_secs(10), running).await;
+    let _ = running.stop().await;
     let [record] = records.as_slice() else {
         panic!("expected one record, got {records:?}");
     };

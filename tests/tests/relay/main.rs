@@ -13,6 +13,7 @@ use todo_kit::bus::{Delivery, EventBus, Subscription};
 use todo_tasks::domain::{PatchField, TaskDraft, TaskPatchDraft, WriteContext};
 use todo_tasks::store::TaskStore;
 use todo_testing::TestDatabase;
+use todo_tests::RunningRelays;
 
 /// An outbox row as the test checks it: position, CloudEvent id, partition key.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -190,42 +191,6 @@ async fn every_change_reaches_the_bus_once_in_order(setup: Setup) {
     assert_eq!(first.event.as_ref().expect("event").ty(), "task.created");
 }
 
-/// Relays running in the background until [`Running::stop`].
-struct Running {
-    stop: tokio::sync::watch::Sender<bool>,
-    relays: Vec<tokio::task::JoinHandle<()>>,
-}
-
-impl Running {
-    fn start(relays: Vec<Relay>) -> Self {
-        let (stop, stopped) = tokio::sync::watch::channel(false);
-        let relays = relays
-            .into_iter()
-            .map(|relay| {
-                let mut stopped = stopped.clone();
-                tokio::spawn(async move {
-                    relay
-                        .run(async move {
-                            let _ = stopped.changed().await;
-                        })
-                        .await
-                })
-            })
-            .collect();
-        Self { stop, relays }
-    }
-
-    async fn stop(self) {
-        let _ = self.stop.send(true);
-        for relay in self.relays {
-            tokio::time::timeout(Duration::from_secs(10), relay)
-                .await
-                .expect("relay stops")
-                .expect("relay task");
-        }
-    }
-}
-
 impl Setup {
     /// Waits (up to 30 s) until nothing is pending in the outbox.
     async fn wait_until_drained(&self, failure: &str) {
@@ -255,10 +220,10 @@ async fn two_relays_publish_every_row_once_in_order(setup: Setup) {
         relay.ensure_topics().await.expect("topics");
         relays.push(relay);
     }
-    let running = Running::start(relays);
+    let running = RunningRelays::start(relays);
     let rows = setup.workload(10).await;
     setup.wait_until_drained("the relays did not drain the outbox").await;
-    running.stop().await;
+    assert!(running.stop().await, "the relays stop within 10 s");
     setup.assert_bus_holds_each_row_once(&rows).await;
 }
 
@@ -274,7 +239,7 @@ async fn batches_on_the_way_at_once_keep_every_key_in_order(setup: Setup) {
         Step::Published(backlog.len()),
         "one step publishes the whole backlog"
     );
-    let running = Running::start(vec![relay]);
+    let running = RunningRelays::start(vec![relay]);
     let writers: Vec<_> = (0..4)
         .map(|w| {
             let store = setup.store.clone();
@@ -287,7 +252,7 @@ async fn batches_on_the_way_at_once_keep_every_key_in_order(setup: Setup) {
     let rows = setup.all_rows().await;
     assert_eq!(rows.len(), backlog.len() + 4 * 10 * 5);
     setup.wait_until_drained("the relay did not drain the outbox").await;
-    running.stop().await;
+    assert!(running.stop().await, "the relays stop within 10 s");
     setup.assert_bus_holds_each_row_once(&rows).await;
 }
 
