@@ -183,41 +183,38 @@ async fn main() -> anyhow::Result<()> {
     .bind(measured_from)
     .fetch_one(&pool)
     .await?;
-    latencies.sort_unstable();
-    warmup.sort_unstable();
-    writes.sort_unstable();
-    let percentile = |sorted: &[i64], p: f64| {
-        sorted
-            .get(((sorted.len() as f64 - 1.0) * p) as usize)
-            .copied()
-            .unwrap_or(0) as f64
-            / 1000.0
-    };
     println!(
         "| relay throughput | {throughput:>8.0} events/s | {published} events in {:.2} s, batches of {batch_size}, {in_flight} in flight |",
         elapsed.as_secs_f64()
     );
-    println!(
-        "| end-to-end at {RATE}/s, first {WARMUP_SECONDS} s | p50 {:>6.1} ms | p99 {:>6.1} ms | {} events |",
-        percentile(&warmup, 0.5),
-        percentile(&warmup, 0.99),
-        warmup.len()
+    latency_row(
+        &format!("end-to-end at {RATE}/s, first {WARMUP_SECONDS} s"),
+        &mut warmup,
+        "events",
     );
-    println!(
-        "| end-to-end at {RATE}/s, next {SECONDS} s | p50 {:>6.1} ms | p99 {:>6.1} ms | {} events |",
-        percentile(&latencies, 0.5),
-        percentile(&latencies, 0.99),
-        latencies.len()
+    latency_row(
+        &format!("end-to-end at {RATE}/s, next {SECONDS} s"),
+        &mut latencies,
+        "events",
     );
-    println!(
-        "| of which the write | p50 {:>6.1} ms | p99 {:>6.1} ms | {} writes |",
-        percentile(&writes, 0.5),
-        percentile(&writes, 0.99),
-        writes.len()
-    );
-    println!(
-        "| of which up to the broker's ack | p50 {:>6.1} ms | p99 {:>6.1} ms | {} events |",
-        acked.0, acked.1, acked.2
-    );
+    latency_row("of which the write", &mut writes, "writes");
+    print_row("of which up to the broker's ack", acked.0, acked.1, acked.2, "events");
     Ok(())
+}
+
+/// Prints the p50 and p99 of `micros` (microseconds) in milliseconds.
+fn latency_row(label: &str, micros: &mut [i64], unit: &str) {
+    micros.sort_unstable();
+    let percentile = |p: f64| {
+        micros
+            .get(((micros.len() as f64 - 1.0) * p) as usize)
+            .copied()
+            .unwrap_or(0) as f64
+            / 1000.0
+    };
+    print_row(label, percentile(0.5), percentile(0.99), micros.len() as i64, unit);
+}
+
+fn print_row(label: &str, p50_ms: f64, p99_ms: f64, count: i64, unit: &str) {
+    println!("| {label} | p50 {p50_ms:>6.1} ms | p99 {p99_ms:>6.1} ms | {count} {unit} |");
 }
