@@ -1,8 +1,15 @@
 # Evolution of Todo: the two commands a newcomer needs are `make run` and `make test`.
 SHELL := /bin/bash
 CARGO ?= cargo
+# make image / images / deploy
+TAG ?= dev
+ENV ?= dev
+VARIANT ?= knative
+FN ?=
+DRY_RUN ?=
 
-.PHONY: run build test lint fmt unit bench deps services clean
+.PHONY: run build test lint fmt unit bench deps services clean \
+	manifest-tools manifests check-manifests checkov image images deploy
 
 ## run: build and start the whole platform on the embedded default (SQLite in ./data)
 run:
@@ -15,7 +22,7 @@ build:
 	$(CARGO) build --workspace --all-targets
 
 ## test: everything CI runs — fmt check, clippy, unit, conformance (SQLite + PostgreSQL), API and CLI tests
-test: deps services lint
+test: deps services manifest-tools lint
 	$(CARGO) test --workspace --no-fail-fast
 
 ## lint: formatting and clippy, warnings are errors
@@ -38,6 +45,45 @@ services:
 ## bench: load-test task-api on SQLite and PostgreSQL (not part of `make test`)
 bench:
 	bash scripts/bench.sh
+
+## manifest-tools: kubectl (kustomize), the manifest validators in .venv-tools and checkov in .venv-checkov
+manifest-tools:
+	bash scripts/manifest-tools.sh
+
+## manifests: regenerate the generated manifest parts (the KafkaTopics, from the topic catalog in code)
+manifests:
+	mkdir -p knative/kafka/dev knative/kafka/prod
+	$(CARGO) run -q -p todo-cli -- topics render --env local > knative/kafka/dev/topics.yaml.tmp
+	mv knative/kafka/dev/topics.yaml.tmp knative/kafka/dev/topics.yaml
+	$(CARGO) run -q -p todo-cli -- topics render --env production > knative/kafka/prod/topics.yaml.tmp
+	mv knative/kafka/prod/topics.yaml.tmp knative/kafka/prod/topics.yaml
+
+## check-manifests: validate every overlay (CRD and Kubernetes schemas), the Dockerfile against the manifests, and checkov
+check-manifests: manifest-tools
+	set -eo pipefail; for dir in knative/overlays/* keda/overlays/*; do \
+	  [ -f "$$dir/kustomization.yaml" ] || continue; \
+	  variant=$${dir%%/*}; env=$${dir##*/}; \
+	  printf '%s: ' "$$dir"; \
+	  .venv-tools/bin/python scripts/render_manifests.py $$variant $$env | .venv-tools/bin/python scripts/validate_manifests.py -; \
+	done
+	.venv-tools/bin/python scripts/check_dockerfile.py
+	bash scripts/checkov.sh
+
+## checkov: checkov on the rendered manifests of every overlay and on the Dockerfile
+checkov: manifest-tools
+	bash scripts/checkov.sh
+
+## image: build the image of one function: make image FN=task-api [TAG=dev] (podman, buildah or docker)
+image:
+	TAG=$(TAG) bash scripts/image.sh $(or $(FN),task-api)
+
+## images: build the images of all seven functions
+images:
+	TAG=$(TAG) bash scripts/image.sh --all
+
+## deploy: kubectl apply an overlay: make deploy ENV=dev|staging|prod [FN=task-api] [VARIANT=knative|keda] [DRY_RUN=1]
+deploy:
+	@VARIANT=$(VARIANT) ENV=$(ENV) FN=$(FN) DRY_RUN=$(DRY_RUN) bash scripts/deploy.sh
 
 clean:
 	$(CARGO) clean

@@ -65,6 +65,17 @@ pub(crate) enum Command {
     /// Manage the Kafka topics of the event catalog.
     #[command(subcommand)]
     Topics(TopicsCommand),
+    /// Describe the deployable functions: settings, topics, events, periodic work.
+    Functions(FunctionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct FunctionsArgs {
+    /// One function (default: all).
+    pub(crate) name: Option<String>,
+    /// Machine-readable output (what the manifest checks read).
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -118,6 +129,21 @@ pub(crate) struct WatchArgs {
 pub(crate) enum TopicsCommand {
     /// Create missing topics and report drift (fewer partitions, other retention or min.insync.replicas).
     Apply(TopicsApplyArgs),
+    /// Print the catalog's topics as Strimzi KafkaTopic objects (knative/kafka/*/topics.yaml).
+    Render(TopicsRenderArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct TopicsRenderArgs {
+    /// `local` (replication 1, min ISR 1) or `production` (replication 3, min ISR 2).
+    #[arg(long = "env", default_value = "local")]
+    pub(crate) environment: String,
+    /// Put before every topic name.
+    #[arg(long, default_value = "")]
+    pub(crate) prefix: String,
+    /// The Strimzi Kafka cluster the topics belong to.
+    #[arg(long, default_value = "todo-kafka")]
+    pub(crate) cluster: String,
 }
 
 #[derive(Debug, Args)]

@@ -113,7 +113,7 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
         },
         Consumer {
             handler: notifier.handler.clone(),
-            topics: notifier::TOPICS.into_iter().map(topic).collect(),
+            topics: notifier::TOPICS.iter().copied().map(topic).collect(),
         },
         Consumer {
             handler: Arc::new(scheduler::NextOccurrence::new(store.clone(), clock.clone())),

@@ -4,6 +4,7 @@ mod add;
 mod analytics;
 mod chat;
 mod edit;
+mod functions;
 mod list;
 mod mcp;
 mod status;
@@ -28,6 +29,8 @@ pub(crate) async fn run(global: &Global, command: Command) -> anyhow::Result<()>
     match command {
         Command::Token(args) => return token::run(global, &args),
         Command::Topics(TopicsCommand::Apply(args)) => return topics::apply(&args).await,
+        Command::Topics(TopicsCommand::Render(args)) => return topics::render(&args),
+        Command::Functions(args) => return functions::run(&args),
         Command::Analytics(AnalyticsCommand::Rebuild(args))
             if args.bus.as_deref().is_some_and(|b| b.starts_with("kafka://")) =>
         {
@@ -50,7 +53,7 @@ pub(crate) async fn run(global: &Global, command: Command) -> anyhow::Result<()>
         Command::Mcp => mcp::run(&client).await,
         Command::Watch(args) => watch::run(&client, args).await,
         Command::Analytics(command) => analytics::run(Some(&client), command).await,
-        Command::Serve(_) | Command::Token(_) | Command::Topics(_) => Ok(()),
+        Command::Serve(_) | Command::Token(_) | Command::Topics(_) | Command::Functions(_) => Ok(()),
     }
 }
 

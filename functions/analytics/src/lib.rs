@@ -19,6 +19,7 @@
 mod change;
 mod error;
 mod facts;
+pub mod function;
 mod handler;
 pub mod model;
 mod openapi;
@@ -38,6 +39,7 @@ use todo_kit::handler::EventHandler;
 use todo_kit::health;
 
 pub use error::{Error, Result};
+pub use function::{FUNCTION, start};
 pub use handler::AnalyticsHandler;
 pub use model::{CONSUMER, Metric, ReadModel};
 pub use openapi::ApiDoc;
@@ -49,14 +51,7 @@ pub const SERVICE: &str = "analytics";
 
 /// The topics the read model is kept from (without any deployment prefix).
 pub fn topics() -> Vec<&'static str> {
-    [
-        todo_events::Topic::TaskEvents,
-        todo_events::Topic::SessionEvents,
-        todo_events::Topic::IntentEvents,
-        todo_events::Topic::NotificationEvents,
-    ]
-    .map(todo_events::Topic::name)
-    .to_vec()
+    FUNCTION.consumes.iter().map(|t| t.name()).collect()
 }
 
 /// [`topics`] with a deployment's `TOPIC_PREFIX` in front.
@@ -122,7 +117,8 @@ pub fn routes(state: AppState) -> Router {
     todo_kit::metrics::track_http(SERVICE, routes::router(state))
 }
 
-fn unlayered(state: AppState) -> Router {
+/// [`app`] without the standard middleware, for the kit's runtime to add routes to.
+pub fn unlayered(state: AppState) -> Router {
     let model = state.model.clone();
     let readiness = health::ready_when(move || {
         let model = model.clone();

@@ -7,6 +7,7 @@
 //! state: history lives in session-api, tasks in task-api.
 
 pub mod conversation;
+pub mod function;
 pub mod mcp;
 pub mod nlu;
 mod openapi;
@@ -21,6 +22,7 @@ use axum::extract::FromRef;
 use todo_kit::Authenticator;
 
 pub use conversation::{Chat, ChatRequest, ChatResponse, ChatSettings};
+pub use function::{FUNCTION, start};
 pub use openapi::ApiDoc;
 pub use providers::ProviderChain;
 pub use routes::TIME_ZONE_HEADER;
@@ -57,10 +59,14 @@ pub fn routes(state: AppState) -> Router {
 /// middleware. Readiness is the process itself: its peers have their own probes, and a down peer
 /// is a 503 problem per request.
 pub fn app(state: AppState) -> Router {
+    todo_kit::layers::standard(unlayered(state))
+}
+
+/// [`app`] without the standard middleware, for the kit's runtime to add routes to.
+pub fn unlayered(state: AppState) -> Router {
     let readiness = todo_kit::health::ready_when(|| async { Ok(()) });
-    let router = routes(state)
+    routes(state)
         .merge(openapi::router())
         .merge(todo_kit::health::router(readiness))
-        .merge(todo_kit::metrics::router());
-    todo_kit::layers::standard(router)
+        .merge(todo_kit::metrics::router())
 }

@@ -28,6 +28,7 @@
 
 mod error;
 mod events;
+pub mod function;
 pub mod handler;
 pub mod model;
 mod openapi;
@@ -49,6 +50,7 @@ use todo_kit::idempotency::Idempotent;
 use tokio::sync::Notify;
 
 pub use error::{Error, Result};
+pub use function::{FUNCTION, start};
 pub use handler::{CONSUMER, NotifierHandler};
 pub use openapi::ApiDoc;
 pub use settings::Settings;
@@ -67,12 +69,7 @@ pub const EVENT_SOURCE: &str = "/functions/notifier";
 /// The topics the handler consumes: every domain topic, since a subscription may name any
 /// non-notification type. `notification-events` is included so that a future producer of
 /// notifications is heard; the notifier's own events are skipped (see [`handler`]).
-pub const TOPICS: [todo_events::Topic; 4] = [
-    todo_events::Topic::TaskEvents,
-    todo_events::Topic::SessionEvents,
-    todo_events::Topic::IntentEvents,
-    todo_events::Topic::NotificationEvents,
-];
+pub const TOPICS: &[todo_events::Topic] = FUNCTION.consumes;
 
 /// What the handlers share.
 #[derive(Debug, Clone)]
@@ -172,15 +169,19 @@ pub fn app(state: AppState) -> Router {
 
 /// [`app`] with `extra` routes (the CloudEvents push routes, say) behind the same middleware.
 pub fn app_with(state: AppState, extra: Router) -> Router {
+    todo_kit::layers::standard(unlayered(state).merge(extra))
+}
+
+/// API routes, OpenAPI document, probes and metrics without the standard middleware, for the
+/// kit's runtime to add routes to.
+pub fn unlayered(state: AppState) -> Router {
     let store = state.store.clone();
     let readiness = health::ready_when(move || {
         let store = store.clone();
         async move { store.ping().await.map_err(|e| e.to_string()) }
     });
-    let router = routes(state)
+    routes(state)
         .merge(openapi::router())
         .merge(health::router(readiness))
         .merge(todo_kit::metrics::router())
-        .merge(extra);
-    todo_kit::layers::standard(router)
 }

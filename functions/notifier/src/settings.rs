@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use todo_kit::settings::env_var;
+use todo_kit::settings::{ConfigError, Setting};
 
 /// How subscriptions are checked and deliveries are made.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,44 +53,86 @@ impl Settings {
     /// The defaults, overridden by the `WEBHOOK_*` variables that are set.
     ///
     /// # Errors
-    /// A readable message naming the variable that cannot be parsed.
-    pub fn from_env() -> Result<Self, String> {
+    /// Names the variable that cannot be parsed.
+    pub fn from_env() -> Result<Self, ConfigError> {
         let mut settings = Self::default();
-        if let Some(v) = env_var("WEBHOOK_ALLOW_PRIVATE_TARGETS") {
-            settings.allow_private_targets = match v.to_ascii_lowercase().as_str() {
+        if let Some(allow) = WEBHOOK_ALLOW_PRIVATE_TARGETS.value() {
+            settings.allow_private_targets = match allow.to_ascii_lowercase().as_str() {
                 "true" | "1" | "yes" => true,
                 "false" | "0" | "no" => false,
                 _ => {
-                    return Err(format!(
-                        "WEBHOOK_ALLOW_PRIVATE_TARGETS must be true or false, got '{v}'"
-                    ));
+                    return Err(ConfigError::Invalid {
+                        name: WEBHOOK_ALLOW_PRIVATE_TARGETS.name,
+                        value: allow,
+                        expected: "true or false",
+                    });
                 }
             };
         }
-        let seconds = |name: &str, default: Duration| -> Result<Duration, String> {
-            match env_var(name) {
-                Some(v) => match v.parse::<u64>() {
-                    Ok(n) if n > 0 => Ok(Duration::from_secs(n)),
-                    _ => Err(format!("{name} must be a positive number of seconds, got '{v}'")),
-                },
-                None => Ok(default),
-            }
+        let seconds = |setting: &Setting| -> Result<Duration, ConfigError> {
+            positive(setting, "a positive number of seconds").map(Duration::from_secs)
         };
-        let count = |name: &str, default: usize| -> Result<usize, String> {
-            match env_var(name) {
-                Some(v) => match v.parse::<usize>() {
-                    Ok(n) if n > 0 => Ok(n),
-                    _ => Err(format!("{name} must be a positive whole number, got '{v}'")),
-                },
-                None => Ok(default),
-            }
-        };
-        settings.timeout = seconds("WEBHOOK_TIMEOUT_SECONDS", settings.timeout)?;
-        settings.retry_horizon = seconds("WEBHOOK_RETRY_HORIZON_SECONDS", settings.retry_horizon)?;
-        settings.backoff_base = seconds("WEBHOOK_BACKOFF_BASE_SECONDS", settings.backoff_base)?;
-        settings.backoff_cap = seconds("WEBHOOK_BACKOFF_CAP_SECONDS", settings.backoff_cap)?;
-        settings.max_in_flight = count("WEBHOOK_MAX_IN_FLIGHT", settings.max_in_flight)?;
-        settings.max_subscriptions = count("WEBHOOK_MAX_SUBSCRIPTIONS", settings.max_subscriptions)?;
+        settings.timeout = seconds(&WEBHOOK_TIMEOUT_SECONDS)?;
+        settings.retry_horizon = seconds(&WEBHOOK_RETRY_HORIZON_SECONDS)?;
+        settings.backoff_base = seconds(&WEBHOOK_BACKOFF_BASE_SECONDS)?;
+        settings.backoff_cap = seconds(&WEBHOOK_BACKOFF_CAP_SECONDS)?;
+        let count = |setting: &Setting| positive(setting, "a positive whole number");
+        settings.max_in_flight = usize::try_from(count(&WEBHOOK_MAX_IN_FLIGHT)?).unwrap_or(usize::MAX);
+        settings.max_subscriptions = usize::try_from(count(&WEBHOOK_MAX_SUBSCRIPTIONS)?).unwrap_or(usize::MAX);
         Ok(settings)
     }
 }
+
+/// A setting that must be a whole number above zero.
+fn positive(setting: &Setting, expected: &'static str) -> Result<u64, ConfigError> {
+    match setting.parse_required::<u64>(expected)? {
+        0 => Err(ConfigError::Invalid {
+            name: setting.name,
+            value: "0".into(),
+            expected,
+        }),
+        n => Ok(n),
+    }
+}
+
+/// `WEBHOOK_ALLOW_PRIVATE_TARGETS`.
+pub const WEBHOOK_ALLOW_PRIVATE_TARGETS: Setting = Setting::optional(
+    "WEBHOOK_ALLOW_PRIVATE_TARGETS",
+    "accept webhook targets on private, loopback and link-local addresses (true or false)",
+)
+.default_value("false");
+/// `WEBHOOK_TIMEOUT_SECONDS`.
+pub const WEBHOOK_TIMEOUT_SECONDS: Setting =
+    Setting::optional("WEBHOOK_TIMEOUT_SECONDS", "the longest wait for one endpoint's answer").default_value("10");
+/// `WEBHOOK_RETRY_HORIZON_SECONDS`.
+pub const WEBHOOK_RETRY_HORIZON_SECONDS: Setting = Setting::optional(
+    "WEBHOOK_RETRY_HORIZON_SECONDS",
+    "how long after its first attempt a delivery is retried",
+)
+.default_value("86400");
+/// `WEBHOOK_BACKOFF_BASE_SECONDS`.
+pub const WEBHOOK_BACKOFF_BASE_SECONDS: Setting = Setting::optional(
+    "WEBHOOK_BACKOFF_BASE_SECONDS",
+    "the backoff before the first retry; it doubles per attempt",
+)
+.default_value("5");
+/// `WEBHOOK_BACKOFF_CAP_SECONDS`.
+pub const WEBHOOK_BACKOFF_CAP_SECONDS: Setting =
+    Setting::optional("WEBHOOK_BACKOFF_CAP_SECONDS", "the longest backoff").default_value("3600");
+/// `WEBHOOK_MAX_IN_FLIGHT`.
+pub const WEBHOOK_MAX_IN_FLIGHT: Setting =
+    Setting::optional("WEBHOOK_MAX_IN_FLIGHT", "deliveries in flight at once per worker").default_value("32");
+/// `WEBHOOK_MAX_SUBSCRIPTIONS`.
+pub const WEBHOOK_MAX_SUBSCRIPTIONS: Setting =
+    Setting::optional("WEBHOOK_MAX_SUBSCRIPTIONS", "subscriptions one user may have").default_value("25");
+
+/// The notifier's own settings.
+pub const SETTINGS: &[Setting] = &[
+    WEBHOOK_ALLOW_PRIVATE_TARGETS,
+    WEBHOOK_TIMEOUT_SECONDS,
+    WEBHOOK_RETRY_HORIZON_SECONDS,
+    WEBHOOK_BACKOFF_BASE_SECONDS,
+    WEBHOOK_BACKOFF_CAP_SECONDS,
+    WEBHOOK_MAX_IN_FLIGHT,
+    WEBHOOK_MAX_SUBSCRIPTIONS,
+];

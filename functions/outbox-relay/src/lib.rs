@@ -23,6 +23,13 @@ use todo_kit::bus::{Acknowledgements, BusError, EventBus, Outgoing};
 use todo_kit::metrics::metrics;
 use todo_tasks::store::{Outbox, OutboxClaim, OutboxLeader, OutboxRow};
 
+mod dead_letter;
+mod drain;
+pub mod function;
+
+pub use dead_letter::dead_letter_router;
+pub use function::{FUNCTION, start};
+
 /// The `service` label of the relay's metrics.
 pub const SERVICE: &str = "outbox-relay";
 
@@ -361,7 +368,7 @@ impl Relay {
         }
     }
 
-    async fn prune(&self) {
+    pub(crate) async fn prune(&self) {
         let Ok(retention) = chrono::Duration::from_std(self.settings.retention) else {
             return;
         };

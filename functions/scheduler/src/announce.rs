@@ -154,3 +154,27 @@ mod tests {
         assert!(hours_until(now - TimeDelta::hours(1), now).abs() < f64::EPSILON);
     }
 }
+
+/// The announcer with its clock, as the unit of work `POST /work/announce` runs.
+#[derive(Clone)]
+#[allow(missing_debug_implementations)] // the clock is a trait object without Debug
+pub struct AnnounceWork {
+    /// Makes the announcements.
+    pub announcer: Arc<Announcer>,
+    /// Says what time it is.
+    pub clock: Arc<dyn crate::Clock>,
+}
+
+#[async_trait::async_trait]
+impl todo_kit::function::Work for AnnounceWork {
+    async fn run_once(&self) -> Result<todo_kit::function::WorkReport, todo_kit::function::WorkError> {
+        let report = self
+            .announcer
+            .tick(self.clock.now())
+            .await
+            .map_err(todo_kit::function::WorkError::from_error)?;
+        Ok(todo_kit::function::WorkReport::count("due_soon", report.due_soon)
+            .with("overdue", report.overdue)
+            .with("reminders", report.reminders))
+    }
+}

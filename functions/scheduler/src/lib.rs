@@ -12,11 +12,13 @@
 
 mod announce;
 mod clock;
+pub mod function;
 mod occurrence;
-mod routes;
+pub mod routes;
 
-pub use announce::{Announcer, TickReport};
+pub use announce::{AnnounceWork, Announcer, TickReport};
 pub use clock::system_clock;
+pub use function::{FUNCTION, start};
 pub use occurrence::{NextOccurrence, next_due};
 pub use routes::{app, routes};
 pub use todo_kit::clock::{Clock, ManualClock};

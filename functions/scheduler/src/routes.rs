@@ -44,12 +44,24 @@ pub fn app(
     handler: Arc<dyn todo_kit::handler::EventHandler>,
     topics: Vec<String>,
 ) -> Router {
-    let api = routes(announcer, clock).merge(todo_kit::handler::push::router(handler, topics, "pubsub"));
-    let router = todo_kit::metrics::track_http(crate::CONSUMER, api)
+    let push = todo_kit::metrics::track_http(
+        crate::CONSUMER,
+        todo_kit::handler::push::router(handler, topics, "pubsub"),
+    );
+    todo_kit::layers::standard(unlayered(store, announcer, clock).merge(push))
+}
+
+/// `/ping`, probes and metrics without the standard middleware, for the kit's runtime to add
+/// the push and work routes to.
+pub fn unlayered(
+    store: Arc<dyn todo_tasks::store::TaskStore>,
+    announcer: Arc<Announcer>,
+    clock: Arc<dyn Clock>,
+) -> Router {
+    todo_kit::metrics::track_http(crate::CONSUMER, routes(announcer, clock))
         .merge(todo_kit::health::router(todo_kit::health::ready_when(move || {
             let store = store.clone();
             async move { store.ping().await.map_err(|e| e.to_string()) }
         })))
-        .merge(todo_kit::metrics::router());
-    todo_kit::layers::standard(router)
+        .merge(todo_kit::metrics::router())
 }

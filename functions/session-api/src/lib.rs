@@ -7,6 +7,7 @@
 //! ([`store::connect`]); their events (`session.created`, `session.message_received`,
 //! `session.expired`) go through the store's outbox and [`worker::SessionWorker`] to the bus.
 
+pub mod function;
 pub mod model;
 mod openapi;
 mod routes;
@@ -22,6 +23,7 @@ use axum::extract::FromRef;
 use todo_kit::Authenticator;
 use todo_kit::health;
 
+pub use function::{FUNCTION, start};
 pub use openapi::ApiDoc;
 pub use store::{SessionSettings, SessionStore};
 pub use worker::{SessionWorker, WorkerSettings};
@@ -54,14 +56,18 @@ pub fn routes(state: AppState) -> Router {
 
 /// The complete function: API routes, OpenAPI document, probes, metrics and the standard middleware.
 pub fn app(state: AppState) -> Router {
+    todo_kit::layers::standard(unlayered(state))
+}
+
+/// [`app`] without the standard middleware, for the kit's runtime to add routes to.
+pub fn unlayered(state: AppState) -> Router {
     let store = state.store.clone();
     let readiness = health::ready_when(move || {
         let store = store.clone();
         async move { store.ping().await.map_err(|e| e.to_string()) }
     });
-    let router = routes(state)
+    routes(state)
         .merge(openapi::router())
         .merge(health::router(readiness))
-        .merge(todo_kit::metrics::router());
-    todo_kit::layers::standard(router)
+        .merge(todo_kit::metrics::router())
 }

@@ -18,6 +18,8 @@ use crate::store::{PendingEvent, SessionStore};
 const BATCH: usize = 100;
 /// Sessions expired per sweep call.
 const SWEEP_BATCH: usize = 500;
+/// How long one triggered run keeps publishing.
+const DRAIN_BUDGET: Duration = Duration::from_secs(20);
 
 /// How often the worker looks at the outbox and the deadlines.
 #[derive(Debug, Clone)]
@@ -123,6 +125,29 @@ impl SessionWorker {
         Ok(())
     }
 
+    /// Expires what is due and publishes every queued event, once: the unit of work a trigger
+    /// drives when no loop runs (a function scaled to zero). Stops publishing after
+    /// [`DRAIN_BUDGET`]; what is left waits for the next trigger.
+    ///
+    /// # Errors
+    /// When the store or the bus fails; what was done stays done.
+    pub async fn drain_once(&self) -> anyhow::Result<(usize, usize)> {
+        let expired = self.sweep_once().await?;
+        // Topics first, as the loop does: the trigger may be the first thing this bus sees.
+        if let Err(error) = self.ensure_topics().await {
+            tracing::debug!(%error, "cannot ensure the session topics yet");
+        }
+        let until = tokio::time::Instant::now() + DRAIN_BUDGET;
+        let mut published = 0;
+        loop {
+            let count = self.publish_once().await?;
+            published += count;
+            if count == 0 || tokio::time::Instant::now() >= until {
+                return Ok((expired, published));
+            }
+        }
+    }
+
     /// Publishes and sweeps until `shutdown` resolves.
     pub async fn run(&self, shutdown: impl std::future::Future<Output = ()>) {
         tokio::pin!(shutdown);
@@ -194,4 +219,15 @@ fn topics(batch: &[Outgoing]) -> Vec<&str> {
     topics.sort_unstable();
     topics.dedup();
     topics
+}
+
+#[async_trait::async_trait]
+impl todo_kit::function::Work for SessionWorker {
+    async fn run_once(&self) -> Result<todo_kit::function::WorkReport, todo_kit::function::WorkError> {
+        let (expired, published) = self
+            .drain_once()
+            .await
+            .map_err(todo_kit::function::WorkError::from_error)?;
+        Ok(todo_kit::function::WorkReport::count("expired", expired).with("published", published))
+    }
 }

@@ -7,6 +7,7 @@
 
 mod error;
 mod etag;
+pub mod function;
 mod list_cache;
 mod openapi;
 mod routes;
@@ -19,6 +20,7 @@ use todo_kit::Authenticator;
 use todo_kit::health;
 use todo_tasks::store::TaskStore;
 
+pub use function::{FUNCTION, start};
 pub use list_cache::ListCache;
 pub use openapi::ApiDoc;
 

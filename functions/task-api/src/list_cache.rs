@@ -43,9 +43,10 @@ impl ListCache {
 
     /// Size from `TASK_LIST_CACHE_MB` (default 16).
     pub fn from_env() -> Self {
-        let mb = std::env::var("TASK_LIST_CACHE_MB")
+        let mb = crate::function::TASK_LIST_CACHE_MB
+            .parse::<usize>("a number of MB")
             .ok()
-            .and_then(|v| v.parse::<usize>().ok())
+            .flatten()
             .unwrap_or(16);
         Self::new(mb * 1024 * 1024)
     }

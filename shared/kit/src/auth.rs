@@ -43,12 +43,12 @@ pub struct AuthSettings {
 impl AuthSettings {
     /// Reads `AUTH_JWT_SECRET`, `AUTH_JWKS_URL`, `AUTH_ISSUER` and `AUTH_AUDIENCE`.
     pub fn from_env() -> Self {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        use crate::settings::common::{AUTH_AUDIENCE, AUTH_ISSUER, AUTH_JWKS_URL, AUTH_JWT_SECRET};
         Self {
-            jwt_secret: var("AUTH_JWT_SECRET").map(SecretString::from),
-            jwks_url: var("AUTH_JWKS_URL"),
-            issuer: var("AUTH_ISSUER"),
-            audience: var("AUTH_AUDIENCE"),
+            jwt_secret: AUTH_JWT_SECRET.secret_value(),
+            jwks_url: AUTH_JWKS_URL.value(),
+            issuer: AUTH_ISSUER.value(),
+            audience: AUTH_AUDIENCE.value(),
         }
     }
 }

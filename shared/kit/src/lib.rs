@@ -8,6 +8,7 @@ pub mod bus;
 pub mod clock;
 pub mod context;
 pub mod error_chain;
+pub mod function;
 pub mod handler;
 pub mod health;
 pub mod idempotency;

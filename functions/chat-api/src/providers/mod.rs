@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use todo_kit::resilience::{PeerClient, ResilienceSettings};
-use todo_kit::settings::env_var;
+use todo_kit::settings::Setting;
 
 pub use openai::{ModelAnswer, OpenAiProvider, ProviderError};
 
@@ -19,23 +19,57 @@ pub struct ProviderChain {
     pub providers: Vec<OpenAiProvider>,
 }
 
-fn provider(prefix: &str, default_model: &str, timeout: Duration) -> anyhow::Result<Option<OpenAiProvider>> {
-    let Some(base) = env_var(&format!("{prefix}_BASE_URL")) else {
+/// The settings of one provider: where it is, which model, and its key.
+#[derive(Debug, Clone, Copy)]
+struct ProviderSettings {
+    base_url: Setting,
+    model: Setting,
+    api_key: Setting,
+}
+
+/// The first provider (e.g. OpenAI).
+const PRIMARY: ProviderSettings = ProviderSettings {
+    base_url: Setting::optional(
+        "LLM_BASE_URL",
+        "an OpenAI-compatible API asked before the rules; unset, the rules answer alone",
+    ),
+    model: Setting::optional("LLM_MODEL", "the first model").default_value("gpt-4o-mini"),
+    api_key: Setting::optional("LLM_API_KEY", "the first model's API key").secret(),
+};
+/// The second provider (e.g. a local Ollama).
+const FALLBACK: ProviderSettings = ProviderSettings {
+    base_url: Setting::optional("LLM_FALLBACK_BASE_URL", "a second OpenAI-compatible API, e.g. Ollama's"),
+    model: Setting::optional("LLM_FALLBACK_MODEL", "the second model").default_value("llama3.1"),
+    api_key: Setting::optional("LLM_FALLBACK_API_KEY", "the second model's API key").secret(),
+};
+/// `LLM_TIMEOUT_SECS`.
+const LLM_TIMEOUT_SECS: Setting =
+    Setting::optional("LLM_TIMEOUT_SECS", "the longest wait for one model call, in seconds").default_value("20");
+
+/// The settings the models read.
+pub const SETTINGS: &[Setting] = &[
+    PRIMARY.base_url,
+    PRIMARY.model,
+    PRIMARY.api_key,
+    FALLBACK.base_url,
+    FALLBACK.model,
+    FALLBACK.api_key,
+    LLM_TIMEOUT_SECS,
+];
+
+fn provider(settings: ProviderSettings, timeout: Duration) -> anyhow::Result<Option<OpenAiProvider>> {
+    let Some(base) = settings.base_url.value() else {
         return Ok(None);
     };
-    let model = env_var(&format!("{prefix}_MODEL")).unwrap_or_else(|| default_model.to_owned());
-    let settings = ResilienceSettings {
+    let model = settings.model.require()?;
+    let resilience = ResilienceSettings {
         // A failing model is not retried: the next provider answers instead.
         retry_delays: Vec::new(),
         timeout,
         ..ResilienceSettings::default()
     };
-    let peer = Arc::new(PeerClient::new(&model, &base, settings)?);
-    Ok(Some(OpenAiProvider::new(
-        &model,
-        peer,
-        env_var(&format!("{prefix}_API_KEY")),
-    )))
+    let peer = Arc::new(PeerClient::new(&model, &base, resilience)?);
+    Ok(Some(OpenAiProvider::new(&model, peer, settings.api_key.value())))
 }
 
 impl ProviderChain {
@@ -46,20 +80,11 @@ impl ProviderChain {
     /// # Errors
     /// When a timeout is not a number or a client cannot be built.
     pub fn from_env() -> anyhow::Result<Self> {
-        let timeout = match env_var("LLM_TIMEOUT_SECS") {
-            Some(v) => Duration::from_secs(
-                v.parse()
-                    .map_err(|_| anyhow::anyhow!("LLM_TIMEOUT_SECS must be seconds"))?,
-            ),
-            None => Duration::from_secs(20),
-        };
-        let providers = [
-            provider("LLM", "gpt-4o-mini", timeout)?,
-            provider("LLM_FALLBACK", "llama3.1", timeout)?,
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
+        let timeout = Duration::from_secs(LLM_TIMEOUT_SECS.parse_required("a number of seconds")?);
+        let providers = [provider(PRIMARY, timeout)?, provider(FALLBACK, timeout)?]
+            .into_iter()
+            .flatten()
+            .collect();
         Ok(Self { providers })
     }
 }

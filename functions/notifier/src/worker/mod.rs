@@ -235,3 +235,23 @@ impl DeliveryWorker {
         (retry, Attempted::Retrying)
     }
 }
+
+/// How long one triggered run keeps delivering.
+const TRIGGERED_BUDGET: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The unit of work a trigger drives when no loop runs: rounds of [`DeliveryWorker::step`] until
+/// nothing is due (or [`TRIGGERED_BUDGET`] has passed; the rest waits for the next trigger).
+#[async_trait::async_trait]
+impl todo_kit::function::Work for DeliveryWorker {
+    async fn run_once(&self) -> std::result::Result<todo_kit::function::WorkReport, todo_kit::function::WorkError> {
+        let until = tokio::time::Instant::now() + TRIGGERED_BUDGET;
+        let mut attempted = 0;
+        loop {
+            let round = self.step().await.map_err(todo_kit::function::WorkError::from_error)?;
+            attempted += round.len();
+            if round.is_empty() || tokio::time::Instant::now() >= until {
+                return Ok(todo_kit::function::WorkReport::count("attempted", attempted));
+            }
+        }
+    }
+}

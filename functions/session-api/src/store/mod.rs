@@ -106,7 +106,23 @@ pub trait SessionStore: Send + Sync + std::fmt::Debug {
     async fn ping(&self) -> Result<()>;
 }
 
-/// Opens the store `url` names: `redis://...` or `memory://`.
+/// The store `SESSION_STORE` names (with `SESSION_KEY_PREFIX` and, for `rediss://`,
+/// `SESSION_STORE_CA_PEM`): how a function's `main` and `todo serve` open it.
+///
+/// # Errors
+/// As [`connect`], and for a bad setting.
+pub async fn connect_from_settings(settings: SessionSettings) -> Result<Arc<dyn SessionStore>> {
+    use crate::function::{SESSION_KEY_PREFIX, SESSION_STORE};
+    let url = SESSION_STORE
+        .require()
+        .map_err(|e| SessionError::Invalid(e.to_string()))?;
+    let prefix = SESSION_KEY_PREFIX
+        .require()
+        .map_err(|e| SessionError::Invalid(e.to_string()))?;
+    connect(&url, settings, &prefix).await
+}
+
+/// Opens the store `url` names: `redis://...`, `rediss://...` or `memory://`.
 ///
 /// # Errors
 /// When Redis cannot be reached or the URL is not understood.

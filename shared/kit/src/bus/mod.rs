@@ -142,6 +142,18 @@ pub fn connect(url: &str, replication_factor: i32) -> Result<std::sync::Arc<dyn 
     )))
 }
 
+/// The bus `url` names, with the replication factor of `KAFKA_REPLICATION_FACTOR` for the topics
+/// it creates: how a function's `main` connects.
+///
+/// # Errors
+/// `Rejected` for a bad URL or a bad `KAFKA_REPLICATION_FACTOR`.
+pub fn from_env(url: &str) -> Result<std::sync::Arc<dyn EventBus>, BusError> {
+    let replication = crate::settings::common::KAFKA_REPLICATION_FACTOR
+        .parse_required::<i32>("a whole number of replicas")
+        .map_err(|e| BusError::Rejected(e.to_string()))?;
+    connect(url, replication)
+}
+
 /// The partition of `key` among `partitions`: Kafka's default partitioner (murmur2 of the key,
 /// positive, modulo the partition count), so our keys land where Java clients would put them.
 pub fn partition_for_key(key: &str, partitions: i32) -> i32 {

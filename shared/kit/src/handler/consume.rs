@@ -4,7 +4,6 @@
 use std::time::Duration;
 
 use cloudevents::Event;
-use cloudevents::event::ExtensionValue;
 
 use super::{EventHandler, HandlerError, Outcome, validate};
 use crate::bus::{BusError, Delivery, EventBus, Outgoing};
@@ -150,13 +149,13 @@ async fn dead_letter(
             placeholder
         }
     };
-    letter.set_extension("deadletterconsumer", ExtensionValue::String(handler.name().to_owned()));
-    letter.set_extension(
-        "deadlettererror",
-        ExtensionValue::String(error.chars().take(1000).collect()),
+    super::mark_dead_letter(
+        &mut letter,
+        handler.name(),
+        error,
+        &attempts.to_string(),
+        &delivery.topic,
     );
-    letter.set_extension("deadletterattempts", ExtensionValue::String(attempts.to_string()));
-    letter.set_extension("deadlettertopic", ExtensionValue::String(delivery.topic.clone()));
     bus.publish(&[Outgoing {
         topic: settings.dead_letter_topic.clone(),
         key: delivery.key.clone(),

@@ -8,24 +8,18 @@ use std::sync::Arc;
 use tokio::task::JoinHandle;
 
 use super::{ConsumeSettings, EventHandler, consume_until_shutdown};
-use crate::settings::env_var;
+use crate::settings::common;
 
 /// Starts `handler` on `topics` (names without the prefix) when `EVENT_BUS` names a Kafka cluster.
 ///
 /// # Errors
 /// A readable message for a bad `EVENT_BUS` or `KAFKA_REPLICATION_FACTOR`.
 pub fn spawn_kafka_consumer(handler: Arc<dyn EventHandler>, topics: &[&str]) -> Result<Option<JoinHandle<()>>, String> {
-    let Some(url) = env_var("EVENT_BUS").filter(|url| url.starts_with("kafka://")) else {
+    let Some(url) = common::EVENT_BUS.value().filter(|url| url.starts_with("kafka://")) else {
         return Ok(None);
     };
-    let replication = match env_var("KAFKA_REPLICATION_FACTOR") {
-        Some(value) => value
-            .parse()
-            .map_err(|_| format!("KAFKA_REPLICATION_FACTOR must be a number, got '{value}'"))?,
-        None => 1,
-    };
-    let bus = crate::bus::connect(&url, replication).map_err(|e| e.to_string())?;
-    let prefix = env_var("TOPIC_PREFIX").unwrap_or_default();
+    let bus = crate::bus::from_env(&url).map_err(|e| e.to_string())?;
+    let prefix = common::TOPIC_PREFIX.value().unwrap_or_default();
     let topics: Vec<String> = topics.iter().map(|t| format!("{prefix}{t}")).collect();
     let settings = ConsumeSettings {
         dead_letter_topic: format!("{prefix}{}", todo_events::Topic::DeadLetter.name()),

@@ -94,6 +94,19 @@ pub(crate) async fn run(handler: &dyn EventHandler, event: &DomainEvent) -> Resu
     result
 }
 
+/// Stamps a dead letter with who gave up on it, why, after how many attempts and where it came
+/// from (the extensions every dead letter carries, whichever trigger gave up).
+pub fn mark_dead_letter(letter: &mut cloudevents::Event, consumer: &str, error: &str, attempts: &str, topic: &str) {
+    use cloudevents::event::ExtensionValue;
+    letter.set_extension("deadletterconsumer", ExtensionValue::String(consumer.to_owned()));
+    letter.set_extension(
+        "deadlettererror",
+        ExtensionValue::String(error.chars().take(1000).collect()),
+    );
+    letter.set_extension("deadletterattempts", ExtensionValue::String(attempts.to_owned()));
+    letter.set_extension("deadlettertopic", ExtensionValue::String(topic.to_owned()));
+}
+
 /// Checks an incoming CloudEvent and turns it into the typed event handlers receive.
 ///
 /// # Errors

@@ -39,16 +39,15 @@ pub struct TraceSettings {
 impl TraceSettings {
     /// From `OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_TRACES_SAMPLER_ARG` and `DEPLOYMENT_ENVIRONMENT`.
     pub fn from_env() -> Self {
-        let production = std::env::var("DEPLOYMENT_ENVIRONMENT").is_ok_and(|e| e == "production");
-        let ratio = std::env::var("OTEL_TRACES_SAMPLER_ARG")
-            .ok()
+        use crate::settings::common::{DEPLOYMENT_ENVIRONMENT, OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_TRACES_SAMPLER_ARG};
+        let production = DEPLOYMENT_ENVIRONMENT.value().is_some_and(|e| e == "production");
+        let ratio = OTEL_TRACES_SAMPLER_ARG
+            .value()
             .and_then(|v| v.parse::<f64>().ok())
             .filter(|r| (0.0..=1.0).contains(r))
             .unwrap_or(if production { 0.1 } else { 1.0 });
         Self {
-            endpoint: std::env::var("OTEL_EXPORTER_OTLP_ENDPOINT")
-                .ok()
-                .filter(|e| !e.trim().is_empty()),
+            endpoint: OTEL_EXPORTER_OTLP_ENDPOINT.value(),
             ratio,
             ids_without_export: false,
         }
@@ -63,10 +62,11 @@ pub fn init(service: &str) {
 
 /// [`init`] with explicit trace settings (`todo serve --otlp URL`).
 pub fn init_with(service: &str, traces: &TraceSettings) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
-    let json = match std::env::var("LOG_FORMAT").as_deref() {
-        Ok("json") => true,
-        Ok("text") => false,
+    let filter = EnvFilter::try_from_env(crate::settings::common::RUST_LOG.name)
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let json = match crate::settings::common::LOG_FORMAT.value().as_deref() {
+        Some("json") => true,
+        Some("text") => false,
         _ => !std::io::stderr().is_terminal(),
     };
     let wanted = traces.endpoint.is_some() || traces.ids_without_export;

@@ -20,7 +20,7 @@ use async_trait::async_trait;
 pub use enqueue::{enqueue_postgres, enqueue_sqlite};
 pub use outbox::{Backlog, Outbox, OutboxClaim, OutboxLeader, OutboxRow};
 pub(crate) use outbox::{Held, InFlight};
-pub use postgres::PostgresTaskStore;
+pub use postgres::{MAX_CONNECTIONS_VARIABLE, PostgresTaskStore};
 pub use schedule::{DUE_SOON_WINDOW, DueKind, DueTask};
 pub use sqlite::SqliteTaskStore;
 pub use sqlite_options::{sqlite_in_memory, sqlite_options};

@@ -22,6 +22,9 @@ use super::list_sql::{Dialect, SqlValue, list_sql, task_columns};
 use super::rows::{HistoryParts, TaskParts, into_page};
 use crate::domain::{HistoryEntry, NewTask, Task, WriteContext};
 use crate::query::{ListQuery, Page};
+
+/// The variable that sizes the PostgreSQL pool (functions list it among their settings).
+pub const MAX_CONNECTIONS_VARIABLE: &str = "DATABASE_MAX_CONNECTIONS";
 use crate::{Error, Result};
 
 /// Tasks in PostgreSQL.
@@ -132,7 +135,7 @@ impl PostgresTaskStore {
     /// # Errors
     /// Fails when the database cannot be reached or a migration fails.
     pub async fn connect(url: &str) -> Result<Self> {
-        let max = std::env::var("DATABASE_MAX_CONNECTIONS")
+        let max = std::env::var(MAX_CONNECTIONS_VARIABLE)
             .ok()
             .and_then(|v| v.parse().ok())
             .unwrap_or(16);

@@ -1,0 +1,282 @@
+//! The manifests checked against the functions' descriptions in code, for every variant and
+//! overlay: a setting renamed in code, a topic added to a consumer or a new unit of periodic work
+//! fails here until `knative/` and `keda/` follow.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use crate::manifests::{
+    ENVIRONMENTS, Source, VARIANTS, config_value, container_env, functions, named, of_kind, render, repo, strings,
+    workload,
+};
+
+/// Every rendered overlay, with its name.
+fn overlays() -> Vec<(&'static str, &'static str, Vec<Value>)> {
+    VARIANTS
+        .iter()
+        .flat_map(|variant| {
+            ENVIRONMENTS
+                .iter()
+                .map(move |env| (*variant, *env, render(variant, env)))
+        })
+        .collect()
+}
+
+#[test]
+fn every_function_runs_with_settings_it_reads_and_every_required_one_set() {
+    let functions = functions();
+    for (variant, env, objects) in overlays() {
+        for (name, function) in &functions {
+            let at = format!("{variant}/{env} {name}");
+            let workload = workload(&objects, variant, name).unwrap_or_else(|| panic!("{at}: no workload"));
+            let settings: Vec<&Value> = function["settings"].as_array().expect("settings").iter().collect();
+            let setting = |var: &str| settings.iter().find(|s| s["name"] == var).copied();
+            let declared = container_env(workload);
+            for (var, source) in &declared {
+                let Some(described) = setting(var) else {
+                    panic!("{at}: sets {var}, which the function does not read");
+                };
+                assert!(
+                    !(variant == "knative" && var == "PORT"),
+                    "{at}: PORT is Knative's to set"
+                );
+                match source {
+                    Source::Literal(_) => panic!("{at}: {var} is a literal; take it from todo-config or a Secret"),
+                    Source::ConfigMap { name: map, key } => {
+                        assert!(
+                            described["secret"] == false,
+                            "{at}: {var} is a secret but comes from ConfigMap {map}"
+                        );
+                        assert!(
+                            config_value(&objects, map, key).is_some(),
+                            "{at}: {var} refers to {map}/{key}, which the overlay does not define"
+                        );
+                    }
+                    Source::Secret { .. } => {}
+                }
+            }
+            for described in &settings {
+                let var = described["name"].as_str().expect("setting name");
+                if described["required"] == true {
+                    assert!(declared.contains_key(var), "{at}: required {var} is not set");
+                }
+                let group = strings(&described["one_of"]);
+                if !group.is_empty() {
+                    assert!(
+                        group.iter().any(|g| declared.contains_key(g)),
+                        "{at}: one of {group:?} must be set"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The topics the Kafka triggers of `function` deliver, with their consumer groups.
+fn fed_topics(objects: &[Value], variant: &str, function: &str) -> (BTreeSet<String>, BTreeSet<String>) {
+    let (mut topics, mut groups) = (BTreeSet::new(), BTreeSet::new());
+    if variant == "knative" {
+        for source in of_kind(objects, "KafkaSource") {
+            if source["spec"]["sink"]["ref"]["name"] == function {
+                topics.extend(strings(&source["spec"]["topics"]));
+                groups.insert(source["spec"]["consumerGroup"].as_str().unwrap_or_default().to_owned());
+            }
+        }
+    } else {
+        for scaled in of_kind(objects, "ScaledObject") {
+            if scaled["spec"]["scaleTargetRef"]["name"] != function {
+                continue;
+            }
+            for trigger in scaled["spec"]["triggers"].as_array().into_iter().flatten() {
+                if trigger["type"] == "kafka" {
+                    let metadata = &trigger["metadata"];
+                    topics.insert(metadata["topic"].as_str().unwrap_or_default().to_owned());
+                    groups.insert(metadata["consumerGroup"].as_str().unwrap_or_default().to_owned());
+                }
+            }
+        }
+    }
+    (topics, groups)
+}
+
+#[test]
+fn every_consumer_is_fed_exactly_the_topics_it_consumes_and_they_exist() {
+    let functions = functions();
+    for (variant, env, objects) in overlays() {
+        let prefix = config_value(&objects, "todo-config", "TOPIC_PREFIX").unwrap_or_default();
+        let existing: BTreeSet<String> = of_kind(&objects, "KafkaTopic")
+            .iter()
+            .map(|t| t["spec"]["topicName"].as_str().unwrap_or_default().to_owned())
+            .collect();
+        for (name, function) in &functions {
+            let at = format!("{variant}/{env} {name}");
+            let wanted: BTreeSet<String> = strings(&function["consumes"])
+                .into_iter()
+                .map(|t| format!("{prefix}{t}"))
+                .collect();
+            let (topics, groups) = fed_topics(&objects, variant, name);
+            assert_eq!(
+                topics, wanted,
+                "{at}: the triggers' topics differ from what it consumes"
+            );
+            if !wanted.is_empty() {
+                assert_eq!(groups, BTreeSet::from([name.clone()]), "{at}: consumer group");
+            }
+            for topic in &topics {
+                assert!(
+                    existing.contains(topic),
+                    "{at}: topic {topic} is not among the KafkaTopics"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_sink_and_every_route_resolves() {
+    for (variant, env, objects) in overlays() {
+        let service_kind = |name: &str| {
+            if variant == "knative" {
+                objects.iter().any(|o| {
+                    o["kind"] == "Service"
+                        && o["metadata"]["name"] == name
+                        && o["apiVersion"]
+                            .as_str()
+                            .is_some_and(|v| v.starts_with("serving.knative.dev"))
+                })
+            } else {
+                objects
+                    .iter()
+                    .any(|o| o["kind"] == "Service" && o["apiVersion"] == "v1" && o["metadata"]["name"] == name)
+            }
+        };
+        for kind in ["KafkaSource", "PingSource"] {
+            for source in of_kind(&objects, kind) {
+                let at = format!("{variant}/{env} {kind} {}", source["metadata"]["name"]);
+                for sink in [&source["spec"]["sink"], &source["spec"]["delivery"]["deadLetterSink"]] {
+                    if sink.is_null() {
+                        continue;
+                    }
+                    let target = sink["ref"]["name"].as_str().unwrap_or_default();
+                    assert!(service_kind(target), "{at}: sink {target} does not exist");
+                }
+            }
+        }
+        for route in of_kind(&objects, "HTTPRoute") {
+            for rule in route["spec"]["rules"].as_array().into_iter().flatten() {
+                for backend in rule["backendRefs"].as_array().into_iter().flatten() {
+                    let target = backend["name"].as_str().unwrap_or_default();
+                    // Knative makes a Kubernetes Service of each Knative Service's name.
+                    assert!(
+                        service_kind(target),
+                        "{variant}/{env} HTTPRoute {}: backend {target} does not exist",
+                        route["metadata"]["name"]
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Whether an HTTPRoute rule sends `path` to `function`.
+fn routes_path(objects: &[Value], path: &str, function: &str) -> bool {
+    of_kind(objects, "HTTPRoute").iter().any(|route| {
+        route["spec"]["rules"].as_array().into_iter().flatten().any(|rule| {
+            let matches = rule["matches"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|m| m["path"]["value"] == path);
+            let to = rule["backendRefs"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|b| b["name"] == function);
+            matches && to
+        })
+    })
+}
+
+#[test]
+fn every_public_path_is_routed_and_every_unit_of_periodic_work_has_its_trigger() {
+    let functions = functions();
+    for (variant, env, objects) in overlays() {
+        for (name, function) in &functions {
+            let at = format!("{variant}/{env} {name}");
+            for path in strings(&function["public_paths"]) {
+                assert!(
+                    routes_path(&objects, &path, name),
+                    "{at}: no HTTPRoute rule sends {path} here"
+                );
+            }
+            let declared = container_env(workload(&objects, variant, name).expect("workload"));
+            let mode = match declared.get("BACKGROUND_WORK") {
+                Some(Source::ConfigMap { name: map, key }) => config_value(&objects, map, key),
+                _ => None,
+            };
+            for periodic in function["periodic"].as_array().into_iter().flatten() {
+                let path = periodic["path"].as_str().expect("path");
+                let triggered = of_kind(&objects, "PingSource").iter().any(|ping| {
+                    ping["spec"]["sink"]["ref"]["name"] == name.as_str() && ping["spec"]["sink"]["uri"] == path
+                });
+                if variant == "knative" {
+                    assert!(triggered, "{at}: no PingSource posts to {path}");
+                } else {
+                    assert!(
+                        triggered || mode.as_deref() == Some("loop"),
+                        "{at}: {path} has neither a trigger nor a loop (BACKGROUND_WORK={mode:?})"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn knative_dev_scales_every_function_to_zero_with_its_work_on_triggers() {
+    let objects = render("knative", "dev");
+    for (name, function) in functions() {
+        let service = workload(&objects, "knative", &name).expect("service");
+        let annotations = &service["spec"]["template"]["metadata"]["annotations"];
+        assert_eq!(
+            annotations["autoscaling.knative.dev/min-scale"], "0",
+            "{name}: dev scales to zero"
+        );
+        if !function["periodic"].as_array().expect("periodic").is_empty() {
+            let Some(Source::ConfigMap { name: map, key }) = container_env(service).get("BACKGROUND_WORK").cloned()
+            else {
+                panic!("{name}: BACKGROUND_WORK is not set");
+            };
+            assert_eq!(
+                config_value(&objects, &map, &key).as_deref(),
+                Some("trigger"),
+                "{name}: a function scaled to zero runs no loop"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_kafka_topics_are_what_the_catalog_renders() {
+    for (folder, environment) in [("dev", "local"), ("prod", "production")] {
+        let output = std::process::Command::new(todo_tests::processes::binary("todo"))
+            .args(["topics", "render", "--env", environment])
+            .output()
+            .expect("todo topics render");
+        assert!(output.status.success());
+        let path = repo().join(format!("knative/kafka/{folder}/topics.yaml"));
+        let committed = std::fs::read_to_string(&path).expect("topics.yaml");
+        assert_eq!(
+            committed,
+            String::from_utf8_lossy(&output.stdout),
+            "{} differs from `todo topics render --env {environment}`: run `make manifests`",
+            path.display()
+        );
+    }
+    // And what Strimzi reads is the catalog's.
+    let objects = render("knative", "prod");
+    let task_events = named(&objects, "KafkaTopic", "task-events").expect("task-events");
+    assert_eq!(task_events["spec"]["partitions"], 6);
+    assert_eq!(task_events["spec"]["replicas"], 3);
+}

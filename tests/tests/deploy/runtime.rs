@@ -1,0 +1,251 @@
+//! The dev overlay runs on this machine: each function's binary starts with exactly the variables
+//! its Knative Service declares (ConfigMap values from the rendered `todo-config`, Secret values
+//! from a test Secret, cluster addresses mapped to this machine), answers its readiness probe, and
+//! takes the CloudEvents its KafkaSources and PingSources send, in binary mode as Knative does.
+//! `BACKGROUND_WORK=trigger` in dev, so no loop runs: the periodic work happens only because its
+//! trigger fired.
+
+use std::collections::BTreeMap;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use chrono::Utc;
+use serde_json::{Value, json};
+use todo_events::{DomainEvent, EventMetadata, EventPayload, TaskCreated};
+use todo_testing::TestDatabase;
+use todo_tests::processes::{Functions, SECRET, binary, free_port};
+
+use crate::manifests::{Source, config_value, container_env, functions, of_kind, render};
+
+/// The test Secret `todo-secrets`: what operations would create in the cluster.
+fn secret(key: &str, database: &str) -> Option<String> {
+    match key {
+        "database-url" => Some(database.to_owned()),
+        "auth-jwt-secret" => Some(SECRET.to_owned()),
+        "session-store-url" => Some("redis://127.0.0.1:6379".to_owned()),
+        _ => None,
+    }
+}
+
+/// A cluster address in a ConfigMap value, mapped to where it runs here. An address the test
+/// does not know fails the test rather than pass unnoticed.
+fn local(value: &str, ports: &BTreeMap<String, u16>, brokers: &str) -> String {
+    if let Some(rest) = value.strip_prefix("kafka://") {
+        let query = rest.split_once('?').map(|(_, q)| format!("?{q}")).unwrap_or_default();
+        return format!("kafka://{brokers}{query}");
+    }
+    for (function, port) in ports {
+        let cluster = format!("http://{function}.todo.svc.cluster.local");
+        if let Some(path) = value.strip_prefix(&cluster) {
+            return format!("http://127.0.0.1:{port}{path}");
+        }
+    }
+    if value.contains("otel-collector") {
+        // Nothing collects here: spans are dropped after a failed export, as when the collector is down.
+        return "http://127.0.0.1:9".into();
+    }
+    assert!(!value.contains(".svc"), "unmapped cluster address in '{value}'");
+    value.to_owned()
+}
+
+/// Posts a CloudEvent in binary mode, as a Knative source delivers it.
+async fn post_binary(url: &str, event: &cloudevents::Event) -> reqwest::Response {
+    let record = todo_kit::bus::binding::encode(event);
+    let mut request = reqwest::Client::new().post(url);
+    for (name, value) in &record.headers {
+        request = request.header(name.replacen("ce_", "ce-", 1), value.as_slice());
+    }
+    request.body(record.value).send().await.expect("deliver")
+}
+
+/// What a PingSource sends: its data, with Knative's ping attributes.
+async fn ping(url: &str, source: &Value) -> reqwest::Response {
+    let spec = &source["spec"];
+    reqwest::Client::new()
+        .post(url)
+        .header("ce-specversion", "1.0")
+        .header("ce-type", "dev.knative.sources.ping")
+        .header(
+            "ce-source",
+            format!(
+                "/apis/v1/namespaces/todo/pingsources/{}",
+                source["metadata"]["name"].as_str().unwrap_or_default()
+            ),
+        )
+        .header("ce-id", uuid::Uuid::new_v4().to_string())
+        .header(
+            "content-type",
+            spec["contentType"].as_str().unwrap_or("application/json"),
+        )
+        .body(spec["data"].as_str().unwrap_or_default().to_owned())
+        .send()
+        .await
+        .expect("ping")
+}
+
+async fn wait_ready(port: u16, path: &str, name: &str) {
+    let url = format!("http://127.0.0.1:{port}{path}");
+    for _ in 0..300 {
+        if reqwest::get(&url).await.is_ok_and(|r| r.status().is_success()) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{name} was not ready at {url} within 30 s");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dev_overlay_runs_here_and_does_its_work_when_its_triggers_fire() {
+    // Arrange: the database, the broker, and each function on a port of its own.
+    let objects = render("knative", "dev");
+    let described = functions();
+    let db = TestDatabase::postgres().await;
+    todo_tasks::store::connect(db.url()).await.expect("migrate");
+    let brokers = todo_tests::kafka_brokers();
+    let prefix = format!("deploy-{}.", uuid::Uuid::new_v4().simple());
+    let ports: BTreeMap<String, u16> = described.keys().map(|name| (name.clone(), free_port())).collect();
+    let mut running = Functions::default();
+    for (name, port) in &ports {
+        let service = crate::manifests::workload(&objects, "knative", name).expect("service");
+        let mut command = Command::new(binary(name));
+        command
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("PORT", port.to_string())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        for (var, source) in container_env(service) {
+            let value = match source {
+                Source::ConfigMap { name: map, key } => config_value(&objects, &map, &key),
+                Source::Secret { key, optional, .. } => {
+                    let value = secret(&key, db.url());
+                    assert!(value.is_some() || optional, "{name}: the test Secret has no {key}");
+                    value
+                }
+                Source::Literal(value) => Some(value),
+            };
+            let Some(value) = value else { continue };
+            // The one value changed: topics of this run's own on the shared test broker.
+            let value = if var == "TOPIC_PREFIX" {
+                prefix.clone()
+            } else {
+                local(&value, &ports, &brokers)
+            };
+            command.env(var, value);
+        }
+        running
+            .0
+            .push(command.spawn().unwrap_or_else(|e| panic!("start {name}: {e}")));
+    }
+    for (name, port) in &ports {
+        let service = crate::manifests::workload(&objects, "knative", name).expect("service");
+        let probe = &service["spec"]["template"]["spec"]["containers"][0]["readinessProbe"]["httpGet"]["path"];
+        wait_ready(*port, probe.as_str().expect("a readiness probe path"), name).await;
+    }
+    let url = |name: &str, path: &str| format!("http://127.0.0.1:{}{path}", ports[name]);
+    let user = format!("deploy-{}", uuid::Uuid::new_v4().simple());
+    let token = todo_kit::auth::mint_hs256(SECRET.as_bytes(), &user, Duration::from_secs(600)).expect("token");
+    let http = reqwest::Client::new();
+
+    // Act 1: a task due in half an hour, through task-api; its event waits in the outbox.
+    let created: Value = http
+        .post(url("task-api", "/api/tasks"))
+        .bearer_auth(&token)
+        .json(&json!({"title": "deployed", "due_at": (Utc::now() + chrono::Duration::minutes(30)).to_rfc3339()}))
+        .send()
+        .await
+        .expect("create")
+        .json()
+        .await
+        .expect("task");
+    let task_id = created["id"].as_i64().expect("task id");
+
+    // Act 2: every PingSource fires once, in an order that makes each one's work visible.
+    let pings = of_kind(&objects, "PingSource");
+    let fire = |function: &str| {
+        let source = pings
+            .iter()
+            .find(|p| p["spec"]["sink"]["ref"]["name"] == function)
+            .unwrap_or_else(|| panic!("no PingSource for {function}"));
+        let path = source["spec"]["sink"]["uri"].as_str().expect("uri").to_owned();
+        (url(function, &path), (*source).clone())
+    };
+    let mut reports = BTreeMap::new();
+    for function in ["outbox-relay", "scheduler", "notifier", "session-api"] {
+        let (target, source) = fire(function);
+        let response = ping(&target, &source).await;
+        assert_eq!(response.status(), 200, "{function}: {target}");
+        reports.insert(function, response.json::<Value>().await.expect("report"));
+    }
+    // Assert: the relay published the creation, the scheduler announced the due date.
+    assert!(reports["outbox-relay"]["published"].as_u64() >= Some(1), "{reports:?}");
+    assert_eq!(reports["scheduler"]["due_soon"], 1, "{reports:?}");
+    let (target, source) = fire("outbox-relay");
+    let again: Value = ping(&target, &source).await.json().await.expect("report");
+    assert_eq!(again["published"], 1, "the announcement was drained too: {again}");
+
+    // Act 3: every KafkaSource delivers a task.created of this user to its sink.
+    let event = DomainEvent::new(
+        "/functions/task-api",
+        Utc::now(),
+        EventMetadata {
+            user_id: Some(user.clone()),
+            ..EventMetadata::default()
+        },
+        EventPayload::TaskCreated(TaskCreated {
+            task_id,
+            title: "deployed".into(),
+            description: None,
+            priority: "medium".into(),
+            tags: Vec::new(),
+            due_at: None,
+            recurrence: None,
+        }),
+    )
+    .to_cloudevent();
+    for source in of_kind(&objects, "KafkaSource") {
+        let sink = source["spec"]["sink"]["ref"]["name"].as_str().expect("sink");
+        let response = post_binary(&url(sink, "/"), &event).await;
+        assert!(response.status().is_success(), "{sink}: {}", response.status());
+    }
+    // Assert: the read model counted it; every consumer says it took it.
+    let summary: Value = http
+        .get(url("analytics", "/api/analytics/summary"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("summary")
+        .json()
+        .await
+        .expect("summary json");
+    assert_eq!(summary["created"], 1, "{summary}");
+    for (name, function) in &described {
+        if function["consumes"].as_array().is_none_or(Vec::is_empty) {
+            continue;
+        }
+        let scrape = http
+            .get(url(name, "/metrics"))
+            .send()
+            .await
+            .expect("scrape")
+            .text()
+            .await
+            .expect("text");
+        let consumed: f64 = ["processed", "skipped", "duplicate"]
+            .iter()
+            .map(|outcome| {
+                todo_tests::sample(
+                    &scrape,
+                    "events_consumed_total",
+                    &[
+                        ("consumer", name.as_str()),
+                        ("type", "task.created"),
+                        ("outcome", outcome),
+                    ],
+                )
+            })
+            .sum();
+        assert!(consumed >= 1.0, "{name} did not take the pushed event:\n{scrape}");
+    }
+    drop(running);
+}
