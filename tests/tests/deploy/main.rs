@@ -5,6 +5,8 @@
 //! the CloudEvents their KafkaSources and PingSources would send.
 
 mod cross_check;
+mod deploy_command;
 mod manifests;
 mod runtime;
 mod schemas;
+mod triggered_work;

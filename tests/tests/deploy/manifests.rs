@@ -21,9 +21,20 @@ pub(crate) fn repo() -> PathBuf {
         .to_path_buf()
 }
 
+/// The Python that has the manifest tools' packages (`.venv-tools`, made by `make
+/// manifest-tools`), or the system's.
+pub(crate) fn python() -> PathBuf {
+    let tools = repo().join(".venv-tools/bin/python");
+    if tools.exists() {
+        tools
+    } else {
+        PathBuf::from("python3")
+    }
+}
+
 /// The objects of `variant`'s overlay `environment`, rendered by kustomize.
 pub(crate) fn render(variant: &str, environment: &str) -> Vec<Value> {
-    let output = Command::new("python3")
+    let output = Command::new(python())
         .current_dir(repo())
         .args(["scripts/render_manifests.py", variant, environment, "--json"])
         .output()

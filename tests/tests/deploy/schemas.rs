@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use crate::manifests::{ENVIRONMENTS, VARIANTS, repo};
+use crate::manifests::{ENVIRONMENTS, VARIANTS, python, repo};
 
 #[test]
 fn every_object_of_every_overlay_validates_against_its_schema() {
@@ -21,7 +21,7 @@ fn every_object_of_every_overlay_validates_against_its_schema() {
                 "{variant}/{env}: {}",
                 String::from_utf8_lossy(&rendered.stderr)
             );
-            let mut validator = Command::new("python3")
+            let mut validator = Command::new(python())
                 .args(["scripts/validate_manifests.py", "-"])
                 .current_dir(repo())
                 .stdin(Stdio::piped())
@@ -69,5 +69,5 @@ fn checkov_passes_on_every_rendered_overlay_and_the_dockerfile() {
 
 #[test]
 fn the_dockerfile_builds_the_binaries_the_manifests_run_as_a_non_root_user() {
-    script_passes("python3", &["scripts/check_dockerfile.py"]);
+    script_passes(&python().to_string_lossy(), &["scripts/check_dockerfile.py"]);
 }
