@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use outbox_relay::Relay;
-use scheduler::{Announcer, Clock};
+use scheduler::AnnounceWork;
 use session_api::SessionWorker;
 use todo_kit::bus::EventBus;
 use todo_kit::handler::{ConsumeSettings, EventHandler, consume_until_shutdown};
@@ -23,12 +23,11 @@ pub(crate) struct Consumer {
 /// Everything that runs beside the HTTP server.
 pub(crate) struct Background {
     pub(crate) bus: Arc<dyn EventBus>,
-    pub(crate) relay: Relay,
-    pub(crate) sessions: SessionWorker,
+    pub(crate) relay: Arc<Relay>,
+    pub(crate) sessions: Arc<SessionWorker>,
     pub(crate) consumers: Vec<Consumer>,
     pub(crate) deliveries: Arc<notifier::DeliveryWorker>,
-    pub(crate) announcer: Arc<Announcer>,
-    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) announce: AnnounceWork,
     /// How often the scheduler looks for due dates (the cluster's PingSource: every minute).
     pub(crate) tick: Duration,
     pub(crate) dead_letter_topic: String,
@@ -44,14 +43,13 @@ impl Background {
             sessions,
             consumers,
             deliveries,
-            announcer,
-            clock,
+            announce,
             tick,
             dead_letter_topic,
         } = self;
         set.spawn(async move { sessions.run(shutdown_signal()).await });
         set.spawn(deliveries.run(shutdown_signal()));
-        set.spawn(async move { announcer.run(clock, tick, shutdown_signal()).await });
+        set.spawn(async move { announce.announcer.run(announce.clock, tick, shutdown_signal()).await });
         set.spawn(async move {
             if !create_topics(&relay).await {
                 return;

@@ -8,6 +8,7 @@ mod background;
 mod client;
 mod commands;
 mod dev_auth;
+mod embedded;
 mod human_recurrence;
 mod human_time;
 mod rebuild_route;

@@ -23,6 +23,7 @@ use todo_kit::{Authenticator, telemetry};
 use crate::args::ServeArgs;
 use crate::background::{Background, Consumer};
 use crate::dev_auth;
+use crate::embedded::Embedded;
 
 /// Starts the embedded platform and serves until Ctrl-C or SIGTERM.
 ///
@@ -61,70 +62,85 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
         None => None,
     };
 
-    let sessions = session_api::store::connect(
-        &env_var("SESSION_STORE").unwrap_or_else(|| "memory://".into()),
-        session_api::SessionSettings::default(),
-        &env_var("SESSION_KEY_PREFIX").unwrap_or_else(|| "todo:".into()),
-    )
-    .await
-    .context("Failed to open the session store")?;
+    let sessions = session_api::store::connect_from_settings(session_api::SessionSettings::default())
+        .await
+        .context("Failed to open the session store")?;
 
     let bus = todo_kit::bus::connect(&args.bus, 1)?;
     let topic_prefix = env_var("TOPIC_PREFIX").unwrap_or_default();
     let topic = |t: todo_events::Topic| format!("{topic_prefix}{}", t.name());
-    let relay = Relay::new(
+    let relay = Arc::new(Relay::new(
         store.clone(),
         bus.clone(),
         RelaySettings {
             topic_prefix: topic_prefix.clone(),
             ..RelaySettings::default()
         },
-    );
-    let session_worker = SessionWorker::new(
+    ));
+    let session_worker = Arc::new(SessionWorker::new(
         sessions.clone(),
         bus.clone(),
         WorkerSettings {
             topic_prefix: topic_prefix.clone(),
             ..WorkerSettings::default()
         },
-    );
+    ));
     let analytics = analytics::connect(&database_url)
         .await
         .context("Failed to open the analytics read model")?;
-    let notifier_settings = notifier::Settings::from_env().map_err(anyhow::Error::msg)?;
+    let notifier_settings = notifier::Settings::from_env()?;
     let notifier = notifier::connect(&database_url, notifier_settings, auth.clone())
         .await
         .context("Failed to open the notifier's tables")?;
     let clock = scheduler::system_clock();
-    let scheduler_tick: u64 = match env_var("SCHEDULER_TICK_SECONDS") {
-        Some(v) => v
-            .parse()
-            .ok()
-            .filter(|s| *s > 0)
-            .context("SCHEDULER_TICK_SECONDS must be a positive number of seconds")?,
-        None => 15,
+    let scheduler_tick: u64 =
+        scheduler::function::SCHEDULER_TICK_SECONDS.parse_required("a positive number of seconds")?;
+    anyhow::ensure!(
+        scheduler_tick > 0,
+        "SCHEDULER_TICK_SECONDS must be a positive number of seconds"
+    );
+    let announce = scheduler::AnnounceWork {
+        announcer: Arc::new(scheduler::Announcer::new(store.clone())),
+        clock: clock.clone(),
     };
-    let announcer = Arc::new(scheduler::Announcer::new(store.clone()));
-    let live = LiveFeed::new(LIVE_EVENTS_KEPT);
-    let consumers = vec![
-        Consumer {
-            handler: analytics.handler.clone(),
-            topics: analytics::prefixed_topics(&topic_prefix),
+    // Every function with its handler and units of work, paired with its description.
+    let embedded = vec![
+        Embedded::http(&task_api::FUNCTION),
+        Embedded {
+            function: &session_api::FUNCTION,
+            handler: None,
+            work: vec![("sessions", session_worker.clone())],
         },
-        Consumer {
-            handler: notifier.handler.clone(),
-            topics: notifier::TOPICS.iter().copied().map(topic).collect(),
+        Embedded::http(&chat_api::FUNCTION),
+        Embedded {
+            function: &analytics::FUNCTION,
+            handler: Some(analytics.handler.clone()),
+            work: Vec::new(),
         },
-        Consumer {
-            handler: Arc::new(scheduler::NextOccurrence::new(store.clone(), clock.clone())),
-            topics: vec![topic(todo_events::Topic::TaskEvents)],
+        Embedded {
+            function: &notifier::FUNCTION,
+            handler: Some(notifier.handler.clone()),
+            work: vec![("deliveries", notifier.worker.clone())],
         },
-        Consumer {
-            // Its own group per process: every instance shows every event.
-            handler: Arc::new(FeedHandler::new(format!("live-{}", uuid::Uuid::new_v4()), live.clone())),
-            topics: vec![topic(todo_events::Topic::TaskEvents)],
+        Embedded {
+            function: &scheduler::FUNCTION,
+            handler: Some(Arc::new(scheduler::NextOccurrence::new(store.clone(), clock.clone()))),
+            work: vec![("announce", Arc::new(announce.clone()))],
+        },
+        Embedded {
+            function: &outbox_relay::FUNCTION,
+            handler: None,
+            work: vec![("drain", relay.clone())],
         },
     ];
+    let live = LiveFeed::new(LIVE_EVENTS_KEPT);
+    let mut consumers = crate::embedded::consumers(&embedded, &topic_prefix)?;
+    consumers.push(Consumer {
+        // Its own group per process: every instance shows every event.
+        handler: Arc::new(FeedHandler::new(format!("live-{}", uuid::Uuid::new_v4()), live.clone())),
+        topics: vec![topic(todo_events::Topic::TaskEvents)],
+    });
+    let work = crate::embedded::work_routes(&embedded)?;
     let rebuild = crate::rebuild_route::Rebuild {
         bus: bus.clone(),
         model: analytics.model.clone(),
@@ -146,8 +162,7 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
         sessions: session_worker,
         consumers,
         deliveries: notifier.worker.clone(),
-        announcer,
-        clock,
+        announce,
         tick: std::time::Duration::from_secs(scheduler_tick),
         dead_letter_topic: topic(todo_events::Topic::DeadLetter),
     };
@@ -162,6 +177,7 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
         webhooks: notifier.state.clone(),
         live,
         rebuild,
+        work,
         auth: auth.clone(),
     };
     let server = Server::bind_with(args.listen, |bound| {
@@ -207,6 +223,8 @@ struct Mounted {
     webhooks: notifier::AppState,
     live: Arc<LiveFeed>,
     rebuild: crate::rebuild_route::Rebuild,
+    /// `POST /work/{name}` for every function's periodic work.
+    work: axum::Router,
     auth: Arc<Authenticator>,
 }
 
@@ -217,7 +235,8 @@ fn gateway(mounted: Mounted, chat: Option<chat_api::AppState>) -> axum::Router {
         .merge(analytics::routes(mounted.analytics))
         .merge(notifier::routes(mounted.webhooks))
         .merge(todo_kit::live::router(mounted.live, mounted.auth))
-        .merge(crate::rebuild_route::router(mounted.rebuild));
+        .merge(crate::rebuild_route::router(mounted.rebuild))
+        .merge(mounted.work);
     if let Some(chat) = chat {
         router = router.merge(chat_api::routes(chat));
     }

@@ -5,6 +5,9 @@ mod analytics;
 mod chat;
 mod edit;
 mod functions;
+
+#[cfg(test)]
+pub(crate) use functions::ALL as ALL_FUNCTIONS;
 mod list;
 mod mcp;
 mod status;

@@ -13,7 +13,7 @@ use todo_events::{EventType, Topic};
 
 use crate::settings::{Need, Setting};
 
-pub use run::{Loop, Parts, router, run};
+pub use run::{Loop, Parts, check_work, router, run};
 pub use work::{Work, WorkError, WorkReport, run_loop, work_router};
 
 /// One deployable function.

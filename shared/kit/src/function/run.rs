@@ -82,7 +82,11 @@ pub fn router(
     Ok(crate::layers::standard(router))
 }
 
-fn check_work(function: &Function, work: &[(&'static str, Arc<dyn Work>)]) -> anyhow::Result<()> {
+/// Checks that `work` holds exactly one unit for each unit of periodic work `function` describes.
+///
+/// # Errors
+/// Names the unit that is missing or not described.
+pub fn check_work(function: &Function, work: &[(&'static str, Arc<dyn Work>)]) -> anyhow::Result<()> {
     for periodic in function.periodic {
         anyhow::ensure!(
             work.iter().any(|(name, _)| *name == periodic.name),
