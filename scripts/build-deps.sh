@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Makes sure the system packages the build needs are present: cmake and the curl headers (rdkafka
-# builds its bundled librdkafka with CMake), the PostgreSQL client tools and python3-venv (for the
-# test broker), promtool (Debian `prometheus`) for the metrics checks and amtool (Debian
-# `prometheus-alertmanager`) for the Alertmanager checks. Installs them with apt-get when running as root on Debian/Ubuntu; otherwise says
-# what to install and fails.
+# builds its bundled librdkafka with CMake), the OpenSSL headers and pkg-config (librdkafka's TLS to
+# managed brokers links the system OpenSSL through openssl-sys), the PostgreSQL client tools and
+# python3-venv (for the test broker), promtool (Debian `prometheus`) for the metrics checks and
+# amtool (Debian `prometheus-alertmanager`) for the Alertmanager checks. Installs them with apt-get
+# when running as root on Debian/Ubuntu; otherwise says what to install and fails.
 set -euo pipefail
 
 missing=()
 command -v cmake >/dev/null 2>&1 || missing+=(cmake)
+command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 command -v pg_isready >/dev/null 2>&1 || missing+=(postgresql-client)
 if command -v dpkg >/dev/null 2>&1; then
   dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || missing+=(libcurl4-openssl-dev)
+  dpkg -s libssl-dev >/dev/null 2>&1 || missing+=(libssl-dev)
 fi
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)

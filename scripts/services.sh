@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the services the tests talk to are up: PostgreSQL on 127.0.0.1:5432 (trust auth), Redis on
-# 127.0.0.1:6379 and a Kafka-protocol broker (Tansu) on 127.0.0.1:19092. Starts them when they are down;
-# fails loudly when it cannot.
+# 127.0.0.1:6379, a TLS-only Redis on 127.0.0.1:16380 (its CA in target/redis-tls/ca.crt) and a
+# Kafka-protocol broker (Tansu) on 127.0.0.1:19092. Starts them when they are down; fails loudly when
+# it cannot.
 set -euo pipefail
 
 pg_up() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
@@ -47,6 +48,9 @@ if ! redis_up; then
   exit 1
 fi
 echo "services: Redis ready on 127.0.0.1:6379"
+
+# Redis over TLS only, with a CA of its own like managed Redis/Valkey, for the rediss:// tests.
+bash "$(dirname "$0")/redis-tls.sh"
 
 # The Kafka-protocol broker for the event-bus tests.
 bash "$(dirname "$0")/tansu.sh"

@@ -66,7 +66,7 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
         .await
         .context("Failed to open the session store")?;
 
-    let bus = todo_kit::bus::connect(&args.bus, 1)?;
+    let bus = todo_kit::bus::from_env(&args.bus)?;
     let topic_prefix = env_var("TOPIC_PREFIX").unwrap_or_default();
     let topic = |t: todo_events::Topic| format!("{topic_prefix}{}", t.name());
     let relay = Arc::new(Relay::new(

@@ -127,7 +127,7 @@ async fn rebuild_from_kafka(args: &RebuildArgs) -> anyhow::Result<()> {
     let analytics = analytics::connect(database_url)
         .await
         .context("Failed to open the analytics read model")?;
-    let bus = todo_kit::bus::connect(bus_url, 1)?;
+    let bus = todo_kit::bus::from_env(bus_url)?;
     let topics = analytics::prefixed_topics(&args.topic_prefix);
     let report = analytics::rebuild(
         bus.as_ref(),

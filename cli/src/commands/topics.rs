@@ -12,7 +12,9 @@ pub(super) async fn apply(args: &TopicsApplyArgs) -> anyhow::Result<()> {
         .ok_or_else(|| anyhow!("--env must be local or production, got '{}'", args.environment))?;
     let specs = catalog(environment, &args.prefix);
     let replication = specs.first().map_or(1, |s| s.replication_factor);
-    let bus = todo_kit::bus::connect(&format!("kafka://{}", args.brokers), replication)?;
+    // TLS and SASL from KAFKA_SECURITY_PROTOCOL and KAFKA_SASL_*, as the functions reach the cluster.
+    let security = todo_kit::bus::KafkaSecurity::from_env()?;
+    let bus = todo_kit::bus::connect_secured(&format!("kafka://{}", args.brokers), replication, security)?;
     println!(
         "{:<28} {:>10} {:>10} {:>4} {:>4}  status",
         "topic", "partitions", "retention", "rf", "isr"

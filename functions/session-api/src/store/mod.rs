@@ -112,28 +112,51 @@ pub trait SessionStore: Send + Sync + std::fmt::Debug {
 /// # Errors
 /// As [`connect`], and for a bad setting.
 pub async fn connect_from_settings(settings: SessionSettings) -> Result<Arc<dyn SessionStore>> {
-    use crate::function::{SESSION_KEY_PREFIX, SESSION_STORE};
+    use crate::function::{SESSION_KEY_PREFIX, SESSION_STORE, SESSION_STORE_CA_PEM};
     let url = SESSION_STORE
         .require()
         .map_err(|e| SessionError::Invalid(e.to_string()))?;
     let prefix = SESSION_KEY_PREFIX
         .require()
         .map_err(|e| SessionError::Invalid(e.to_string()))?;
-    connect(&url, settings, &prefix).await
+    let ca_pem = SESSION_STORE_CA_PEM.value();
+    connect_with_ca(&url, settings, &prefix, ca_pem.as_deref()).await
 }
 
-/// Opens the store `url` names: `redis://...`, `rediss://...` or `memory://`.
+/// Opens the store `url` names: `redis://...`, `rediss://...` (TLS, trusting the public roots) or
+/// `memory://`.
 ///
 /// # Errors
 /// When Redis cannot be reached or the URL is not understood.
 pub async fn connect(url: &str, settings: SessionSettings, key_prefix: &str) -> Result<Arc<dyn SessionStore>> {
+    connect_with_ca(url, settings, key_prefix, None).await
+}
+
+/// Like [`connect`], trusting only `ca_pem` (PEM text) for a `rediss://` server's certificate
+/// when it is given (managed Redis and Valkey sign theirs with a CA of their own).
+///
+/// # Errors
+/// As [`connect`], and when a CA is given for anything but `rediss://`.
+pub async fn connect_with_ca(
+    url: &str,
+    settings: SessionSettings,
+    key_prefix: &str,
+    ca_pem: Option<&str>,
+) -> Result<Arc<dyn SessionStore>> {
     if url.starts_with("redis://") || url.starts_with("rediss://") {
-        Ok(Arc::new(RedisSessionStore::connect(url, settings, key_prefix).await?))
+        Ok(Arc::new(
+            RedisSessionStore::connect_with_ca(url, settings, key_prefix, ca_pem).await?,
+        ))
     } else if url.starts_with("memory:") {
+        if ca_pem.is_some() {
+            return Err(SessionError::Invalid(
+                "SESSION_STORE_CA_PEM is set, but SESSION_STORE is not a rediss:// URL (TLS)".into(),
+            ));
+        }
         Ok(Arc::new(MemorySessionStore::new(settings)))
     } else {
-        Err(SessionError::Invalid(format!(
-            "SESSION_STORE must be redis://host:port or memory://, got '{url}'"
-        )))
+        Err(SessionError::Invalid(
+            "SESSION_STORE must be redis://host:port, rediss://host:port (TLS) or memory://".into(),
+        ))
     }
 }

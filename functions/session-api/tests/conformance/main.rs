@@ -1,8 +1,11 @@
-//! One suite for every session store: each case runs on the in-process store and on Redis
-//! (127.0.0.1:6379, or `TEST_REDIS_URL`), each Redis case under its own key prefix, removed after.
-//! Time is passed in, so expiry is tested without sleeping.
+//! One suite for every session store: each case runs on the in-process store, on Redis
+//! (127.0.0.1:6379, or `TEST_REDIS_URL`) and on Redis over TLS as managed Redis is reached
+//! (`rediss://127.0.0.1:16380` with the CA of `scripts/redis-tls.sh`, see [`tls`]), each Redis case
+//! under its own key prefix, removed after. Time is passed in, so expiry is tested without
+//! sleeping. Without their Redis the cases fail, never skip.
 
 mod cases;
+mod tls;
 
 use std::sync::Arc;
 
@@ -16,13 +19,13 @@ fn redis_url() -> String {
 /// A Redis store under a fresh prefix; the keys go when the guard drops.
 struct RedisGuard {
     prefix: String,
+    /// The server's client (plain or TLS).
+    client: Option<redis::Client>,
 }
 
 impl Drop for RedisGuard {
     fn drop(&mut self) {
-        let Ok(client) = redis::Client::open(redis_url()) else {
-            return;
-        };
+        let Some(client) = self.client.take() else { return };
         let Ok(mut conn) = client.get_connection() else { return };
         let keys: Vec<String> = redis::cmd("KEYS")
             .arg(format!("{}*", self.prefix))
@@ -39,10 +42,11 @@ async fn redis_store(settings: SessionSettings) -> (Arc<dyn SessionStore>, Redis
     let store = RedisSessionStore::connect(&redis_url(), settings, &prefix)
         .await
         .unwrap_or_else(|e| panic!("Redis must answer at {} ({e}); see ../shared/services.md", redis_url()));
-    (Arc::new(store), RedisGuard { prefix })
+    let client = redis::Client::open(redis_url()).ok();
+    (Arc::new(store), RedisGuard { prefix, client })
 }
 
-macro_rules! on_both_stores {
+macro_rules! on_every_store {
     ($($case:ident),* $(,)?) => {
         mod on_memory {
             $(
@@ -62,10 +66,19 @@ macro_rules! on_both_stores {
                 }
             )*
         }
+        mod on_rediss {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    let (store, _guard) = super::tls::rediss_store(super::cases::settings()).await;
+                    super::cases::$case(store).await;
+                }
+            )*
+        }
     };
 }
 
-on_both_stores!(
+on_every_store!(
     a_session_belongs_to_its_owner,
     opening_queues_session_created,
     a_message_slides_the_deadline_and_counts,

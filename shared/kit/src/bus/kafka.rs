@@ -1,6 +1,8 @@
 //! The Kafka event bus on rdkafka: an idempotent producer (`acks=all`, lz4) whose publish returns
 //! only after every record was acknowledged, and consumer groups that commit offsets by hand.
 //! Keys are hashed with murmur2 like Kafka's Java clients, so every client agrees on partitions.
+//! Every client it creates takes the same [`KafkaSecurity`] (TLS, SASL), so none is left on
+//! plaintext against a managed cluster.
 
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -16,11 +18,12 @@ use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 
 use super::binding::{Record, decode, encode};
 use super::kafka_lag::{LagReporter, STATISTICS_INTERVAL_MS};
+use super::kafka_security::KafkaSecurity;
 use super::topics::{TopicOutcome, TopicSpec, drift};
 use super::{Acknowledgements, BusError, Delivery, EventBus, Outgoing, Subscription};
 
 /// How long a publish waits for acknowledgements before it reports the broker unavailable.
-const DELIVERY_TIMEOUT: Duration = Duration::from_secs(30);
+pub(super) const DELIVERY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// An event bus on a Kafka cluster.
 pub struct KafkaBus {
@@ -30,6 +33,8 @@ pub struct KafkaBus {
     replication_factor: i32,
     /// Consumers' `fetch.wait.max.ms`.
     fetch_wait: Duration,
+    /// How every client reaches the brokers (consumers are created later, on subscribe).
+    security: KafkaSecurity,
 }
 
 /// How long a consumer's fetch may wait for records by default. A broker answers as soon as
@@ -43,6 +48,7 @@ impl std::fmt::Debug for KafkaBus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("KafkaBus")
             .field("brokers", &self.brokers)
+            .field("security", &self.security.protocol())
             .finish_non_exhaustive()
     }
 }
@@ -151,7 +157,8 @@ fn unavailable(error: &KafkaError) -> BusError {
 }
 
 impl KafkaBus {
-    /// Connects to `brokers` (`host:port,...`); topics it creates get `replication_factor` replicas.
+    /// Connects to `brokers` (`host:port,...`) in plaintext; topics it creates get
+    /// `replication_factor` replicas.
     ///
     /// # Errors
     /// `Rejected` when the client configuration is invalid.
@@ -168,7 +175,28 @@ impl KafkaBus {
         replication_factor: i32,
         delivery_timeout: Duration,
     ) -> Result<Self, BusError> {
+        Self::connect_secured(
+            brokers,
+            replication_factor,
+            delivery_timeout,
+            KafkaSecurity::plaintext(),
+        )
+    }
+
+    /// Like [`connect_with_timeout`](Self::connect_with_timeout), with every client (producer,
+    /// admin, consumers) reaching the brokers as `security` says (TLS, SASL).
+    ///
+    /// # Errors
+    /// `Rejected` when the client configuration is invalid (librdkafka checks the properties
+    /// here, before any connection).
+    pub fn connect_secured(
+        brokers: &str,
+        replication_factor: i32,
+        delivery_timeout: Duration,
+        security: KafkaSecurity,
+    ) -> Result<Self, BusError> {
         let mut producer_config = ClientConfig::new();
+        security.apply(&mut producer_config);
         producer_config
             .set("bootstrap.servers", brokers)
             .set("enable.idempotence", "true")
@@ -182,7 +210,9 @@ impl KafkaBus {
         let producer: FutureProducer = producer_config
             .create()
             .map_err(|e| BusError::Rejected(e.to_string()))?;
-        let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
+        let mut admin_config = ClientConfig::new();
+        security.apply(&mut admin_config);
+        let admin: AdminClient<DefaultClientContext> = admin_config
             .set("bootstrap.servers", brokers)
             .create()
             .map_err(|e| BusError::Rejected(e.to_string()))?;
@@ -195,6 +225,7 @@ impl KafkaBus {
             admin,
             replication_factor,
             fetch_wait: DEFAULT_FETCH_WAIT,
+            security,
         })
     }
 
@@ -284,7 +315,9 @@ impl EventBus for KafkaBus {
     }
 
     async fn subscribe(&self, group: &str, topics: &[String]) -> Result<Box<dyn Subscription>, BusError> {
-        let consumer: StreamConsumer<LagReporter> = ClientConfig::new()
+        let mut consumer_config = ClientConfig::new();
+        self.security.apply(&mut consumer_config);
+        let consumer: StreamConsumer<LagReporter> = consumer_config
             .set("bootstrap.servers", &self.brokers)
             .set("group.id", group)
             .set("enable.auto.commit", "false")

@@ -11,6 +11,7 @@ pub mod binding;
 mod kafka;
 #[cfg(feature = "kafka")]
 mod kafka_lag;
+mod kafka_security;
 mod memory;
 pub mod topics;
 
@@ -19,6 +20,7 @@ use cloudevents::Event;
 
 #[cfg(feature = "kafka")]
 pub use kafka::KafkaBus;
+pub use kafka_security::{KafkaSecurity, SaslCredentials, SaslMechanism, SecurityProtocol};
 pub use memory::MemoryBus;
 
 /// An event to publish.
@@ -102,12 +104,25 @@ pub trait Subscription: Send {
 }
 
 /// Opens the bus a URL names: `memory://` (a new in-process bus) or `kafka://host:port[,host:port]`
-/// (feature `kafka`; topics it creates get `replication_factor` replicas), optionally with
-/// `?fetch_wait_ms=N` for consumers' `fetch.wait.max.ms` (default 50).
+/// (feature `kafka`, in plaintext; topics it creates get `replication_factor` replicas), optionally
+/// with `?fetch_wait_ms=N` for consumers' `fetch.wait.max.ms` (default 50).
 ///
 /// # Errors
 /// `Rejected` for another scheme, or a Kafka URL in a build without the `kafka` feature.
 pub fn connect(url: &str, replication_factor: i32) -> Result<std::sync::Arc<dyn EventBus>, BusError> {
+    connect_secured(url, replication_factor, KafkaSecurity::plaintext())
+}
+
+/// Like [`connect`], with a Kafka bus's clients reaching the brokers as `security` says (TLS,
+/// SASL); `memory://` ignores it.
+///
+/// # Errors
+/// As [`connect`].
+pub fn connect_secured(
+    url: &str,
+    replication_factor: i32,
+    security: KafkaSecurity,
+) -> Result<std::sync::Arc<dyn EventBus>, BusError> {
     if url.starts_with("memory:") {
         return Ok(std::sync::Arc::new(MemoryBus::new()));
     }
@@ -126,7 +141,12 @@ pub fn connect(url: &str, replication_factor: i32) -> Result<std::sync::Arc<dyn 
         }
         #[cfg(feature = "kafka")]
         {
-            let mut bus = KafkaBus::connect(brokers.trim_end_matches('/'), replication_factor)?;
+            let mut bus = KafkaBus::connect_secured(
+                brokers.trim_end_matches('/'),
+                replication_factor,
+                kafka::DELIVERY_TIMEOUT,
+                security,
+            )?;
             if let Some(ms) = fetch_wait_ms {
                 bus = bus.with_fetch_wait(std::time::Duration::from_millis(ms));
             }
@@ -134,7 +154,8 @@ pub fn connect(url: &str, replication_factor: i32) -> Result<std::sync::Arc<dyn 
         }
         #[cfg(not(feature = "kafka"))]
         return Err(BusError::Rejected(format!(
-            "this build has no Kafka support (brokers {brokers}, rf {replication_factor}, fetch wait {fetch_wait_ms:?})"
+            "this build has no Kafka support (brokers {brokers}, rf {replication_factor}, fetch wait {fetch_wait_ms:?}, {:?})",
+            security.protocol()
         )));
     }
     Err(BusError::Rejected(format!(
@@ -143,15 +164,23 @@ pub fn connect(url: &str, replication_factor: i32) -> Result<std::sync::Arc<dyn 
 }
 
 /// The bus `url` names, with the replication factor of `KAFKA_REPLICATION_FACTOR` for the topics
-/// it creates: how a function's `main` connects.
+/// it creates and, for Kafka, the security of `KAFKA_SECURITY_PROTOCOL`, `KAFKA_SASL_*` and
+/// `KAFKA_SSL_CA_PEM` ([`KafkaSecurity::from_env`]): how a function's `main` connects.
 ///
 /// # Errors
-/// `Rejected` for a bad URL or a bad `KAFKA_REPLICATION_FACTOR`.
+/// `Rejected` for a bad URL or a bad setting.
 pub fn from_env(url: &str) -> Result<std::sync::Arc<dyn EventBus>, BusError> {
+    let rejected = |e: crate::settings::ConfigError| BusError::Rejected(e.to_string());
     let replication = crate::settings::common::KAFKA_REPLICATION_FACTOR
         .parse_required::<i32>("a whole number of replicas")
-        .map_err(|e| BusError::Rejected(e.to_string()))?;
-    connect(url, replication)
+        .map_err(rejected)?;
+    // The in-process bus has no brokers to secure: only a Kafka URL reads (and checks) these.
+    let security = if url.starts_with("kafka://") {
+        KafkaSecurity::from_env().map_err(rejected)?
+    } else {
+        KafkaSecurity::plaintext()
+    };
+    connect_secured(url, replication, security)
 }
 
 /// The partition of `key` among `partitions`: Kafka's default partitioner (murmur2 of the key,

@@ -1,7 +1,8 @@
 //! The Kafka-pull trigger as a function's `main` starts it: with `EVENT_BUS=kafka://...` (and
-//! `TOPIC_PREFIX`, `KAFKA_REPLICATION_FACTOR`), the handler runs as its consumer group until the
-//! process is asked to stop, rejoining after bus failures; without it, events arrive by HTTP push
-//! only (Knative, Dapr) and nothing is started.
+//! `TOPIC_PREFIX`, `KAFKA_REPLICATION_FACTOR`, and the TLS and SASL settings of
+//! [`KafkaSecurity`](crate::bus::KafkaSecurity) a managed cluster needs), the handler runs as its
+//! consumer group until the process is asked to stop, rejoining after bus failures; without it,
+//! events arrive by HTTP push only (Knative, Dapr) and nothing is started.
 
 use std::sync::Arc;
 
@@ -13,7 +14,7 @@ use crate::settings::common;
 /// Starts `handler` on `topics` (names without the prefix) when `EVENT_BUS` names a Kafka cluster.
 ///
 /// # Errors
-/// A readable message for a bad `EVENT_BUS` or `KAFKA_REPLICATION_FACTOR`.
+/// A readable message for a bad `EVENT_BUS`, `KAFKA_REPLICATION_FACTOR` or Kafka security setting.
 pub fn spawn_kafka_consumer(handler: Arc<dyn EventHandler>, topics: &[&str]) -> Result<Option<JoinHandle<()>>, String> {
     let Some(url) = common::EVENT_BUS.value().filter(|url| url.starts_with("kafka://")) else {
         return Ok(None);
