@@ -1,8 +1,10 @@
 //! The functions as `todo serve` runs them in one process, paired with the descriptions their
-//! crates export: the consumers are fed the topics each description names, and every unit of
-//! periodic work is reachable at `POST /work/{name}` as in the cluster (the loops run too). So
-//! `todo serve` and a function's own `main` read the same description, and adding a topic or a
-//! unit of work to a function reaches both.
+//! crates export: their routes are mounted side by side (the gateway role), the consumers are fed
+//! the topics each description names, and every unit of periodic work is reachable at
+//! `POST /work/{name}` as in the cluster (the loops run too). So `todo serve` and a function's own
+//! `main` read the same description, and adding a topic or a unit of work to a function reaches
+//! both. What differs is only how each function's parts are built: here on one shared store, bus
+//! and secret.
 
 use std::sync::Arc;
 
@@ -12,18 +14,21 @@ use todo_kit::handler::EventHandler;
 
 use crate::background::Consumer;
 
-/// One function's event handler and units of work, with its description.
+/// One function's API routes, event handler and units of work, with its description.
 pub(crate) struct Embedded {
     pub(crate) function: &'static Function,
+    /// Its API routes, without middleware (added once, for all).
+    pub(crate) routes: axum::Router,
     pub(crate) handler: Option<Arc<dyn EventHandler>>,
     pub(crate) work: Vec<(&'static str, Arc<dyn Work>)>,
 }
 
 impl Embedded {
     /// A function that only serves HTTP.
-    pub(crate) fn http(function: &'static Function) -> Self {
+    pub(crate) fn http(function: &'static Function, routes: axum::Router) -> Self {
         Self {
             function,
+            routes,
             handler: None,
             work: Vec::new(),
         }
@@ -64,11 +69,18 @@ pub(crate) fn consumers(functions: &[Embedded], topic_prefix: &str) -> anyhow::R
     Ok(consumers)
 }
 
-/// `POST /work/{name}` for every unit of every function.
+/// Every function's routes side by side, with `POST /work/{name}` for every unit of work.
 ///
 /// # Errors
 /// When a function's units differ from its description, or two functions name a unit alike.
-pub(crate) fn work_routes(functions: &[Embedded]) -> anyhow::Result<axum::Router> {
+pub(crate) fn routes(functions: Vec<Embedded>) -> anyhow::Result<axum::Router> {
+    let work = work_routes(&functions)?;
+    Ok(functions
+        .into_iter()
+        .fold(work, |router, embedded| router.merge(embedded.routes)))
+}
+
+fn work_routes(functions: &[Embedded]) -> anyhow::Result<axum::Router> {
     let mut all: Vec<(&'static str, Arc<dyn Work>)> = Vec::new();
     for embedded in functions {
         check_work(embedded.function, &embedded.work)?;

@@ -103,32 +103,44 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
         announcer: Arc::new(scheduler::Announcer::new(store.clone())),
         clock: clock.clone(),
     };
-    // Every function with its handler and units of work, paired with its description.
+    // Every function with its routes, handler and units of work, paired with its description.
+    // (chat-api's routes need this server's address, so the gateway adds them once it is bound.)
     let embedded = vec![
-        Embedded::http(&task_api::FUNCTION),
+        Embedded::http(
+            &task_api::FUNCTION,
+            task_api::service(AppState::new(store.clone(), auth.clone())),
+        ),
         Embedded {
             function: &session_api::FUNCTION,
+            routes: session_api::routes(session_api::AppState {
+                store: sessions,
+                auth: auth.clone(),
+            }),
             handler: None,
             work: vec![("sessions", session_worker.clone())],
         },
-        Embedded::http(&chat_api::FUNCTION),
+        Embedded::http(&chat_api::FUNCTION, axum::Router::new()),
         Embedded {
             function: &analytics::FUNCTION,
+            routes: analytics::routes(analytics.state(auth.clone())),
             handler: Some(analytics.handler.clone()),
             work: Vec::new(),
         },
         Embedded {
             function: &notifier::FUNCTION,
+            routes: notifier::routes(notifier.state.clone()),
             handler: Some(notifier.handler.clone()),
             work: vec![("deliveries", notifier.worker.clone())],
         },
         Embedded {
             function: &scheduler::FUNCTION,
+            routes: axum::Router::new(),
             handler: Some(Arc::new(scheduler::NextOccurrence::new(store.clone(), clock.clone()))),
             work: vec![("announce", Arc::new(announce.clone()))],
         },
         Embedded {
             function: &outbox_relay::FUNCTION,
+            routes: axum::Router::new(),
             handler: None,
             work: vec![("drain", relay.clone())],
         },
@@ -140,7 +152,7 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
         handler: Arc::new(FeedHandler::new(format!("live-{}", uuid::Uuid::new_v4()), live.clone())),
         topics: vec![topic(todo_events::Topic::TaskEvents)],
     });
-    let work = crate::embedded::work_routes(&embedded)?;
+    let functions = crate::embedded::routes(embedded)?;
     let rebuild = crate::rebuild_route::Rebuild {
         bus: bus.clone(),
         model: analytics.model.clone(),
@@ -168,16 +180,9 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
     };
     let models = chat_api::ProviderChain::from_env().context("Bad LLM_* settings")?;
     let mounted = Mounted {
-        tasks: AppState::new(store, auth.clone()),
-        sessions: session_api::AppState {
-            store: sessions,
-            auth: auth.clone(),
-        },
-        analytics: analytics.state(auth.clone()),
-        webhooks: notifier.state.clone(),
+        functions,
         live,
         rebuild,
-        work,
         auth: auth.clone(),
     };
     let server = Server::bind_with(args.listen, |bound| {
@@ -217,26 +222,19 @@ const LIVE_EVENTS_KEPT: usize = 2000;
 
 /// The state of every function mounted on the gateway (chat-api's needs the bound address).
 struct Mounted {
-    tasks: AppState,
-    sessions: session_api::AppState,
-    analytics: analytics::AppState,
-    webhooks: notifier::AppState,
+    /// Every function's routes and `POST /work/{name}` ([`crate::embedded::routes`]).
+    functions: axum::Router,
     live: Arc<LiveFeed>,
     rebuild: crate::rebuild_route::Rebuild,
-    /// `POST /work/{name}` for every function's periodic work.
-    work: axum::Router,
     auth: Arc<Authenticator>,
 }
 
 /// Every function mounted on one Router, with the standard middleware once. Later functions join here.
 fn gateway(mounted: Mounted, chat: Option<chat_api::AppState>) -> axum::Router {
-    let mut router = task_api::service(mounted.tasks)
-        .merge(session_api::routes(mounted.sessions))
-        .merge(analytics::routes(mounted.analytics))
-        .merge(notifier::routes(mounted.webhooks))
+    let mut router = mounted
+        .functions
         .merge(todo_kit::live::router(mounted.live, mounted.auth))
-        .merge(crate::rebuild_route::router(mounted.rebuild))
-        .merge(mounted.work);
+        .merge(crate::rebuild_route::router(mounted.rebuild));
     if let Some(chat) = chat {
         router = router.merge(chat_api::routes(chat));
     }

@@ -80,12 +80,21 @@ impl Drop for Functions {
 /// # Panics
 /// After 10 s without.
 pub async fn wait_healthy(port: u16) {
-    let url = format!("http://127.0.0.1:{port}/healthz");
-    for _ in 0..200 {
+    wait_for(port, "/healthz", Duration::from_secs(10)).await;
+}
+
+/// Waits until `path` on `port` answers 2xx (a readiness probe, say).
+///
+/// # Panics
+/// After `limit` without.
+pub async fn wait_for(port: u16, path: &str, limit: Duration) {
+    let url = format!("http://127.0.0.1:{port}{path}");
+    let until = std::time::Instant::now() + limit;
+    while std::time::Instant::now() < until {
         if reqwest::get(&url).await.is_ok_and(|r| r.status().is_success()) {
             return;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    panic!("nothing healthy on port {port}");
+    panic!("nothing answered {url} within {limit:?}");
 }

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::manifests::{
     ENVIRONMENTS, Source, VARIANTS, config_value, container_env, functions, named, of_kind, render, repo, strings,
-    workload,
+    workload, workloads,
 };
 
 /// Every rendered overlay, with its name.
@@ -29,46 +29,57 @@ fn every_function_runs_with_settings_it_reads_and_every_required_one_set() {
     for (variant, env, objects) in overlays() {
         for (name, function) in &functions {
             let at = format!("{variant}/{env} {name}");
-            let workload = workload(&objects, variant, name).unwrap_or_else(|| panic!("{at}: no workload"));
+            assert!(
+                workload(&objects, variant, name).is_some(),
+                "{at}: no workload named {name}"
+            );
             let settings: Vec<&Value> = function["settings"].as_array().expect("settings").iter().collect();
-            let setting = |var: &str| settings.iter().find(|s| s["name"] == var).copied();
-            let declared = container_env(workload);
-            for (var, source) in &declared {
-                let Some(described) = setting(var) else {
-                    panic!("{at}: sets {var}, which the function does not read");
-                };
+            for workload in workloads(&objects, variant, name) {
+                let at = format!("{at} ({})", workload["metadata"]["name"].as_str().unwrap_or_default());
+                check_settings(&objects, variant, &at, &settings, workload);
+            }
+        }
+    }
+}
+
+/// A workload's variables against the settings its function reads.
+fn check_settings(objects: &[Value], variant: &str, at: &str, settings: &[&Value], workload: &Value) {
+    let setting = |var: &str| settings.iter().find(|s| s["name"] == var).copied();
+    let declared = container_env(workload);
+    for (var, source) in &declared {
+        let Some(described) = setting(var) else {
+            panic!("{at}: sets {var}, which the function does not read");
+        };
+        assert!(
+            !(variant == "knative" && var == "PORT"),
+            "{at}: PORT is Knative's to set"
+        );
+        match source {
+            Source::Literal(_) => panic!("{at}: {var} is a literal; take it from todo-config or a Secret"),
+            Source::ConfigMap { name: map, key } => {
                 assert!(
-                    !(variant == "knative" && var == "PORT"),
-                    "{at}: PORT is Knative's to set"
+                    described["secret"] == false,
+                    "{at}: {var} is a secret but comes from ConfigMap {map}"
                 );
-                match source {
-                    Source::Literal(_) => panic!("{at}: {var} is a literal; take it from todo-config or a Secret"),
-                    Source::ConfigMap { name: map, key } => {
-                        assert!(
-                            described["secret"] == false,
-                            "{at}: {var} is a secret but comes from ConfigMap {map}"
-                        );
-                        assert!(
-                            config_value(&objects, map, key).is_some(),
-                            "{at}: {var} refers to {map}/{key}, which the overlay does not define"
-                        );
-                    }
-                    Source::Secret { .. } => {}
-                }
+                assert!(
+                    config_value(objects, map, key).is_some(),
+                    "{at}: {var} refers to {map}/{key}, which the overlay does not define"
+                );
             }
-            for described in &settings {
-                let var = described["name"].as_str().expect("setting name");
-                if described["required"] == true {
-                    assert!(declared.contains_key(var), "{at}: required {var} is not set");
-                }
-                let group = strings(&described["one_of"]);
-                if !group.is_empty() {
-                    assert!(
-                        group.iter().any(|g| declared.contains_key(g)),
-                        "{at}: one of {group:?} must be set"
-                    );
-                }
-            }
+            Source::Secret { .. } => {}
+        }
+    }
+    for described in settings {
+        let var = described["name"].as_str().expect("setting name");
+        if described["required"] == true {
+            assert!(declared.contains_key(var), "{at}: required {var} is not set");
+        }
+        let group = strings(&described["one_of"]);
+        if !group.is_empty() {
+            assert!(
+                group.iter().any(|g| declared.contains_key(g)),
+                "{at}: one of {group:?} must be set"
+            );
         }
     }
 }
@@ -84,8 +95,13 @@ fn fed_topics(objects: &[Value], variant: &str, function: &str) -> (BTreeSet<Str
             }
         }
     } else {
+        let deployments: Vec<&str> = workloads(objects, variant, function)
+            .iter()
+            .filter_map(|d| d["metadata"]["name"].as_str())
+            .collect();
         for scaled in of_kind(objects, "ScaledObject") {
-            if scaled["spec"]["scaleTargetRef"]["name"] != function {
+            let target = scaled["spec"]["scaleTargetRef"]["name"].as_str().unwrap_or_default();
+            if !deployments.contains(&target) {
                 continue;
             }
             for trigger in scaled["spec"]["triggers"].as_array().into_iter().flatten() {
@@ -279,4 +295,40 @@ fn the_kafka_topics_are_what_the_catalog_renders() {
     let task_events = named(&objects, "KafkaTopic", "task-events").expect("task-events");
     assert_eq!(task_events["spec"]["partitions"], 6);
     assert_eq!(task_events["spec"]["replicas"], 3);
+}
+
+#[test]
+fn keda_dev_scales_every_consumer_from_zero_on_its_lag() {
+    let objects = render("keda", "dev");
+    for (name, function) in functions() {
+        if strings(&function["consumes"]).is_empty() {
+            continue;
+        }
+        let deployments: Vec<&str> = workloads(&objects, "keda", &name)
+            .iter()
+            .filter_map(|d| d["metadata"]["name"].as_str())
+            .collect();
+        let on_lag: Vec<&Value> = of_kind(&objects, "ScaledObject")
+            .into_iter()
+            .filter(|scaled| {
+                let target = scaled["spec"]["scaleTargetRef"]["name"].as_str().unwrap_or_default();
+                deployments.contains(&target)
+                    && scaled["spec"]["triggers"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .any(|t| t["type"] == "kafka")
+            })
+            .collect();
+        assert_eq!(on_lag.len(), 1, "{name}: one ScaledObject scales its consumer on lag");
+        let spec = &on_lag[0]["spec"];
+        assert_eq!(spec["minReplicaCount"], 0, "{name}: the consumer scales to zero in dev");
+        for trigger in spec["triggers"].as_array().into_iter().flatten() {
+            if trigger["type"] == "kafka" {
+                let metadata = &trigger["metadata"];
+                assert!(metadata["lagThreshold"].is_string(), "{name}: {trigger}");
+                assert!(metadata["activationLagThreshold"].is_string(), "{name}: {trigger}");
+            }
+        }
+    }
 }

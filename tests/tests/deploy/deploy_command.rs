@@ -5,7 +5,7 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-use crate::manifests::{python, repo};
+use crate::manifests::{python_on, repo, validate};
 
 fn deploy(vars: &[(&str, &str)]) -> Output {
     Command::new("make")
@@ -29,31 +29,17 @@ fn a_dry_run_prints_valid_yaml_of_the_one_function_asked_for() {
         ]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         // Valid: the same validator as every overlay.
-        let mut validator = Command::new(python())
-            .args(["scripts/validate_manifests.py", "-"])
-            .current_dir(repo())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("validator");
-        std::io::Write::write_all(&mut validator.stdin.take().expect("stdin"), &out.stdout).expect("feed");
-        let checked = validator.wait_with_output().expect("validated");
-        assert!(checked.status.success(), "{}", String::from_utf8_lossy(&checked.stdout));
+        if let Err(complaints) = validate(&out.stdout) {
+            panic!("{variant}: {complaints}");
+        }
         // Alone: every object is task-api's, and its workload is among them.
-        let as_json = Command::new(python())
-            .args([
+        let as_json = python_on(
+            &[
                 "-c",
                 "import sys, json, yaml; print(json.dumps([d for d in yaml.safe_load_all(sys.stdin) if d]))",
-            ])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .and_then(|mut child| {
-                std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), &out.stdout)?;
-                child.wait_with_output()
-            })
-            .expect("yaml to json (PyYAML, from make manifest-tools)");
+            ],
+            &out.stdout,
+        );
         let objects: Vec<Value> = serde_json::from_slice(&as_json.stdout).expect("objects");
         assert!(!objects.is_empty());
         for object in &objects {

@@ -32,6 +32,40 @@ pub(crate) fn python() -> PathBuf {
     }
 }
 
+/// Runs a Python script of `scripts/` (or `-c` code) on `input`; its output.
+pub(crate) fn python_on(args: &[&str], input: &[u8]) -> std::process::Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(python())
+        .args(args)
+        .current_dir(repo())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("python {args:?}: {e}"));
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input)
+        .expect("feed python");
+    child.wait_with_output().expect("python ran")
+}
+
+/// `scripts/validate_manifests.py` on a YAML stream: `Err` with its complaints.
+pub(crate) fn validate(yaml: &[u8]) -> Result<(), String> {
+    let out = python_on(&["scripts/validate_manifests.py", "-"], yaml);
+    if out.status.success() {
+        return Ok(());
+    }
+    Err(format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    ))
+}
+
 /// The objects of `variant`'s overlay `environment`, rendered by kustomize.
 pub(crate) fn render(variant: &str, environment: &str) -> Vec<Value> {
     let output = Command::new(python())
@@ -128,6 +162,19 @@ pub(crate) fn container_env(workload: &Value) -> BTreeMap<String, Source> {
 /// The value a ConfigMap reference resolves to in `objects`, if the key exists.
 pub(crate) fn config_value(objects: &[Value], name: &str, key: &str) -> Option<String> {
     named(objects, "ConfigMap", name).and_then(|map| map["data"][key].as_str().map(str::to_owned))
+}
+
+/// Every workload that runs `function` in `variant`: its Knative Service, or its Deployments (the
+/// KEDA variant may run a function's consumer apart from its HTTP side), by their label
+/// `app.kubernetes.io/name`.
+pub(crate) fn workloads<'a>(objects: &'a [Value], variant: &str, function: &str) -> Vec<&'a Value> {
+    if variant == "knative" {
+        return workload(objects, variant, function).into_iter().collect();
+    }
+    objects
+        .iter()
+        .filter(|o| o["kind"] == "Deployment" && o["metadata"]["labels"]["app.kubernetes.io/name"] == function)
+        .collect()
 }
 
 /// The workload that runs `function` in `variant`: the Knative Service or the Deployment.

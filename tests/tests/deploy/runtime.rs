@@ -13,7 +13,7 @@ use chrono::Utc;
 use serde_json::{Value, json};
 use todo_events::{DomainEvent, EventMetadata, EventPayload, TaskCreated};
 use todo_testing::TestDatabase;
-use todo_tests::processes::{Functions, SECRET, binary, free_port};
+use todo_tests::processes::{Functions, SECRET, binary, free_port, wait_for};
 
 use crate::manifests::{Source, config_value, container_env, functions, of_kind, render};
 
@@ -83,17 +83,6 @@ async fn ping(url: &str, source: &Value) -> reqwest::Response {
         .expect("ping")
 }
 
-async fn wait_ready(port: u16, path: &str, name: &str) {
-    let url = format!("http://127.0.0.1:{port}{path}");
-    for _ in 0..300 {
-        if reqwest::get(&url).await.is_ok_and(|r| r.status().is_success()) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{name} was not ready at {url} within 30 s");
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_dev_overlay_runs_here_and_does_its_work_when_its_triggers_fire() {
     // Arrange: the database, the broker, and each function on a port of its own.
@@ -140,7 +129,10 @@ async fn the_dev_overlay_runs_here_and_does_its_work_when_its_triggers_fire() {
     for (name, port) in &ports {
         let service = crate::manifests::workload(&objects, "knative", name).expect("service");
         let probe = &service["spec"]["template"]["spec"]["containers"][0]["readinessProbe"]["httpGet"]["path"];
-        wait_ready(*port, probe.as_str().expect("a readiness probe path"), name).await;
+        let probe = probe
+            .as_str()
+            .unwrap_or_else(|| panic!("{name} has no readiness probe path"));
+        wait_for(*port, probe, Duration::from_secs(30)).await;
     }
     let url = |name: &str, path: &str| format!("http://127.0.0.1:{}{path}", ports[name]);
     let user = format!("deploy-{}", uuid::Uuid::new_v4().simple());

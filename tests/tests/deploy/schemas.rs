@@ -2,10 +2,9 @@
 //! CRDs' OpenAPI schemas with unknown fields rejected, core objects against Kubernetes' schemas
 //! (`scripts/validate_manifests.py`; the CRDs are the team's copies in `../shared/schemas/crds`).
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
-use crate::manifests::{ENVIRONMENTS, VARIANTS, python, repo};
+use crate::manifests::{ENVIRONMENTS, VARIANTS, python, repo, validate};
 
 #[test]
 fn every_object_of_every_overlay_validates_against_its_schema() {
@@ -21,27 +20,9 @@ fn every_object_of_every_overlay_validates_against_its_schema() {
                 "{variant}/{env}: {}",
                 String::from_utf8_lossy(&rendered.stderr)
             );
-            let mut validator = Command::new(python())
-                .args(["scripts/validate_manifests.py", "-"])
-                .current_dir(repo())
-                .stdin(Stdio::piped())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .expect("python3 scripts/validate_manifests.py");
-            validator
-                .stdin
-                .take()
-                .expect("stdin")
-                .write_all(&rendered.stdout)
-                .expect("feed the validator");
-            let out = validator.wait_with_output().expect("validator ran");
-            assert!(
-                out.status.success(),
-                "{variant}/{env} does not validate:\n{}{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            );
+            if let Err(complaints) = validate(&rendered.stdout) {
+                panic!("{variant}/{env} does not validate:\n{complaints}");
+            }
         }
     }
 }
