@@ -83,6 +83,46 @@ async fn ping(url: &str, source: &Value) -> reqwest::Response {
         .expect("ping")
 }
 
+/// Starts `name` on `port` with only `env` (and `PATH`, `PORT`, as Knative gives), and waits until
+/// it logs that it listens (its logs are JSON at info, as `todo-config` sets them); `Err` with the
+/// reason when it stops first. Its log lines are passed on to this test's output.
+fn start_listening(name: &str, port: u16, env: &[(String, String)]) -> Result<std::process::Child, String> {
+    use std::io::BufRead;
+    let mut child = Command::new(binary(name))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("PORT", port.to_string())
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run it: {e}"))?;
+    let stderr = child.stderr.take().expect("stderr");
+    let (listening, heard) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+            eprintln!("{line}");
+            if line.contains(r#""message":"listening""#) {
+                let _ = listening.send(Ok(()));
+            } else if line.contains(r#""message":"stopped""#) {
+                let _ = listening.send(Err(line));
+            }
+        }
+    });
+    match heard.recv_timeout(Duration::from_secs(30)) {
+        Ok(Ok(())) => Ok(child),
+        Ok(Err(line)) => {
+            let _ = child.wait();
+            Err(line)
+        }
+        Err(_) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            Err("no 'listening' log line within 30 s".into())
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_dev_overlay_runs_here_and_does_its_work_when_its_triggers_fire() {
     // Arrange: the database, the broker, and each function on a port of its own.
@@ -92,17 +132,14 @@ async fn the_dev_overlay_runs_here_and_does_its_work_when_its_triggers_fire() {
     todo_tasks::store::connect(db.url()).await.expect("migrate");
     let brokers = todo_tests::kafka_brokers();
     let prefix = format!("deploy-{}.", uuid::Uuid::new_v4().simple());
-    let ports: BTreeMap<String, u16> = described.keys().map(|name| (name.clone(), free_port())).collect();
+    let mut ports: BTreeMap<String, u16> = described.keys().map(|name| (name.clone(), free_port())).collect();
     let mut running = Functions::default();
-    for (name, port) in &ports {
+    // chat-api last: its peers' addresses are in its environment.
+    let mut order: Vec<String> = ports.keys().filter(|n| *n != "chat-api").cloned().collect();
+    order.push("chat-api".into());
+    for name in &order {
         let service = crate::manifests::workload(&objects, "knative", name).expect("service");
-        let mut command = Command::new(binary(name));
-        command
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("PORT", port.to_string())
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit());
+        let mut env = Vec::new();
         for (var, source) in container_env(service) {
             let value = match source {
                 Source::ConfigMap { name: map, key } => config_value(&objects, &map, &key),
@@ -120,19 +157,28 @@ async fn the_dev_overlay_runs_here_and_does_its_work_when_its_triggers_fire() {
             } else {
                 local(&value, &ports, &brokers)
             };
-            command.env(var, value);
+            env.push((var, value));
         }
-        running
-            .0
-            .push(command.spawn().unwrap_or_else(|e| panic!("start {name}: {e}")));
-    }
-    for (name, port) in &ports {
-        let service = crate::manifests::workload(&objects, "knative", name).expect("service");
+        // A free port can be taken by another test's process before this one binds it: then the
+        // function says so and stops, and gets another port.
+        let mut tries = 0;
+        let child = loop {
+            tries += 1;
+            match start_listening(name, ports[name], &env) {
+                Ok(child) => break child,
+                Err(reason) if tries < 4 => {
+                    eprintln!("{name} did not start on {} ({reason}); another port", ports[name]);
+                    ports.insert(name.clone(), free_port());
+                }
+                Err(reason) => panic!("{name} did not start: {reason}"),
+            }
+        };
+        running.0.push(child);
         let probe = &service["spec"]["template"]["spec"]["containers"][0]["readinessProbe"]["httpGet"]["path"];
         let probe = probe
             .as_str()
             .unwrap_or_else(|| panic!("{name} has no readiness probe path"));
-        wait_for(*port, probe, Duration::from_secs(30)).await;
+        wait_for(ports[name], probe, Duration::from_secs(30)).await;
     }
     let url = |name: &str, path: &str| format!("http://127.0.0.1:{}{path}", ports[name]);
     let user = format!("deploy-{}", uuid::Uuid::new_v4().simple());
