@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use anyhow::ensure;
-use todo_kit::function::{Function, Work, check_work, work_router};
+use todo_kit::function::{Function, Work, check_handler, check_work, work_router};
 use todo_kit::handler::EventHandler;
 
 use crate::background::Consumer;
@@ -43,27 +43,12 @@ pub(crate) fn consumers(functions: &[Embedded], topic_prefix: &str) -> anyhow::R
     let mut consumers = Vec::new();
     for embedded in functions {
         let function = embedded.function;
-        match &embedded.handler {
-            Some(handler) => {
-                ensure!(
-                    !function.consumes.is_empty(),
-                    "{} has a handler but consumes nothing",
-                    function.name
-                );
-                consumers.push(Consumer {
-                    handler: handler.clone(),
-                    topics: function
-                        .consumes
-                        .iter()
-                        .map(|t| format!("{topic_prefix}{}", t.name()))
-                        .collect(),
-                });
-            }
-            None => ensure!(
-                function.consumes.is_empty(),
-                "{} consumes topics but has no handler",
-                function.name
-            ),
+        check_handler(function, embedded.handler.is_some())?;
+        if let Some(handler) = &embedded.handler {
+            consumers.push(Consumer {
+                handler: handler.clone(),
+                topics: function.consumed_topics(topic_prefix),
+            });
         }
     }
     Ok(consumers)

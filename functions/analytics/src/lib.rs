@@ -56,7 +56,7 @@ pub fn topics() -> Vec<&'static str> {
 
 /// [`topics`] with a deployment's `TOPIC_PREFIX` in front.
 pub fn prefixed_topics(prefix: &str) -> Vec<String> {
-    topics().into_iter().map(|t| format!("{prefix}{t}")).collect()
+    FUNCTION.consumed_topics(prefix)
 }
 
 /// What the handlers share.

@@ -13,7 +13,7 @@ use todo_events::{EventType, Topic};
 
 use crate::settings::{Need, Setting};
 
-pub use run::{Loop, Parts, check_work, router, run};
+pub use run::{Loop, Parts, check_handler, check_work, router, run};
 pub use work::{Work, WorkError, WorkReport, run_loop, work_router};
 
 /// One deployable function.
@@ -72,6 +72,12 @@ impl Function {
             .iter()
             .flat_map(|group| group.iter())
             .filter(move |s| seen.insert(s.name))
+    }
+
+    /// The names of the topics it consumes, each after `prefix` (a deployment's `TOPIC_PREFIX`).
+    #[must_use]
+    pub fn consumed_topics(&self, prefix: &str) -> Vec<String> {
+        self.consumes.iter().map(|t| format!("{prefix}{}", t.name())).collect()
     }
 
     /// The setting called `name`, if it reads one.

@@ -62,24 +62,31 @@ pub fn router(
     match (handler, function.consumes.is_empty()) {
         (Some(handler), false) => {
             let prefix = common::TOPIC_PREFIX.value().unwrap_or_default();
-            let topics = function
-                .consumes
-                .iter()
-                .map(|t| format!("{prefix}{}", t.name()))
-                .collect();
+            let topics = function.consumed_topics(&prefix);
             router = router.merge(crate::metrics::track_http(
                 function.name,
                 push::router(handler.clone(), topics, "pubsub"),
             ));
         }
         (None, true) => {}
-        (Some(_), true) => anyhow::bail!("{} has an event handler but consumes no topic", function.name),
-        (None, false) => anyhow::bail!("{} consumes topics but has no event handler", function.name),
+        (handler, _) => check_handler(function, handler.is_some())?,
     }
     if !work.is_empty() {
         router = router.merge(crate::metrics::track_http(function.name, work_router(work)));
     }
     Ok(crate::layers::standard(router))
+}
+
+/// Checks that a function has an event handler exactly when its description consumes topics.
+///
+/// # Errors
+/// Says which of the two is missing.
+pub fn check_handler(function: &Function, has_handler: bool) -> anyhow::Result<()> {
+    match (has_handler, function.consumes.is_empty()) {
+        (true, true) => anyhow::bail!("{} has an event handler but consumes no topic", function.name),
+        (false, false) => anyhow::bail!("{} consumes topics but has no event handler", function.name),
+        _ => Ok(()),
+    }
 }
 
 /// Checks that `work` holds exactly one unit for each unit of periodic work `function` describes.
