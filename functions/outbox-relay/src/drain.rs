@@ -2,10 +2,11 @@
 //! what is past retention, for a relay that runs no loop (scaled to zero between triggers, or
 //! scaled from zero by KEDA on the outbox's backlog).
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use todo_kit::function::{Work, WorkError, WorkReport};
+use todo_kit::function::{Work, WorkError, WorkReport, rounds_until_idle};
 
 use crate::{Relay, Step};
 
@@ -18,19 +19,20 @@ impl Work for Relay {
         if let Err(error) = self.ensure_topics().await {
             tracing::debug!(%error, "cannot ensure the topics yet");
         }
-        let until = tokio::time::Instant::now() + DRAIN_BUDGET;
-        let mut published = 0;
-        let busy = loop {
-            match self.step().await.map_err(WorkError::from_error)? {
-                Step::Published(count) => published += count,
-                Step::Idle => break false,
+        let busy = AtomicBool::new(false);
+        let published = rounds_until_idle(DRAIN_BUDGET, || async {
+            Ok::<_, WorkError>(match self.step().await.map_err(WorkError::from_error)? {
+                Step::Published(count) => count,
+                Step::Idle => 0,
                 // Another relay leads the outbox and drains it.
-                Step::Busy => break true,
-            }
-            if tokio::time::Instant::now() >= until {
-                break false;
-            }
-        };
+                Step::Busy => {
+                    busy.store(true, Ordering::Relaxed);
+                    0
+                }
+            })
+        })
+        .await?;
+        let busy = busy.load(Ordering::Relaxed);
         self.prune().await;
         if let Err(error) = self.sample_backlog().await {
             tracing::debug!(%error, "cannot sample the outbox backlog");

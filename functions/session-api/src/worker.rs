@@ -137,15 +137,8 @@ impl SessionWorker {
         if let Err(error) = self.ensure_topics().await {
             tracing::debug!(%error, "cannot ensure the session topics yet");
         }
-        let until = tokio::time::Instant::now() + DRAIN_BUDGET;
-        let mut published = 0;
-        loop {
-            let count = self.publish_once().await?;
-            published += count;
-            if count == 0 || tokio::time::Instant::now() >= until {
-                return Ok((expired, published));
-            }
-        }
+        let published = todo_kit::function::rounds_until_idle(DRAIN_BUDGET, || self.publish_once()).await?;
+        Ok((expired, published))
     }
 
     /// Publishes and sweeps until `shutdown` resolves.

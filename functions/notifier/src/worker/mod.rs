@@ -244,14 +244,11 @@ const TRIGGERED_BUDGET: std::time::Duration = std::time::Duration::from_secs(30)
 #[async_trait::async_trait]
 impl todo_kit::function::Work for DeliveryWorker {
     async fn run_once(&self) -> std::result::Result<todo_kit::function::WorkReport, todo_kit::function::WorkError> {
-        let until = tokio::time::Instant::now() + TRIGGERED_BUDGET;
-        let mut attempted = 0;
-        loop {
-            let round = self.step().await.map_err(todo_kit::function::WorkError::from_error)?;
-            attempted += round.len();
-            if round.is_empty() || tokio::time::Instant::now() >= until {
-                return Ok(todo_kit::function::WorkReport::count("attempted", attempted));
-            }
-        }
+        let attempted = todo_kit::function::rounds_until_idle(TRIGGERED_BUDGET, || async {
+            self.step().await.map(|round| round.len())
+        })
+        .await
+        .map_err(todo_kit::function::WorkError::from_error)?;
+        Ok(todo_kit::function::WorkReport::count("attempted", attempted))
     }
 }

@@ -14,7 +14,7 @@ use todo_events::{EventType, Topic};
 use crate::settings::{Need, Setting};
 
 pub use run::{Loop, Parts, check_handler, check_work, router, run};
-pub use work::{Work, WorkError, WorkReport, run_loop, work_router};
+pub use work::{Work, WorkError, WorkReport, rounds_until_idle, run_loop, work_router};
 
 /// One deployable function.
 #[derive(Debug, Clone, Copy)]

@@ -87,6 +87,28 @@ async fn run(State(units): State<Arc<HashMap<&'static str, Arc<dyn Work>>>>, Pat
     }
 }
 
+/// Runs `round` again and again until one does nothing (answers 0) or `budget` has passed, and
+/// adds up what they did: how a triggered unit of work drains a backlog without running forever
+/// (what is left waits for the next trigger).
+///
+/// # Errors
+/// The first round's error; what earlier rounds did stays done.
+pub async fn rounds_until_idle<F, Fut, E>(budget: Duration, mut round: F) -> Result<usize, E>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<usize, E>>,
+{
+    let until = tokio::time::Instant::now() + budget;
+    let mut total = 0;
+    loop {
+        let done = round().await?;
+        total += done;
+        if done == 0 || tokio::time::Instant::now() >= until {
+            return Ok(total);
+        }
+    }
+}
+
 /// Runs `unit` every `every` until `shutdown` resolves (the loop of `todo serve` and of
 /// long-running deployments); a failed run is logged and the next one tries again.
 pub async fn run_loop(
@@ -153,6 +175,16 @@ mod tests {
         let (status, body) = post(router, "/work/other").await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert!(body["detail"].as_str().unwrap().contains("known: count"), "{body}");
+    }
+
+    #[tokio::test]
+    async fn rounds_stop_at_the_first_idle_one_and_add_up() {
+        let mut left = vec![0, 2, 3];
+        let total: Result<usize, ()> = rounds_until_idle(Duration::from_secs(5), || {
+            std::future::ready(Ok(left.pop().unwrap_or(9)))
+        })
+        .await;
+        assert_eq!(total, Ok(5));
     }
 
     #[tokio::test]
