@@ -9,7 +9,7 @@ FN ?=
 DRY_RUN ?=
 
 .PHONY: run build test lint fmt unit bench deps services clean \
-	manifest-tools manifests check-manifests checkov image images deploy
+	manifest-tools manifests check-manifests checkov image images deploy infra infra-apply infra-bootstrap
 
 ## run: build and start the whole platform on the embedded default (SQLite in ./data)
 run:
@@ -57,6 +57,8 @@ manifests:
 	mv knative/kafka/dev/topics.yaml.tmp knative/kafka/dev/topics.yaml
 	$(CARGO) run -q -p todo-cli -- topics render --env production > knative/kafka/prod/topics.yaml.tmp
 	mv knative/kafka/prod/topics.yaml.tmp knative/kafka/prod/topics.yaml
+	$(CARGO) run -q -p todo-cli -- topics render --env production --format json > terraform/modules/platform/kafka-topics.json.tmp
+	mv terraform/modules/platform/kafka-topics.json.tmp terraform/modules/platform/kafka-topics.json
 
 ## check-manifests: validate every overlay (CRD and Kubernetes schemas), the Dockerfile against the manifests, and checkov
 check-manifests: manifest-tools
@@ -80,6 +82,18 @@ image:
 ## images: build the images of all seven functions
 images:
 	TAG=$(TAG) bash scripts/image.sh --all
+
+## infra-bootstrap: once per DigitalOcean account: the Terraform state bucket and the container registry
+infra-bootstrap:
+	@bash scripts/infra.sh bootstrap
+
+## infra: plan an environment's infrastructure with Terraform: make infra ENV=dev|staging|prod (needs the tokens in terraform/README.md)
+infra:
+	@ENV=$(ENV) bash scripts/infra.sh plan
+
+## infra-apply: create or change an environment's infrastructure: make infra-apply ENV=dev|staging|prod
+infra-apply:
+	@ENV=$(ENV) bash scripts/infra.sh apply
 
 ## deploy: kubectl apply an overlay: make deploy ENV=dev|staging|prod [FN=task-api] [VARIANT=knative|keda] [DRY_RUN=1]
 deploy:

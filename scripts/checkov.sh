@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # checkov (from .venv-checkov, see scripts/manifest-tools.sh) on
-#  - the rendered manifests of every overlay of knative/ and keda/ (framework kubernetes), and
-#  - the Dockerfile (framework dockerfile).
+#  - the rendered manifests of every overlay of knative/ and keda/ (framework kubernetes),
+#  - the Dockerfile (framework dockerfile), and
+#  - terraform/ (framework terraform: modules followed from each environment).
 # It must pass. A check we do not follow is skipped inline, next to what it is about, with the reason:
 # a `checkov.io/skip<N>: CKV_K8S_<n>=<reason>` annotation on the Kubernetes object, a
-# `# checkov:skip=CKV_DOCKER_<n>:<reason>` comment in the Dockerfile. There is no global skip list.
+# `# checkov:skip=CKV_DOCKER_<n>:<reason>` comment in the Dockerfile or a
+# `# checkov:skip=CKV_<id>:<reason>` comment in the Terraform resource. There is no global skip list.
 #
 # checkov inspects the pod template of Deployments, StatefulSets, Jobs and the like, but not of a Knative
 # Service. Knative runs each Service's revision template as a Deployment, so every Knative Service is also
@@ -69,4 +71,6 @@ else
 fi
 echo "checkov: dockerfile: Dockerfile"
 "$CHECKOV" -f Dockerfile --framework dockerfile "${flags[@]}" || status=1
+echo "checkov: terraform: terraform/"
+"$CHECKOV" -d terraform --framework terraform "${flags[@]}" || status=1
 exit $status

