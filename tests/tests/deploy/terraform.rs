@@ -514,3 +514,61 @@ fn make_infra_without_credentials_names_each_one_and_touches_nothing() {
         "{stderr}"
     );
 }
+
+/// Every `(required, value)` of a node affinity term on `label` in an object.
+fn node_roles(value: &Value, label: &str, required: bool, found: &mut BTreeSet<(bool, String)>) {
+    match value {
+        Value::Object(map) => {
+            for (key, inner) in map {
+                let required = match key.as_str() {
+                    "requiredDuringSchedulingIgnoredDuringExecution" => true,
+                    "preferredDuringSchedulingIgnoredDuringExecution" => false,
+                    _ => required,
+                };
+                if key == "matchExpressions" {
+                    for expression in inner.as_array().into_iter().flatten() {
+                        if expression["key"] == label {
+                            for role in crate::manifests::strings(&expression["values"]) {
+                                found.insert((required, role));
+                            }
+                        }
+                    }
+                }
+                node_roles(inner, label, required, found);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| node_roles(v, label, required, found)),
+        _ => {}
+    }
+}
+
+#[test]
+fn pods_ask_only_for_node_pools_terraform_makes() {
+    let facts = facts();
+    let label = facts["role_label"].as_str().expect("role label");
+    for env in ENVIRONMENTS {
+        let pools = &facts["environments"][env];
+        let made = |role: &str| match role {
+            "system" | "services" => true,
+            "kafka" => pools["kafka_pool"] == true,
+            "analytics" => pools["analytics_pool"] == true,
+            _ => false,
+        };
+        for variant in VARIANTS {
+            let mut roles = BTreeSet::new();
+            render(variant, env)
+                .iter()
+                .for_each(|o| node_roles(o, label, false, &mut roles));
+            for (required, role) in roles {
+                assert!(
+                    matches!(role.as_str(), "system" | "services" | "kafka" | "analytics"),
+                    "{variant}/{env}: no node pool has the role {role}"
+                );
+                assert!(
+                    !required || made(&role),
+                    "{variant}/{env} requires {label}={role} nodes, which Terraform does not make for {env}"
+                );
+            }
+        }
+    }
+}
