@@ -471,6 +471,14 @@ def facts() -> dict:
         }
     taint = cluster.locals["kafka_taint"]
     values = yaml.safe_load((addons.path / "charts" / "cluster-config" / "values.yaml").read_text())
+    # The Services the observability namespace gets: the charts' fixed names and Terraform's own.
+    observability = addons.texts["observability.tf"]
+    observability_services = set(re.findall(r'fullnameOverride\s*=\s*"([a-z0-9-]+)"', observability))
+    observability_services |= {
+        unquote(body["metadata"][0]["name"])
+        for (rtype, _), body in addons.resources.items()
+        if rtype == "kubernetes_service_v1"
+    }
     return {
         "namespace": unquote(platform.locals["namespace"]),
         "secret_name": unquote(platform.locals["secret_name"]),
@@ -479,6 +487,7 @@ def facts() -> dict:
         "role_label": unquote(cluster.locals["role_label"]),
         "kafka_taint": {k: unquote(v).replace("${local.role_label}", unquote(cluster.locals["role_label"])) for k, v in taint.items()},
         "serving_features": values["servingFeatures"],
+        "observability_services": sorted(observability_services),
         "kafka_features": values["kafkaFeatures"],
         "bootstrap": bootstrap_values(),
         "environments": envs,

@@ -52,8 +52,8 @@ resource "helm_release" "contour_internal" {
   wait             = true
 
   values = [yamlencode({
-    # The CRDs belong to the public release above.
-    fullnameOverride = "contour"
+    # The CRDs belong to the public release above; a name of its own for its cluster-wide RBAC.
+    fullnameOverride = "contour-internal"
     gatewayAPI       = { manageCRDs = false }
     contour = {
       manageCRDs   = false

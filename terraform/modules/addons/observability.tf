@@ -59,12 +59,14 @@ resource "helm_release" "otel_collector" {
 }
 
 resource "helm_release" "jaeger" {
-  # The release name is the Service's: jaeger-collector, as the collector's config names it.
   name       = "jaeger-collector"
   namespace  = kubernetes_namespace_v1.observability.metadata[0].name
   repository = local.charts.jaeger.repository
   chart      = local.charts.jaeger.chart
   version    = local.charts.jaeger.version
+
+  # The Service the collector's config sends traces to (jaeger-collector:4317).
+  values = [yamlencode({ fullnameOverride = "jaeger-collector" })]
 }
 
 resource "helm_release" "prometheus_stack" {
@@ -111,6 +113,28 @@ resource "helm_release" "prometheus_stack" {
   })]
 }
 
+# The name the repository's consumers of Prometheus use (KEDA's request-rate scalers in keda/,
+# Grafana's provisioning): prometheus.observability:9090, for the stack's own Service.
+resource "kubernetes_service_v1" "prometheus" {
+  metadata {
+    name      = "prometheus"
+    namespace = kubernetes_namespace_v1.observability.metadata[0].name
+    labels = {
+      "evolution-of-todo/environment" = var.environment
+    }
+  }
+
+  spec {
+    type          = "ExternalName"
+    external_name = "promstack-kube-prometheus-prometheus.observability.svc.cluster.local"
+
+    port {
+      name = "http"
+      port = 9090
+    }
+  }
+}
+
 # The dashboards, found by Grafana's sidecar through their label.
 resource "kubernetes_config_map_v1" "dashboards" {
   for_each = local.dashboards
@@ -137,7 +161,9 @@ resource "helm_release" "loki" {
   version    = local.charts.loki.version
 
   values = [yamlencode({
-    deploymentMode = "Monolithic"
+    # The Service Alloy and Grafana use (loki:3100).
+    fullnameOverride = "loki"
+    deploymentMode   = "Monolithic"
     loki = {
       auth_enabled  = false
       commonConfig  = { replication_factor = 1 }

@@ -91,7 +91,8 @@ module "addons" {
   logs_retention_days    = var.addons.logs_retention_days
   database_url           = module.database.database_url
 
-  depends_on = [module.cluster]
+  # Strimzi's RoleBindings go into the functions' namespace, which platform_secrets creates.
+  depends_on = [module.cluster, module.platform_secrets]
 }
 
 module "platform_secrets" {

@@ -572,3 +572,53 @@ fn pods_ask_only_for_node_pools_terraform_makes() {
         }
     }
 }
+
+/// The Services of namespace `observability` a text names (`<service>.observability.svc`, or
+/// `<service>.observability:<port>`).
+fn observability_hosts(text: &str, found: &mut BTreeSet<String>) {
+    let bytes = text.as_bytes();
+    for (at, _) in text.match_indices(".observability") {
+        let after = &text[at + ".observability".len()..];
+        if !(after.starts_with(".svc") || after.starts_with(':')) {
+            continue;
+        }
+        let start = text[..at]
+            .rfind(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'))
+            .map_or(0, |i| i + 1);
+        if start < at && bytes[start].is_ascii_lowercase() {
+            found.insert(text[start..at].to_owned());
+        }
+    }
+}
+
+#[test]
+fn every_observability_service_the_platform_names_is_one_terraform_installs() {
+    let facts = facts();
+    let installed = texts(&facts["observability_services"]);
+    let mut named = BTreeSet::new();
+    for variant in VARIANTS {
+        for env in ENVIRONMENTS {
+            for object in render(variant, env) {
+                observability_hosts(&object.to_string(), &mut named);
+            }
+        }
+    }
+    // The stack's own configuration, which terraform/modules/addons installs.
+    for file in [
+        "observability/otel-collector/config.yaml",
+        "observability/loki/config.alloy",
+        "observability/prometheus/prometheus.yml",
+    ] {
+        let text = std::fs::read_to_string(repo().join(file)).expect(file);
+        observability_hosts(&text, &mut named);
+    }
+    // The standalone prometheus.yml's Alertmanager target: the stack wires its own.
+    named.remove("alertmanager");
+    assert!(named.contains("otel-collector"), "found {named:?}");
+    for service in &named {
+        assert!(
+            installed.contains(service),
+            "{service}.observability is named, but terraform/modules/addons installs only {installed:?}"
+        );
+    }
+}
