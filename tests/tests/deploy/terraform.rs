@@ -63,7 +63,7 @@ fn every_environment_passes_every_module_type_and_validation_rule() {
 #[test]
 fn the_validation_rules_refuse_what_would_hurt() {
     // (module, values, what Terraform must say)
-    let refused: [(&str, &[&str], &str); 6] = [
+    let refused: [(&str, &[&str], &str); 7] = [
         (
             "modules/network",
             &["name=todo-dev", "environment=dev", "region=fra1", "ip_range=8.8.0.0/20"],
@@ -120,6 +120,22 @@ fn the_validation_rules_refuse_what_would_hurt() {
                 r#"valkey={version="8",size="db-s-1vcpu-1gb",node_count=1}"#,
             ],
             "tags must start with the environment",
+        ),
+        (
+            "modules/database",
+            &[
+                "name=todo-prod",
+                "region=fra1",
+                "vpc_id=v",
+                "kubernetes_cluster_id=k",
+                r#"tags=["prod"]"#,
+                r#"maintenance_window={day="thursday",hour="02:00"}"#,
+                r#"postgres={version="17",size="db-s-1vcpu-1gb",node_count=1,pool_size=10}"#,
+                r#"valkey={version="8",size="db-s-1vcpu-1gb",node_count=1}"#,
+                r#"kafka={version="3.8",size="db-s-2vcpu-4gb"}"#,
+                r#"kafka_topics={"task-events"={partitions=6,replication_factor=1,min_insync_replicas=1,retention_ms=1}}"#,
+            ],
+            "replication_factor >= 2",
         ),
         (
             "modules/addons",
