@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the services the tests talk to are up: PostgreSQL on 127.0.0.1:5432 (trust auth), Redis on
-# 127.0.0.1:6379, a TLS-only Redis on 127.0.0.1:16380 (its CA in target/redis-tls/ca.crt) and a
-# Kafka-protocol broker (Tansu) on 127.0.0.1:19092. Starts them when they are down; fails loudly when
+# 127.0.0.1:6379, a TLS-only Redis on 127.0.0.1:16380 (its CA in target/redis-tls/ca.crt), a
+# Kafka-protocol broker (Tansu) on 127.0.0.1:19092 and an S3 API server (s3s-fs) on 127.0.0.1:19000. Starts them when they are down; fails loudly when
 # it cannot.
 set -euo pipefail
 
@@ -54,3 +54,6 @@ bash "$(dirname "$0")/redis-tls.sh"
 
 # The Kafka-protocol broker for the event-bus tests.
 bash "$(dirname "$0")/tansu.sh"
+
+# The S3 API server for the object store's tests.
+bash "$(dirname "$0")/s3.sh"
