@@ -168,7 +168,8 @@ resource "digitalocean_database_firewall" "kafka" {
   }
 }
 
-# The CA that signs the managed clusters' certificates, for clients that verify them.
-data "digitalocean_database_ca" "postgres" {
-  cluster_id = digitalocean_database_cluster.postgres.id
+# The CA that signs the Valkey cluster's certificate: not a public one, so session-api verifies
+# the store with it (SESSION_STORE_CA_PEM). PostgreSQL is reached with sslmode=require.
+data "digitalocean_database_ca" "valkey" {
+  cluster_id = digitalocean_database_cluster.valkey.id
 }

@@ -28,9 +28,9 @@ output "session_store_url" {
   sensitive = true
 }
 
-output "ca_certificate" {
-  description = "PEM of the CA that signs the managed clusters' certificates, for clients that verify them (SESSION_STORE_CA_PEM, KAFKA_SSL_CA_PEM)."
-  value       = data.digitalocean_database_ca.postgres.certificate
+output "session_store_ca_pem" {
+  description = "PEM of the CA that signs the Valkey cluster's certificate (DigitalOcean's own): session-api's SESSION_STORE_CA_PEM."
+  value       = data.digitalocean_database_ca.valkey.certificate
 }
 
 output "kafka" {

@@ -40,6 +40,7 @@ locals {
     {
       "database-url"             = var.database_url
       "session-store-url"        = var.session_store_url
+      "session-store-ca-pem"     = var.session_store_ca_pem
       "auth-jwt-secret"          = random_password.auth_jwt_secret.result
       "archive-store-url"        = local.store_url.archive
       "backup-store-url"         = local.store_url.backups

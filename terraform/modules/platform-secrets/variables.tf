@@ -30,6 +30,11 @@ variable "session_store_url" {
   sensitive   = true
 }
 
+variable "session_store_ca_pem" {
+  description = "PEM of the CA that signs the session store's certificate (database module)."
+  type        = string
+}
+
 variable "kafka_sasl_password" {
   description = "Password of the functions' SASL user on a managed Kafka; null where Kafka runs in the cluster without authentication."
   type        = string

@@ -98,13 +98,14 @@ module "addons" {
 module "platform_secrets" {
   source = "../platform-secrets"
 
-  environment         = var.environment
-  namespace           = local.namespace
-  secret_name         = local.secret_name
-  database_url        = module.database.database_url
-  session_store_url   = module.database.session_store_url
-  kafka_sasl_password = try(module.database.kafka.password, null)
-  llm_api_key         = var.llm_api_key
+  environment          = var.environment
+  namespace            = local.namespace
+  secret_name          = local.secret_name
+  database_url         = module.database.database_url
+  session_store_url    = module.database.session_store_url
+  session_store_ca_pem = module.database.session_store_ca_pem
+  kafka_sasl_password  = try(module.database.kafka.password, null)
+  llm_api_key          = var.llm_api_key
   object_store = {
     archive_bucket    = module.storage.archive_bucket
     backups_bucket    = module.storage.backups_bucket
