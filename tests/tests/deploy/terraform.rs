@@ -60,86 +60,71 @@ fn every_environment_passes_every_module_type_and_validation_rule() {
     passes(&["validations"]);
 }
 
+/// A valid call of the database module, less what each case below sets.
+const DATABASE: [&str; 6] = [
+    "name=todo-prod",
+    "region=fra1",
+    "vpc_id=v",
+    "kubernetes_cluster_id=k",
+    r#"postgres={version="17",size="db-s-1vcpu-1gb",node_count=1,pool_size=10}"#,
+    r#"valkey={version="8",size="db-s-1vcpu-1gb",node_count=1}"#,
+];
+const PROD_TAGS: &str = r#"tags=["prod"]"#;
+const WINDOW: &str = r#"maintenance_window={day="thursday",hour="02:00"}"#;
+
 #[test]
 fn the_validation_rules_refuse_what_would_hurt() {
+    let storage = |retention: &'static str| {
+        vec![
+            "environment=prod",
+            "bucket_prefix=acme",
+            "region=fra1",
+            retention,
+            "backup_version_retention_days=30",
+            "force_destroy=true",
+        ]
+    };
+    let database = |extra: &[&'static str]| [DATABASE.as_slice(), extra].concat();
     // (module, values, what Terraform must say)
-    let refused: [(&str, &[&str], &str); 7] = [
+    let refused: Vec<(&str, Vec<&str>, &str)> = vec![
         (
             "modules/network",
-            &["name=todo-dev", "environment=dev", "region=fra1", "ip_range=8.8.0.0/20"],
+            vec!["name=todo-dev", "environment=dev", "region=fra1", "ip_range=8.8.0.0/20"],
             "private (RFC 1918)",
         ),
         (
             "modules/storage",
-            &[
-                "environment=prod",
-                "bucket_prefix=acme",
-                "region=fra1",
-                "archive_retention_days=90",
-                "backup_version_retention_days=30",
-                "force_destroy=true",
-            ],
+            storage("archive_retention_days=90"),
             "at least 365 days",
         ),
         (
             "modules/storage",
-            &[
-                "environment=prod",
-                "bucket_prefix=acme",
-                "region=fra1",
-                "archive_retention_days=365",
-                "backup_version_retention_days=30",
-                "force_destroy=true",
-            ],
+            storage("archive_retention_days=365"),
             "force_destroy must stay false in production",
         ),
         (
             "modules/database",
-            &[
-                "name=todo-prod",
-                "region=fra1",
-                "vpc_id=v",
-                "kubernetes_cluster_id=k",
-                r#"tags=["prod"]"#,
-                r#"maintenance_window={day="thursday",hour="02:30"}"#,
-                r#"postgres={version="17",size="db-s-1vcpu-1gb",node_count=1,pool_size=10}"#,
-                r#"valkey={version="8",size="db-s-1vcpu-1gb",node_count=1}"#,
-            ],
+            database(&[PROD_TAGS, r#"maintenance_window={day="thursday",hour="02:30"}"#]),
             "whole UTC hour",
         ),
         (
             "modules/database",
-            &[
-                "name=todo-prod",
-                "region=fra1",
-                "vpc_id=v",
-                "kubernetes_cluster_id=k",
-                r#"tags=["evolution-of-todo"]"#,
-                r#"maintenance_window={day="thursday",hour="02:00"}"#,
-                r#"postgres={version="17",size="db-s-1vcpu-1gb",node_count=1,pool_size=10}"#,
-                r#"valkey={version="8",size="db-s-1vcpu-1gb",node_count=1}"#,
-            ],
+            database(&[r#"tags=["evolution-of-todo"]"#, WINDOW]),
             "tags must start with the environment",
         ),
         (
             "modules/database",
-            &[
-                "name=todo-prod",
-                "region=fra1",
-                "vpc_id=v",
-                "kubernetes_cluster_id=k",
-                r#"tags=["prod"]"#,
-                r#"maintenance_window={day="thursday",hour="02:00"}"#,
-                r#"postgres={version="17",size="db-s-1vcpu-1gb",node_count=1,pool_size=10}"#,
-                r#"valkey={version="8",size="db-s-1vcpu-1gb",node_count=1}"#,
+            database(&[
+                PROD_TAGS,
+                WINDOW,
                 r#"kafka={version="3.8",size="db-s-2vcpu-4gb"}"#,
                 r#"kafka_topics={"task-events"={partitions=6,replication_factor=1,min_insync_replicas=1,retention_ms=1}}"#,
-            ],
+            ]),
             "replication_factor >= 2",
         ),
         (
             "modules/addons",
-            &[
+            vec![
                 "acme_email=ops",
                 "environment=dev",
                 "functions_namespace=todo",
@@ -154,7 +139,7 @@ fn the_validation_rules_refuse_what_would_hurt() {
     ];
     for (module, values, says) in refused {
         let mut args = vec!["try", module];
-        args.extend_from_slice(values);
+        args.extend_from_slice(&values);
         let (ok, printed) = check_terraform(&args);
         assert!(!ok, "{module} accepted {values:?}:\n{printed}");
         assert!(
