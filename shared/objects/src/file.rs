@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use async_trait::async_trait;
 use bytes::Bytes;
 
-use crate::{ListedObject, ObjectInfo, ObjectStore, ObjectStoreError, check_key, sha256_hex};
+use crate::{ListedObject, ObjectInfo, ObjectStore, ObjectStoreError, check_key, sha256_hex, verified};
 
 const CHECKSUMS: &str = ".sha256";
 const TEMPORARY: &str = ".tmp";
@@ -125,11 +125,7 @@ impl ObjectStore for FileStore {
         self.write_atomically(&self.checksum_path(key), sha256.as_bytes())
             .await?;
         self.write_atomically(&self.data_path(key), &bytes).await?;
-        Ok(ObjectInfo {
-            key: key.to_owned(),
-            size: bytes.len() as u64,
-            sha256,
-        })
+        Ok(ObjectInfo::written(key, &bytes, sha256))
     }
 
     async fn get(&self, key: &str) -> Result<Option<Bytes>, ObjectStoreError> {
@@ -144,15 +140,7 @@ impl ObjectStore for FileStore {
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(error) => return Err(io(&path)(error)),
         };
-        let found = sha256_hex(&bytes);
-        if found != info.sha256 {
-            return Err(ObjectStoreError::Corrupt {
-                key: key.to_owned(),
-                expected: info.sha256,
-                found,
-            });
-        }
-        Ok(Some(Bytes::from(bytes)))
+        verified(key, Bytes::from(bytes), Some(info.sha256)).map(Some)
     }
 
     async fn head(&self, key: &str) -> Result<Option<ObjectInfo>, ObjectStoreError> {

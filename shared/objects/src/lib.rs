@@ -33,6 +33,30 @@ pub struct ObjectInfo {
     pub sha256: String,
 }
 
+impl ObjectInfo {
+    /// What a put of `bytes` under `key` wrote.
+    pub(crate) fn written(key: &str, bytes: &[u8], sha256: String) -> Self {
+        Self {
+            key: key.to_owned(),
+            size: bytes.len() as u64,
+            sha256,
+        }
+    }
+}
+
+/// `bytes` if their SHA-256 is the one recorded when they were written (`None`: none was).
+pub(crate) fn verified(key: &str, bytes: Bytes, recorded: Option<String>) -> Result<Bytes, ObjectStoreError> {
+    let found = sha256_hex(&bytes);
+    match recorded {
+        Some(expected) if expected == found => Ok(bytes),
+        expected => Err(ObjectStoreError::Corrupt {
+            key: key.to_owned(),
+            expected: expected.unwrap_or_else(|| "(no checksum recorded)".to_owned()),
+            found,
+        }),
+    }
+}
+
 /// An object as a listing shows it: its key and size (the checksum costs a request per object on
 /// S3; [`ObjectStore::head`] gives it).
 #[derive(Debug, Clone, PartialEq, Eq)]

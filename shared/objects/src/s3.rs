@@ -16,7 +16,7 @@ use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
 use bytes::Bytes;
 
-use crate::{ListedObject, ObjectInfo, ObjectStore, ObjectStoreError, S3Location, check_key, sha256_hex};
+use crate::{ListedObject, ObjectInfo, ObjectStore, ObjectStoreError, S3Location, check_key, sha256_hex, verified};
 
 /// Objects larger than this are uploaded in parts of [`PART_SIZE`].
 pub const MULTIPART_THRESHOLD: usize = 16 * 1024 * 1024;
@@ -233,11 +233,7 @@ impl ObjectStore for S3Store {
                 .await
                 .map_err(|e| self.error(e))?;
         }
-        Ok(ObjectInfo {
-            key: key.to_owned(),
-            size: bytes.len() as u64,
-            sha256,
-        })
+        Ok(ObjectInfo::written(key, &bytes, sha256))
     }
 
     async fn get(&self, key: &str) -> Result<Option<Bytes>, ObjectStoreError> {
@@ -264,15 +260,7 @@ impl ObjectStore for S3Store {
                 detail: format!("reading '{key}': {e}"),
             })?
             .into_bytes();
-        let found = sha256_hex(&bytes);
-        match expected {
-            Some(expected) if expected == found => Ok(Some(bytes)),
-            expected => Err(ObjectStoreError::Corrupt {
-                key: key.to_owned(),
-                expected: expected.unwrap_or_else(|| "(no checksum recorded)".to_owned()),
-                found,
-            }),
-        }
+        verified(key, bytes, expected).map(Some)
     }
 
     async fn head(&self, key: &str) -> Result<Option<ObjectInfo>, ObjectStoreError> {
