@@ -150,7 +150,7 @@ impl ObjectStore for FileStore {
     }
 
     async fn list(&self, prefix: &str) -> Result<Vec<ListedObject>, ObjectStoreError> {
-        let mut keys = Vec::new();
+        let mut found = Vec::new();
         let mut folders = vec![self.root.clone()];
         while let Some(folder) = folders.pop() {
             let mut entries = tokio::fs::read_dir(&folder).await.map_err(io(&folder))?;
@@ -171,21 +171,16 @@ impl ObjectStore for FileStore {
                         folders.push(path);
                     }
                 } else if kind.is_file() && key.starts_with(prefix) {
-                    keys.push(key);
+                    // Bytes without their checksum are not there (see the module documentation).
+                    let checksum = self.checksum_path(&key);
+                    if tokio::fs::try_exists(&checksum).await.map_err(io(&checksum))? {
+                        let size = entry.metadata().await.map_err(io(&path))?.len();
+                        found.push(ListedObject { key, size });
+                    }
                 }
             }
         }
-        keys.sort();
-        let mut found = Vec::with_capacity(keys.len());
-        for key in keys {
-            // Bytes renamed into place but no checksum: not there (see the module documentation).
-            if let Some(info) = self.info(&key).await? {
-                found.push(ListedObject {
-                    key: info.key,
-                    size: info.size,
-                });
-            }
-        }
+        found.sort_by(|a, b| a.key.cmp(&b.key));
         Ok(found)
     }
 

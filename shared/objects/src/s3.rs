@@ -8,6 +8,7 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
+use aws_sdk_s3::config::http::HttpResponse;
 use aws_sdk_s3::config::retry::RetryConfig;
 use aws_sdk_s3::config::timeout::TimeoutConfig;
 use aws_sdk_s3::config::{BehaviorVersion, Region, RequestChecksumCalculation, ResponseChecksumValidation};
@@ -110,17 +111,13 @@ impl S3Store {
     }
 
     /// An SDK error in the crate's words.
-    fn error<E, R>(&self, error: SdkError<E, R>) -> ObjectStoreError
+    fn error<E>(&self, error: SdkError<E, HttpResponse>) -> ObjectStoreError
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug,
     {
         let endpoint = self.endpoint();
         let code = error.code().unwrap_or_default().to_owned();
-        let status = match &error {
-            SdkError::ServiceError(service) => format!("{:?}", service.raw()),
-            _ => String::new(),
-        };
+        let status = error.raw_response().map(|response| response.status().as_u16());
         match code.as_str() {
             "NoSuchBucket" => ObjectStoreError::MissingBucket {
                 bucket: self.location.bucket.clone(),
@@ -133,7 +130,7 @@ impl S3Store {
                 }
             }
             // A HEAD has no body, so no code: its status says what happened.
-            _ if status.contains("StatusCode(403)") => ObjectStoreError::Credentials {
+            _ if status == Some(403) => ObjectStoreError::Credentials {
                 endpoint,
                 detail: "access denied (403)".to_owned(),
             },
