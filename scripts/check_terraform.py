@@ -358,19 +358,18 @@ STUB_REFERENCE = re.compile(
 )
 
 
-def stub_module(m: Module, target: Path, by_path: dict[Path, Module], dummies: dict[str, str]) -> None:
+def stub_module(m: Module, target: Path, by_path: dict[Path, Module]) -> None:
     """Writes a copy of `m` with its variables, locals and module calls only: what a module's
     outputs or resources would give is replaced by a placeholder string."""
     target.mkdir(parents=True, exist_ok=True)
-    variables = [{"variable": [{f'"{k}"': v}]} for k, v in m.variables.items()]
-    blocks: dict = {"variable": [b["variable"][0] for b in variables]}
+    blocks: dict = {"variable": [{f'"{k}"': v} for k, v in m.variables.items()]}
     if m.locals:
         local_values = {k: stub_expression(v) for k, v in m.locals.items() if not k.startswith("__")}
         blocks["locals"] = [{**local_values, "__is_block__": True}]
     calls = []
     for name, call in m.modules.items():
         child = by_path[called(m, call)]
-        stub_module(child, target / name, by_path, dummies)
+        stub_module(child, target / name, by_path)
         body = {k: stub_expression(v) for k, v in call.items() if k not in META_ARGUMENTS}
         body["source"] = f'"./{name}"'
         body["__is_block__"] = True
@@ -416,7 +415,7 @@ def check_validations() -> list[str]:
     for env in ENVIRONMENTS:
         root = next(m for m in modules if m.name == f"environments/{env}")
         with tempfile.TemporaryDirectory() as tmp:
-            stub_module(root, Path(tmp), by_path, {})
+            stub_module(root, Path(tmp), by_path)
             # The operator's secrets come from the environment; any value passes their types.
             secrets = {name: "operator-secret" for name in root.variables}
             ok, messages = plan(Path(tmp), secrets)

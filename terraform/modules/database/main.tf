@@ -55,15 +55,6 @@ resource "digitalocean_database_connection_pool" "todo" {
   user       = digitalocean_database_user.todo.name
 }
 
-resource "digitalocean_database_firewall" "postgres" {
-  cluster_id = digitalocean_database_cluster.postgres.id
-
-  rule {
-    type  = "k8s"
-    value = var.kubernetes_cluster_id
-  }
-}
-
 # --- Valkey (sessions) --------------------------------------------------------------------------
 
 resource "digitalocean_database_cluster" "valkey" {
@@ -93,13 +84,10 @@ resource "digitalocean_database_valkey_config" "valkey" {
   persistence = "rdb"
 }
 
-resource "digitalocean_database_firewall" "valkey" {
+# The CA that signs the Valkey cluster's certificate: not a public one, so session-api verifies
+# the store with it (SESSION_STORE_CA_PEM). PostgreSQL is reached with sslmode=require.
+data "digitalocean_database_ca" "valkey" {
   cluster_id = digitalocean_database_cluster.valkey.id
-
-  rule {
-    type  = "k8s"
-    value = var.kubernetes_cluster_id
-  }
 }
 
 # --- Kafka (managed, where used) ----------------------------------------------------------------
@@ -157,19 +145,23 @@ resource "digitalocean_database_user" "kafka" {
   }
 }
 
-resource "digitalocean_database_firewall" "kafka" {
-  count = var.kafka == null ? 0 : 1
+# --- Who may connect ----------------------------------------------------------------------------
 
-  cluster_id = digitalocean_database_cluster.kafka[0].id
+# Every cluster trusts one source: the Kubernetes cluster. The keys are known at plan time (the
+# managed Kafka's only where the environment has one); the cluster ids come with the apply.
+resource "digitalocean_database_firewall" "trusted" {
+  for_each = merge(
+    {
+      postgres = digitalocean_database_cluster.postgres.id
+      valkey   = digitalocean_database_cluster.valkey.id
+    },
+    var.kafka == null ? {} : { kafka = digitalocean_database_cluster.kafka[0].id },
+  )
+
+  cluster_id = each.value
 
   rule {
     type  = "k8s"
     value = var.kubernetes_cluster_id
   }
-}
-
-# The CA that signs the Valkey cluster's certificate: not a public one, so session-api verifies
-# the store with it (SESSION_STORE_CA_PEM). PostgreSQL is reached with sslmode=require.
-data "digitalocean_database_ca" "valkey" {
-  cluster_id = digitalocean_database_cluster.valkey.id
 }

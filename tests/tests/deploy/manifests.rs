@@ -66,8 +66,22 @@ pub(crate) fn validate(yaml: &[u8]) -> Result<(), String> {
     ))
 }
 
-/// The objects of `variant`'s overlay `environment`, rendered by kustomize.
+/// The objects of `variant`'s overlay `environment`, rendered by kustomize once per test binary
+/// (many tests read the same overlays; the files do not change while they run).
 pub(crate) fn render(variant: &str, environment: &str) -> Vec<Value> {
+    type Rendered = std::sync::Mutex<BTreeMap<(String, String), Vec<Value>>>;
+    static RENDERED: std::sync::OnceLock<Rendered> = std::sync::OnceLock::new();
+    let cache = RENDERED.get_or_init(Rendered::default);
+    let key = (variant.to_owned(), environment.to_owned());
+    if let Some(objects) = cache.lock().expect("render cache").get(&key) {
+        return objects.clone();
+    }
+    let objects = render_with_kustomize(variant, environment);
+    cache.lock().expect("render cache").insert(key, objects.clone());
+    objects
+}
+
+fn render_with_kustomize(variant: &str, environment: &str) -> Vec<Value> {
     let output = Command::new(python())
         .current_dir(repo())
         .args(["scripts/render_manifests.py", variant, environment, "--json"])

@@ -34,11 +34,16 @@ fn passes(args: &[&str]) {
     assert!(ok, "check_terraform.py {args:?}:\n{printed}");
 }
 
-/// What `terraform/` names, as `check_terraform.py facts` reads it from the .tf files.
+/// What `terraform/` names, as `check_terraform.py facts` reads it from the .tf files (once).
 fn facts() -> Value {
-    let (ok, printed) = check_terraform(&["facts"]);
-    assert!(ok, "{printed}");
-    serde_json::from_str(&printed).expect("facts JSON")
+    static FACTS: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    FACTS
+        .get_or_init(|| {
+            let (ok, printed) = check_terraform(&["facts"]);
+            assert!(ok, "{printed}");
+            serde_json::from_str(&printed).expect("facts JSON")
+        })
+        .clone()
 }
 
 fn texts(value: &Value) -> BTreeSet<String> {
