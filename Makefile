@@ -9,7 +9,7 @@ FN ?=
 DRY_RUN ?=
 
 .PHONY: run build test lint fmt unit bench deps services clean \
-	manifest-tools manifests check-manifests checkov image images deploy infra infra-apply infra-bootstrap
+	manifest-tools manifests check-manifests dr-drill checkov image images deploy infra infra-apply infra-bootstrap
 
 ## run: build and start the whole platform on the embedded default (SQLite in ./data)
 run:
@@ -45,6 +45,12 @@ services:
 ## bench: load-test task-api on SQLite and PostgreSQL (not part of `make test`)
 bench:
 	bash scripts/bench.sh
+
+## dr-drill: the disaster-recovery drill at 100,000 tasks (PostgreSQL, Kafka, S3): prints RPO and RTO
+dr-drill: services
+	$(CARGO) build --release -p todo-cli
+	DR_DRILL_TASKS=$${DR_DRILL_TASKS:-100000} \
+		$(CARGO) test --release -p todo-tests --test dr_drill -- --nocapture
 
 ## manifest-tools: kubectl (kustomize), the manifest validators in .venv-tools and checkov in .venv-checkov
 manifest-tools:

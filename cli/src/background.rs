@@ -31,6 +31,9 @@ pub(crate) struct Background {
     /// How often the scheduler looks for due dates (the cluster's PingSource: every minute).
     pub(crate) tick: Duration,
     pub(crate) dead_letter_topic: String,
+    /// The event archive (a folder under the data directory unless `ARCHIVE_STORE_URL` names one).
+    pub(crate) archive: archiver::Archive,
+    pub(crate) archive_batches: archiver::BatchSettings,
 }
 
 impl Background {
@@ -46,6 +49,8 @@ impl Background {
             announce,
             tick,
             dead_letter_topic,
+            archive,
+            archive_batches,
         } = self;
         set.spawn(async move { sessions.run(shutdown_signal()).await });
         set.spawn(deliveries.run(shutdown_signal()));
@@ -59,6 +64,20 @@ impl Background {
                 ..ConsumeSettings::default()
             };
             let mut running = JoinSet::new();
+            {
+                let bus = bus.clone();
+                let topics = archiver::FUNCTION.consumed_topics(&archive_batches.topic_prefix);
+                running.spawn(async move {
+                    archiver::archive_until_shutdown(
+                        bus.as_ref(),
+                        &archive,
+                        &topics,
+                        &archive_batches,
+                        shutdown_signal(),
+                    )
+                    .await;
+                });
+            }
             for consumer in consumers {
                 let (bus, settings) = (bus.clone(), settings.clone());
                 running.spawn(async move {

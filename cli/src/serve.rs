@@ -168,7 +168,23 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
         ),
         running: Arc::default(),
     };
+    let archive_store = match env_var("ARCHIVE_STORE_URL") {
+        Some(url) => todo_objects::connect(&url)
+            .await
+            .context("Failed to open the event archive (ARCHIVE_STORE_URL)")?,
+        None => {
+            let folder = data_dir.join("objects").join("archive");
+            let store = todo_objects::FileStore::open(std::path::absolute(&folder)?)
+                .with_context(|| format!("Failed to open the event archive in {}", folder.display()))?;
+            Arc::new(store)
+        }
+    };
     let background = Background {
+        archive: archiver::Archive::new(archive_store),
+        archive_batches: archiver::BatchSettings {
+            topic_prefix: topic_prefix.clone(),
+            ..archiver::function::batch_settings()?
+        },
         bus,
         relay,
         sessions: session_worker,

@@ -13,20 +13,7 @@ use todo_kit::auth::AuthSettings;
 use todo_kit::serve::Server;
 use todo_tasks::store::TaskStore;
 
-/// The Kafka-protocol broker the tests use: `KAFKA_BROKERS`, by default the Tansu that
-/// `scripts/tansu.sh` starts on 127.0.0.1:19092. Panics when none of them answers, so the Kafka
-/// cases fail rather than skip.
-pub fn kafka_brokers() -> String {
-    let brokers = std::env::var("KAFKA_BROKERS").unwrap_or_else(|_| "127.0.0.1:19092".into());
-    let reachable = brokers
-        .split(',')
-        .any(|b| std::net::TcpStream::connect(b.trim()).is_ok());
-    assert!(
-        reachable,
-        "no Kafka-protocol broker answers at {brokers}: start one with `bash scripts/tansu.sh`"
-    );
-    brokers
-}
+pub use todo_testing::kafka_brokers;
 
 /// task-api over `store`, served in this process on a free port and taking HS256 tokens signed
 /// with `secret`; its base URL.

@@ -2,6 +2,7 @@
 
 mod add;
 mod analytics;
+mod backup;
 mod chat;
 mod edit;
 mod functions;
@@ -10,6 +11,7 @@ mod functions;
 pub(crate) use functions::ALL as ALL_FUNCTIONS;
 mod list;
 mod mcp;
+mod replay;
 mod status;
 mod token;
 mod topics;
@@ -34,6 +36,10 @@ pub(crate) async fn run(global: &Global, command: Command) -> anyhow::Result<()>
         Command::Topics(TopicsCommand::Apply(args)) => return topics::apply(&args).await,
         Command::Topics(TopicsCommand::Render(args)) => return topics::render(&args),
         Command::Functions(args) => return functions::run(&args),
+        Command::Backup(args) => return backup::backup(global, &args).await,
+        Command::Restore(args) => return backup::restore(global, &args).await,
+        Command::Backups(command) => return backup::backups(global, command).await,
+        Command::Replay(args) => return replay::run(global, &args).await,
         Command::Analytics(AnalyticsCommand::Rebuild(args))
             if args.bus.as_deref().is_some_and(|b| b.starts_with("kafka://")) =>
         {
@@ -57,6 +63,7 @@ pub(crate) async fn run(global: &Global, command: Command) -> anyhow::Result<()>
         Command::Watch(args) => watch::run(&client, args).await,
         Command::Analytics(command) => analytics::run(Some(&client), command).await,
         Command::Serve(_) | Command::Token(_) | Command::Topics(_) | Command::Functions(_) => Ok(()),
+        Command::Backup(_) | Command::Restore(_) | Command::Backups(_) | Command::Replay(_) => Ok(()),
     }
 }
 

@@ -6,7 +6,7 @@ use anyhow::Context;
 use todo_events::Topic;
 use todo_kit::Authenticator;
 use todo_kit::auth::AuthSettings;
-use todo_kit::function::{Function, Http, Parts};
+use todo_kit::function::{EventDelivery, Function, Http, Parts};
 use todo_kit::settings::{Setting, common};
 
 const OWN: &[Setting] = &[common::DATABASE_URL];
@@ -22,6 +22,7 @@ pub const FUNCTION: Function = Function {
         Topic::IntentEvents,
         Topic::NotificationEvents,
     ],
+    delivery: EventDelivery::Events,
     publishes: &[],
     settings: &[OWN, common::AUTH, common::BUS, common::SERVER, common::TELEMETRY],
     periodic: &[],

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use todo_kit::Authenticator;
 use todo_kit::auth::AuthSettings;
-use todo_kit::function::{Function, Http, Parts};
+use todo_kit::function::{EventDelivery, Function, Http, Parts};
 use todo_kit::resilience::{PeerClient, ResilienceSettings};
 use todo_kit::settings::{Setting, common};
 
@@ -31,6 +31,7 @@ pub const FUNCTION: Function = Function {
     summary: "the chat in plain English and the MCP tools, acting through task-api and session-api",
     http: Http::Public(&["/api/chat", "/mcp"]),
     consumes: &[],
+    delivery: EventDelivery::Events,
     publishes: &[],
     settings: &[
         OWN,

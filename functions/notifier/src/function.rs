@@ -6,7 +6,7 @@ use anyhow::Context;
 use todo_events::{EventType, Topic};
 use todo_kit::Authenticator;
 use todo_kit::auth::AuthSettings;
-use todo_kit::function::{Function, Http, Parts, Periodic};
+use todo_kit::function::{EventDelivery, Function, Http, Parts, Periodic};
 use todo_kit::settings::{Setting, common};
 
 const OWN: &[Setting] = &[common::DATABASE_URL, common::BACKGROUND_WORK];
@@ -23,6 +23,7 @@ pub const FUNCTION: Function = Function {
         Topic::IntentEvents,
         Topic::NotificationEvents,
     ],
+    delivery: EventDelivery::Events,
     publishes: &[EventType::NotificationSent, EventType::NotificationFailed],
     settings: &[
         OWN,

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use todo_kit::function::{Function, Http, Parts, Periodic};
+use todo_kit::function::{EventDelivery, Function, Http, Parts, Periodic};
 use todo_kit::settings::{Setting, common};
 
 use crate::{Relay, RelaySettings};
@@ -51,6 +51,7 @@ pub const FUNCTION: Function = Function {
     summary: "publishes every outbox row to the event bus, in order per key, at least once",
     http: Http::ClusterLocal,
     consumes: &[],
+    delivery: EventDelivery::Events,
     publishes: &[],
     settings: &[OWN, common::BUS, common::SERVER, common::TELEMETRY],
     periodic: &[Periodic {

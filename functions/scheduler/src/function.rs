@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use todo_events::{EventType, Topic};
-use todo_kit::function::{Function, Http, Parts, Periodic};
+use todo_kit::function::{EventDelivery, Function, Http, Parts, Periodic};
 use todo_kit::handler::EventHandler;
 use todo_kit::settings::{Setting, common};
 
@@ -26,6 +26,7 @@ pub const FUNCTION: Function = Function {
     summary: "announces due dates and reminders, and creates the next occurrence of recurring tasks",
     http: Http::ClusterLocal,
     consumes: &[Topic::TaskEvents],
+    delivery: EventDelivery::Events,
     publishes: &[
         EventType::TaskDueSoon,
         EventType::TaskOverdue,

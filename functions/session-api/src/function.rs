@@ -7,7 +7,7 @@ use anyhow::Context;
 use todo_events::EventType;
 use todo_kit::Authenticator;
 use todo_kit::auth::AuthSettings;
-use todo_kit::function::{Function, Http, Parts, Periodic};
+use todo_kit::function::{EventDelivery, Function, Http, Parts, Periodic};
 use todo_kit::settings::{Setting, common};
 
 use crate::{AppState, SessionSettings, SessionWorker, WorkerSettings};
@@ -46,6 +46,7 @@ pub const FUNCTION: Function = Function {
     summary: "chat sessions and their history, with session events through the store's own outbox",
     http: Http::Public(&["/api/sessions"]),
     consumes: &[],
+    delivery: EventDelivery::Events,
     publishes: &[
         EventType::SessionCreated,
         EventType::SessionMessageReceived,

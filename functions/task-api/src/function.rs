@@ -5,7 +5,7 @@ use std::sync::Arc;
 use todo_events::{EventType, Topic};
 use todo_kit::Authenticator;
 use todo_kit::auth::AuthSettings;
-use todo_kit::function::{Function, Http, Parts};
+use todo_kit::function::{EventDelivery, Function, Http, Parts};
 use todo_kit::handler::spawn_kafka_consumer;
 use todo_kit::live::{FeedHandler, LiveFeed};
 use todo_kit::settings::{Setting, common};
@@ -34,6 +34,7 @@ pub const FUNCTION: Function = Function {
     summary: "the task REST API; every write records history and outbox events in one transaction",
     http: Http::Public(&["/api/tasks", "/api/stream", "^/api/[^/]+/tasks(/.*)?$"]),
     consumes: &[],
+    delivery: EventDelivery::Events,
     publishes: &[
         EventType::TaskCreated,
         EventType::TaskUpdated,

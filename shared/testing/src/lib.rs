@@ -4,7 +4,11 @@
 //! PostgreSQL is found at `TEST_POSTGRES_URL` (default `postgres://postgres@127.0.0.1:5432/postgres`).
 //! When it does not answer, tests fail with a message saying how to start it: they never skip.
 
+mod objects;
+
 use std::path::PathBuf;
+
+pub use objects::{S3_TEST_BUCKET, s3_test_env, s3_test_store, s3_test_url};
 
 use sqlx::{Connection, PgConnection};
 
@@ -87,4 +91,21 @@ impl Drop for TestDatabase {
             .join();
         }
     }
+}
+
+/// The Kafka-protocol broker the tests use: `KAFKA_BROKERS`, by default the Tansu that
+/// `scripts/tansu.sh` starts on 127.0.0.1:19092.
+///
+/// # Panics
+/// When none of them answers, so the Kafka cases fail rather than skip.
+pub fn kafka_brokers() -> String {
+    let brokers = std::env::var("KAFKA_BROKERS").unwrap_or_else(|_| "127.0.0.1:19092".into());
+    let reachable = brokers
+        .split(',')
+        .any(|b| std::net::TcpStream::connect(b.trim()).is_ok());
+    assert!(
+        reachable,
+        "no Kafka-protocol broker answers at {brokers}: start one with `bash scripts/tansu.sh`"
+    );
+    brokers
 }

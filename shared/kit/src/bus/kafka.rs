@@ -310,6 +310,16 @@ impl EventBus for KafkaBus {
         })
     }
 
+    async fn log_id(&self) -> Result<String, BusError> {
+        let producer = self.producer.get();
+        // A metadata request that blocks until the broker answers: off the async workers.
+        tokio::task::spawn_blocking(move || producer.client().fetch_cluster_id(Duration::from_secs(10)))
+            .await
+            .map_err(|e| BusError::Unavailable(e.to_string()))?
+            .map(|id| format!("kafka-{id}"))
+            .ok_or_else(|| BusError::Unavailable("the brokers did not tell their cluster id".into()))
+    }
+
     fn send(&self, events: &[Outgoing]) -> Result<Acknowledgements, BusError> {
         self.producer.send(events)
     }

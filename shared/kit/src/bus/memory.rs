@@ -53,10 +53,22 @@ struct State {
     round_robin: usize,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Shared {
     state: Mutex<State>,
     arrived: Notify,
+    /// This bus's name as a log (its offsets start at zero with it).
+    log_id: String,
+}
+
+impl Default for Shared {
+    fn default() -> Self {
+        Self {
+            state: Mutex::default(),
+            arrived: Notify::new(),
+            log_id: format!("memory-{}", uuid::Uuid::new_v4().simple()),
+        }
+    }
 }
 
 impl Shared {
@@ -109,6 +121,10 @@ impl EventBus for MemoryBus {
                 })
             }
         }
+    }
+
+    async fn log_id(&self) -> Result<String, BusError> {
+        Ok(self.shared.log_id.clone())
     }
 
     fn send(&self, events: &[Outgoing]) -> Result<super::Acknowledgements, BusError> {

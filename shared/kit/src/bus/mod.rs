@@ -88,6 +88,12 @@ pub trait EventBus: Send + Sync + std::fmt::Debug {
     /// is then on the way.
     fn send(&self, events: &[Outgoing]) -> Result<Acknowledgements, BusError>;
 
+    /// Names the log that offsets count in: the Kafka cluster's id, or an id of this memory bus.
+    /// An offset means something only within one log (a new cluster, or a new process's memory
+    /// bus, counts from zero again), so what remembers offsets outside the bus (the archiver)
+    /// keeps them under this name.
+    async fn log_id(&self) -> Result<String, BusError>;
+
     /// Joins consumer group `group` on `topics`. A new member resumes after the group's last
     /// commit (or from the beginning when the group never committed).
     async fn subscribe(&self, group: &str, topics: &[String]) -> Result<Box<dyn Subscription>, BusError>;

@@ -25,8 +25,10 @@ pub struct Function {
     pub summary: &'static str,
     /// Who reaches its HTTP routes.
     pub http: Http,
-    /// The topics its event handler consumes (names without a prefix); empty when it has none.
+    /// The topics it consumes (names without a prefix); empty when it has none.
     pub consumes: &'static [Topic],
+    /// How events of those topics reach it.
+    pub delivery: EventDelivery,
     /// The event types it publishes (directly or through an outbox).
     pub publishes: &'static [EventType],
     /// The settings it reads, in groups (the kit's common groups and its own).
@@ -43,6 +45,19 @@ pub enum Http {
     Public(&'static [&'static str]),
     /// Only inside the cluster (event delivery, periodic triggers, probes, metrics).
     ClusterLocal,
+}
+
+/// How a function that consumes topics receives their events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventDelivery {
+    /// One event at a time to its event handler: by HTTP push (a Knative KafkaSource) or by the
+    /// kit's consumer group (Kafka pull, KEDA).
+    Events,
+    /// In batches it reads itself as one Kafka consumer group member (the archiver: an object per
+    /// batch). It has no handler and no push endpoint, so it runs as a single long-lived puller
+    /// in both deployment variants.
+    Batches,
 }
 
 /// A unit of periodic work and the schedule its trigger fires on.
@@ -100,6 +115,7 @@ struct Described {
     summary: &'static str,
     public_paths: Vec<&'static str>,
     consumes: Vec<&'static str>,
+    delivery: EventDelivery,
     publishes: Vec<&'static str>,
     settings: Vec<DescribedSetting>,
     periodic: Vec<DescribedPeriodic>,
@@ -133,6 +149,7 @@ impl From<&Function> for Described {
                 Http::ClusterLocal => Vec::new(),
             },
             consumes: f.consumes.iter().map(|t| t.name()).collect(),
+            delivery: f.delivery,
             publishes: f.publishes.iter().map(|t| t.as_str()).collect(),
             settings: f
                 .settings()
@@ -173,6 +190,7 @@ mod tests {
         summary: "an example",
         http: Http::ClusterLocal,
         consumes: &[Topic::TaskEvents],
+        delivery: EventDelivery::Events,
         publishes: &[EventType::TaskDueSoon],
         settings: &[common::SERVER, OWN, common::AUTH],
         periodic: &[Periodic {

@@ -12,7 +12,7 @@ use std::time::Duration;
 use anyhow::Context;
 use axum::Router;
 
-use super::{Function, Work, work_router};
+use super::{EventDelivery, Function, Work, work_router};
 use crate::handler::{EventHandler, push, spawn_kafka_consumer};
 use crate::settings::{BackgroundWork, ServerSettings, common};
 
@@ -60,7 +60,7 @@ pub fn router(
     check_work(function, &work)?;
     let mut router = parts_routes;
     match (handler, function.consumes.is_empty()) {
-        (Some(handler), false) => {
+        (Some(handler), false) if function.delivery == EventDelivery::Events => {
             let prefix = common::TOPIC_PREFIX.value().unwrap_or_default();
             let topics = function.consumed_topics(&prefix);
             router = router.merge(crate::metrics::track_http(
@@ -69,6 +69,7 @@ pub fn router(
             ));
         }
         (None, true) => {}
+        (None, false) if function.delivery == EventDelivery::Batches => {}
         (handler, _) => check_handler(function, handler.is_some())?,
     }
     if !work.is_empty() {
@@ -77,11 +78,25 @@ pub fn router(
     Ok(crate::layers::standard(router))
 }
 
-/// Checks that a function has an event handler exactly when its description consumes topics.
+/// Checks that a function has an event handler exactly when its description consumes topics one
+/// event at a time (one that reads batches has none).
 ///
 /// # Errors
 /// Says which of the two is missing.
 pub fn check_handler(function: &Function, has_handler: bool) -> anyhow::Result<()> {
+    if function.delivery == EventDelivery::Batches {
+        anyhow::ensure!(
+            !has_handler,
+            "{} reads its topics in batches and takes no event handler",
+            function.name
+        );
+        anyhow::ensure!(
+            !function.consumes.is_empty(),
+            "{} reads batches but consumes no topic",
+            function.name
+        );
+        return Ok(());
+    }
     match (has_handler, function.consumes.is_empty()) {
         (true, true) => anyhow::bail!("{} has an event handler but consumes no topic", function.name),
         (false, false) => anyhow::bail!("{} consumes topics but has no event handler", function.name),

@@ -150,6 +150,28 @@ pub const KAFKA_CONSUMER_LAG: MetricSpec = spec(
     "Messages between a consumer group's committed offset and the end of the topic, summed over partitions.",
 );
 
+/// Events written to the archive, by topic (issue 16's archiver).
+pub const ARCHIVED_EVENTS: MetricSpec = spec(
+    "archived_events_total",
+    Counter,
+    &["service", "topic"],
+    "Events written to the event archive, once each.",
+);
+/// How far the archive is behind: the age of the oldest event read but not yet archived.
+pub const ARCHIVE_LAG: MetricSpec = spec(
+    "archive_lag_seconds",
+    Gauge,
+    &["service", "topic"],
+    "Age of the oldest event the archiver holds but has not yet written (0 when it holds none).",
+);
+/// When the last backup completed.
+pub const BACKUP_LAST_SUCCESS: MetricSpec = spec(
+    "backup_last_success_timestamp_seconds",
+    Gauge,
+    &["service"],
+    "Unix time at which the last database backup was completely written.",
+);
+
 /// Every family our code registers.
 pub const CATALOG: &[MetricSpec] = &[
     HTTP_REQUESTS,
@@ -168,6 +190,9 @@ pub const CATALOG: &[MetricSpec] = &[
     OUTBOX_OLDEST_PENDING,
     OUTBOX_PUBLISH_LAG,
     KAFKA_CONSUMER_LAG,
+    ARCHIVED_EVENTS,
+    ARCHIVE_LAG,
+    BACKUP_LAST_SUCCESS,
 ];
 
 /// The process collector's families (Linux), exported by every function.

@@ -59,6 +59,12 @@ pub struct Metrics {
     pub outbox_publish_lag: HistogramVec,
     /// `kafka_consumer_lag{service,topic,consumer_group}`.
     pub kafka_consumer_lag: IntGaugeVec,
+    /// `archived_events_total{service,topic}`.
+    pub archived_events: IntCounterVec,
+    /// `archive_lag_seconds{service,topic}`.
+    pub archive_lag: GaugeVec,
+    /// `backup_last_success_timestamp_seconds{service}`.
+    pub backup_last_success: GaugeVec,
 }
 
 /// The process-wide metrics.
@@ -91,6 +97,9 @@ impl Metrics {
             outbox_oldest_pending: gauge(&registry, &OUTBOX_OLDEST_PENDING),
             outbox_publish_lag: histogram(&registry, &OUTBOX_PUBLISH_LAG, SLOW_BUCKETS),
             kafka_consumer_lag: int_gauge(&registry, &KAFKA_CONSUMER_LAG),
+            archived_events: counter(&registry, &ARCHIVED_EVENTS),
+            archive_lag: gauge(&registry, &ARCHIVE_LAG),
+            backup_last_success: gauge(&registry, &BACKUP_LAST_SUCCESS),
             registry,
         }
     }
@@ -189,6 +198,9 @@ mod tests {
         m.kafka_consumer_lag
             .with_label_values(&["t", "task-events", "g"])
             .set(7);
+        m.archived_events.with_label_values(&["t", "task-events"]).inc();
+        m.archive_lag.with_label_values(&["t", "task-events"]).set(2.0);
+        m.backup_last_success.with_label_values(&["t"]).set(1.0);
 
         let families = m.registry.gather();
         for spec in CATALOG {

@@ -153,7 +153,7 @@ fn fields(task: &Task) -> Vec<(&'static str, Value)> {
     ]
 }
 
-fn diff(before: &Task, after: &Task) -> Vec<FieldChange> {
+pub(crate) fn diff(before: &Task, after: &Task) -> Vec<FieldChange> {
     fields(before)
         .into_iter()
         .zip(fields(after))
@@ -162,7 +162,7 @@ fn diff(before: &Task, after: &Task) -> Vec<FieldChange> {
         .collect()
 }
 
-fn bump(mut task: Task, ctx: &WriteContext) -> Task {
+pub(crate) fn bump(mut task: Task, ctx: &WriteContext) -> Task {
     task.version += 1;
     task.updated_at = ctx.now;
     task

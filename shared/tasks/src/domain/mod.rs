@@ -4,6 +4,7 @@ pub mod change;
 pub mod input;
 pub mod priority;
 pub mod recurrence;
+pub mod replay;
 pub mod status;
 pub mod tags;
 pub mod task;

@@ -7,6 +7,7 @@ mod list_sql;
 mod outbox;
 mod outbox_columns;
 mod postgres;
+pub mod replay;
 mod rows;
 mod schedule;
 mod sqlite;
@@ -120,6 +121,11 @@ pub trait TaskStore: Outbox + Send + Sync + std::fmt::Debug {
     /// (nothing written).
     async fn mark_due(&self, kind: DueKind, task: &DueTask, now: DateTime<Utc>, events: &[DomainEvent])
     -> Result<bool>;
+
+    /// Puts back a task as an archived `task.created` describes it (see [`replay`]), with its id,
+    /// its `created` history and its list version, and no event; `false`, with nothing written,
+    /// when a task with that id exists. Ids handed out later are above it.
+    async fn restore_created(&self, ctx: &WriteContext, task: &Task) -> Result<bool>;
 }
 
 /// Opens the store a database URL names (`postgres://...` or `sqlite://...`), creating the

@@ -6,6 +6,7 @@ mod fixtures;
 mod list_versions;
 mod listing;
 mod outbox;
+mod replay;
 mod schedule;
 
 use std::sync::Arc;
@@ -102,4 +103,19 @@ async fn a_second_relay_waits_while_one_leads(b: Backend) {
     drop(leader);
     let claim = fixtures::claim_when_free(b.store.as_ref()).await;
     assert_eq!(claim.rows().len(), 1);
+}
+
+/// Cases that need two stores of the same kind.
+mod pairs {
+    #[tokio::test]
+    async fn replaying_an_outbox_into_an_empty_store_rebuilds_it_on_sqlite() {
+        let (a, b) = (super::sqlite().await, super::sqlite().await);
+        super::replay::replaying_an_outbox_into_an_empty_store_rebuilds_it(a.store.as_ref(), b.store.as_ref()).await;
+    }
+
+    #[tokio::test]
+    async fn replaying_an_outbox_into_an_empty_store_rebuilds_it_on_postgres() {
+        let (a, b) = (super::postgres().await, super::postgres().await);
+        super::replay::replaying_an_outbox_into_an_empty_store_rebuilds_it(a.store.as_ref(), b.store.as_ref()).await;
+    }
 }

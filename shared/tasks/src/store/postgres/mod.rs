@@ -13,6 +13,7 @@ mod change_signal;
 mod create_batch;
 mod list_versions;
 mod outbox;
+mod restore;
 mod schedule;
 mod task_ids;
 mod writes;
@@ -289,5 +290,9 @@ impl TaskStore for PostgresTaskStore {
         events: &[todo_events::DomainEvent],
     ) -> Result<bool> {
         self.mark(kind, task, now, events).await
+    }
+
+    async fn restore_created(&self, ctx: &WriteContext, task: &Task) -> Result<bool> {
+        self.insert_restored(ctx, task).await
     }
 }

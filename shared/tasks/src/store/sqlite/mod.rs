@@ -11,6 +11,7 @@ use sqlx::sqlite::{SqlitePool, SqlitePoolOptions};
 
 mod create_batch;
 mod outbox;
+mod restore;
 mod schedule;
 mod writes;
 
@@ -279,5 +280,9 @@ impl TaskStore for SqliteTaskStore {
         events: &[todo_events::DomainEvent],
     ) -> Result<bool> {
         self.mark(kind, task, now, events).await
+    }
+
+    async fn restore_created(&self, ctx: &WriteContext, task: &Task) -> Result<bool> {
+        self.insert_restored(ctx, task).await
     }
 }
