@@ -85,7 +85,7 @@ checkov: manifest-tools
 image:
 	TAG=$(TAG) bash scripts/image.sh $(or $(FN),task-api)
 
-## images: build the images of all seven functions
+## images: build the images of all nine functions
 images:
 	TAG=$(TAG) bash scripts/image.sh --all
 

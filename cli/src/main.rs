@@ -11,6 +11,7 @@ mod dev_auth;
 mod embedded;
 mod human_recurrence;
 mod human_time;
+mod object_stores;
 mod rebuild_route;
 mod render;
 mod serve;

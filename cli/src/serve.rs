@@ -103,6 +103,16 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
         announcer: Arc::new(scheduler::Announcer::new(store.clone())),
         clock: clock.clone(),
     };
+    // `POST /work/snapshot` backs the database up to the data directory's objects/backups (or
+    // BACKUP_STORE_URL), as the cluster's PingSource does; `todo backup` does the same by hand.
+    let backup_store = crate::object_stores::open(env_var("BACKUP_STORE_URL").as_deref(), &data_dir, "backups").await?;
+    let backup_work: Arc<dyn todo_kit::function::Work> = Arc::new(backup::BackupWork::new(
+        database_url.clone(),
+        backup_store,
+        backup::SnapshotSettings::from_env()?,
+        backup::function::BACKUP_KEEP_DAILY.parse_required("a number of days")?,
+        backup::function::BACKUP_KEEP_WEEKLY.parse_required("a number of weeks")?,
+    ));
     // Every function with its routes, handler and units of work, paired with its description.
     // (chat-api's routes need this server's address, so the gateway adds them once it is bound.)
     let embedded = vec![
@@ -144,6 +154,14 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
             handler: None,
             work: vec![("drain", relay.clone())],
         },
+        // Reads its topics in batches in the background (see Background).
+        Embedded::http(&archiver::FUNCTION, axum::Router::new()),
+        Embedded {
+            function: &backup::FUNCTION,
+            routes: axum::Router::new(),
+            handler: None,
+            work: vec![("snapshot", backup_work)],
+        },
     ];
     let live = LiveFeed::new(LIVE_EVENTS_KEPT);
     let mut consumers = crate::embedded::consumers(&embedded, &topic_prefix)?;
@@ -168,17 +186,8 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
         ),
         running: Arc::default(),
     };
-    let archive_store = match env_var("ARCHIVE_STORE_URL") {
-        Some(url) => todo_objects::connect(&url)
-            .await
-            .context("Failed to open the event archive (ARCHIVE_STORE_URL)")?,
-        None => {
-            let folder = data_dir.join("objects").join("archive");
-            let store = todo_objects::FileStore::open(std::path::absolute(&folder)?)
-                .with_context(|| format!("Failed to open the event archive in {}", folder.display()))?;
-            Arc::new(store)
-        }
-    };
+    let archive_store =
+        crate::object_stores::open(env_var("ARCHIVE_STORE_URL").as_deref(), &data_dir, "archive").await?;
     let background = Background {
         archive: archiver::Archive::new(archive_store),
         archive_batches: archiver::BatchSettings {

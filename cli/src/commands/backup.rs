@@ -14,7 +14,7 @@ use anyhow::Context;
 use backup::{Manifest, ManifestSummary, Progress, PruneReport, SnapshotSettings};
 use chrono::Utc;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use todo_objects::{FileStore, ObjectStore};
+use todo_objects::ObjectStore;
 
 use crate::args::{BackupArgs, BackupsCommand, BackupsListArgs, BackupsPruneArgs, Global, RestoreArgs};
 
@@ -131,24 +131,13 @@ async fn open_store(global: &Global, url: Option<&str>) -> anyhow::Result<Arc<dy
     open_objects(global, url, "backups").await
 }
 
-/// The object store `url` names, else the folder `DATA_DIR/objects/{folder}` (where `todo serve`
-/// keeps its backups and its event archive).
+/// The object store `url` names, else the data directory's folder `objects/{folder}`.
 pub(super) async fn open_objects(
     global: &Global,
     url: Option<&str>,
     folder: &str,
 ) -> anyhow::Result<Arc<dyn ObjectStore>> {
-    match url {
-        Some(url) => todo_objects::connect(url)
-            .await
-            .with_context(|| format!("Failed to open the object store for {folder}")),
-        None => {
-            let path = std::path::absolute(global.data_dir.join("objects").join(folder))
-                .context("Failed to find the data directory")?;
-            let store = FileStore::open(&path).with_context(|| format!("Failed to open {}", path.display()))?;
-            Ok(Arc::new(store))
-        }
-    }
+    crate::object_stores::open(url, &global.data_dir, folder).await
 }
 
 /// A URL without its password.

@@ -9,7 +9,7 @@ use todo_kit::settings::Need;
 use crate::args::FunctionsArgs;
 
 /// Every deployable function, in the order the platform starts them.
-pub(crate) const ALL: [&Function; 7] = [
+pub(crate) const ALL: [&Function; 9] = [
     &task_api::FUNCTION,
     &session_api::FUNCTION,
     &chat_api::FUNCTION,
@@ -17,6 +17,8 @@ pub(crate) const ALL: [&Function; 7] = [
     &notifier::FUNCTION,
     &scheduler::FUNCTION,
     &outbox_relay::FUNCTION,
+    &archiver::FUNCTION,
+    &backup::FUNCTION,
 ];
 
 pub(super) fn run(args: &FunctionsArgs) -> anyhow::Result<()> {

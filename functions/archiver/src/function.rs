@@ -43,7 +43,13 @@ pub const FUNCTION: Function = Function {
     consumes: &Topic::ALL,
     delivery: EventDelivery::Batches,
     publishes: &[],
-    settings: &[OWN, common::BUS, common::SERVER, common::TELEMETRY],
+    settings: &[
+        OWN,
+        common::OBJECT_STORE,
+        common::BUS,
+        common::SERVER,
+        common::TELEMETRY,
+    ],
     periodic: &[],
 };
 

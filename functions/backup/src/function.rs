@@ -30,23 +30,12 @@ pub const BACKUP_KEEP_WEEKLY: Setting = Setting::optional(
     "ISO weeks (that have backups) whose newest backup is kept",
 )
 .default_value("4");
-/// `AWS_ACCESS_KEY_ID`: the object store's key (todo-objects reads it for s3:// stores).
-pub const AWS_ACCESS_KEY_ID: Setting =
-    Setting::optional("AWS_ACCESS_KEY_ID", "the S3 access key, for an s3:// BACKUP_STORE_URL").secret();
-/// `AWS_SECRET_ACCESS_KEY`: the object store's secret.
-pub const AWS_SECRET_ACCESS_KEY: Setting = Setting::optional(
-    "AWS_SECRET_ACCESS_KEY",
-    "the S3 secret key, for an s3:// BACKUP_STORE_URL",
-)
-.secret();
-
 const OWN: &[Setting] = &[
     common::DATABASE_URL,
     BACKUP_STORE_URL,
     BACKUP_KEEP_DAILY,
     BACKUP_KEEP_WEEKLY,
-    AWS_ACCESS_KEY_ID,
-    AWS_SECRET_ACCESS_KEY,
+    common::BACKGROUND_WORK,
     // Recorded in each manifest, for the replay.
     outbox_relay::function::OUTBOX_RETENTION_HOURS,
 ];
@@ -59,7 +48,7 @@ pub const FUNCTION: Function = Function {
     consumes: &[],
     delivery: EventDelivery::Events,
     publishes: &[],
-    settings: &[OWN, common::SERVER, common::TELEMETRY],
+    settings: &[OWN, common::OBJECT_STORE, common::SERVER, common::TELEMETRY],
     periodic: &[Periodic {
         name: "snapshot",
         schedule: "0 */6 * * *",
@@ -137,7 +126,27 @@ impl Work for BackupWork {
     }
 }
 
-/// Reads the settings and opens the store; backups run when `POST /work/snapshot` is triggered.
+/// How often a running backup takes one in its loop (`BACKGROUND_WORK=loop`, the KEDA variant's
+/// single replica): the period of the `snapshot` schedule.
+const LOOP_EVERY: std::time::Duration = std::time::Duration::from_secs(6 * 3600);
+
+/// The loop: a backup each [`LOOP_EVERY`], the first one period after the start, so a pod woken by
+/// its trigger (which takes the backup itself) does not take a second one.
+async fn every_period(work: Arc<dyn Work>, shutdown: std::pin::Pin<Box<dyn Future<Output = ()> + Send>>) {
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            () = &mut shutdown => return,
+            () = tokio::time::sleep(LOOP_EVERY) => {}
+        }
+        if let Err(error) = work.run_once().await {
+            tracing::warn!(work = "snapshot", %error, "backup failed; the next period tries again");
+        }
+    }
+}
+
+/// Reads the settings and opens the store; backups run when `POST /work/snapshot` is triggered
+/// (a PingSource), and every six hours in the loop of a long-running replica.
 ///
 /// # Errors
 /// A bad setting or a store URL that cannot be used.
@@ -165,9 +174,11 @@ pub async fn start() -> anyhow::Result<Parts> {
                 .map_err(|e| e.to_string())
         }
     });
+    let looping: Arc<dyn Work> = work.clone();
     Ok(Parts {
         routes: todo_kit::health::router(readiness).merge(todo_kit::metrics::router()),
         work: vec![("snapshot", work)],
+        loops: vec![Box::new(move |shutdown| tokio::spawn(every_period(looping, shutdown)))],
         ..Parts::default()
     })
 }

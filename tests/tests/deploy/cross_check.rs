@@ -132,6 +132,13 @@ fn every_consumer_is_fed_exactly_the_topics_it_consumes_and_they_exist() {
                 .map(|t| format!("{prefix}{t}"))
                 .collect();
             let (topics, groups) = fed_topics(&objects, variant, name);
+            if variant == "knative" && function["delivery"] == "batches" {
+                // It pulls its topics itself (no KafkaSource can batch): it needs the bus.
+                assert!(topics.is_empty(), "{at}: reads batches, but a KafkaSource pushes to it");
+                let env = container_env(workload(&objects, variant, name).expect("workload"));
+                assert!(env.contains_key("EVENT_BUS"), "{at}: reads batches without EVENT_BUS");
+                continue;
+            }
             assert_eq!(
                 topics, wanted,
                 "{at}: the triggers' topics differ from what it consumes"
@@ -255,6 +262,17 @@ fn knative_dev_scales_every_function_to_zero_with_its_work_on_triggers() {
     for (name, function) in functions() {
         let service = workload(&objects, "knative", &name).expect("service");
         let annotations = &service["spec"]["template"]["metadata"]["annotations"];
+        if function["delivery"] == "batches" {
+            // Nothing wakes a puller at zero: exactly one, always.
+            for bound in ["min-scale", "max-scale"] {
+                assert_eq!(
+                    annotations[format!("autoscaling.knative.dev/{bound}")],
+                    "1",
+                    "{name}: a batch reader runs as one pod"
+                );
+            }
+            continue;
+        }
         assert_eq!(
             annotations["autoscaling.knative.dev/min-scale"], "0",
             "{name}: dev scales to zero"
@@ -328,6 +346,9 @@ fn keda_dev_scales_every_consumer_from_zero_on_its_lag() {
         assert_eq!(on_lag.len(), 1, "{name}: one ScaledObject scales its consumer on lag");
         let spec = &on_lag[0]["spec"];
         assert_eq!(spec["minReplicaCount"], 0, "{name}: the consumer scales to zero in dev");
+        if function["delivery"] == "batches" {
+            assert_eq!(spec["maxReplicaCount"], 1, "{name}: a batch reader is one member");
+        }
         for trigger in spec["triggers"].as_array().into_iter().flatten() {
             if trigger["type"] == "kafka" {
                 let metadata = &trigger["metadata"];

@@ -17,12 +17,18 @@ use todo_tests::processes::{Functions, SECRET, binary, free_port, wait_for};
 
 use crate::manifests::{Source, config_value, container_env, functions, of_kind, render};
 
-/// The test Secret `todo-secrets`: what operations would create in the cluster.
-fn secret(key: &str, database: &str) -> Option<String> {
+/// The test Secret `todo-secrets`: what operations would create in the cluster (Spaces is the
+/// test S3 server, under `objects`, a prefix of this run's own).
+fn secret(key: &str, database: &str, objects: &str) -> Option<String> {
+    let [(_, access_key), (_, secret_key)] = todo_testing::s3_test_env();
     match key {
         "database-url" => Some(database.to_owned()),
         "auth-jwt-secret" => Some(SECRET.to_owned()),
         "session-store-url" => Some("redis://127.0.0.1:6379".to_owned()),
+        "archive-store-url" => Some(todo_testing::s3_test_url(&format!("{objects}/archive"))),
+        "backup-store-url" => Some(todo_testing::s3_test_url(&format!("{objects}/backups"))),
+        "spaces-access-key-id" => Some(access_key),
+        "spaces-secret-access-key" => Some(secret_key),
         _ => None,
     }
 }
@@ -132,10 +138,18 @@ async fn the_dev_overlay_runs_here_and_does_its_work_when_its_triggers_fire() {
     todo_tasks::store::connect(db.url()).await.expect("migrate");
     let brokers = todo_tests::kafka_brokers();
     let prefix = format!("deploy-{}.", uuid::Uuid::new_v4().simple());
+    let objects_prefix = format!("deploy-{}", uuid::Uuid::new_v4().simple());
     let mut ports: BTreeMap<String, u16> = described.keys().map(|name| (name.clone(), free_port())).collect();
     let mut running = Functions::default();
-    // chat-api last: its peers' addresses are in its environment.
-    let mut order: Vec<String> = ports.keys().filter(|n| *n != "chat-api").cloned().collect();
+    // outbox-relay first: it creates the topics the archiver subscribes to. chat-api last: its
+    // peers' addresses are in its environment.
+    let mut order: Vec<String> = vec!["outbox-relay".into()];
+    order.extend(
+        ports
+            .keys()
+            .filter(|n| *n != "chat-api" && *n != "outbox-relay")
+            .cloned(),
+    );
     order.push("chat-api".into());
     for name in &order {
         let service = crate::manifests::workload(&objects, "knative", name).expect("service");
@@ -144,7 +158,7 @@ async fn the_dev_overlay_runs_here_and_does_its_work_when_its_triggers_fire() {
             let value = match source {
                 Source::ConfigMap { name: map, key } => config_value(&objects, &map, &key),
                 Source::Secret { key, optional, .. } => {
-                    let value = secret(&key, db.url());
+                    let value = secret(&key, db.url(), &objects_prefix);
                     assert!(value.is_some() || optional, "{name}: the test Secret has no {key}");
                     value
                 }
@@ -209,7 +223,7 @@ async fn the_dev_overlay_runs_here_and_does_its_work_when_its_triggers_fire() {
         (url(function, &path), (*source).clone())
     };
     let mut reports = BTreeMap::new();
-    for function in ["outbox-relay", "scheduler", "notifier", "session-api"] {
+    for function in ["outbox-relay", "scheduler", "notifier", "session-api", "backup"] {
         let (target, source) = fire(function);
         let response = ping(&target, &source).await;
         assert_eq!(response.status(), 200, "{function}: {target}");
@@ -218,6 +232,11 @@ async fn the_dev_overlay_runs_here_and_does_its_work_when_its_triggers_fire() {
     // Assert: the relay published the creation, the scheduler announced the due date.
     assert!(reports["outbox-relay"]["published"].as_u64() >= Some(1), "{reports:?}");
     assert_eq!(reports["scheduler"]["due_soon"], 1, "{reports:?}");
+    assert!(reports["backup"]["backup_id"].is_string(), "{reports:?}");
+    assert!(
+        reports["backup"]["rows"].as_u64() >= Some(1),
+        "the task is in the backup: {reports:?}"
+    );
     let (target, source) = fire("outbox-relay");
     let again: Value = ping(&target, &source).await.json().await.expect("report");
     assert_eq!(again["published"], 1, "the announcement was drained too: {again}");
@@ -257,8 +276,22 @@ async fn the_dev_overlay_runs_here_and_does_its_work_when_its_triggers_fire() {
         .await
         .expect("summary json");
     assert_eq!(summary["created"], 1, "{summary}");
+    // The archiver pulled what the relay published (task.created, task.due_soon) into the archive.
+    let archived = || async {
+        let scrape = http.get(url("archiver", "/metrics")).send().await.expect("scrape");
+        let text = scrape.text().await.expect("text");
+        todo_tests::sample(&text, "archived_events_total", &[("topic", "task-events")])
+    };
+    let waited = std::time::Instant::now();
+    while archived().await < 2.0 {
+        assert!(
+            waited.elapsed() < Duration::from_secs(60),
+            "the archiver archived nothing"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
     for (name, function) in &described {
-        if function["consumes"].as_array().is_none_or(Vec::is_empty) {
+        if function["consumes"].as_array().is_none_or(Vec::is_empty) || function["delivery"] == "batches" {
             continue;
         }
         let scrape = http

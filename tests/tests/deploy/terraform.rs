@@ -201,16 +201,6 @@ fn the_secret_terraform_fills_is_the_one_the_manifests_read() {
     let secret = facts["secret_name"].as_str().expect("secret name");
     let written = texts(&facts["secret_keys"]);
     let optional = texts(&facts["optional_secret_keys"]);
-    // Written for the archiver and the backup function of issue 16, which are not deployed yet;
-    // when their manifests read them, this list goes.
-    let for_functions_to_come: BTreeSet<String> = [
-        "archive-store-url",
-        "backup-store-url",
-        "spaces-access-key-id",
-        "spaces-secret-access-key",
-    ]
-    .map(str::to_owned)
-    .into();
     let any_managed_kafka = ENVIRONMENTS
         .iter()
         .any(|env| facts["environments"][env]["kafka_in_cluster"] == false);
@@ -247,7 +237,7 @@ fn the_secret_terraform_fills_is_the_one_the_manifests_read() {
         }
     }
     for key in &written {
-        let explained = for_functions_to_come.contains(key) || (key == "kafka-sasl-password" && !any_managed_kafka);
+        let explained = key == "kafka-sasl-password" && !any_managed_kafka;
         if explained {
             assert!(
                 !read_anywhere.contains(key),

@@ -94,6 +94,16 @@ pub const BACKGROUND_WORK: Setting = Setting::optional(
 )
 .default_value("loop");
 
+/// `AWS_ACCESS_KEY_ID`: the key of an `s3://` object store (todo-objects reads it).
+pub const AWS_ACCESS_KEY_ID: Setting =
+    Setting::optional("AWS_ACCESS_KEY_ID", "the S3 access key, for an s3:// object store").secret();
+/// `AWS_SECRET_ACCESS_KEY`: its secret.
+pub const AWS_SECRET_ACCESS_KEY: Setting =
+    Setting::optional("AWS_SECRET_ACCESS_KEY", "the S3 secret key, for an s3:// object store").secret();
+
+/// The credentials of an object store (DigitalOcean Spaces); a `file://` store needs none.
+pub const OBJECT_STORE: &[Setting] = &[AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY];
+
 /// Where an HTTP function listens.
 pub const SERVER: &[Setting] = &[PORT, HOST];
 /// Logs and traces.
