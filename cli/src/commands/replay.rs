@@ -86,28 +86,19 @@ pub(crate) async fn run(global: &Global, args: &ReplayArgs) -> anyhow::Result<()
         objects: objects.len(),
         ..Report::default()
     };
-    for object in &objects {
-        let events = archive.read(object).await?;
-        let events: Vec<_> = events
-            .into_iter()
-            .filter(|e| e.time().is_some_and(|t| *t >= since))
-            .collect();
-        report.events += events.len() as u64;
-        match &target {
-            Target::Store(store) => {
-                for event in &events {
-                    let domain = todo_events::DomainEvent::from_cloudevent(event)
-                        .with_context(|| format!("{}: event {} is not valid", object.key, event.id()))?;
-                    match replay(store.as_ref(), &domain).await? {
-                        Replayed::Applied => report.applied += 1,
-                        Replayed::AlreadyThere => report.already_there += 1,
-                        Replayed::Missing => report.missing += 1,
-                        Replayed::NotATaskChange => report.not_task_changes += 1,
-                    }
-                    bar.inc(1);
-                }
-            }
-            Target::Bus(bus, prefix) => {
+    match &target {
+        Target::Store(store) => {
+            let counts = into_store(&archive, store.as_ref(), &objects, since, &bar).await?;
+            report.events = counts.events;
+            report.applied = counts.applied;
+            report.already_there = counts.already_there;
+            report.missing = counts.missing;
+            report.not_task_changes = counts.not_task_changes;
+        }
+        Target::Bus(bus, prefix) => {
+            for object in &objects {
+                let events = since_time(archive.read(object).await?, since);
+                report.events += events.len() as u64;
                 let topic = format!("{prefix}{}", object.topic);
                 bus.ensure_topic(&topic, 1).await?;
                 for chunk in events.chunks(500) {
@@ -148,6 +139,85 @@ pub(crate) async fn run(global: &Global, args: &ReplayArgs) -> anyhow::Result<()
         Target::Bus(..) => println!("  {} events published.", report.published),
     }
     Ok(())
+}
+
+/// How many partitions are replayed into a database at once. Each partition's events keep their
+/// order (a task's events are all in one partition); partitions are independent.
+const PARTITIONS_AT_ONCE: usize = 8;
+
+/// What replaying into a database did.
+#[derive(Debug, Default)]
+struct Counts {
+    events: u64,
+    applied: u64,
+    already_there: u64,
+    missing: u64,
+    not_task_changes: u64,
+}
+
+/// The archived events at or after `since`.
+fn since_time(events: Vec<cloudevents::Event>, since: DateTime<Utc>) -> Vec<cloudevents::Event> {
+    events
+        .into_iter()
+        .filter(|e| e.time().is_some_and(|t| *t >= since))
+        .collect()
+}
+
+/// Puts the task changes of `objects` back into `store`: the objects of each partition in order,
+/// several partitions at once.
+async fn into_store(
+    archive: &Archive,
+    store: &dyn TaskStore,
+    objects: &[archiver::ArchivedObject],
+    since: DateTime<Utc>,
+    bar: &ProgressBar,
+) -> anyhow::Result<Counts> {
+    use futures_util::{StreamExt, TryStreamExt};
+    let mut partitions: Vec<Vec<&archiver::ArchivedObject>> = Vec::new();
+    for object in objects {
+        match partitions.last_mut() {
+            Some(group) if group[0].log == object.log && group[0].partition == object.partition => group.push(object),
+            _ => partitions.push(vec![object]),
+        }
+    }
+    futures_util::stream::iter(partitions)
+        .map(|group| replay_partition(archive, store, group, since, bar))
+        .buffer_unordered(PARTITIONS_AT_ONCE)
+        .try_fold(Counts::default(), |mut total, counts| async move {
+            total.events += counts.events;
+            total.applied += counts.applied;
+            total.already_there += counts.already_there;
+            total.missing += counts.missing;
+            total.not_task_changes += counts.not_task_changes;
+            Ok(total)
+        })
+        .await
+}
+
+/// One partition's objects, in order.
+async fn replay_partition(
+    archive: &Archive,
+    store: &dyn TaskStore,
+    group: Vec<&archiver::ArchivedObject>,
+    since: DateTime<Utc>,
+    bar: &ProgressBar,
+) -> anyhow::Result<Counts> {
+    let mut counts = Counts::default();
+    for object in group {
+        for event in since_time(archive.read(object).await?, since) {
+            let domain = todo_events::DomainEvent::from_cloudevent(&event)
+                .with_context(|| format!("{}: event {} is not valid", object.key, event.id()))?;
+            counts.events += 1;
+            match replay(store, &domain).await? {
+                Replayed::Applied => counts.applied += 1,
+                Replayed::AlreadyThere => counts.already_there += 1,
+                Replayed::Missing => counts.missing += 1,
+                Replayed::NotATaskChange => counts.not_task_changes += 1,
+            }
+            bar.inc(1);
+        }
+    }
+    Ok(counts)
 }
 
 fn progress(json: bool, total: u64) -> ProgressBar {

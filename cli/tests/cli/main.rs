@@ -3,6 +3,7 @@
 //! default) and on PostgreSQL (`DATABASE_URL`).
 
 mod consumers;
+mod data_protection;
 mod events;
 mod harness;
 mod workflow;
@@ -26,6 +27,12 @@ fn the_full_workflow_works_on_postgres() {
     let platform = Platform::start(Some(db.url()));
     workflow::full(&platform);
     drop(platform);
+}
+
+#[test]
+fn a_backup_and_the_archive_bring_every_task_back_on_the_embedded_default() {
+    let platform = Platform::start_with(None, &[("ARCHIVE_MAX_WAIT_MS", "100")]);
+    data_protection::a_backup_and_the_archive_bring_every_task_back(&platform);
 }
 
 #[test]

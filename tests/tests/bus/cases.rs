@@ -236,3 +236,16 @@ pub(crate) async fn applying_the_catalog_creates_then_reports_drift(bus: Arc<dyn
         );
     }
 }
+
+/// The log a bus's offsets count in has a name that stays the same for the bus, so what keeps
+/// offsets outside it (the archiver) can tell a new log (a new cluster, a new process's memory bus)
+/// from the one it has seen.
+pub(crate) async fn the_log_has_a_stable_name(bus: Arc<dyn EventBus>) {
+    let first = bus.log_id().await.expect("log id");
+    assert!(!first.is_empty());
+    assert_eq!(bus.log_id().await.expect("log id again"), first, "stable");
+    assert!(
+        first.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
+        "usable in an object key: {first}"
+    );
+}

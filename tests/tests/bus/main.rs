@@ -37,4 +37,11 @@ conformance!(
     a_restarted_member_resumes_after_the_last_commit,
     groups_do_not_share_offsets,
     applying_the_catalog_creates_then_reports_drift,
+    the_log_has_a_stable_name,
 );
+
+#[tokio::test]
+async fn two_memory_buses_are_two_logs() {
+    let (a, b) = (memory(), memory());
+    assert_ne!(a.log_id().await.expect("a"), b.log_id().await.expect("b"));
+}
