@@ -13,7 +13,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use chrono::{DateTime, NaiveDate, Utc};
 use cloudevents::{AttributesReader, Event};
-use todo_objects::{ObjectStore, ObjectStoreError};
+use todo_objects::{ObjectInfo, ObjectStore, ObjectStoreError};
 
 use crate::codec::{self, CodecError};
 use crate::layout;
@@ -61,6 +61,37 @@ pub struct Written {
     pub objects: u64,
     /// Objects found already written and adopted.
     pub adopted: u64,
+}
+
+/// The index entry of the object `info` describes, holding `events` of `batch`'s partition at
+/// offsets `range`.
+fn entry<'a>(
+    batch: &Batch,
+    info: ObjectInfo,
+    range: (i64, i64),
+    events: impl Iterator<Item = &'a Event>,
+) -> ArchivedObject {
+    let (mut count, mut span) = (0, None::<(DateTime<Utc>, DateTime<Utc>)>);
+    for event in events {
+        count += 1;
+        if let Some(&time) = event.time() {
+            span = Some(span.map_or((time, time), |(first, last)| (first.min(time), last.max(time))));
+        }
+    }
+    let (first_time, last_time) = span.unwrap_or_else(|| (Utc::now(), Utc::now()));
+    ArchivedObject {
+        key: info.key,
+        topic: batch.topic.clone(),
+        log: batch.log.clone(),
+        partition: batch.partition,
+        first_offset: range.0,
+        last_offset: range.1,
+        count,
+        bytes: info.size,
+        sha256: info.sha256,
+        first_time,
+        last_time,
+    }
 }
 
 /// An event archive in an object store.
@@ -137,20 +168,7 @@ impl Archive {
             error,
         })?;
         let info = self.store.put(&key, Bytes::from(bytes)).await?;
-        let times = events.iter().filter_map(|(_, e)| e.time().copied());
-        Ok(ArchivedObject {
-            key,
-            topic: batch.topic.clone(),
-            log: batch.log.clone(),
-            partition: batch.partition,
-            first_offset: first,
-            last_offset: last,
-            count: events.len() as u64,
-            bytes: info.size,
-            sha256: info.sha256,
-            first_time: times.clone().min().unwrap_or_else(Utc::now),
-            last_time: times.max().unwrap_or_else(Utc::now),
-        })
+        Ok(entry(batch, info, (first, last), events.iter().map(|(_, e)| e)))
     }
 
     /// The index entry of an object written before (by a run that stopped before recording it).
@@ -160,22 +178,17 @@ impl Archive {
             key: key.to_owned(),
             error,
         })?;
-        let info = self.store.head(key).await?;
-        let (first, last) = layout::offsets(key).unwrap_or_default();
-        let times = events.iter().filter_map(|e| e.time().copied());
-        Ok(ArchivedObject {
+        let info = self.store.head(key).await?.unwrap_or_else(|| ObjectInfo {
             key: key.to_owned(),
-            topic: batch.topic.clone(),
-            log: batch.log.clone(),
-            partition: batch.partition,
-            first_offset: first,
-            last_offset: last,
-            count: events.len() as u64,
-            bytes: info.as_ref().map_or(bytes.len() as u64, |i| i.size),
-            sha256: info.map(|i| i.sha256).unwrap_or_default(),
-            first_time: times.clone().min().unwrap_or_else(Utc::now),
-            last_time: times.max().unwrap_or_else(Utc::now),
-        })
+            size: bytes.len() as u64,
+            sha256: String::new(),
+        });
+        Ok(entry(
+            batch,
+            info,
+            layout::offsets(key).unwrap_or_default(),
+            events.iter(),
+        ))
     }
 
     /// Lists `object` in its day's index and moves its partition's position to it.

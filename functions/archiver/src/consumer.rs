@@ -13,7 +13,8 @@ use tokio::time::Instant;
 
 use crate::archive::{Archive, ArchiveError, Batch};
 
-/// The consumer group, and the `service` label of the archive's metrics.
+/// The consumer group (the function's name, as the manifests' lag triggers say), and the
+/// `service` label of the archive's metrics.
 pub const GROUP: &str = "archiver";
 
 /// When a batch is archived.
@@ -27,6 +28,8 @@ pub struct BatchSettings {
     pub max_wait: Duration,
     /// The deployment's topic prefix, left out of the archive's keys.
     pub topic_prefix: String,
+    /// The consumer group: [`GROUP`], except for tests sharing one broker.
+    pub group: String,
 }
 
 impl Default for BatchSettings {
@@ -36,6 +39,7 @@ impl Default for BatchSettings {
             max_bytes: 8 << 20,
             max_wait: Duration::from_secs(5),
             topic_prefix: String::new(),
+            group: GROUP.to_owned(),
         }
     }
 }
@@ -80,7 +84,7 @@ pub async fn archive(
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), ArchiverError> {
     let log = bus.log_id().await?;
-    let mut member = bus.subscribe(GROUP, topics).await?;
+    let mut member = bus.subscribe(&settings.group, topics).await?;
     let mut partitions: HashMap<(String, i32), PartitionState> = HashMap::new();
     tokio::pin!(shutdown);
     loop {
@@ -251,7 +255,7 @@ async fn flush(
 }
 
 /// Runs [`archive`] until `shutdown` resolves, starting it again after every failure (a broker
-/// or store outage) with growing pauses (200 ms, doubling to 30 s). Each start resumes from the
+/// or store outage) with growing pauses (the kit's consumers' policy). Each start resumes from the
 /// last commit, so what was read and not archived arrives again.
 pub async fn archive_until_shutdown(
     bus: &dyn EventBus,
@@ -260,31 +264,6 @@ pub async fn archive_until_shutdown(
     settings: &BatchSettings,
     shutdown: impl Future<Output = ()>,
 ) {
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    let signal = async move {
-        shutdown.await;
-        let _ = stop.send(true);
-    };
-    let work = async {
-        let mut pause = Duration::from_millis(200);
-        loop {
-            let mut watch = stopped.clone();
-            let stop_signal = async move {
-                let _ = watch.wait_for(|stop| *stop).await;
-            };
-            match archive(bus, store, topics, settings, stop_signal).await {
-                Ok(()) => return,
-                Err(error) => {
-                    tracing::warn!(%error, retry_in_ms = pause.as_millis() as u64, "archiver stopped; restarting");
-                }
-            }
-            let mut watch = stopped.clone();
-            tokio::select! {
-                _ = watch.wait_for(|stop| *stop) => return,
-                () = tokio::time::sleep(pause) => {}
-            }
-            pause = (pause * 2).min(Duration::from_secs(30));
-        }
-    };
-    tokio::join!(signal, work);
+    todo_kit::handler::restart_until_shutdown(GROUP, shutdown, |stop| archive(bus, store, topics, settings, stop))
+        .await;
 }

@@ -12,24 +12,8 @@ use chrono::{DateTime, Utc};
 use cloudevents::AttributesReader;
 use todo_events::{DomainEvent, EventMetadata, EventPayload, TaskDeleted, Topic};
 use todo_kit::bus::{EventBus, Outgoing};
-use todo_objects::{FileStore, ListedObject, ObjectInfo, ObjectStore, ObjectStoreError};
-
-/// A folder store for one test, removed at its end.
-struct Folder(std::path::PathBuf);
-
-impl Folder {
-    fn new() -> (Self, Arc<dyn ObjectStore>) {
-        let path = std::env::temp_dir().join(format!("archiver-{}", uuid::Uuid::new_v4().simple()));
-        let store = FileStore::open(path.clone()).expect("folder store");
-        (Self(path), Arc::new(store))
-    }
-}
-
-impl Drop for Folder {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+use todo_objects::{ListedObject, ObjectInfo, ObjectStore, ObjectStoreError};
+use todo_testing::TestObjectStore;
 
 fn event(task_id: i64, time: DateTime<Utc>) -> cloudevents::Event {
     DomainEvent::new(
@@ -151,6 +135,8 @@ fn settings(prefix: &str, max_events: usize) -> BatchSettings {
         max_events,
         max_wait: Duration::from_millis(300),
         topic_prefix: prefix.to_owned(),
+        // Its own group: tests of other prefixes on the shared broker never rebalance with it.
+        group: format!("archiver-{prefix}"),
         ..BatchSettings::default()
     }
 }
@@ -189,17 +175,17 @@ async fn every_event_archived_once(bus: Arc<dyn EventBus>, store: Arc<dyn Object
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_event_lands_once_on_memory_bus_and_folder() {
-    let (_folder, store) = Folder::new();
+    let store = TestObjectStore::folder();
     let bus: Arc<dyn EventBus> = Arc::new(todo_kit::bus::MemoryBus::new());
-    every_event_archived_once(bus, store, "").await;
+    every_event_archived_once(bus, store.store(), "").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_event_lands_once_on_kafka_and_s3() {
     let bus = todo_kit::bus::connect(&format!("kafka://{}", todo_testing::kafka_brokers()), 1).expect("kafka");
     let prefix = format!("ar{}.", uuid::Uuid::new_v4().simple());
-    let store = todo_testing::s3_test_store(&format!("archiver-{}", uuid::Uuid::new_v4().simple()));
-    every_event_archived_once(bus, store, &prefix).await;
+    let store = TestObjectStore::s3();
+    every_event_archived_once(bus, store.store(), &prefix).await;
 }
 
 /// A store that stops answering (forever) when asked to write its `stall_at`-th index: the archiver
@@ -242,7 +228,8 @@ impl ObjectStore for StallingStore {
 }
 
 async fn a_crash_between_object_and_index_archives_nothing_twice(bus: Arc<dyn EventBus>, prefix: &str) {
-    let (_folder, store) = Folder::new();
+    let test_store = TestObjectStore::folder();
+    let store = test_store.store();
     let ids = publish(bus.as_ref(), prefix, 300).await;
     // First run: batches of 50, stuck (and then killed) after its third object is written.
     let stalling = Arc::new(StallingStore {

@@ -8,7 +8,9 @@ mod objects;
 
 use std::path::PathBuf;
 
-pub use objects::{S3_TEST_BUCKET, s3_test_env, s3_test_store, s3_test_url};
+pub use objects::{
+    S3_TEST_BUCKET, TestObjectStore, s3_test_credentials, s3_test_endpoint, s3_test_env, s3_test_location, s3_test_url,
+};
 
 use sqlx::{Connection, PgConnection};
 

@@ -12,25 +12,31 @@ use std::time::Duration;
 use chrono::Utc;
 use serde_json::{Value, json};
 use todo_events::{DomainEvent, EventMetadata, EventPayload, TaskCreated};
-use todo_testing::TestDatabase;
+use todo_testing::{TestDatabase, TestObjectStore};
 use todo_tests::processes::{Functions, SECRET, binary, free_port, wait_for};
 
 use crate::manifests::{Source, config_value, container_env, functions, of_kind, render};
 
 /// The test Secret `todo-secrets`: what operations would create in the cluster (Spaces is the
-/// test S3 server, under `objects`, a prefix of this run's own).
-fn secret(key: &str, database: &str, objects: &str) -> Option<String> {
+/// test S3 server: the archive and the backups at prefixes of this run's own).
+fn secret(key: &str, database: &str, objects: &Objects) -> Option<String> {
     let [(_, access_key), (_, secret_key)] = todo_testing::s3_test_env();
     match key {
         "database-url" => Some(database.to_owned()),
         "auth-jwt-secret" => Some(SECRET.to_owned()),
         "session-store-url" => Some("redis://127.0.0.1:6379".to_owned()),
-        "archive-store-url" => Some(todo_testing::s3_test_url(&format!("{objects}/archive"))),
-        "backup-store-url" => Some(todo_testing::s3_test_url(&format!("{objects}/backups"))),
+        "archive-store-url" => Some(objects.archive.url()),
+        "backup-store-url" => Some(objects.backups.url()),
         "spaces-access-key-id" => Some(access_key),
         "spaces-secret-access-key" => Some(secret_key),
         _ => None,
     }
+}
+
+/// Where this run's functions keep objects (emptied when the test ends).
+struct Objects {
+    archive: TestObjectStore,
+    backups: TestObjectStore,
 }
 
 /// A cluster address in a ConfigMap value, mapped to where it runs here. An address the test
@@ -138,7 +144,10 @@ async fn the_dev_overlay_runs_here_and_does_its_work_when_its_triggers_fire() {
     todo_tasks::store::connect(db.url()).await.expect("migrate");
     let brokers = todo_tests::kafka_brokers();
     let prefix = format!("deploy-{}.", uuid::Uuid::new_v4().simple());
-    let objects_prefix = format!("deploy-{}", uuid::Uuid::new_v4().simple());
+    let objects_prefix = Objects {
+        archive: TestObjectStore::s3(),
+        backups: TestObjectStore::s3(),
+    };
     let mut ports: BTreeMap<String, u16> = described.keys().map(|name| (name.clone(), free_port())).collect();
     let mut running = Functions::default();
     // outbox-relay first: it creates the topics the archiver subscribes to. chat-api last: its

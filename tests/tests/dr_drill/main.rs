@@ -16,7 +16,7 @@ use outbox_relay::{Relay, RelaySettings};
 use serde_json::{Value, json};
 use sqlx::Connection;
 use todo_kit::auth::mint_hs256;
-use todo_testing::TestDatabase;
+use todo_testing::{TestDatabase, TestObjectStore};
 use todo_tests::RunningRelays;
 
 const SECRET: &str = "dr-drill-secret-0123456789abcdef0123";
@@ -135,10 +135,8 @@ async fn a_destroyed_database_comes_back_with_every_acknowledged_write() {
     let token = mint_hs256(SECRET.as_bytes(), "drill", Duration::from_secs(3600)).expect("token");
     let run = uuid::Uuid::new_v4().simple().to_string();
     let prefix = format!("dr{run}.");
-    let (archive_url, backups_url) = (
-        todo_testing::s3_test_url(&format!("dr-{run}/archive")),
-        todo_testing::s3_test_url(&format!("dr-{run}/backups")),
-    );
+    let (archive_store, backup_store) = (TestObjectStore::s3(), TestObjectStore::s3());
+    let (archive_url, backups_url) = (archive_store.url(), backup_store.url());
     let bus = todo_kit::bus::connect(&format!("kafka://{}", todo_testing::kafka_brokers()), 1).expect("kafka");
     let relay = Relay::new(
         store.clone(),
@@ -151,7 +149,7 @@ async fn a_destroyed_database_comes_back_with_every_acknowledged_write() {
     );
     relay.ensure_topics().await.expect("topics");
     let relays = RunningRelays::start(vec![relay]);
-    let archive = archiver::Archive::new(todo_testing::s3_test_store(&format!("dr-{run}/archive")));
+    let archive = archiver::Archive::new(archive_store.store());
     let (stop_archiver, archiver_stopped) = tokio::sync::oneshot::channel::<()>();
     let archiving = {
         let (bus, archive) = (bus.clone(), archive.clone());
@@ -159,6 +157,7 @@ async fn a_destroyed_database_comes_back_with_every_acknowledged_write() {
         let settings = archiver::BatchSettings {
             max_wait: Duration::from_millis(200),
             topic_prefix: prefix.clone(),
+            group: format!("archiver-{prefix}"),
             ..archiver::BatchSettings::default()
         };
         tokio::spawn(async move {
@@ -174,8 +173,7 @@ async fn a_destroyed_database_comes_back_with_every_acknowledged_write() {
     let half = total / 2;
     write(&api, &token, 0, half, &acked).await;
     let backup = {
-        let store = todo_testing::s3_test_store(&format!("dr-{run}/backups"));
-        let manifest = backup::snapshot(db.url(), store.as_ref(), &backup::SnapshotSettings::default())
+        let manifest = backup::snapshot(db.url(), backup_store.get(), &backup::SnapshotSettings::default())
             .await
             .expect("backup");
         manifest.id

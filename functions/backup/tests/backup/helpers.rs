@@ -11,85 +11,11 @@ use todo_events::{DomainEvent, EventMetadata};
 use todo_kit::Authenticator;
 use todo_kit::auth::AuthSettings;
 use todo_kit::handler::EventHandler;
-use todo_objects::{Credentials, FileStore, ObjectStore, S3Location, S3Store};
 use todo_tasks::domain::{TaskDraft, TaskPatch, WriteContext};
 use todo_tasks::store::TaskStore;
 
-/// A store and what removes its objects when the test ends.
-pub(crate) struct TestStore {
-    pub(crate) store: Arc<dyn ObjectStore>,
-    cleanup: Cleanup,
-}
-
-enum Cleanup {
-    Folder(std::path::PathBuf),
-    Prefix(S3Location),
-}
-
-impl TestStore {
-    /// A fresh temporary folder.
-    pub(crate) fn folder() -> Self {
-        let path = std::env::temp_dir().join(format!("todo-backup-{}", uuid::Uuid::new_v4().simple()));
-        Self {
-            store: Arc::new(FileStore::open(&path).expect("open a folder store")),
-            cleanup: Cleanup::Folder(path),
-        }
-    }
-
-    /// A fresh prefix in the S3 server's `todo-test` bucket.
-    pub(crate) fn s3() -> Self {
-        let location = S3Location {
-            bucket: "todo-test".to_owned(),
-            prefix: format!("backup-test-{}/", uuid::Uuid::new_v4().simple()),
-            endpoint: Some(std::env::var("TEST_S3_ENDPOINT").unwrap_or_else(|_| "http://127.0.0.1:19000".to_owned())),
-            region: "us-east-1".to_owned(),
-            path_style: true,
-        };
-        Self {
-            store: Arc::new(S3Store::new(location.clone(), credentials())),
-            cleanup: Cleanup::Prefix(location),
-        }
-    }
-
-    pub(crate) fn get(&self) -> &dyn ObjectStore {
-        self.store.as_ref()
-    }
-}
-
-fn credentials() -> Credentials {
-    Credentials::new(
-        std::env::var("TEST_S3_ACCESS_KEY").unwrap_or_else(|_| "todo-test".to_owned()),
-        std::env::var("TEST_S3_SECRET_KEY").unwrap_or_else(|_| "todo-test-secret".to_owned()),
-    )
-}
-
-impl Drop for TestStore {
-    fn drop(&mut self) {
-        match &self.cleanup {
-            Cleanup::Folder(path) => {
-                let _ = std::fs::remove_dir_all(path);
-            }
-            Cleanup::Prefix(location) => {
-                // Drop may run while panicking, inside the test's runtime: a thread and a client
-                // of our own.
-                let store = S3Store::new(location.clone(), credentials());
-                let _ = std::thread::spawn(move || {
-                    let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
-                        return;
-                    };
-                    runtime.block_on(async {
-                        if let Ok(objects) = store.list("").await {
-                            for object in objects {
-                                let _ = store.delete(&object.key).await;
-                            }
-                        }
-                    });
-                })
-                .join();
-            }
-        }
-    }
-}
+/// A store that empties itself when the test ends.
+pub(crate) use todo_testing::TestObjectStore as TestStore;
 
 fn ctx(user: &str) -> WriteContext {
     WriteContext::new(user, "/functions/task-api", EventMetadata::default())

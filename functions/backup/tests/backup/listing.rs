@@ -74,7 +74,7 @@ async fn the_periodic_unit_backs_up_and_applies_the_retention() {
     let source = TestDatabase::sqlite();
     let _platform = populate(source.url()).await;
     let store = TestStore::folder();
-    let work = backup::BackupWork::new(source.url(), store.store.clone(), SnapshotSettings::default(), 7, 4);
+    let work = backup::BackupWork::new(source.url(), store.store(), SnapshotSettings::default(), 7, 4);
 
     let report = work.run_once().await.expect("run");
 

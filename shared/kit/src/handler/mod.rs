@@ -20,7 +20,7 @@ use todo_events::DomainEvent;
 
 pub use consume::{ConsumeSettings, consume};
 pub use from_env::spawn_kafka_consumer;
-pub use supervise::consume_until_shutdown;
+pub use supervise::{StopSignal, consume_until_shutdown, restart_until_shutdown};
 
 /// A handler's verdict on an event it finished with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -20,6 +20,24 @@ pub async fn consume_until_shutdown(
     settings: &ConsumeSettings,
     shutdown: impl Future<Output = ()>,
 ) {
+    restart_until_shutdown(handler.name(), shutdown, |stop| {
+        consume(bus, handler, topics, settings, stop)
+    })
+    .await;
+}
+
+/// A stop signal handed to each run of [`restart_until_shutdown`].
+pub type StopSignal = std::pin::Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// Runs `run` until `shutdown` resolves: each run gets a signal that resolves on shutdown, and a
+/// run that ends with an error (a broker or store outage) is started again after a pause (200 ms,
+/// doubling to 30 s; reset once a run lasted a minute). `name` names it in the logs.
+pub async fn restart_until_shutdown<F, Fut, E>(name: &str, shutdown: impl Future<Output = ()>, mut run: F)
+where
+    F: FnMut(StopSignal) -> Fut,
+    Fut: Future<Output = Result<(), E>>,
+    E: std::fmt::Display,
+{
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let signal = async move {
         shutdown.await;
@@ -30,16 +48,16 @@ pub async fn consume_until_shutdown(
         loop {
             let started = std::time::Instant::now();
             let mut watch = stopped.clone();
-            let stop_signal = async move {
+            let stop_signal: StopSignal = Box::pin(async move {
                 let _ = watch.wait_for(|stop| *stop).await;
-            };
-            match consume(bus, handler, topics, settings, stop_signal).await {
+            });
+            match run(stop_signal).await {
                 Ok(()) => return,
                 Err(error) => {
                     if started.elapsed() > Duration::from_secs(60) {
                         pause = Duration::from_millis(200);
                     }
-                    tracing::warn!(consumer = handler.name(), %error, retry_in_ms = pause.as_millis(), "consumer stopped; restarting");
+                    tracing::warn!(consumer = name, %error, retry_in_ms = pause.as_millis(), "consumer stopped; restarting");
                 }
             }
             let mut watch = stopped.clone();

@@ -5,99 +5,35 @@
 
 mod cases;
 
-use std::sync::Arc;
-
 use todo_objects::{Credentials, FileStore, ObjectStore, S3Location, S3Store};
+use todo_testing::TestObjectStore;
 
-pub(crate) fn s3_endpoint() -> String {
-    std::env::var("TEST_S3_ENDPOINT").unwrap_or_else(|_| "http://127.0.0.1:19000".to_owned())
-}
-
-/// The test server's credentials (scripts/s3.sh starts it with them).
-pub(crate) fn s3_credentials() -> Credentials {
-    Credentials::new(
-        std::env::var("TEST_S3_ACCESS_KEY").unwrap_or_else(|_| "todo-test".to_owned()),
-        std::env::var("TEST_S3_SECRET_KEY").unwrap_or_else(|_| "todo-test-secret".to_owned()),
-    )
-}
-
-pub(crate) const BUCKET: &str = "todo-test";
+pub(crate) const BUCKET: &str = todo_testing::S3_TEST_BUCKET;
 
 pub(crate) fn s3_location(bucket: &str, prefix: &str) -> S3Location {
-    S3Location {
-        bucket: bucket.to_owned(),
-        prefix: prefix.to_owned(),
-        endpoint: Some(s3_endpoint()),
-        region: "us-east-1".to_owned(),
-        path_style: true,
-    }
+    todo_testing::s3_test_location(bucket, prefix)
 }
 
-/// A store and what removes its objects when the case ends.
-pub(crate) struct Backend {
-    pub(crate) store: Arc<dyn ObjectStore>,
-    cleanup: Cleanup,
+pub(crate) fn s3_credentials() -> Credentials {
+    todo_testing::s3_test_credentials()
 }
 
-enum Cleanup {
-    Folder(std::path::PathBuf),
-    Prefix(S3Location),
+pub(crate) fn folder() -> TestObjectStore {
+    TestObjectStore::folder()
 }
 
-impl Drop for Backend {
-    fn drop(&mut self) {
-        match &self.cleanup {
-            Cleanup::Folder(path) => {
-                let _ = std::fs::remove_dir_all(path);
-            }
-            Cleanup::Prefix(location) => {
-                // Drop may run while panicking, with the case's runtime blocked here: a thread and
-                // a client of our own (the case's client's connections belong to its runtime).
-                let store = S3Store::new(location.clone(), s3_credentials());
-                let _ = std::thread::spawn(move || {
-                    let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
-                        return;
-                    };
-                    runtime.block_on(async {
-                        if let Ok(objects) = store.list("").await {
-                            for object in objects {
-                                let _ = store.delete(&object.key).await;
-                            }
-                        }
-                    });
-                })
-                .join();
-            }
-        }
-    }
-}
-
-pub(crate) fn folder() -> Backend {
-    let path = std::env::temp_dir().join(format!("todo-objects-{}", uuid::Uuid::new_v4().simple()));
-    let store = FileStore::open(&path).expect("open a folder store");
-    Backend {
-        store: Arc::new(store),
-        cleanup: Cleanup::Folder(path),
-    }
-}
-
-pub(crate) fn s3() -> Backend {
-    let prefix = format!("test-{}/", uuid::Uuid::new_v4().simple());
-    let location = s3_location(BUCKET, &prefix);
-    Backend {
-        store: Arc::new(S3Store::new(location.clone(), s3_credentials())),
-        cleanup: Cleanup::Prefix(location),
-    }
+pub(crate) fn s3() -> TestObjectStore {
+    TestObjectStore::s3()
 }
 
 /// Declares each case once per store: `on_folder::case` and `on_s3::case`.
 macro_rules! on_every_store {
     ($($case:ident),* $(,)?) => {
         mod on_folder {
-            $(#[tokio::test] async fn $case() { let b = super::folder(); super::cases::$case(b.store.as_ref()).await; })*
+            $(#[tokio::test] async fn $case() { let b = super::folder(); super::cases::$case(b.get()).await; })*
         }
         mod on_s3 {
-            $(#[tokio::test] async fn $case() { let b = super::s3(); super::cases::$case(b.store.as_ref()).await; })*
+            $(#[tokio::test] async fn $case() { let b = super::s3(); super::cases::$case(b.get()).await; })*
         }
     };
 }
@@ -161,11 +97,11 @@ async fn concurrent_puts_to_a_folder_leave_one_whole_object() {
     let versions: Vec<bytes::Bytes> = (0..16u8).map(|v| bytes::Bytes::from(vec![v; 256 * 1024])).collect();
     let puts = versions
         .iter()
-        .map(|bytes| backend.store.put("contended", bytes.clone()));
+        .map(|bytes| backend.get().put("contended", bytes.clone()));
     for result in futures_util::future::join_all(puts).await {
         result.expect("put");
     }
-    let read = backend.store.get("contended").await.expect("get").expect("exists");
+    let read = backend.get().get("contended").await.expect("get").expect("exists");
     assert!(versions.contains(&read), "a mix of versions was read");
 }
 
