@@ -17,7 +17,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 use todo_kit::bus::{EventBus, Outgoing};
 use todo_tasks::store::TaskStore;
-use todo_tasks::store::replay::{Replayed, replay};
+use todo_tasks::store::replay::{Replayed, replay_all};
 
 use crate::args::{Global, ReplayArgs};
 
@@ -204,18 +204,23 @@ async fn replay_partition(
 ) -> anyhow::Result<Counts> {
     let mut counts = Counts::default();
     for object in group {
-        for event in since_time(archive.read(object).await?, since) {
-            let domain = todo_events::DomainEvent::from_cloudevent(&event)
-                .with_context(|| format!("{}: event {} is not valid", object.key, event.id()))?;
+        let events = since_time(archive.read(object).await?, since)
+            .iter()
+            .map(|event| {
+                todo_events::DomainEvent::from_cloudevent(event)
+                    .with_context(|| format!("{}: event {} is not valid", object.key, event.id()))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        for outcome in replay_all(store, &events).await? {
             counts.events += 1;
-            match replay(store, &domain).await? {
+            match outcome {
                 Replayed::Applied => counts.applied += 1,
                 Replayed::AlreadyThere => counts.already_there += 1,
                 Replayed::Missing => counts.missing += 1,
                 Replayed::NotATaskChange => counts.not_task_changes += 1,
             }
-            bar.inc(1);
         }
+        bar.inc(events.len() as u64);
     }
     Ok(counts)
 }

@@ -86,6 +86,9 @@ pub trait Outbox: Send + Sync + std::fmt::Debug {
     async fn prune_published(&self, before: DateTime<Utc>) -> Result<u64>;
     /// Rows not yet published, oldest first, without claiming them (for inspection and tests).
     async fn unpublished_outbox(&self, limit: i64) -> Result<Vec<OutboxRow>>;
+    /// Which of `ids` are events of this outbox, published or not (until pruned): changes a
+    /// restored database already has (see [`crate::store::replay`]).
+    async fn outbox_holds(&self, ids: &[uuid::Uuid]) -> Result<std::collections::HashSet<uuid::Uuid>>;
 }
 
 /// The rows of a leader's unfinished claims, as inclusive id ranges: a claim skips them. A range

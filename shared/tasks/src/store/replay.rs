@@ -1,7 +1,9 @@
 //! Replaying archived task events into a store (disaster recovery): after a restore, each change
 //! made since the backup is put back from the event that announced it (see
 //! [`crate::domain::replay`]). Replaying an event twice changes nothing the second time: a created
-//! task exists, and a task that changed at or after an event's time already shows it.
+//! task exists, and a task that changed at or after an event's time already shows it. An event
+//! still in the restored outbox was written with the backup's rows and is skipped unread
+//! ([`replay_all`]).
 
 use todo_events::{DomainEvent, EventPayload};
 
@@ -57,4 +59,23 @@ pub async fn replay(store: &dyn TaskStore, event: &DomainEvent) -> Result<Replay
         Err(Error::NotFound(_)) => Ok(Replayed::Missing),
         Err(error) => Err(error),
     }
+}
+
+/// Replays `events` (of one partition, in order) into `store`: those its outbox holds are already
+/// there (they committed before the backup), the others are replayed one by one.
+///
+/// # Errors
+/// As [`replay`]; the events before the failing one stay replayed.
+pub async fn replay_all(store: &dyn TaskStore, events: &[DomainEvent]) -> Result<Vec<Replayed>> {
+    let ids: Vec<uuid::Uuid> = events.iter().map(|e| e.id).collect();
+    let held = store.outbox_holds(&ids).await?;
+    let mut outcomes = Vec::with_capacity(events.len());
+    for event in events {
+        outcomes.push(if held.contains(&event.id) {
+            Replayed::AlreadyThere
+        } else {
+            replay(store, event).await?
+        });
+    }
+    Ok(outcomes)
 }

@@ -5,7 +5,7 @@
 use todo_events::DomainEvent;
 use todo_tasks::domain::{TaskDraft, TaskPatch};
 use todo_tasks::store::TaskStore;
-use todo_tasks::store::replay::{Replayed, replay};
+use todo_tasks::store::replay::{Replayed, replay, replay_all};
 
 use crate::fixtures::{create, ctx, draft};
 
@@ -101,6 +101,13 @@ pub(crate) async fn replaying_an_outbox_into_an_empty_store_rebuilds_it(
 ) {
     let ids = work(original).await;
     let events = events(original).await;
+    // The store that wrote them holds them all in its outbox: nothing to put back.
+    let outcomes = replay_all(original, &events).await.expect("replay into the original");
+    assert!(outcomes.iter().all(|o| *o == Replayed::AlreadyThere), "{outcomes:?}");
+    assert!(
+        replay_all(empty, &events[..0]).await.expect("nothing").is_empty(),
+        "an empty batch"
+    );
     for event in &events {
         let outcome = replay(empty, event).await.expect("replay");
         assert_eq!(outcome, Replayed::Applied, "{}", event.event_type());

@@ -194,4 +194,12 @@ impl Outbox for PostgresTaskStore {
         .await?;
         Ok(rows.into_iter().map(OutboxRow::from).collect())
     }
+
+    async fn outbox_holds(&self, ids: &[uuid::Uuid]) -> Result<std::collections::HashSet<uuid::Uuid>> {
+        let held: Vec<uuid::Uuid> = sqlx::query_scalar("SELECT event_id FROM outbox WHERE event_id = ANY($1)")
+            .bind(ids)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(held.into_iter().collect())
+    }
 }

@@ -152,4 +152,19 @@ impl Outbox for SqliteTaskStore {
         .await?;
         rows.into_iter().map(OutboxRow::try_from).collect()
     }
+
+    async fn outbox_holds(&self, ids: &[uuid::Uuid]) -> Result<std::collections::HashSet<uuid::Uuid>> {
+        let wanted = serde_json::Value::from(ids.iter().map(ToString::to_string).collect::<Vec<_>>()).to_string();
+        let held: Vec<String> =
+            sqlx::query_scalar("SELECT event_id FROM outbox WHERE event_id IN (SELECT value FROM json_each(?1))")
+                .bind(wanted)
+                .fetch_all(&self.reader)
+                .await?;
+        held.iter()
+            .map(|id| {
+                id.parse()
+                    .map_err(|e| Error::Corrupt(format!("outbox event id {id}: {e}")))
+            })
+            .collect()
+    }
 }
