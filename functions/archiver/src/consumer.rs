@@ -22,7 +22,7 @@ pub const GROUP: &str = "archiver";
 pub struct BatchSettings {
     /// Events per object, at most.
     pub max_events: usize,
-    /// Uncompressed bytes per object, at most (roughly).
+    /// Bytes per object before compression, at most (roughly: counted as the records' sizes).
     pub max_bytes: usize,
     /// How long an event waits for its batch to fill: the archive's lag in quiet times.
     pub max_wait: Duration,
@@ -191,7 +191,7 @@ async fn take(
         flush(member, archive, partitions, &key).await?;
     }
     let state = partitions.entry(key.clone()).or_default();
-    let size = serde_json::to_vec(&event).map_or(0, |bytes| bytes.len());
+    let size = delivery.size;
     let pending = state.pending.get_or_insert_with(|| {
         let lag = (Utc::now() - time).num_milliseconds().max(0) as f64 / 1000.0;
         todo_kit::metrics::metrics()

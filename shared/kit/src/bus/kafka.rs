@@ -379,6 +379,7 @@ impl Subscription for KafkaSubscription {
             partition: message.partition(),
             offset: message.offset(),
             key: message.key().map(|k| String::from_utf8_lossy(k).into_owned()),
+            size: record.value.len(),
             event: decode(&record),
         })
     }

@@ -210,6 +210,7 @@ impl MemorySubscription {
                 partition: *partition,
                 offset,
                 key: key.clone(),
+                size: record.value.len(),
                 event: decode(record),
             };
             *next = offset + 1;

@@ -45,6 +45,8 @@ pub struct Delivery {
     pub offset: i64,
     /// Partition key it was published with.
     pub key: Option<String>,
+    /// Bytes of the record's value, as the broker holds it (what a batch of them weighs).
+    pub size: usize,
     /// The event, or why the record is not a readable CloudEvent (a poison record).
     pub event: Result<Event, String>,
 }

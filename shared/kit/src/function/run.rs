@@ -58,19 +58,16 @@ pub fn router(
     work: Vec<(&'static str, Arc<dyn Work>)>,
 ) -> anyhow::Result<Router> {
     check_work(function, &work)?;
+    check_handler(function, handler.is_some())?;
     let mut router = parts_routes;
-    match (handler, function.consumes.is_empty()) {
-        (Some(handler), false) if function.delivery == EventDelivery::Events => {
-            let prefix = common::TOPIC_PREFIX.value().unwrap_or_default();
-            let topics = function.consumed_topics(&prefix);
-            router = router.merge(crate::metrics::track_http(
-                function.name,
-                push::router(handler.clone(), topics, "pubsub"),
-            ));
-        }
-        (None, true) => {}
-        (None, false) if function.delivery == EventDelivery::Batches => {}
-        (handler, _) => check_handler(function, handler.is_some())?,
+    // A handler exists exactly when the function takes its topics one event at a time.
+    if let Some(handler) = handler {
+        let prefix = common::TOPIC_PREFIX.value().unwrap_or_default();
+        let topics = function.consumed_topics(&prefix);
+        router = router.merge(crate::metrics::track_http(
+            function.name,
+            push::router(handler.clone(), topics, "pubsub"),
+        ));
     }
     if !work.is_empty() {
         router = router.merge(crate::metrics::track_http(function.name, work_router(work)));
