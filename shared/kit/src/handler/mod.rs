@@ -12,6 +12,7 @@
 
 mod consume;
 mod from_env;
+mod pause;
 pub mod push;
 mod supervise;
 
@@ -20,6 +21,7 @@ use todo_events::DomainEvent;
 
 pub use consume::{ConsumeSettings, consume};
 pub use from_env::spawn_kafka_consumer;
+pub use pause::{PausableHandler, Pause};
 pub use supervise::{StopSignal, consume_until_shutdown, restart_until_shutdown};
 
 /// A handler's verdict on an event it finished with.
