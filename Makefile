@@ -8,7 +8,7 @@ VARIANT ?= knative
 FN ?=
 DRY_RUN ?=
 
-.PHONY: run build test lint fmt unit bench deps services clean \
+.PHONY: run build test lint fmt unit bench bench-aiops deps services clean \
 	manifest-tools manifests check-manifests dr-drill checkov image images deploy infra infra-apply infra-bootstrap
 
 ## run: build and start the whole platform on the embedded default (SQLite in ./data)
@@ -42,9 +42,13 @@ deps:
 services:
 	bash scripts/services.sh
 
-## bench: load-test task-api on SQLite and PostgreSQL (not part of `make test`)
+## bench: load-test task-api on SQLite and PostgreSQL, then the AIOps figures (not part of `make test`)
 bench:
 	bash scripts/bench.sh
+
+## bench-aiops: only the AIOps figures: the detector's NAB scores and speed, the forecast backtest
+bench-aiops:
+	bash scripts/bench_aiops.sh
 
 ## dr-drill: the disaster-recovery drill at 100,000 tasks (PostgreSQL, Kafka, S3): prints RPO and RTO
 dr-drill: services

@@ -113,6 +113,16 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
         backup::function::BACKUP_KEEP_DAILY.parse_required("a number of days")?,
         backup::function::BACKUP_KEEP_WEEKLY.parse_required("a number of weeks")?,
     ));
+    // aiops watches this process's own metrics (no Prometheus here, unless PROMETHEUS_URL names
+    // one) and publishes what it finds to ops-events on the same bus.
+    let aiops_settings = aiops::Settings::from_env()?;
+    let aiops = aiops::Aiops::new(
+        &aiops_settings,
+        aiops_settings.source("todo-serve")?,
+        aiops::Publisher::new(bus.clone(), &topic_prefix),
+        auth.clone(),
+        Arc::new(todo_kit::clock::SystemClock),
+    );
     // Every function with its routes, handler and units of work, paired with its description.
     // (chat-api's routes need this server's address, so the gateway adds them once it is bound.)
     let embedded = vec![
@@ -161,6 +171,12 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
             routes: axum::Router::new(),
             handler: None,
             work: vec![("snapshot", backup_work)],
+        },
+        Embedded {
+            function: &aiops::FUNCTION,
+            routes: aiops::routes(aiops.state.clone()),
+            handler: None,
+            work: vec![("watch", aiops.watch.clone())],
         },
     ];
     let live = LiveFeed::new(LIVE_EVENTS_KEPT);
@@ -235,9 +251,20 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
     let url = format!("http://{}", server.local_addr()?);
     print_banner(&url, &database_url, &args.bus, &data_dir, token.is_some());
     let background = background.start();
+    // The watch loop, as the cluster's PingSource would fire it (every AIOPS_WATCH_INTERVAL_SECONDS).
+    let watching = tokio::spawn(todo_kit::function::run_loop(
+        "watch",
+        aiops.watch.clone(),
+        aiops_settings.watch.step,
+        todo_kit::serve::shutdown_signal(),
+    ));
     let served = server.run_until_stopped().await;
     // The workers stop on the same signal; give them a moment to finish what they are doing.
-    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), background.join_all()).await;
+    let stopped = async {
+        background.join_all().await;
+        let _ = watching.await;
+    };
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), stopped).await;
     telemetry::shutdown();
     served
 }
@@ -286,7 +313,7 @@ fn print_banner(url: &str, database_url: &str, bus: &str, data_dir: &Path, dev_t
     let database = database_url.split('@').next_back().unwrap_or(database_url);
     println!("todo serve: listening on {url}");
     println!("  database: {database}");
-    println!("  events:   {bus} (outbox relay, analytics, webhooks, scheduler and live stream running)");
+    println!("  events:   {bus} (outbox relay, analytics, webhooks, scheduler, aiops and live stream running)");
     println!("  API docs: {url}/api/openapi.json");
     println!("  metrics:  {url}/metrics");
     if dev_token {

@@ -9,7 +9,7 @@ use todo_kit::settings::Need;
 use crate::args::FunctionsArgs;
 
 /// Every deployable function, in the order the platform starts them.
-pub(crate) const ALL: [&Function; 9] = [
+pub(crate) const ALL: [&Function; 10] = [
     &task_api::FUNCTION,
     &session_api::FUNCTION,
     &chat_api::FUNCTION,
@@ -19,6 +19,7 @@ pub(crate) const ALL: [&Function; 9] = [
     &outbox_relay::FUNCTION,
     &archiver::FUNCTION,
     &backup::FUNCTION,
+    &aiops::FUNCTION,
 ];
 
 pub(super) fn run(args: &FunctionsArgs) -> anyhow::Result<()> {

@@ -1,6 +1,7 @@
 //! The client commands. Each turns its arguments into API calls and prints the result.
 
 mod add;
+mod aiops;
 mod analytics;
 mod backup;
 mod chat;
@@ -40,6 +41,7 @@ pub(crate) async fn run(global: &Global, command: Command) -> anyhow::Result<()>
         Command::Restore(args) => return backup::restore(global, &args).await,
         Command::Backups(command) => return backup::backups(global, command).await,
         Command::Replay(args) => return replay::run(global, &args).await,
+        Command::Aiops(command) => return aiops::run(command),
         Command::Analytics(AnalyticsCommand::Rebuild(args))
             if args.bus.as_deref().is_some_and(|b| b.starts_with("kafka://")) =>
         {
@@ -64,6 +66,7 @@ pub(crate) async fn run(global: &Global, command: Command) -> anyhow::Result<()>
         Command::Analytics(command) => analytics::run(Some(&client), command).await,
         Command::Serve(_) | Command::Token(_) | Command::Topics(_) | Command::Functions(_) => Ok(()),
         Command::Backup(_) | Command::Restore(_) | Command::Backups(_) | Command::Replay(_) => Ok(()),
+        Command::Aiops(_) => Ok(()),
     }
 }
 

@@ -2,6 +2,7 @@
 //! commands against it, checking what they print and their exit codes. Runs on SQLite (the
 //! default) and on PostgreSQL (`DATABASE_URL`).
 
+mod aiops;
 mod consumers;
 mod data_protection;
 mod events;

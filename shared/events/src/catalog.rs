@@ -1,4 +1,4 @@
-//! The names of things: the 14 event types, the Kafka topics, and which type goes to which topic.
+//! The names of things: the 17 event types, the Kafka topics, and which type goes to which topic.
 //!
 //! Type names, topic names, partition counts and retention are part of the contract with Kafka, Knative
 //! triggers and dashboards (DESIGN §6), so they are spelled here once and nowhere else.
@@ -39,11 +39,17 @@ pub enum EventType {
     NotificationSent,
     /// `notification.failed`
     NotificationFailed,
+    /// `anomaly.detected`
+    AnomalyDetected,
+    /// `incident.opened`
+    IncidentOpened,
+    /// `incident.resolved`
+    IncidentResolved,
 }
 
 impl EventType {
     /// Every event type, in catalog order.
-    pub const ALL: [EventType; 14] = [
+    pub const ALL: [EventType; 17] = [
         EventType::TaskCreated,
         EventType::TaskUpdated,
         EventType::TaskDeleted,
@@ -58,6 +64,9 @@ impl EventType {
         EventType::IntentFailed,
         EventType::NotificationSent,
         EventType::NotificationFailed,
+        EventType::AnomalyDetected,
+        EventType::IncidentOpened,
+        EventType::IncidentResolved,
     ];
 
     /// The CloudEvents `type` attribute, e.g. `task.created`.
@@ -78,6 +87,9 @@ impl EventType {
             EventType::IntentFailed => "intent.failed",
             EventType::NotificationSent => "notification.sent",
             EventType::NotificationFailed => "notification.failed",
+            EventType::AnomalyDetected => "anomaly.detected",
+            EventType::IncidentOpened => "incident.opened",
+            EventType::IncidentResolved => "incident.resolved",
         }
     }
 
@@ -103,6 +115,7 @@ impl EventType {
             }
             EventType::IntentRecognized | EventType::IntentFailed => Topic::IntentEvents,
             EventType::NotificationSent | EventType::NotificationFailed => Topic::NotificationEvents,
+            EventType::AnomalyDetected | EventType::IncidentOpened | EventType::IncidentResolved => Topic::OpsEvents,
         }
     }
 
@@ -135,16 +148,19 @@ pub enum Topic {
     NotificationEvents,
     /// `dead-letter`: events a consumer gave up on, with the reason.
     DeadLetter,
+    /// `ops-events`, unkeyed: what the aiops function found (anomalies, incidents).
+    OpsEvents,
 }
 
 impl Topic {
     /// Every topic.
-    pub const ALL: [Topic; 5] = [
+    pub const ALL: [Topic; 6] = [
         Topic::TaskEvents,
         Topic::SessionEvents,
         Topic::IntentEvents,
         Topic::NotificationEvents,
         Topic::DeadLetter,
+        Topic::OpsEvents,
     ];
 
     /// The Kafka topic name, e.g. `task-events`.
@@ -156,6 +172,7 @@ impl Topic {
             Topic::IntentEvents => "intent-events",
             Topic::NotificationEvents => "notification-events",
             Topic::DeadLetter => "dead-letter",
+            Topic::OpsEvents => "ops-events",
         }
     }
 
@@ -171,7 +188,7 @@ impl Topic {
         match self {
             Topic::TaskEvents => 6,
             Topic::SessionEvents | Topic::IntentEvents | Topic::NotificationEvents => 3,
-            Topic::DeadLetter => 1,
+            Topic::DeadLetter | Topic::OpsEvents => 1,
         }
     }
 
@@ -181,7 +198,7 @@ impl Topic {
         let days = match self {
             Topic::TaskEvents | Topic::NotificationEvents => 7,
             Topic::SessionEvents | Topic::IntentEvents => 3,
-            Topic::DeadLetter => 30,
+            Topic::DeadLetter | Topic::OpsEvents => 30,
         };
         Duration::from_secs(days * DAY)
     }

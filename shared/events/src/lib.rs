@@ -5,7 +5,7 @@
 //! consumer can never disagree on a type name, a field or a topic. It does no I/O: buses, outboxes and
 //! HTTP bindings live in `todo-kit`.
 //!
-//! - [`catalog`]: the 14 [`EventType`]s and the Kafka [`Topic`]s they go to.
+//! - [`catalog`]: the 17 [`EventType`]s and the Kafka [`Topic`]s they go to.
 //! - [`payloads`]: one typed struct per event type, and [`EventPayload`] over all of them.
 //! - [`envelope`]: [`DomainEvent`] (payload plus id, source, time and [`EventMetadata`]) and its
 //!   mapping to and from [`cloudevents::Event`].
@@ -23,9 +23,9 @@ pub use catalog::{EventType, Topic};
 pub use envelope::{DomainEvent, EventMetadata};
 pub use error::{Error, Result};
 pub use payloads::{
-    EventPayload, IntentFailed, IntentRecognized, NotificationFailed, NotificationSent, SessionCreated, SessionExpired,
-    SessionMessageReceived, TaskCompleted, TaskCreated, TaskDeleted, TaskDueSoon, TaskOverdue, TaskReminder,
-    TaskUpdated,
+    AnomalyDetected, EventPayload, IncidentOpened, IncidentResolved, IntentFailed, IntentRecognized,
+    NotificationFailed, NotificationSent, SessionCreated, SessionExpired, SessionMessageReceived, TaskCompleted,
+    TaskCreated, TaskDeleted, TaskDueSoon, TaskOverdue, TaskReminder, TaskUpdated,
 };
 pub use schema::{schema_document, validate};
 

@@ -14,7 +14,7 @@ use crate::catalog::EventType;
 use crate::error::{Error, Result};
 
 /// Every schema document: type, version, text. Its `$id` is `event_type.dataschema(version)`.
-const DOCUMENTS: [(EventType, u32, &str); 14] = [
+const DOCUMENTS: [(EventType, u32, &str); 17] = [
     (
         EventType::TaskCreated,
         1,
@@ -84,6 +84,21 @@ const DOCUMENTS: [(EventType, u32, &str); 14] = [
         EventType::NotificationFailed,
         1,
         include_str!("../schemas/notification.failed.v1.json"),
+    ),
+    (
+        EventType::AnomalyDetected,
+        1,
+        include_str!("../schemas/anomaly.detected.v1.json"),
+    ),
+    (
+        EventType::IncidentOpened,
+        1,
+        include_str!("../schemas/incident.opened.v1.json"),
+    ),
+    (
+        EventType::IncidentResolved,
+        1,
+        include_str!("../schemas/incident.resolved.v1.json"),
     ),
 ];
 

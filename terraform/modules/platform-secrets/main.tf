@@ -27,6 +27,14 @@ resource "random_password" "auth_jwt_secret" {
   special = false
 }
 
+# The bearer token aiops takes from Alertmanager's webhook and KEDA's metrics-api scaler
+# (AIOPS_WEBHOOK_TOKEN): 64 random characters, rotated like the JWT secret. Alertmanager's webhook
+# receiver for aiops must send the same value as its bearer credentials.
+resource "random_password" "aiops_webhook_token" {
+  length  = 64
+  special = false
+}
+
 locals {
   # s3://bucket?endpoint=...&region=...: the object store URL form of the archiver and backup.
   store_url = {
@@ -42,6 +50,7 @@ locals {
       "session-store-url"        = var.session_store_url
       "session-store-ca-pem"     = var.session_store_ca_pem
       "auth-jwt-secret"          = random_password.auth_jwt_secret.result
+      "aiops-webhook-token"      = random_password.aiops_webhook_token.result
       "archive-store-url"        = local.store_url.archive
       "backup-store-url"         = local.store_url.backups
       "spaces-access-key-id"     = var.object_store.access_key_id

@@ -5,12 +5,14 @@
 
 mod intent;
 mod notification;
+mod ops;
 mod payload;
 mod session;
 mod task;
 
 pub use intent::{IntentFailed, IntentRecognized};
 pub use notification::{NotificationFailed, NotificationSent};
+pub use ops::{AnomalyDetected, IncidentOpened, IncidentResolved};
 pub use payload::EventPayload;
 pub use session::{SessionCreated, SessionExpired, SessionMessageReceived};
 pub use task::{TaskCompleted, TaskCreated, TaskDeleted, TaskDueSoon, TaskOverdue, TaskReminder, TaskUpdated};

@@ -5,9 +5,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{
-    IntentFailed, IntentRecognized, NotificationFailed, NotificationSent, SessionCreated, SessionExpired,
-    SessionMessageReceived, TaskCompleted, TaskCreated, TaskDeleted, TaskDueSoon, TaskOverdue, TaskReminder,
-    TaskUpdated,
+    AnomalyDetected, IncidentOpened, IncidentResolved, IntentFailed, IntentRecognized, NotificationFailed,
+    NotificationSent, SessionCreated, SessionExpired, SessionMessageReceived, TaskCompleted, TaskCreated, TaskDeleted,
+    TaskDueSoon, TaskOverdue, TaskReminder, TaskUpdated,
 };
 use crate::catalog::EventType;
 use crate::error::{Error, Result};
@@ -82,6 +82,9 @@ event_payload!(
     IntentFailed,
     NotificationSent,
     NotificationFailed,
+    AnomalyDetected,
+    IncidentOpened,
+    IncidentResolved,
 );
 
 /// What an event is about; it decides both the subject and the partition key.
@@ -89,28 +92,34 @@ enum Entity<'a> {
     Task(i64),
     Session(&'a str),
     Notification(&'a str),
+    /// A component of the platform (an anomaly on one of its series).
+    Component(&'a str),
+    Incident(&'a str),
 }
 
 impl EventPayload {
     /// The CloudEvents `subject`: the entity the event is about, e.g. `task/42`, `session/<id>`,
-    /// `notification/<id>`. Intent events are about their session.
+    /// `notification/<id>`, `component/task-api`, `incident/<id>`. Intent events are about their
+    /// session.
     #[must_use]
     pub fn subject(&self) -> String {
         match self.entity() {
             Entity::Task(task_id) => format!("task/{task_id}"),
             Entity::Session(session_id) => format!("session/{session_id}"),
             Entity::Notification(notification_id) => format!("notification/{notification_id}"),
+            Entity::Component(component) => format!("component/{component}"),
+            Entity::Incident(incident_id) => format!("incident/{incident_id}"),
         }
     }
 
     /// The Kafka message key (DESIGN §6): the task id on `task-events`, the session id on
-    /// `session-events` and `intent-events`, none on `notification-events`.
+    /// `session-events` and `intent-events`, none on `notification-events` and `ops-events`.
     #[must_use]
     pub fn partition_key(&self) -> Option<String> {
         match self.entity() {
             Entity::Task(task_id) => Some(task_id.to_string()),
             Entity::Session(session_id) => Some(session_id.to_owned()),
-            Entity::Notification(_) => None,
+            Entity::Notification(_) | Entity::Component(_) | Entity::Incident(_) => None,
         }
     }
 
@@ -132,6 +141,9 @@ impl EventPayload {
             | EventPayload::NotificationFailed(NotificationFailed { notification_id, .. }) => {
                 Entity::Notification(notification_id)
             }
+            EventPayload::AnomalyDetected(AnomalyDetected { component, .. }) => Entity::Component(component),
+            EventPayload::IncidentOpened(IncidentOpened { incident_id, .. })
+            | EventPayload::IncidentResolved(IncidentResolved { incident_id, .. }) => Entity::Incident(incident_id),
         }
     }
 }

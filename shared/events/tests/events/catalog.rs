@@ -20,11 +20,14 @@ fn every_event_type_round_trips_through_its_name() {
 #[test]
 fn event_type_names_are_distinct_and_follow_the_catalog() {
     let names: HashSet<_> = EventType::ALL.iter().map(|t| t.as_str()).collect();
-    assert_eq!(names.len(), 14);
+    assert_eq!(names.len(), 17);
     assert_eq!(EventType::TaskReminder.as_str(), "task.reminder");
     assert_eq!(EventType::SessionMessageReceived.as_str(), "session.message_received");
     assert_eq!(EventType::TaskDueSoon.as_str(), "task.due_soon");
     assert_eq!(EventType::NotificationFailed.as_str(), "notification.failed");
+    assert_eq!(EventType::AnomalyDetected.as_str(), "anomaly.detected");
+    assert_eq!(EventType::IncidentOpened.as_str(), "incident.opened");
+    assert_eq!(EventType::IncidentResolved.as_str(), "incident.resolved");
 }
 
 #[test]
@@ -43,6 +46,7 @@ fn each_event_type_goes_to_the_topic_of_its_family() {
             "session" => Topic::SessionEvents,
             "intent" => Topic::IntentEvents,
             "notification" => Topic::NotificationEvents,
+            "anomaly" | "incident" => Topic::OpsEvents,
             other => panic!("unexpected family {other}"),
         };
         assert_eq!(event_type.topic(), expected, "{event_type}");
@@ -57,6 +61,7 @@ fn topics_have_the_names_partitions_and_retention_of_the_design() {
         (Topic::IntentEvents, "intent-events", 3, 3),
         (Topic::NotificationEvents, "notification-events", 3, 7),
         (Topic::DeadLetter, "dead-letter", 1, 30),
+        (Topic::OpsEvents, "ops-events", 1, 30),
     ];
     assert_eq!(Topic::ALL.len(), expected.len());
     for (topic, name, partitions, days) in expected {
@@ -81,12 +86,12 @@ fn dataschema_is_a_versioned_urn_per_type() {
 }
 
 #[test]
-fn partition_key_is_the_task_id_or_session_id_and_none_for_notifications() {
+fn partition_key_is_the_task_id_or_session_id_and_none_for_notifications_and_ops() {
     for payload in sample_payloads() {
         let expected = match payload.event_type().topic() {
             Topic::TaskEvents => Some("42".to_owned()),
             Topic::SessionEvents | Topic::IntentEvents => Some("sess-9".to_owned()),
-            Topic::NotificationEvents | Topic::DeadLetter => None,
+            Topic::NotificationEvents | Topic::DeadLetter | Topic::OpsEvents => None,
         };
         assert_eq!(payload.partition_key(), expected, "{}", payload.event_type());
     }
@@ -98,6 +103,11 @@ fn subject_names_the_entity_the_event_is_about() {
     let mut expected = vec!["task/42".to_owned(); 7];
     expected.extend(vec!["session/sess-9".to_owned(); 5]);
     expected.extend(["notification/ntf-1".to_owned(), "notification/ntf-2".to_owned()]);
+    expected.extend([
+        "component/task-api".to_owned(),
+        "incident/inc-1740824100-postgresql".to_owned(),
+        "incident/inc-1740824100-postgresql".to_owned(),
+    ]);
     assert_eq!(subjects, expected);
 }
 

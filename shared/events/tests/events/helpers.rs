@@ -5,9 +5,10 @@ use chrono::{DateTime, Utc};
 use cloudevents::{Data, Event};
 use serde_json::json;
 use todo_events::{
-    DomainEvent, EventMetadata, EventPayload, EventType, IntentFailed, IntentRecognized, NotificationFailed,
-    NotificationSent, SessionCreated, SessionExpired, SessionMessageReceived, TaskCompleted, TaskCreated, TaskDeleted,
-    TaskDueSoon, TaskOverdue, TaskReminder, TaskUpdated,
+    AnomalyDetected, DomainEvent, EventMetadata, EventPayload, EventType, IncidentOpened, IncidentResolved,
+    IntentFailed, IntentRecognized, NotificationFailed, NotificationSent, SessionCreated, SessionExpired,
+    SessionMessageReceived, TaskCompleted, TaskCreated, TaskDeleted, TaskDueSoon, TaskOverdue, TaskReminder,
+    TaskUpdated,
 };
 
 pub(crate) const SOURCE: &str = "/functions/task-api";
@@ -131,6 +132,30 @@ pub(crate) fn sample_payloads() -> Vec<EventPayload> {
             notification_id: "ntf-2".into(),
             error: "connection refused".into(),
             retry_count: 3,
+        }
+        .into(),
+        AnomalyDetected {
+            component: "task-api".into(),
+            series: "p99_latency_seconds".into(),
+            at: at("2025-03-01T10:15:00Z"),
+            value: 2.75,
+            score: 0.93,
+        }
+        .into(),
+        IncidentOpened {
+            incident_id: "inc-1740824100-postgresql".into(),
+            opened_at: at("2025-03-01T10:15:00Z"),
+            root_cause: "postgresql".into(),
+            confidence: 0.95,
+            components: vec!["postgresql".into(), "task-api".into()],
+            summary: "postgresql (alert PostgresDown) is the probable root cause; also affected: task-api".into(),
+        }
+        .into(),
+        IncidentResolved {
+            incident_id: "inc-1740824100-postgresql".into(),
+            opened_at: at("2025-03-01T10:15:00Z"),
+            resolved_at: at("2025-03-01T10:42:30Z"),
+            root_cause: "postgresql".into(),
         }
         .into(),
     ]

@@ -180,3 +180,26 @@ fn schema_violation_lists_every_violation_with_its_pointer() {
     assert!(message.starts_with("data of event type `task.created` violates its schema: "));
     assert!(message.contains("/due_at: "), "{message}");
 }
+
+#[test]
+fn ops_schemas_reject_a_score_out_of_range_and_an_incident_without_components() {
+    // Arrange
+    let mut anomaly = sample_payload(EventType::AnomalyDetected).to_json();
+    anomaly["score"] = json!(1.5);
+    let mut opened = sample_payload(EventType::IncidentOpened).to_json();
+    opened["components"] = json!([]);
+
+    // Act
+    let anomaly = validate(EventType::AnomalyDetected, 1, &anomaly);
+    let opened = validate(EventType::IncidentOpened, 1, &opened);
+
+    // Assert
+    assert!(
+        matches!(&anomaly, Err(Error::SchemaViolation { errors, .. }) if errors.iter().any(|e| e.starts_with("/score: "))),
+        "{anomaly:?}"
+    );
+    assert!(
+        matches!(&opened, Err(Error::SchemaViolation { errors, .. }) if errors.iter().any(|e| e.starts_with("/components: "))),
+        "{opened:?}"
+    );
+}

@@ -59,7 +59,7 @@ pub enum TopicOutcome {
     Drift(Vec<String>),
 }
 
-/// The five topics of the catalog for `environment`, each name prefixed by `prefix`.
+/// The topics of the catalog for `environment`, each name prefixed by `prefix`.
 pub fn catalog(environment: Environment, prefix: &str) -> Vec<TopicSpec> {
     let (replication_factor, min_insync_replicas) = environment.replication();
     Topic::ALL
@@ -120,7 +120,8 @@ mod tests {
                 "session-events",
                 "intent-events",
                 "notification-events",
-                "dead-letter"
+                "dead-letter",
+                "ops-events"
             ]
         );
         assert_eq!(local[0].partitions, 6);
@@ -132,6 +133,10 @@ mod tests {
             (3, 2)
         );
         assert_eq!(production[4].retention, Duration::from_secs(30 * 24 * 3600));
+        // ops-events: one partition (no key, so no order to spread), kept as long as dead letters.
+        assert_eq!(production[5].name, "prod.ops-events");
+        assert_eq!(production[5].partitions, 1);
+        assert_eq!(production[5].retention, Duration::from_secs(30 * 24 * 3600));
     }
 
     #[test]

@@ -172,6 +172,36 @@ pub const BACKUP_LAST_SUCCESS: MetricSpec = spec(
     "Unix time at which the last database backup was completely written.",
 );
 
+/// Anomalies the aiops function's detectors found, by component and series (both from small
+/// fixed sets: the platform's components and the series it watches).
+pub const AIOPS_ANOMALIES_DETECTED: MetricSpec = spec(
+    "aiops_anomalies_detected_total",
+    Counter,
+    &["service", "component", "series"],
+    "Points the aiops detectors scored at or above the anomaly threshold.",
+);
+/// Incidents open now.
+pub const AIOPS_INCIDENTS_OPEN: MetricSpec = spec(
+    "aiops_incidents_open",
+    Gauge,
+    &["service"],
+    "Incidents the aiops correlator holds open.",
+);
+/// One watch run.
+pub const AIOPS_WATCH_DURATION: MetricSpec = spec(
+    "aiops_watch_duration_seconds",
+    Histogram,
+    &["service"],
+    "Time one aiops watch run took: fetching every series, scoring and correlating.",
+);
+/// Series a watch run could not fetch.
+pub const AIOPS_WATCH_ERRORS: MetricSpec = spec(
+    "aiops_watch_errors_total",
+    Counter,
+    &["service", "series"],
+    "Series an aiops watch run could not fetch from its metric source; the next run tries again.",
+);
+
 /// Every family our code registers.
 pub const CATALOG: &[MetricSpec] = &[
     HTTP_REQUESTS,
@@ -193,6 +223,10 @@ pub const CATALOG: &[MetricSpec] = &[
     ARCHIVED_EVENTS,
     ARCHIVE_LAG,
     BACKUP_LAST_SUCCESS,
+    AIOPS_ANOMALIES_DETECTED,
+    AIOPS_INCIDENTS_OPEN,
+    AIOPS_WATCH_DURATION,
+    AIOPS_WATCH_ERRORS,
 ];
 
 /// The process collector's families (Linux), exported by every function.

@@ -65,6 +65,14 @@ pub struct Metrics {
     pub archive_lag: GaugeVec,
     /// `backup_last_success_timestamp_seconds{service}`.
     pub backup_last_success: GaugeVec,
+    /// `aiops_anomalies_detected_total{service,component,series}`.
+    pub aiops_anomalies_detected: IntCounterVec,
+    /// `aiops_incidents_open{service}`.
+    pub aiops_incidents_open: IntGaugeVec,
+    /// `aiops_watch_duration_seconds{service}`.
+    pub aiops_watch_duration: HistogramVec,
+    /// `aiops_watch_errors_total{service,series}`.
+    pub aiops_watch_errors: IntCounterVec,
 }
 
 /// The process-wide metrics.
@@ -100,8 +108,18 @@ impl Metrics {
             archived_events: counter(&registry, &ARCHIVED_EVENTS),
             archive_lag: gauge(&registry, &ARCHIVE_LAG),
             backup_last_success: gauge(&registry, &BACKUP_LAST_SUCCESS),
+            aiops_anomalies_detected: counter(&registry, &AIOPS_ANOMALIES_DETECTED),
+            aiops_incidents_open: int_gauge(&registry, &AIOPS_INCIDENTS_OPEN),
+            aiops_watch_duration: histogram(&registry, &AIOPS_WATCH_DURATION, SLOW_BUCKETS),
+            aiops_watch_errors: counter(&registry, &AIOPS_WATCH_ERRORS),
             registry,
         }
+    }
+
+    /// Everything registered, as metric families: what this process would answer a scrape with,
+    /// for code that reads its own figures (aiops' local source in `todo serve`).
+    pub fn gather(&self) -> Vec<prometheus::proto::MetricFamily> {
+        self.registry.gather()
     }
 
     /// Everything registered, in the Prometheus text format.
@@ -201,6 +219,12 @@ mod tests {
         m.archived_events.with_label_values(&["t", "task-events"]).inc();
         m.archive_lag.with_label_values(&["t", "task-events"]).set(2.0);
         m.backup_last_success.with_label_values(&["t"]).set(1.0);
+        m.aiops_anomalies_detected
+            .with_label_values(&["t", "task-api", "request_rate"])
+            .inc();
+        m.aiops_incidents_open.with_label_values(&["t"]).set(1);
+        m.aiops_watch_duration.with_label_values(&["t"]).observe(0.2);
+        m.aiops_watch_errors.with_label_values(&["t", "request_rate"]).inc();
 
         let families = m.registry.gather();
         for spec in CATALOG {

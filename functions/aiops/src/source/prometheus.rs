@@ -1,0 +1,65 @@
+//! [`PrometheusSource`]: the cluster's figures through Prometheus' HTTP API, one
+//! `GET /api/v1/query_range` per series and watch.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+
+use super::{MetricSource, Samples, Series, Window, query_range};
+use crate::{Error, Result};
+
+/// How long one query may take before the watch moves on (Prometheus' own default query timeout
+/// is 2 minutes; a watch runs every minute).
+const QUERY_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Reads series from a Prometheus server (or anything that speaks its query API: Thanos, Mimir,
+/// VictoriaMetrics).
+#[derive(Debug, Clone)]
+pub struct PrometheusSource {
+    /// The API's base URL, without a trailing `/` (`http://prometheus.observability.svc:9090`).
+    base_url: String,
+    client: reqwest::Client,
+}
+
+impl PrometheusSource {
+    /// A source at `base_url`.
+    ///
+    /// # Errors
+    /// [`Error::Malformed`] for a URL that is not http(s), or an HTTP client that cannot be built.
+    pub fn new(base_url: &str) -> Result<Self> {
+        let base_url = base_url.trim().trim_end_matches('/').to_owned();
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+            return Err(Error::Malformed(format!(
+                "PROMETHEUS_URL must be an http(s) URL, got '{base_url}'"
+            )));
+        }
+        let client = reqwest::Client::builder()
+            .timeout(QUERY_TIMEOUT)
+            .user_agent(concat!("todo-aiops/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::Malformed(format!("cannot build the HTTP client: {e}")))?;
+        Ok(Self { base_url, client })
+    }
+}
+
+#[async_trait]
+impl MetricSource for PrometheusSource {
+    #[tracing::instrument(skip(self), fields(series = series.name()))]
+    async fn fetch(&self, series: Series, window: Window) -> Result<Samples> {
+        let response = self
+            .client
+            .get(format!("{}/api/v1/query_range", self.base_url))
+            .query(&[
+                ("query", series.promql().to_owned()),
+                ("start", window.start.timestamp().to_string()),
+                ("end", window.end.timestamp().to_string()),
+                ("step", format!("{}s", window.step.as_secs().max(1))),
+            ])
+            .send()
+            .await
+            .map_err(Error::Unreachable)?;
+        let status = response.status().as_u16();
+        let body = response.bytes().await.map_err(Error::Unreachable)?;
+        query_range::parse_matrix(series, status, &body)
+    }
+}
