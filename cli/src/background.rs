@@ -1,8 +1,10 @@
 //! The background work of `todo serve`: the outbox relay, the session worker, the event consumers
 //! (analytics, notifier, scheduler's next occurrences, the live feed) on the bus, the webhook
 //! delivery worker and the scheduler's tick. Each runs until the shutdown signal; consumers start
-//! once the relay has created the topics.
+//! once the relay has created the topics. Every consumer runs behind a pause switch of its own
+//! ([`pausable`]), which aiops' local executor holds.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -10,7 +12,7 @@ use outbox_relay::Relay;
 use scheduler::AnnounceWork;
 use session_api::SessionWorker;
 use todo_kit::bus::EventBus;
-use todo_kit::handler::{ConsumeSettings, EventHandler, consume_until_shutdown};
+use todo_kit::handler::{ConsumeSettings, EventHandler, PausableHandler, Pause, consume_until_shutdown};
 use todo_kit::serve::shutdown_signal;
 use tokio::task::JoinSet;
 
@@ -18,6 +20,24 @@ use tokio::task::JoinSet;
 pub(crate) struct Consumer {
     pub(crate) handler: Arc<dyn EventHandler>,
     pub(crate) topics: Vec<String>,
+}
+
+/// `consumers` each behind a [`Pause`] of its own, and the switches by consumer name (what aiops'
+/// `LocalExecutor` pauses and resumes).
+pub(crate) fn pausable(consumers: Vec<Consumer>) -> (Vec<Consumer>, BTreeMap<String, Pause>) {
+    let mut pauses = BTreeMap::new();
+    let consumers = consumers
+        .into_iter()
+        .map(|consumer| {
+            let pause = Pause::default();
+            pauses.insert(consumer.handler.name().to_owned(), pause.clone());
+            Consumer {
+                handler: Arc::new(PausableHandler::new(consumer.handler, pause)),
+                topics: consumer.topics,
+            }
+        })
+        .collect();
+    (consumers, pauses)
 }
 
 /// Everything that runs beside the HTTP server.

@@ -9,6 +9,7 @@ mod client;
 mod commands;
 mod dev_auth;
 mod embedded;
+mod fault;
 mod human_recurrence;
 mod human_time;
 mod object_stores;

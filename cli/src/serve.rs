@@ -113,19 +113,9 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
         backup::function::BACKUP_KEEP_DAILY.parse_required("a number of days")?,
         backup::function::BACKUP_KEEP_WEEKLY.parse_required("a number of weeks")?,
     ));
-    // aiops watches this process's own metrics (no Prometheus here, unless PROMETHEUS_URL names
-    // one) and publishes what it finds to ops-events on the same bus.
-    let aiops_settings = aiops::Settings::from_env()?;
-    let aiops = aiops::Aiops::new(
-        &aiops_settings,
-        aiops_settings.source("todo-serve")?,
-        aiops::Publisher::new(bus.clone(), &topic_prefix),
-        auth.clone(),
-        Arc::new(todo_kit::clock::SystemClock),
-    );
     // Every function with its routes, handler and units of work, paired with its description.
     // (chat-api's routes need this server's address, so the gateway adds them once it is bound.)
-    let embedded = vec![
+    let mut embedded = vec![
         Embedded::http(
             &task_api::FUNCTION,
             task_api::service(AppState::new(store.clone(), auth.clone())),
@@ -172,12 +162,6 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
             handler: None,
             work: vec![("snapshot", backup_work)],
         },
-        Embedded {
-            function: &aiops::FUNCTION,
-            routes: aiops::routes(aiops.state.clone()),
-            handler: None,
-            work: vec![("watch", aiops.watch.clone())],
-        },
     ];
     let live = LiveFeed::new(LIVE_EVENTS_KEPT);
     let mut consumers = crate::embedded::consumers(&embedded, &topic_prefix)?;
@@ -185,6 +169,26 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
         // Its own group per process: every instance shows every event.
         handler: Arc::new(FeedHandler::new(format!("live-{}", uuid::Uuid::new_v4()), live.clone())),
         topics: vec![topic(todo_events::Topic::TaskEvents)],
+    });
+    let consumers = crate::fault::inject(consumers, env_var(crate::fault::TODO_FAULT_FAILING_CONSUMER).as_deref())?;
+    let (consumers, pauses) = crate::background::pausable(consumers);
+    // aiops watches this process's own metrics (no Prometheus here, unless PROMETHEUS_URL names
+    // one), publishes what it finds to ops-events on the same bus, and remediates through the
+    // consumers' pause switches (AIOPS_REMEDIATION=auto; dry run by default).
+    let aiops_settings = aiops::Settings::from_env()?;
+    let aiops = aiops::Aiops::new(
+        &aiops_settings,
+        aiops_settings.source("todo-serve")?,
+        aiops::Publisher::new(bus.clone(), &topic_prefix),
+        auth.clone(),
+        Arc::new(todo_kit::clock::SystemClock),
+        Arc::new(aiops::LocalExecutor::new(pauses)),
+    );
+    embedded.push(Embedded {
+        function: &aiops::FUNCTION,
+        routes: aiops::routes(aiops.state.clone()),
+        handler: None,
+        work: vec![("watch", aiops.watch.clone())],
     });
     let functions = crate::embedded::routes(embedded)?;
     let rebuild = crate::rebuild_route::Rebuild {

@@ -67,10 +67,11 @@ fn nab(args: &NabArgs) -> anyhow::Result<()> {
             corpus.row_count() as f64 / busy.as_secs_f64().max(1e-9),
             started.elapsed().as_secs_f64()
         ),
-        None => println!(
-            "scored the results in {}",
-            args.results.as_deref().unwrap_or(std::path::Path::new("")).display()
-        ),
+        None => {
+            if let Some(dir) = &args.results {
+                println!("scored the detector output in {}", dir.display());
+            }
+        }
     }
     Ok(())
 }

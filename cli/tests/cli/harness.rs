@@ -51,6 +51,9 @@ pub(crate) fn todo(data_dir: &Path, api: &str, args: &[&str]) -> Run {
         .into()
 }
 
+/// The file in the data directory that [`Platform::start_logging`] writes the server's log to.
+const LOG_FILE: &str = "serve.log";
+
 /// A running `todo serve`, stopped (SIGKILL) and cleaned up on drop.
 pub(crate) struct Platform {
     child: Child,
@@ -65,7 +68,23 @@ impl Platform {
 
     /// Starts `todo serve` with extra arguments and environment (`("--bus", ...)`, `("TOPIC_PREFIX", ...)`).
     pub(crate) fn start_with(database_url: Option<&str>, env: &[(&str, &str)]) -> Self {
+        Self::spawn(database_url, env, temp_dir(), Stdio::inherit())
+    }
+
+    /// Like [`start_with`](Self::start_with), with the server's log (stderr) written to
+    /// [`log_path`](Self::log_path) instead of the test's output.
+    pub(crate) fn start_logging(database_url: Option<&str>, env: &[(&str, &str)]) -> Self {
         let data_dir = temp_dir();
+        let log = std::fs::File::create(data_dir.join(LOG_FILE)).expect("log file");
+        Self::spawn(database_url, env, data_dir, Stdio::from(log))
+    }
+
+    /// Where [`start_logging`](Self::start_logging) writes the server's log.
+    pub(crate) fn log_path(&self) -> PathBuf {
+        self.data_dir.join(LOG_FILE)
+    }
+
+    fn spawn(database_url: Option<&str>, env: &[(&str, &str)], data_dir: PathBuf, stderr: Stdio) -> Self {
         let mut command = Command::new(TODO);
         command
             .args(["serve", "--listen", "127.0.0.1:0"])
@@ -73,7 +92,7 @@ impl Platform {
             .env_remove("AUTH_JWT_SECRET")
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
+            .stderr(stderr);
         match database_url {
             Some(url) => command.env("DATABASE_URL", url),
             None => command.env_remove("DATABASE_URL"),

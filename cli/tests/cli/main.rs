@@ -3,6 +3,7 @@
 //! default) and on PostgreSQL (`DATABASE_URL`).
 
 mod aiops;
+mod aiops_incident;
 mod consumers;
 mod data_protection;
 mod events;
@@ -100,12 +101,13 @@ fn topics_apply_creates_the_catalog_once_and_reports_drift() {
             ],
         )
     };
+    let topics = todo_events::Topic::ALL.len();
     let first = apply("local");
     assert!(first.status.success(), "{}", first.stderr);
-    assert_eq!(first.stdout.matches(" created").count(), 5, "{}", first.stdout);
+    assert_eq!(first.stdout.matches(" created").count(), topics, "{}", first.stdout);
     let again = apply("local");
     assert!(again.status.success(), "{}", again.stderr);
-    assert_eq!(again.stdout.matches("  ok").count(), 5, "{}", again.stdout);
+    assert_eq!(again.stdout.matches("  ok").count(), topics, "{}", again.stdout);
     let production = apply("production");
     assert!(!production.status.success(), "drift must fail: {}", production.stdout);
     assert!(
@@ -113,7 +115,11 @@ fn topics_apply_creates_the_catalog_once_and_reports_drift() {
         "{}",
         production.stdout
     );
-    assert!(production.stderr.contains("5 topic(s) differ"), "{}", production.stderr);
+    assert!(
+        production.stderr.contains(&format!("{topics} topic(s) differ")),
+        "{}",
+        production.stderr
+    );
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -275,6 +281,11 @@ async fn with_a_failing_model_the_rules_answer_and_say_so() {
     assert_eq!(answer["model"], "rules", "{answer}");
     assert_eq!(answer["fallbacks"][0]["model"], "gpt-test", "{answer}");
     assert_eq!(answer["actions"][0]["result"]["status"], "created", "{answer}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn aiops_finds_a_failing_consumer_and_pauses_it_once_approved() {
+    aiops_incident::a_consumer_dead_lettering_in_a_loop_is_found_and_paused_once_a_person_approves().await;
 }
 
 /// Settings that make the consumers' work visible within a test's patience.

@@ -1,4 +1,5 @@
-//! The events aiops publishes to `ops-events`, and the [`Publisher`] that sends them.
+//! The events aiops publishes to `ops-events` (anomalies, incidents, and one `remediation.*` per
+//! change of a remediation action), and the [`Publisher`] that sends them.
 //!
 //! Events are queued first and sent after, outside the state's lock: a watch and a webhook can
 //! both produce events while the bus is slow. What the bus refuses stays queued, in order, for the

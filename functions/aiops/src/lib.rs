@@ -12,6 +12,11 @@
 //! - Each HTTP function's request rate feeds a Holt-Winters forecaster; `GET
 //!   /api/aiops/scaling/{function}` answers the replicas for the rate expected 15 minutes ahead,
 //!   which KEDA's metrics-api scaler reads.
+//! - Open incidents go to the guarded remediation engine ([`remediate`]): dry run unless
+//!   `AIOPS_REMEDIATION=auto`, destructive actions only after `POST
+//!   /api/aiops/actions/{id}/approve`, an [`Executor`](remediate::Executor) to carry them out
+//!   (`todo serve`'s own consumers through [`LocalExecutor`](remediate::LocalExecutor)), and a
+//!   `remediation.*` event and an `audit` log line for every change.
 //!
 //! State is in memory and bounded ([`state`]): this step keeps no database. [`FUNCTION`] describes
 //! the deployable function; [`Aiops::new`] builds it for `main`, `todo serve` and the tests. Run
@@ -22,6 +27,7 @@ mod error;
 mod events;
 pub mod function;
 mod openapi;
+pub mod remediate;
 mod routes;
 mod scaling;
 pub mod source;
@@ -32,6 +38,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use secrecy::SecretString;
+use todo_aiops::remediation::{RemediationEngine, RemediationSettings};
 use todo_kit::Authenticator;
 use todo_kit::clock::Clock;
 
@@ -39,6 +46,7 @@ pub use error::{Error, Result};
 pub use events::Publisher;
 pub use function::{FUNCTION, Settings, start};
 pub use openapi::ApiDoc;
+pub use remediate::{Executor, LocalExecutor, Remediation};
 pub use scaling::{HORIZON, parse_capacities};
 pub use state::{Anomaly, Ops};
 pub use watch::{Watch, WatchSettings};
@@ -54,6 +62,8 @@ pub const EVENT_SOURCE: &str = "/functions/aiops";
 pub struct AppState {
     /// Incidents, anomalies, maintenance and forecasts.
     pub ops: Arc<Ops>,
+    /// The remediation engine, its executor and its audit trail.
+    pub remediation: Arc<Remediation>,
     /// Verifies users' bearer tokens.
     pub auth: Arc<Authenticator>,
     /// `AIOPS_WEBHOOK_TOKEN`; without it the webhook refuses every request.
@@ -67,6 +77,7 @@ impl std::fmt::Debug for AppState {
         // Not the token.
         f.debug_struct("AppState")
             .field("ops", &self.ops)
+            .field("remediation", &self.remediation)
             .field("webhook_token", &self.webhook_token.as_ref().map(|_| "(set)"))
             .finish_non_exhaustive()
     }
@@ -82,19 +93,32 @@ pub struct Aiops {
 }
 
 impl Aiops {
-    /// aiops with `settings`, reading `source`, publishing with `publisher`.
+    /// aiops with `settings`, reading `source`, publishing with `publisher`, remediating through
+    /// `executor`.
     pub fn new(
         settings: &Settings,
         source: Arc<dyn source::MetricSource>,
         publisher: Publisher,
         auth: Arc<Authenticator>,
         clock: Arc<dyn Clock>,
+        executor: Arc<dyn Executor>,
     ) -> Self {
-        let ops = Arc::new(Ops::new(publisher, &settings.capacities, settings.watch.step));
-        let watch = Arc::new(Watch::new(source, ops.clone(), settings.watch, clock.clone()));
+        let publisher = Arc::new(publisher);
+        let ops = Arc::new(Ops::new(publisher.clone(), &settings.capacities, settings.watch.step));
+        let mut engine = RemediationEngine::new(RemediationSettings::default(), settings.playbooks.clone());
+        engine.set_mode(settings.remediation);
+        let remediation = Arc::new(Remediation::new(engine, executor, publisher, clock.clone()));
+        let watch = Arc::new(Watch::new(
+            source,
+            ops.clone(),
+            remediation.clone(),
+            settings.watch,
+            clock.clone(),
+        ));
         Self {
             state: AppState {
                 ops,
+                remediation,
                 auth,
                 webhook_token: settings.webhook_token.clone().map(Arc::new),
                 clock,

@@ -63,8 +63,8 @@ pub fn parse_capacities(text: &str) -> Result<BTreeMap<String, Capacity>, Config
 struct Forecast {
     capacity: Capacity,
     model: HoltWinters,
-    /// The time of the last step fed.
-    last_at: Option<i64>,
+    /// The time of the last step fed, unix milliseconds.
+    last_at_ms: Option<i64>,
     /// The rate of the last step.
     current: f64,
 }
@@ -72,29 +72,31 @@ struct Forecast {
 /// The forecasters of every function with a capacity.
 #[derive(Debug, Clone)]
 pub(crate) struct Forecasts {
-    step_seconds: i64,
+    /// The step in milliseconds, at least a second (the season is a day of steps).
+    step_ms: i64,
     by_function: BTreeMap<String, Forecast>,
 }
 
 impl Forecasts {
     /// A forecaster per function of `capacities`, with a daily season at `step`.
     pub(crate) fn new(capacities: &BTreeMap<String, Capacity>, step: Duration) -> Self {
-        let step_seconds = i64::try_from(step.as_secs().max(1)).unwrap_or(60);
-        let seconds = u32::try_from(step_seconds).unwrap_or(60);
+        // A watch faster than a second (a test of `todo serve`) feeds at most one rate a second: a
+        // day of 0.2 s steps would be a season of 432,000 values.
+        let seconds = u32::try_from(step.as_secs().max(1)).unwrap_or(60);
         let by_function = capacities
             .iter()
             .map(|(name, capacity)| {
                 let forecast = Forecast {
                     capacity: *capacity,
                     model: HoltWinters::daily(seconds, Smoothing::default()),
-                    last_at: None,
+                    last_at_ms: None,
                     current: 0.0,
                 };
                 (name.clone(), forecast)
             })
             .collect();
         Self {
-            step_seconds,
+            step_ms: i64::from(seconds) * 1000,
             by_function,
         }
     }
@@ -104,25 +106,26 @@ impl Forecasts {
         self.by_function.contains_key(function)
     }
 
-    /// Feeds `function`'s request rate, oldest first; points not after the last one fed are
-    /// skipped, and steps missing between two points are fed as missing, so the season stays in phase.
+    /// Feeds `function`'s request rate, oldest first; points less than a step after the last one
+    /// fed are skipped, and steps missing between two points are fed as missing, so the season
+    /// stays in phase.
     pub(crate) fn observe(&mut self, function: &str, points: &[Point]) {
-        let step = self.step_seconds;
+        let step = self.step_ms;
         let Some(forecast) = self.by_function.get_mut(function) else {
             return;
         };
         for point in points {
-            if let Some(last) = forecast.last_at {
-                if point.at <= last {
+            if let Some(last) = forecast.last_at_ms {
+                if point.at_ms < last + step {
                     continue;
                 }
-                let missing = ((point.at - last) / step - 1).clamp(0, MAX_GAP_STEPS);
+                let missing = ((point.at_ms - last) / step - 1).clamp(0, MAX_GAP_STEPS);
                 for _ in 0..missing {
                     forecast.model.update(f64::NAN);
                 }
             }
             forecast.model.update(point.value);
-            forecast.last_at = Some(point.at);
+            forecast.last_at_ms = Some(point.at_ms);
             forecast.current = point.value;
         }
     }
@@ -131,7 +134,7 @@ impl Forecasts {
     /// seen, it advises the minimum.
     pub(crate) fn advice(&self, function: &str, now: DateTime<Utc>) -> Option<ScalingAdvice> {
         let forecast = self.by_function.get(function)?;
-        let steps = usize::try_from(HORIZON.as_secs() / self.step_seconds.unsigned_abs()).unwrap_or(1);
+        let steps = usize::try_from(HORIZON.as_secs() / (self.step_ms.unsigned_abs() / 1000).max(1)).unwrap_or(1);
         Some(ScalingAdvice::new(
             function,
             forecast.current,
@@ -166,7 +169,7 @@ mod tests {
         let idle = forecasts.advice("task-api", now).unwrap();
         let points: Vec<Point> = (0..60)
             .map(|i| Point {
-                at: 1_800_000_000 + i * 60,
+                at_ms: (1_800_000_000 + i * 60) * 1000,
                 value: 100.0 + 10.0 * i as f64,
             })
             .collect();

@@ -7,6 +7,7 @@
 //! enough while aiops runs as one replica; more replicas would each see only their own webhooks.
 
 use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -71,13 +72,13 @@ struct Inner {
 pub struct Ops {
     // A std Mutex: every use is a short computation, and the events are sent after it is released.
     inner: std::sync::Mutex<Inner>,
-    publisher: Publisher,
+    publisher: Arc<Publisher>,
 }
 
 impl Ops {
     /// Empty state over the platform's topology, with a forecaster per function of `capacities`
     /// at the watch `step`.
-    pub fn new(publisher: Publisher, capacities: &BTreeMap<String, Capacity>, step: Duration) -> Self {
+    pub fn new(publisher: Arc<Publisher>, capacities: &BTreeMap<String, Capacity>, step: Duration) -> Self {
         Self {
             inner: std::sync::Mutex::new(Inner {
                 correlator: Correlator::new(Topology::platform(), CorrelationSettings::default()),

@@ -7,8 +7,8 @@ use todo_aiops::correlation::{
     Alert, AlertStatus, CorrelationSettings, Correlator, Incident, LabelSet, MaintenanceWindow, Signal, Topology,
 };
 use todo_aiops::remediation::{
-    ALL_TOPICS, Action, ActionStatus, AuditEvent, ENGINE, EXECUTOR, Mode, Outcome, Playbook, RemediationEngine,
-    RemediationError, RemediationSettings, RootCauseRule, Snapshot, Step,
+    ALL_TOPICS, Action, ActionStatus, AuditEvent, DEAD_LETTER_RATE, ENGINE, EXECUTOR, Mode, Outcome, Playbook,
+    RemediationEngine, RemediationError, RemediationSettings, RootCauseRule, Snapshot, Step,
 };
 
 fn at(h: u32, m: u32, s: u32) -> DateTime<Utc> {
@@ -468,6 +468,36 @@ fn a_consumer_dead_lettering_in_a_loop_is_paused_after_approval_but_one_dead_let
             function: "scheduler".into(),
             topic: "task-events".into()
         })
+    );
+}
+
+#[test]
+fn an_anomaly_on_a_consumers_dead_letter_rate_asks_to_pause_it_where_no_alerts_come() {
+    // Arrange: the watch of `todo serve` (no Alertmanager) saw notifier start dead-lettering.
+    let mut engine = engine(Mode::Auto);
+    let loop_on_notifier = incident(vec![Signal::anomaly(
+        "notifier",
+        DEAD_LETTER_RATE,
+        at(12, 0, 0),
+        0.9,
+        0.6,
+    )]);
+
+    // Act
+    let step = engine.propose(&loop_on_notifier, at(12, 0, 1));
+
+    // Assert
+    assert_eq!(statuses(&step), [ActionStatus::AwaitingApproval]);
+    assert_eq!(
+        step.records[0].action,
+        Action::PauseConsumer {
+            function: "notifier".into(),
+            topic: ALL_TOPICS.into()
+        }
+    );
+    assert_eq!(
+        step.records[0].playbook.as_deref(),
+        Some("pause-notifier-dead-letter-loop")
     );
 }
 

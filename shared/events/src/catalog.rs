@@ -1,4 +1,4 @@
-//! The names of things: the 17 event types, the Kafka topics, and which type goes to which topic.
+//! The names of things: the 28 event types, the Kafka topics, and which type goes to which topic.
 //!
 //! Type names, topic names, partition counts and retention are part of the contract with Kafka, Knative
 //! triggers and dashboards (DESIGN §6), so they are spelled here once and nowhere else.
@@ -45,11 +45,33 @@ pub enum EventType {
     IncidentOpened,
     /// `incident.resolved`
     IncidentResolved,
+    /// `remediation.proposed`
+    RemediationProposed,
+    /// `remediation.dry_run`
+    RemediationDryRun,
+    /// `remediation.awaiting_approval`
+    RemediationAwaitingApproval,
+    /// `remediation.approved`
+    RemediationApproved,
+    /// `remediation.rejected`
+    RemediationRejected,
+    /// `remediation.blocked`
+    RemediationBlocked,
+    /// `remediation.executing`
+    RemediationExecuting,
+    /// `remediation.executed`
+    RemediationExecuted,
+    /// `remediation.failed`
+    RemediationFailed,
+    /// `remediation.verified`
+    RemediationVerified,
+    /// `remediation.rolled_back`
+    RemediationRolledBack,
 }
 
 impl EventType {
     /// Every event type, in catalog order.
-    pub const ALL: [EventType; 17] = [
+    pub const ALL: [EventType; 28] = [
         EventType::TaskCreated,
         EventType::TaskUpdated,
         EventType::TaskDeleted,
@@ -67,6 +89,17 @@ impl EventType {
         EventType::AnomalyDetected,
         EventType::IncidentOpened,
         EventType::IncidentResolved,
+        EventType::RemediationProposed,
+        EventType::RemediationDryRun,
+        EventType::RemediationAwaitingApproval,
+        EventType::RemediationApproved,
+        EventType::RemediationRejected,
+        EventType::RemediationBlocked,
+        EventType::RemediationExecuting,
+        EventType::RemediationExecuted,
+        EventType::RemediationFailed,
+        EventType::RemediationVerified,
+        EventType::RemediationRolledBack,
     ];
 
     /// The CloudEvents `type` attribute, e.g. `task.created`.
@@ -90,6 +123,17 @@ impl EventType {
             EventType::AnomalyDetected => "anomaly.detected",
             EventType::IncidentOpened => "incident.opened",
             EventType::IncidentResolved => "incident.resolved",
+            EventType::RemediationProposed => "remediation.proposed",
+            EventType::RemediationDryRun => "remediation.dry_run",
+            EventType::RemediationAwaitingApproval => "remediation.awaiting_approval",
+            EventType::RemediationApproved => "remediation.approved",
+            EventType::RemediationRejected => "remediation.rejected",
+            EventType::RemediationBlocked => "remediation.blocked",
+            EventType::RemediationExecuting => "remediation.executing",
+            EventType::RemediationExecuted => "remediation.executed",
+            EventType::RemediationFailed => "remediation.failed",
+            EventType::RemediationVerified => "remediation.verified",
+            EventType::RemediationRolledBack => "remediation.rolled_back",
         }
     }
 
@@ -115,7 +159,20 @@ impl EventType {
             }
             EventType::IntentRecognized | EventType::IntentFailed => Topic::IntentEvents,
             EventType::NotificationSent | EventType::NotificationFailed => Topic::NotificationEvents,
-            EventType::AnomalyDetected | EventType::IncidentOpened | EventType::IncidentResolved => Topic::OpsEvents,
+            EventType::AnomalyDetected
+            | EventType::IncidentOpened
+            | EventType::IncidentResolved
+            | EventType::RemediationProposed
+            | EventType::RemediationDryRun
+            | EventType::RemediationAwaitingApproval
+            | EventType::RemediationApproved
+            | EventType::RemediationRejected
+            | EventType::RemediationBlocked
+            | EventType::RemediationExecuting
+            | EventType::RemediationExecuted
+            | EventType::RemediationFailed
+            | EventType::RemediationVerified
+            | EventType::RemediationRolledBack => Topic::OpsEvents,
         }
     }
 
@@ -148,7 +205,8 @@ pub enum Topic {
     NotificationEvents,
     /// `dead-letter`: events a consumer gave up on, with the reason.
     DeadLetter,
-    /// `ops-events`, unkeyed: what the aiops function found (anomalies, incidents).
+    /// `ops-events`, unkeyed: what the aiops function found (anomalies, incidents) and did
+    /// (remediation actions).
     OpsEvents,
 }
 

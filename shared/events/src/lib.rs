@@ -5,8 +5,9 @@
 //! consumer can never disagree on a type name, a field or a topic. It does no I/O: buses, outboxes and
 //! HTTP bindings live in `todo-kit`.
 //!
-//! - [`catalog`]: the 17 [`EventType`]s and the Kafka [`Topic`]s they go to.
-//! - [`payloads`]: one typed struct per event type, and [`EventPayload`] over all of them.
+//! - [`catalog`]: the 28 [`EventType`]s and the Kafka [`Topic`]s they go to.
+//! - [`payloads`]: one typed struct per event type (one, [`Remediation`], shared by the eleven
+//!   `remediation.*` types), and [`EventPayload`] over all of them.
 //! - [`envelope`]: [`DomainEvent`] (payload plus id, source, time and [`EventMetadata`]) and its
 //!   mapping to and from [`cloudevents::Event`].
 //! - [`schema`]: a JSON Schema (draft 2020-12) per type and version, and [`validate`].
@@ -24,8 +25,8 @@ pub use envelope::{DomainEvent, EventMetadata};
 pub use error::{Error, Result};
 pub use payloads::{
     AnomalyDetected, EventPayload, IncidentOpened, IncidentResolved, IntentFailed, IntentRecognized,
-    NotificationFailed, NotificationSent, SessionCreated, SessionExpired, SessionMessageReceived, TaskCompleted,
-    TaskCreated, TaskDeleted, TaskDueSoon, TaskOverdue, TaskReminder, TaskUpdated,
+    NotificationFailed, NotificationSent, Remediation, SessionCreated, SessionExpired, SessionMessageReceived,
+    TaskCompleted, TaskCreated, TaskDeleted, TaskDueSoon, TaskOverdue, TaskReminder, TaskUpdated,
 };
 pub use schema::{schema_document, validate};
 

@@ -14,7 +14,7 @@ use crate::catalog::EventType;
 use crate::error::{Error, Result};
 
 /// Every schema document: type, version, text. Its `$id` is `event_type.dataschema(version)`.
-const DOCUMENTS: [(EventType, u32, &str); 17] = [
+const DOCUMENTS: [(EventType, u32, &str); 28] = [
     (
         EventType::TaskCreated,
         1,
@@ -99,6 +99,61 @@ const DOCUMENTS: [(EventType, u32, &str); 17] = [
         EventType::IncidentResolved,
         1,
         include_str!("../schemas/incident.resolved.v1.json"),
+    ),
+    (
+        EventType::RemediationProposed,
+        1,
+        include_str!("../schemas/remediation.proposed.v1.json"),
+    ),
+    (
+        EventType::RemediationDryRun,
+        1,
+        include_str!("../schemas/remediation.dry_run.v1.json"),
+    ),
+    (
+        EventType::RemediationAwaitingApproval,
+        1,
+        include_str!("../schemas/remediation.awaiting_approval.v1.json"),
+    ),
+    (
+        EventType::RemediationApproved,
+        1,
+        include_str!("../schemas/remediation.approved.v1.json"),
+    ),
+    (
+        EventType::RemediationRejected,
+        1,
+        include_str!("../schemas/remediation.rejected.v1.json"),
+    ),
+    (
+        EventType::RemediationBlocked,
+        1,
+        include_str!("../schemas/remediation.blocked.v1.json"),
+    ),
+    (
+        EventType::RemediationExecuting,
+        1,
+        include_str!("../schemas/remediation.executing.v1.json"),
+    ),
+    (
+        EventType::RemediationExecuted,
+        1,
+        include_str!("../schemas/remediation.executed.v1.json"),
+    ),
+    (
+        EventType::RemediationFailed,
+        1,
+        include_str!("../schemas/remediation.failed.v1.json"),
+    ),
+    (
+        EventType::RemediationVerified,
+        1,
+        include_str!("../schemas/remediation.verified.v1.json"),
+    ),
+    (
+        EventType::RemediationRolledBack,
+        1,
+        include_str!("../schemas/remediation.rolled_back.v1.json"),
     ),
 ];
 

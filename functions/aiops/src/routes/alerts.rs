@@ -1,11 +1,12 @@
 //! `POST /api/aiops/alerts`: Alertmanager's webhook (payload version 4). Each alert becomes a
 //! signal for the correlator: firing ones open or join incidents, resolved ones close what their
 //! fingerprint opened. Alertmanager re-sends firing alerts every `repeat_interval`; a repeat only
-//! refreshes its signal, so retries and repeats are harmless.
+//! refreshes its signal, so retries and repeats are harmless. An incident opened or changed goes to
+//! the remediation engine at once, as the watch would take it at its next run.
 
 use axum::extract::State;
 use serde::Serialize;
-use todo_aiops::correlation::WebhookPayload;
+use todo_aiops::correlation::{Change, IncidentStatus, WebhookPayload};
 use todo_kit::{AppJson, Problem};
 
 use super::auth::Alertmanager;
@@ -47,15 +48,23 @@ pub(crate) async fn alerts_receive(
             ),
         ));
     }
-    let outcome = state.ops.ingest_alerts(&payload, state.clock.now());
+    let now = state.clock.now();
+    let outcome = state.ops.ingest_alerts(&payload, now);
+    if !outcome.opened.is_empty()
+        || outcome
+            .changes
+            .iter()
+            .any(|c| matches!(c, Change::Updated { .. } | Change::Merged { .. }))
+    {
+        let open = state.ops.incidents(Some(IncidentStatus::Open));
+        state.remediation.follow(&open, now);
+        state.remediation.execute_ready().await;
+    }
     if let Err(error) = state.ops.flush().await {
         // Recorded all the same; the events go out with the next flush.
         tracing::warn!(%error, "cannot publish the incident events yet");
     }
-    let open_incidents = state
-        .ops
-        .incidents(Some(todo_aiops::correlation::IncidentStatus::Open))
-        .len();
+    let open_incidents = state.ops.incidents(Some(IncidentStatus::Open)).len();
     tracing::info!(
         alerts = payload.alerts.len(),
         opened = outcome.opened.len(),

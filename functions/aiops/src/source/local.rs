@@ -2,7 +2,8 @@
 //! runs every function in one process and no Prometheus. Each fetch reads the registry once and
 //! gives one point at the window's end: gauges as they are, counters and histograms as their
 //! change since the previous fetch of the same series (what `rate()` and `histogram_quantile()`
-//! over one step would give), so the first fetch of a rate gives none.
+//! over one step would give), so the first fetch of a rate gives none. Times are milliseconds: a
+//! test may run the watch every 0.2 s.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
@@ -25,8 +26,10 @@ struct HttpTotals {
 /// What one read of the registry found, for the next fetch to take differences from.
 #[derive(Debug, Clone, Default)]
 struct Reading {
-    at: i64,
+    at_ms: i64,
     http: BTreeMap<String, HttpTotals>,
+    /// Events dead-lettered so far, per consumer.
+    dead_letters: BTreeMap<String, f64>,
 }
 
 /// This process's figures.
@@ -49,37 +52,40 @@ impl LocalSource {
         }
     }
 
-    /// The point of `series` at `at` from `families`, per component.
-    fn read(&self, series: Series, at: i64, families: &[MetricFamily]) -> Samples {
+    /// Keeps `now` as the reading of `series` and returns the one before it; `None` for the first
+    /// reading, or for a second one at the same time (which keeps the older reading, so the next
+    /// step's difference still counts everything).
+    fn swap_reading(&self, series: Series, now: Reading) -> Option<Reading> {
+        let mut previous = self.previous.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if previous.get(&series).is_some_and(|b| b.at_ms >= now.at_ms) {
+            return None;
+        }
+        previous.insert(series, now)
+    }
+
+    /// The point of `series` at `at_ms` (unix milliseconds) from `families`, per component.
+    fn read(&self, series: Series, at_ms: i64, families: &[MetricFamily]) -> Samples {
         let mut samples = Samples::new();
         let mut put = |component: &str, value: f64| {
             if value.is_finite() {
-                samples.insert(component.to_owned(), vec![Point { at, value }]);
+                samples.insert(component.to_owned(), vec![Point { at_ms, value }]);
             }
         };
+        // A counter that went down was reset (a restart): count from zero.
+        let delta = |new: f64, old: f64| if new >= old { new - old } else { new };
         match series {
             Series::RequestRate | Series::ErrorRatio | Series::P99LatencySeconds => {
                 let now = Reading {
-                    at,
+                    at_ms,
                     http: http_totals(families),
+                    ..Reading::default()
                 };
-                let before = {
-                    let mut previous = self.previous.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                    // A second fetch at the same time gives nothing and keeps the older reading,
-                    // so the next step's difference still counts every request.
-                    if previous.get(&series).is_some_and(|b| b.at >= at) {
-                        return samples;
-                    }
-                    previous.insert(series, now.clone())
-                };
-                let Some(before) = before else {
+                let Some(before) = self.swap_reading(series, now.clone()) else {
                     return samples;
                 };
-                let seconds = (at - before.at) as f64;
+                let seconds = (at_ms - before.at_ms) as f64 / 1000.0;
                 for (service, totals) in &now.http {
                     let old = before.http.get(service).cloned().unwrap_or_default();
-                    // A counter that went down was reset (a restart): count from zero.
-                    let delta = |new: f64, old: f64| if new >= old { new - old } else { new };
                     let requests = delta(totals.requests, old.requests);
                     match series {
                         Series::RequestRate => put(service, requests / seconds),
@@ -101,6 +107,21 @@ impl LocalSource {
                         }
                         _ => {}
                     }
+                }
+            }
+            Series::DeadLetterRate => {
+                let now = Reading {
+                    at_ms,
+                    dead_letters: dead_letter_totals(families),
+                    ..Reading::default()
+                };
+                let Some(before) = self.swap_reading(series, now.clone()) else {
+                    return samples;
+                };
+                let seconds = (at_ms - before.at_ms) as f64 / 1000.0;
+                for (consumer, total) in &now.dead_letters {
+                    let old = before.dead_letters.get(consumer).copied().unwrap_or_default();
+                    put(consumer, delta(*total, old) / seconds);
                 }
             }
             Series::ConsumerLag => {
@@ -136,7 +157,7 @@ impl LocalSource {
 impl MetricSource for LocalSource {
     async fn fetch(&self, series: Series, window: Window) -> Result<Samples> {
         let families = todo_kit::metrics::metrics().gather();
-        Ok(self.read(series, window.end.timestamp(), &families))
+        Ok(self.read(series, window.end.timestamp_millis(), &families))
     }
 }
 
@@ -159,6 +180,31 @@ fn gauges<'a>(
         .filter(move |f| f.name() == name)
         .flat_map(|f| f.get_metric())
         .map(|m| (labels(m), m.get_gauge().get_value()))
+}
+
+/// `events_dead_lettered_total` summed by `service` (the consumer) over topics, with 0 for every
+/// consumer that has consumed anything (`events_consumed_total`) or joined its group (the kit
+/// creates its dead-letter counters at 0 then), so a consumer's first dead letter is a change
+/// from a known 0 rather than the start of a series.
+fn dead_letter_totals(families: &[MetricFamily]) -> BTreeMap<String, f64> {
+    let mut totals: BTreeMap<String, f64> = BTreeMap::new();
+    for family in families {
+        let dead_lettered = match family.name() {
+            "events_dead_lettered_total" => true,
+            "events_consumed_total" => false,
+            _ => continue,
+        };
+        for metric in family.get_metric() {
+            let Some(service) = labels(metric).remove("service") else {
+                continue;
+            };
+            let total = totals.entry(service).or_default();
+            if dead_lettered {
+                *total += metric.get_counter().get_value();
+            }
+        }
+    }
+    totals
 }
 
 /// `http_requests_total` and `http_request_duration_seconds` summed by `service` over endpoints,
@@ -248,30 +294,87 @@ mod tests {
         let requests = &todo_kit::metrics::metrics().http_requests;
         let counted = |status: &str| requests.with_label_values(&["local-source-test", "/x", "GET", status]);
         counted("200").inc_by(10);
-        let first = source.read(Series::RequestRate, 1_000, &todo_kit::metrics::metrics().gather());
-        let _ = source.read(Series::ErrorRatio, 1_000, &todo_kit::metrics::metrics().gather());
+        let first = source.read(Series::RequestRate, 1_000_000, &todo_kit::metrics::metrics().gather());
+        let _ = source.read(Series::ErrorRatio, 1_000_000, &todo_kit::metrics::metrics().gather());
 
         // Act: 50 more in 10 s, 5 of them failed.
         counted("200").inc_by(45);
         counted("503").inc_by(5);
         let families = todo_kit::metrics::metrics().gather();
-        let rate = source.read(Series::RequestRate, 1_010, &families);
-        let errors = source.read(Series::ErrorRatio, 1_010, &families);
-        let rss = source.read(Series::RssBytes, 1_010, &families);
-        let again = source.read(Series::RequestRate, 1_010, &families);
+        let rate = source.read(Series::RequestRate, 1_010_000, &families);
+        let errors = source.read(Series::ErrorRatio, 1_010_000, &families);
+        let rss = source.read(Series::RssBytes, 1_010_000, &families);
+        let again = source.read(Series::RequestRate, 1_010_000, &families);
         counted("200").inc_by(20);
-        let next = source.read(Series::RequestRate, 1_020, &todo_kit::metrics::metrics().gather());
+        // A fifth of a second later: a watch may step faster than a second.
+        let next = source.read(Series::RequestRate, 1_010_200, &todo_kit::metrics::metrics().gather());
 
         // Assert
         assert!(first.is_empty(), "no rate from one reading: {first:?}");
-        assert_eq!(rate["local-source-test"], [Point { at: 1_010, value: 5.0 }]);
-        assert_eq!(errors["local-source-test"], [Point { at: 1_010, value: 0.1 }]);
+        assert_eq!(
+            rate["local-source-test"],
+            [Point {
+                at_ms: 1_010_000,
+                value: 5.0
+            }]
+        );
+        assert_eq!(
+            errors["local-source-test"],
+            [Point {
+                at_ms: 1_010_000,
+                value: 0.1
+            }]
+        );
         assert!(
             again.is_empty(),
             "a second read at the same time gives nothing: {again:?}"
         );
-        assert_eq!(next["local-source-test"], [Point { at: 1_020, value: 2.0 }]);
+        assert_eq!(
+            next["local-source-test"],
+            [Point {
+                at_ms: 1_010_200,
+                value: 100.0
+            }]
+        );
         #[cfg(target_os = "linux")]
         assert!(rss["test-process"][0].value > 1e6, "{rss:?}");
+    }
+
+    #[test]
+    fn a_consumer_dead_letters_at_zero_per_second_until_it_gives_up_on_an_event() {
+        // Arrange: a consumer of this test's own whose dead-letter counter exists at 0.
+        let source = LocalSource::new("test-process");
+        let dead_lettered = || {
+            todo_kit::metrics::metrics().events_dead_lettered.with_label_values(&[
+                "local-dead-letter-test",
+                "local-dead-letter-test",
+                "task-events",
+            ])
+        };
+        let _ = dead_lettered();
+        let read = |at_ms| source.read(Series::DeadLetterRate, at_ms, &todo_kit::metrics::metrics().gather());
+        let first = read(2_000_000);
+
+        // Act
+        let quiet = read(2_000_500);
+        dead_lettered().inc_by(2);
+        let failing = read(2_001_000);
+
+        // Assert
+        assert!(first.is_empty(), "no rate from one reading: {first:?}");
+        assert_eq!(
+            quiet["local-dead-letter-test"],
+            [Point {
+                at_ms: 2_000_500,
+                value: 0.0
+            }]
+        );
+        assert_eq!(
+            failing["local-dead-letter-test"],
+            [Point {
+                at_ms: 2_001_000,
+                value: 4.0
+            }]
+        );
     }
 }

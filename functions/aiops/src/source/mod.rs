@@ -37,17 +37,21 @@ pub enum Series {
     OutboxAgeSeconds,
     /// Resident memory, bytes (`process_resident_memory_bytes`), the largest pod per component.
     RssBytes,
+    /// Events a consumer moves to `dead-letter` per second (`events_dead_lettered_total`), 0 for a
+    /// consumer that consumes and dead-letters nothing, so that the first dead letter stands out.
+    DeadLetterRate,
 }
 
 impl Series {
     /// Every series, in the order a watch reads them.
-    pub const ALL: [Series; 6] = [
+    pub const ALL: [Series; 7] = [
         Series::RequestRate,
         Series::ErrorRatio,
         Series::P99LatencySeconds,
         Series::ConsumerLag,
         Series::OutboxAgeSeconds,
         Series::RssBytes,
+        Series::DeadLetterRate,
     ];
 
     /// Its name in anomalies, events and metric labels.
@@ -60,6 +64,8 @@ impl Series {
             Series::ConsumerLag => "consumer_lag",
             Series::OutboxAgeSeconds => "outbox_age_seconds",
             Series::RssBytes => "rss_bytes",
+            // The name the platform's playbooks trigger on.
+            Series::DeadLetterRate => todo_aiops::remediation::DEAD_LETTER_RATE,
         }
     }
 
@@ -75,6 +81,10 @@ impl Series {
             Series::ConsumerLag => "sum by (consumergroup) (consumergroup_topic:kafka_consumergroup_lag:sum)",
             Series::OutboxAgeSeconds => "max by (service) (outbox_oldest_pending_seconds)",
             Series::RssBytes => "max by (pod) (process_resident_memory_bytes)",
+            // Every consumer that consumed anything has a series, 0 while it dead-letters nothing.
+            Series::DeadLetterRate => {
+                "sum by (service) (rate(events_dead_lettered_total[5m])) or sum by (service) (rate(events_consumed_total[5m])) * 0"
+            }
         }
     }
 
@@ -99,10 +109,11 @@ pub struct Window {
     pub step: Duration,
 }
 
-/// One point of a series: unix seconds and a value.
+/// One point of a series: unix milliseconds (a watch may step faster than a second under
+/// `todo serve`) and a value.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Point {
-    pub at: i64,
+    pub at_ms: i64,
     pub value: f64,
 }
 
@@ -140,7 +151,7 @@ pub(crate) fn component_of(series: Series, label_value: &str) -> Option<String> 
 /// component (two pods) have a point at the same time.
 pub(crate) fn merge_point(samples: &mut Samples, component: String, point: Point) {
     let points = samples.entry(component).or_default();
-    match points.iter_mut().find(|p| p.at == point.at) {
+    match points.iter_mut().find(|p| p.at_ms == point.at_ms) {
         Some(existing) => existing.value = existing.value.max(point.value),
         None => points.push(point),
     }
@@ -170,12 +181,42 @@ mod tests {
     #[test]
     fn two_pods_at_one_time_keep_the_larger_value() {
         let mut samples = Samples::new();
-        merge_point(&mut samples, "task-api".into(), Point { at: 60, value: 10.0 });
-        merge_point(&mut samples, "task-api".into(), Point { at: 60, value: 30.0 });
-        merge_point(&mut samples, "task-api".into(), Point { at: 120, value: 5.0 });
+        merge_point(
+            &mut samples,
+            "task-api".into(),
+            Point {
+                at_ms: 60_000,
+                value: 10.0,
+            },
+        );
+        merge_point(
+            &mut samples,
+            "task-api".into(),
+            Point {
+                at_ms: 60_000,
+                value: 30.0,
+            },
+        );
+        merge_point(
+            &mut samples,
+            "task-api".into(),
+            Point {
+                at_ms: 120_000,
+                value: 5.0,
+            },
+        );
         assert_eq!(
             samples["task-api"],
-            [Point { at: 60, value: 30.0 }, Point { at: 120, value: 5.0 }]
+            [
+                Point {
+                    at_ms: 60_000,
+                    value: 30.0
+                },
+                Point {
+                    at_ms: 120_000,
+                    value: 5.0
+                }
+            ]
         );
     }
 }

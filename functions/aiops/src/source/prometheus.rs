@@ -51,9 +51,9 @@ impl MetricSource for PrometheusSource {
             .get(format!("{}/api/v1/query_range", self.base_url))
             .query(&[
                 ("query", series.promql().to_owned()),
-                ("start", window.start.timestamp().to_string()),
-                ("end", window.end.timestamp().to_string()),
-                ("step", format!("{}s", window.step.as_secs().max(1))),
+                ("start", unix_seconds(window.start)),
+                ("end", unix_seconds(window.end)),
+                ("step", step(window.step)),
             ])
             .send()
             .await
@@ -61,5 +61,37 @@ impl MetricSource for PrometheusSource {
         let status = response.status().as_u16();
         let body = response.bytes().await.map_err(Error::Unreachable)?;
         query_range::parse_matrix(series, status, &body)
+    }
+}
+
+/// A time as the API takes it: unix seconds, with milliseconds only when there are any.
+fn unix_seconds(at: chrono::DateTime<chrono::Utc>) -> String {
+    match at.timestamp_subsec_millis() {
+        0 => at.timestamp().to_string(),
+        millis => format!("{}.{millis:03}", at.timestamp()),
+    }
+}
+
+/// A step as the API takes it: `60s`, or `200ms` for a step faster than a second.
+fn step(step: Duration) -> String {
+    if step.subsec_millis() == 0 && step.as_secs() > 0 {
+        format!("{}s", step.as_secs())
+    } else {
+        format!("{}ms", step.as_millis().max(1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_and_steps_are_whole_seconds_unless_they_have_milliseconds() {
+        let at = chrono::DateTime::from_timestamp_millis(1_700_000_000_250).unwrap();
+        assert_eq!(unix_seconds(at), "1700000000.250");
+        assert_eq!(unix_seconds(at - chrono::Duration::milliseconds(250)), "1700000000");
+        assert_eq!(step(Duration::from_secs(60)), "60s");
+        assert_eq!(step(Duration::from_millis(200)), "200ms");
+        assert_eq!(step(Duration::from_millis(1500)), "1500ms");
     }
 }

@@ -78,12 +78,12 @@ pub fn parse_matrix(series: Series, status: u16, body: &[u8]) -> Result<Samples>
                 .parse()
                 .map_err(|_| Error::Malformed(format!("'{text}' is not a sample value")))?;
             if value.is_finite() {
-                // Steps are whole seconds; Prometheus writes evaluation times as floats.
+                // Prometheus writes evaluation times as float seconds.
                 merge_point(
                     &mut samples,
                     component.clone(),
                     Point {
-                        at: at.round() as i64,
+                        at_ms: (at * 1000.0).round() as i64,
                         value,
                     },
                 );
@@ -91,7 +91,7 @@ pub fn parse_matrix(series: Series, status: u16, body: &[u8]) -> Result<Samples>
         }
     }
     for points in samples.values_mut() {
-        points.sort_by_key(|p| p.at);
+        points.sort_by_key(|p| p.at_ms);
     }
     samples.retain(|_, points| !points.is_empty());
     Ok(samples)
@@ -113,11 +113,11 @@ mod tests {
             samples["task-api"],
             [
                 Point {
-                    at: 1_700_000_000,
+                    at_ms: 1_700_000_000_000,
                     value: 1.5
                 },
                 Point {
-                    at: 1_700_000_060,
+                    at_ms: 1_700_000_060_000,
                     value: 2.0
                 }
             ]

@@ -14,8 +14,8 @@ use crate::state::Anomaly;
 #[derive(Debug)]
 struct Tracked {
     detector: Detector,
-    /// The time of the last point scored; later fetches may overlap it.
-    last_at: i64,
+    /// The time of the last point scored (unix milliseconds); later fetches may overlap it.
+    last_at_ms: i64,
     /// When it was last used, in calls to [`Detectors::score`].
     used: u64,
 }
@@ -44,14 +44,14 @@ impl Detectors {
     }
 
     /// Scores the points of `component`'s `series` not scored before, oldest first; returns how
-    /// many it scored and those at or above the threshold. Points at or before `quiet_until` (unix
-    /// seconds) are scored only to learn from (the warm-up of a first fetch of history).
+    /// many it scored and those at or above the threshold. Points at or before `quiet_until_ms`
+    /// (unix milliseconds) are scored only to learn from (the warm-up of a first fetch of history).
     pub(crate) fn score(
         &mut self,
         component: &str,
         series: Series,
         points: &[Point],
-        quiet_until: i64,
+        quiet_until_ms: i64,
     ) -> (usize, Vec<Anomaly>) {
         self.calls += 1;
         let key = (component.to_owned(), series);
@@ -61,23 +61,24 @@ impl Detectors {
         let calls = self.calls;
         let tracked = self.by_series.entry(key).or_insert_with(|| Tracked {
             detector: Detector::new(Params::default()),
-            last_at: i64::MIN,
+            last_at_ms: i64::MIN,
             used: calls,
         });
         tracked.used = calls;
         let (mut scored, mut found) = (0, Vec::new());
         for point in points {
-            if point.at <= tracked.last_at {
+            if point.at_ms <= tracked.last_at_ms {
                 continue;
             }
             scored += 1;
-            let score = tracked.detector.score(point.at, point.value);
-            tracked.last_at = point.at;
-            if score >= ANOMALY_THRESHOLD && point.at > quiet_until {
+            // The detector ignores the time; it wants seconds.
+            let score = tracked.detector.score(point.at_ms.div_euclid(1000), point.value);
+            tracked.last_at_ms = point.at_ms;
+            if score >= ANOMALY_THRESHOLD && point.at_ms > quiet_until_ms {
                 found.push(Anomaly {
                     component: component.to_owned(),
                     series: series.name().to_owned(),
-                    at: DateTime::from_timestamp(point.at, 0).unwrap_or_default(),
+                    at: DateTime::from_timestamp_millis(point.at_ms).unwrap_or_default(),
                     value: point.value,
                     score,
                     silenced: false,
@@ -107,7 +108,10 @@ mod tests {
     #[test]
     fn past_the_cap_the_series_seen_least_recently_is_dropped_and_starts_over() {
         let mut detectors = Detectors::new(2);
-        let point = [Point { at: 60, value: 1.0 }];
+        let point = [Point {
+            at_ms: 60_000,
+            value: 1.0,
+        }];
         detectors.score("a", Series::RequestRate, &point, 0);
         detectors.score("b", Series::RequestRate, &point, 0);
         detectors.score("a", Series::RequestRate, &point, 0);

@@ -2,7 +2,8 @@
 //! one detector per (component, series); each point at or above the threshold becomes an
 //! [`Anomaly`], an `anomaly.detected` event and a signal for the correlator, whose opened and
 //! resolved incidents become `incident.opened` / `incident.resolved`. The request rates also feed
-//! the scaling forecasters.
+//! the scaling forecasters, and the open incidents the remediation engine, whose ready actions
+//! run before the watch ends.
 //!
 //! [`Watch`] is the unit of periodic work `watch`: the PingSource posts `/work/watch` every
 //! minute, and with `BACKGROUND_WORK=loop` the function runs it on a timer too. Runs never
@@ -18,11 +19,13 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use todo_aiops::correlation::IncidentStatus;
 use todo_kit::clock::Clock;
 use todo_kit::function::{Work, WorkError, WorkReport};
 use todo_kit::metrics::metrics;
 
 use crate::SERVICE;
+use crate::remediate::Remediation;
 use crate::source::{MetricSource, Series, Window};
 use crate::state::{Anomaly, Ops};
 use detectors::Detectors;
@@ -44,7 +47,7 @@ impl Default for WatchSettings {
             step: Duration::from_secs(60),
             // 180 points at 60 s: past the detector's warm-up of 100 points.
             lookback: Duration::from_secs(3 * 3600),
-            // 10 functions x 6 series, consumer groups and infrastructure, with room to spare.
+            // 10 functions x 7 series, consumer groups and infrastructure, with room to spare.
             max_series: 256,
         }
     }
@@ -63,6 +66,7 @@ struct Progress {
 pub struct Watch {
     source: Arc<dyn MetricSource>,
     ops: Arc<Ops>,
+    remediation: Arc<Remediation>,
     settings: WatchSettings,
     clock: Arc<dyn Clock>,
     /// A tokio Mutex: held for a whole run, across the fetches, so that runs never overlap.
@@ -70,11 +74,19 @@ pub struct Watch {
 }
 
 impl Watch {
-    /// A watch of `source` that records into `ops`, with `clock` as its time.
-    pub fn new(source: Arc<dyn MetricSource>, ops: Arc<Ops>, settings: WatchSettings, clock: Arc<dyn Clock>) -> Self {
+    /// A watch of `source` that records into `ops` and hands the open incidents to `remediation`,
+    /// with `clock` as its time.
+    pub fn new(
+        source: Arc<dyn MetricSource>,
+        ops: Arc<Ops>,
+        remediation: Arc<Remediation>,
+        settings: WatchSettings,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
         Self {
             source,
             ops,
+            remediation,
             progress: tokio::sync::Mutex::new(Progress {
                 detectors: Detectors::new(settings.max_series),
                 fetched_until: HashMap::new(),
@@ -102,10 +114,10 @@ impl Watch {
     #[tracing::instrument(skip(self))]
     async fn run_at(&self, now: DateTime<Utc>) -> Result<WorkReport, WorkError> {
         let mut progress = self.progress.lock().await;
-        let step = i64::try_from(self.settings.step.as_secs().max(1)).unwrap_or(60);
+        let step_ms = i64::try_from(self.settings.step.as_millis().max(1)).unwrap_or(60_000);
         let lookback = chrono::Duration::from_std(self.settings.lookback).unwrap_or(chrono::Duration::hours(3));
         // Whole steps, so that every run asks for the same evaluation times.
-        let end = DateTime::from_timestamp(now.timestamp().div_euclid(step) * step, 0).unwrap_or(now);
+        let end = DateTime::from_timestamp_millis(now.timestamp_millis().div_euclid(step_ms) * step_ms).unwrap_or(now);
         let (mut points, mut failed, mut found) = (0_usize, Vec::new(), Vec::<Anomaly>::new());
         for series in Series::ALL {
             let since = progress.fetched_until.get(&series).copied();
@@ -128,7 +140,11 @@ impl Watch {
                 }
             };
             // The first fetch of a series is history: learnt from, not reported.
-            let quiet_until = if since.is_none() { end.timestamp() } else { i64::MIN };
+            let quiet_until = if since.is_none() {
+                end.timestamp_millis()
+            } else {
+                i64::MIN
+            };
             for (component, series_points) in &samples {
                 let (scored, anomalies) = progress.detectors.score(component, series, series_points, quiet_until);
                 points += scored;
@@ -147,6 +163,9 @@ impl Watch {
         let anomalies = found.len();
         let recorded = self.ops.record_anomalies(found, now);
         let ticked = self.ops.tick(now);
+        let open = self.ops.incidents(Some(IncidentStatus::Open));
+        let audited = self.remediation.follow(&open, now);
+        let executed = self.remediation.execute_ready().await;
         let published = match self.ops.flush().await {
             Ok(sent) => sent,
             Err(error) => {
@@ -160,6 +179,8 @@ impl Watch {
             .with("anomalies", anomalies)
             .with("incidents_opened", recorded.opened.len() + ticked.opened.len())
             .with("incidents_resolved", recorded.resolved.len() + ticked.resolved.len())
+            .with("remediation_changes", audited)
+            .with("actions_executed", executed)
             .with("published", published)
             .with("failed_series", failed))
     }

@@ -6,7 +6,7 @@ use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
 use aiops::source::{MetricSource, Point, Samples, Series, Window};
-use aiops::{Aiops, Publisher, Settings, WatchSettings};
+use aiops::{Aiops, Executor, Publisher, Settings, WatchSettings};
 use async_trait::async_trait;
 use axum::Router;
 use axum::body::Body;
@@ -15,6 +15,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use http_body_util::BodyExt;
 use secrecy::SecretString;
 use serde_json::Value;
+use todo_aiops::remediation::{Action, Mode, Outcome, Playbook};
 use todo_events::DomainEvent;
 use todo_kit::Authenticator;
 use todo_kit::auth::{AuthSettings, mint_hs256};
@@ -63,7 +64,7 @@ impl ScriptedSource {
 #[async_trait]
 impl MetricSource for ScriptedSource {
     async fn fetch(&self, series: Series, window: Window) -> aiops::Result<Samples> {
-        let (start, end) = (window.start.timestamp(), window.end.timestamp());
+        let (start, end) = (window.start.timestamp_millis(), window.end.timestamp_millis());
         let scripted = self.points.lock().expect("script");
         Ok(scripted
             .iter()
@@ -71,7 +72,7 @@ impl MetricSource for ScriptedSource {
             .map(|((_, component), points)| {
                 let inside = points
                     .iter()
-                    .filter(|p| p.at >= start && p.at <= end)
+                    .filter(|p| p.at_ms >= start && p.at_ms <= end)
                     .copied()
                     .collect();
                 (component.clone(), inside)
@@ -90,11 +91,36 @@ pub(crate) fn steady(level: f64, count: i64, last: DateTime<Utc>) -> Vec<Point> 
             let at = last - (count - 1 - i) * STEP;
             let wobble = ((i * 7919) % 21 - 10) as f64 / 200.0;
             Point {
-                at,
+                at_ms: at * 1000,
                 value: level * (1.0 + wobble),
             }
         })
         .collect()
+}
+
+/// An executor that records every action it is handed and reports success.
+#[derive(Debug, Default)]
+pub(crate) struct RecordingExecutor {
+    executed: Mutex<Vec<Action>>,
+}
+
+impl RecordingExecutor {
+    /// The actions handed to it, in order.
+    pub(crate) fn executed(&self) -> Vec<Action> {
+        self.executed.lock().expect("executed").clone()
+    }
+}
+
+#[async_trait]
+impl Executor for RecordingExecutor {
+    fn target(&self) -> String {
+        "the test".to_owned()
+    }
+
+    async fn execute(&self, action: &Action) -> Outcome {
+        self.executed.lock().expect("executed").push(action.clone());
+        Outcome::ok(format!("did: {action}"))
+    }
 }
 
 /// aiops under test.
@@ -103,10 +129,18 @@ pub(crate) struct TestAiops {
     pub(crate) router: Router,
     pub(crate) clock: Arc<ManualClock>,
     pub(crate) bus: Arc<MemoryBus>,
+    /// What remediation executed.
+    pub(crate) executor: Arc<RecordingExecutor>,
 }
 
-/// aiops on `source` with task-api's capacity at 200 rps per replica.
+/// aiops on `source` with task-api's capacity at 200 rps per replica, remediating in dry-run mode
+/// (the default).
 pub(crate) fn spawn_on(source: Arc<dyn MetricSource>) -> TestAiops {
+    spawn_remediating(source, Mode::DryRun)
+}
+
+/// aiops on `source`, remediating in `mode` with the platform's playbooks.
+pub(crate) fn spawn_remediating(source: Arc<dyn MetricSource>, mode: Mode) -> TestAiops {
     LazyLock::force(&TRACING);
     let auth = AuthSettings {
         jwt_secret: Some(SecretString::from(SECRET)),
@@ -121,16 +155,27 @@ pub(crate) fn spawn_on(source: Arc<dyn MetricSource>) -> TestAiops {
         },
         capacities: aiops::parse_capacities("task-api=200,chat-api=20").expect("capacities"),
         webhook_token: Some(SecretString::from(WEBHOOK_TOKEN)),
+        remediation: mode,
+        playbooks: Playbook::platform(),
     };
     let clock = Arc::new(ManualClock::new(start()));
     let bus = Arc::new(MemoryBus::new());
     let shared: Arc<dyn EventBus> = bus.clone();
-    let aiops = Aiops::new(&settings, source, Publisher::new(shared, ""), auth, clock.clone());
+    let executor = Arc::new(RecordingExecutor::default());
+    let aiops = Aiops::new(
+        &settings,
+        source,
+        Publisher::new(shared, ""),
+        auth,
+        clock.clone(),
+        executor.clone(),
+    );
     TestAiops {
         router: aiops::app(aiops.state.clone()),
         aiops,
         clock,
         bus,
+        executor,
     }
 }
 
@@ -179,6 +224,11 @@ impl TestAiops {
     /// `GET path` as a user.
     pub(crate) async fn get(&self, path: &str) -> (StatusCode, Value) {
         self.request(Method::GET, path, Some(&user_token()), None).await
+    }
+
+    /// `POST path` without a body, with `token`.
+    pub(crate) async fn post(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        self.request(Method::POST, path, Some(token), None).await
     }
 
     /// Posts an Alertmanager notification with the webhook token.

@@ -6,5 +6,6 @@ mod alerts;
 mod helpers;
 mod maintenance;
 mod prometheus;
+mod remediation;
 mod scaling;
 mod watch;

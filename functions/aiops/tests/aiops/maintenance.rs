@@ -82,7 +82,7 @@ async fn an_anomaly_of_a_silenced_component_is_kept_but_not_published_or_correla
         Series::OutboxAgeSeconds,
         "outbox-relay",
         [Point {
-            at: spike_at.timestamp(),
+            at_ms: spike_at.timestamp_millis(),
             value: 3_600.0,
         }],
     );

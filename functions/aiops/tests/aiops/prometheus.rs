@@ -107,7 +107,7 @@ async fn a_range_query_sends_the_window_and_reads_the_matrix_per_component() -> 
     assert_eq!(
         samples["task-api"],
         [-120, -60, 0].map(|offset| Point {
-            at: start().timestamp() + offset,
+            at_ms: (start().timestamp() + offset) * 1000,
             value: 52e6
         })
     );

@@ -23,7 +23,7 @@ async fn a_spike_in_one_series_is_one_anomaly_one_event_and_one_incident() {
         Series::P99LatencySeconds,
         "task-api",
         [Point {
-            at: spike_at.timestamp(),
+            at_ms: spike_at.timestamp_millis(),
             value: 2.5,
         }],
     );
@@ -76,7 +76,7 @@ async fn an_anomaly_that_goes_quiet_resolves_its_incident_and_says_so() {
         Series::ConsumerLag,
         "analytics",
         [Point {
-            at: spike_at.timestamp(),
+            at_ms: spike_at.timestamp_millis(),
             value: 25_000.0,
         }],
     );

@@ -12,6 +12,10 @@ use crate::correlation::FUNCTIONS;
 /// or a detector's name for it).
 const CPU: &str = "*cpu*";
 
+/// The anomaly series of the events a consumer dead-letters per second (the `aiops` function's
+/// watch names it so).
+pub const DEAD_LETTER_RATE: &str = "dead_letter_rate";
+
 /// How far the default scale-ups go.
 const SCALE_UP: ActionTemplate = ActionTemplate::ScaleUp { step: 1, max: 5 };
 
@@ -27,10 +31,14 @@ impl Playbook {
     ///   task-api replicas would only open more connections to it.
     /// - `pause-<consumer>-dead-letter-loop` for analytics, notifier and scheduler: EventsDeadLettered
     ///   together with EventHandlerErrorRatioHigh (one poison event is dead-lettered by design; a
-    ///   loop fails most events): pause that consumer (destructive). Whatever the root cause: while
-    ///   PostgreSQL is down a consumer would dead-letter everything it reads. Scheduler reads only
-    ///   `task-events`; the others read four topics and the alert's `topic` label does not reach
-    ///   the incident, so they pause on all of them ([`ALL_TOPICS`]).
+    ///   loop fails most events), or an anomaly on the consumer's [`DEAD_LETTER_RATE`] series (the
+    ///   watch's view where no Alertmanager runs, as under `todo serve`): pause that consumer
+    ///   (destructive). The anomaly cannot tell a loop from one poison event on a consumer that
+    ///   never dead-letters (both are a change from nothing), which is one more reason the pause
+    ///   waits for a person. Whatever the root cause: while PostgreSQL is down a consumer would
+    ///   dead-letter everything it reads. Scheduler reads only `task-events`; the others read four
+    ///   topics and the alert's `topic` label does not reach the incident, so they pause on all of
+    ///   them ([`ALL_TOPICS`]).
     /// - `open-circuit-to-model-provider`: chat-api errors or latency whose root cause is the model
     ///   provider: open chat-api's circuit to it.
     pub fn platform() -> Vec<Playbook> {
@@ -83,8 +91,9 @@ impl Playbook {
                 trigger: Trigger {
                     components: BTreeSet::from([consumer.to_owned()]),
                     root_cause: RootCauseRule::Any,
-                    with: vec!["EventHandlerErrorRatioHigh".to_owned()],
-                    ..Trigger::on(&["EventsDeadLettered"])
+                    // The anomaly is its own companion: `with` may be met by the signal itself.
+                    with: vec!["EventHandlerErrorRatioHigh".to_owned(), DEAD_LETTER_RATE.to_owned()],
+                    ..Trigger::on(&["EventsDeadLettered", DEAD_LETTER_RATE])
                 },
                 action: ActionTemplate::PauseConsumer {
                     topic: topic.to_owned(),

@@ -1,5 +1,6 @@
 //! Data of the operations events: what the aiops function finds in the platform's metrics and
-//! alerts (an anomaly on one series, incidents opened and resolved).
+//! alerts (an anomaly on one series, incidents opened and resolved), and what its remediation
+//! engine does about them (one [`Remediation`] per change of an action, whatever the change).
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -50,4 +51,31 @@ pub struct IncidentResolved {
     pub resolved_at: DateTime<Utc>,
     /// The component named as the root cause when it resolved.
     pub root_cause: String,
+}
+
+/// The data of every `remediation.*` event: one change of one remediation action, as the aiops
+/// function's audit trail records it. The event's type says what happened (`remediation.proposed`,
+/// `remediation.approved`, `remediation.executed`, ...); the data is the same for all of them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Remediation {
+    /// Id of the action, e.g. `act-3`.
+    pub action_id: String,
+    /// The incident it was proposed for.
+    pub incident_id: String,
+    /// What kind of action: `restart_revision`, `scale_up`, `scale_down`, `pause_consumer`,
+    /// `resume_consumer`, `open_circuit` or `close_circuit`.
+    pub action: String,
+    /// The function it changes.
+    pub function: String,
+    /// The action in words, e.g. `pause the consumer of notifier on all its topics`.
+    pub description: String,
+    /// The action's status after the change, e.g. `awaiting_approval` or `succeeded`.
+    pub status: String,
+    /// Who made the change: `remediation-engine`, `executor` or the person who decided.
+    pub actor: String,
+    /// Why, or what came of it.
+    pub detail: String,
+    /// When the change happened.
+    pub at: DateTime<Utc>,
 }

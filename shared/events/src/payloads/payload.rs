@@ -6,22 +6,28 @@ use serde_json::Value;
 
 use super::{
     AnomalyDetected, IncidentOpened, IncidentResolved, IntentFailed, IntentRecognized, NotificationFailed,
-    NotificationSent, SessionCreated, SessionExpired, SessionMessageReceived, TaskCompleted, TaskCreated, TaskDeleted,
-    TaskDueSoon, TaskOverdue, TaskReminder, TaskUpdated,
+    NotificationSent, Remediation, SessionCreated, SessionExpired, SessionMessageReceived, TaskCompleted, TaskCreated,
+    TaskDeleted, TaskDueSoon, TaskOverdue, TaskReminder, TaskUpdated,
 };
 use crate::catalog::EventType;
 use crate::error::{Error, Result};
 
-/// Declares [`EventPayload`] with one variant per type, named like the [`EventType`] variant and
-/// wrapping the struct of the same name, so the three can never drift apart.
+/// Declares [`EventPayload`] with one variant per type, named like the [`EventType`] variant. A
+/// variant of the first list wraps the struct of the same name, so the three can never drift
+/// apart; the variants after `shared` all wrap that one struct (the types differ only in what
+/// happened, not in what is said about it).
 macro_rules! event_payload {
-    ($($name:ident),+ $(,)?) => {
+    ($($name:ident),+ ; shared $shared:ident: $($sname:ident),+ $(,)?) => {
         /// The data of one event, of any type in the catalog.
         #[derive(Debug, Clone, PartialEq)]
         pub enum EventPayload {
             $(
                 #[doc = concat!("Data of [`EventType::", stringify!($name), "`].")]
                 $name($name),
+            )+
+            $(
+                #[doc = concat!("Data of [`EventType::", stringify!($sname), "`].")]
+                $sname($shared),
             )+
         }
 
@@ -31,6 +37,7 @@ macro_rules! event_payload {
             pub fn event_type(&self) -> EventType {
                 match self {
                     $(EventPayload::$name(_) => EventType::$name,)+
+                    $(EventPayload::$sname(_) => EventType::$sname,)+
                 }
             }
 
@@ -39,6 +46,7 @@ macro_rules! event_payload {
             pub fn to_json(&self) -> Value {
                 match self {
                     $(EventPayload::$name(p) => to_value(p),)+
+                    $(EventPayload::$sname(p) => to_value(p),)+
                 }
             }
 
@@ -53,6 +61,16 @@ macro_rules! event_payload {
             pub fn from_json(event_type: EventType, data: &Value) -> Result<EventPayload> {
                 match event_type {
                     $(EventType::$name => decode(event_type, data).map(EventPayload::$name),)+
+                    $(EventType::$sname => decode(event_type, data).map(EventPayload::$sname),)+
+                }
+            }
+
+            #[doc = concat!("The payload of `event_type` with `data`, when `event_type` is one of those whose data is [`", stringify!($shared), "`].")]
+            #[must_use]
+            pub fn shared(event_type: EventType, data: $shared) -> Option<EventPayload> {
+                match event_type {
+                    $(EventType::$sname => Some(EventPayload::$sname(data)),)+
+                    _ => None,
                 }
             }
         }
@@ -84,7 +102,19 @@ event_payload!(
     NotificationFailed,
     AnomalyDetected,
     IncidentOpened,
-    IncidentResolved,
+    IncidentResolved;
+    shared Remediation:
+    RemediationProposed,
+    RemediationDryRun,
+    RemediationAwaitingApproval,
+    RemediationApproved,
+    RemediationRejected,
+    RemediationBlocked,
+    RemediationExecuting,
+    RemediationExecuted,
+    RemediationFailed,
+    RemediationVerified,
+    RemediationRolledBack,
 );
 
 /// What an event is about; it decides both the subject and the partition key.
@@ -95,12 +125,14 @@ enum Entity<'a> {
     /// A component of the platform (an anomaly on one of its series).
     Component(&'a str),
     Incident(&'a str),
+    /// A remediation action.
+    Remediation(&'a str),
 }
 
 impl EventPayload {
     /// The CloudEvents `subject`: the entity the event is about, e.g. `task/42`, `session/<id>`,
-    /// `notification/<id>`, `component/task-api`, `incident/<id>`. Intent events are about their
-    /// session.
+    /// `notification/<id>`, `component/task-api`, `incident/<id>`, `remediation/<action id>`. Intent
+    /// events are about their session.
     #[must_use]
     pub fn subject(&self) -> String {
         match self.entity() {
@@ -109,6 +141,7 @@ impl EventPayload {
             Entity::Notification(notification_id) => format!("notification/{notification_id}"),
             Entity::Component(component) => format!("component/{component}"),
             Entity::Incident(incident_id) => format!("incident/{incident_id}"),
+            Entity::Remediation(action_id) => format!("remediation/{action_id}"),
         }
     }
 
@@ -119,7 +152,7 @@ impl EventPayload {
         match self.entity() {
             Entity::Task(task_id) => Some(task_id.to_string()),
             Entity::Session(session_id) => Some(session_id.to_owned()),
-            Entity::Notification(_) | Entity::Component(_) | Entity::Incident(_) => None,
+            Entity::Notification(_) | Entity::Component(_) | Entity::Incident(_) | Entity::Remediation(_) => None,
         }
     }
 
@@ -144,6 +177,17 @@ impl EventPayload {
             EventPayload::AnomalyDetected(AnomalyDetected { component, .. }) => Entity::Component(component),
             EventPayload::IncidentOpened(IncidentOpened { incident_id, .. })
             | EventPayload::IncidentResolved(IncidentResolved { incident_id, .. }) => Entity::Incident(incident_id),
+            EventPayload::RemediationProposed(Remediation { action_id, .. })
+            | EventPayload::RemediationDryRun(Remediation { action_id, .. })
+            | EventPayload::RemediationAwaitingApproval(Remediation { action_id, .. })
+            | EventPayload::RemediationApproved(Remediation { action_id, .. })
+            | EventPayload::RemediationRejected(Remediation { action_id, .. })
+            | EventPayload::RemediationBlocked(Remediation { action_id, .. })
+            | EventPayload::RemediationExecuting(Remediation { action_id, .. })
+            | EventPayload::RemediationExecuted(Remediation { action_id, .. })
+            | EventPayload::RemediationFailed(Remediation { action_id, .. })
+            | EventPayload::RemediationVerified(Remediation { action_id, .. })
+            | EventPayload::RemediationRolledBack(Remediation { action_id, .. }) => Entity::Remediation(action_id),
         }
     }
 }

@@ -20,7 +20,7 @@ fn every_event_type_round_trips_through_its_name() {
 #[test]
 fn event_type_names_are_distinct_and_follow_the_catalog() {
     let names: HashSet<_> = EventType::ALL.iter().map(|t| t.as_str()).collect();
-    assert_eq!(names.len(), 17);
+    assert_eq!(names.len(), 28);
     assert_eq!(EventType::TaskReminder.as_str(), "task.reminder");
     assert_eq!(EventType::SessionMessageReceived.as_str(), "session.message_received");
     assert_eq!(EventType::TaskDueSoon.as_str(), "task.due_soon");
@@ -28,6 +28,12 @@ fn event_type_names_are_distinct_and_follow_the_catalog() {
     assert_eq!(EventType::AnomalyDetected.as_str(), "anomaly.detected");
     assert_eq!(EventType::IncidentOpened.as_str(), "incident.opened");
     assert_eq!(EventType::IncidentResolved.as_str(), "incident.resolved");
+    assert_eq!(
+        EventType::RemediationAwaitingApproval.as_str(),
+        "remediation.awaiting_approval"
+    );
+    assert_eq!(EventType::RemediationDryRun.as_str(), "remediation.dry_run");
+    assert_eq!(EventType::RemediationRolledBack.as_str(), "remediation.rolled_back");
 }
 
 #[test]
@@ -46,7 +52,7 @@ fn each_event_type_goes_to_the_topic_of_its_family() {
             "session" => Topic::SessionEvents,
             "intent" => Topic::IntentEvents,
             "notification" => Topic::NotificationEvents,
-            "anomaly" | "incident" => Topic::OpsEvents,
+            "anomaly" | "incident" | "remediation" => Topic::OpsEvents,
             other => panic!("unexpected family {other}"),
         };
         assert_eq!(event_type.topic(), expected, "{event_type}");
@@ -108,6 +114,7 @@ fn subject_names_the_entity_the_event_is_about() {
         "incident/inc-1740824100-postgresql".to_owned(),
         "incident/inc-1740824100-postgresql".to_owned(),
     ]);
+    expected.extend(vec!["remediation/act-3".to_owned(); 11]);
     assert_eq!(subjects, expected);
 }
 

@@ -6,7 +6,7 @@ use cloudevents::{Data, Event};
 use serde_json::json;
 use todo_events::{
     AnomalyDetected, DomainEvent, EventMetadata, EventPayload, EventType, IncidentOpened, IncidentResolved,
-    IntentFailed, IntentRecognized, NotificationFailed, NotificationSent, SessionCreated, SessionExpired,
+    IntentFailed, IntentRecognized, NotificationFailed, NotificationSent, Remediation, SessionCreated, SessionExpired,
     SessionMessageReceived, TaskCompleted, TaskCreated, TaskDeleted, TaskDueSoon, TaskOverdue, TaskReminder,
     TaskUpdated,
 };
@@ -51,7 +51,7 @@ pub(crate) fn task_created() -> TaskCreated {
 pub(crate) fn sample_payloads() -> Vec<EventPayload> {
     let old_values = json!({"title": "Buy milk", "priority": "low"});
     let new_values = json!({"title": "Buy oat milk", "priority": "high"});
-    vec![
+    let mut payloads: Vec<EventPayload> = vec![
         task_created().into(),
         TaskUpdated {
             task_id: 42,
@@ -158,7 +158,32 @@ pub(crate) fn sample_payloads() -> Vec<EventPayload> {
             root_cause: "postgresql".into(),
         }
         .into(),
-    ]
+    ];
+    let remediations = EventType::ALL.into_iter().filter_map(|event_type| {
+        let (status, actor) = match event_type {
+            EventType::RemediationApproved => ("approved", "user-1"),
+            EventType::RemediationExecuted => ("succeeded", "executor"),
+            _ => ("awaiting_approval", "remediation-engine"),
+        };
+        EventPayload::shared(event_type, remediation(status, actor))
+    });
+    payloads.extend(remediations);
+    payloads
+}
+
+/// The data of a `remediation.*` event about pausing notifier.
+pub(crate) fn remediation(status: &str, actor: &str) -> Remediation {
+    Remediation {
+        action_id: "act-3".into(),
+        incident_id: "inc-1740824100-notifier".into(),
+        action: "pause_consumer".into(),
+        function: "notifier".into(),
+        description: "pause the consumer of notifier on all its topics".into(),
+        status: status.into(),
+        actor: actor.into(),
+        detail: "dead_letter_rate anomaly on notifier".into(),
+        at: at("2025-03-01T10:16:00Z"),
+    }
 }
 
 /// The sample payload of `event_type`.

@@ -1,7 +1,7 @@
 //! The JSON Schemas reject what they should, and a violation lists every problem with its JSON pointer.
 
 use serde_json::{Value, json};
-use todo_events::{Error, EventType, validate};
+use todo_events::{Error, EventPayload, EventType, validate};
 
 use crate::helpers::sample_payload;
 
@@ -202,4 +202,37 @@ fn ops_schemas_reject_a_score_out_of_range_and_an_incident_without_components() 
         matches!(&opened, Err(Error::SchemaViolation { errors, .. }) if errors.iter().any(|e| e.starts_with("/components: "))),
         "{opened:?}"
     );
+}
+
+#[test]
+fn remediation_schemas_reject_an_unknown_action_or_status() {
+    // Arrange
+    let mut unknown_action = sample_payload(EventType::RemediationApproved).to_json();
+    unknown_action["action"] = json!("reboot_the_cluster");
+    let mut unknown_status = sample_payload(EventType::RemediationExecuted).to_json();
+    unknown_status["status"] = json!("done");
+
+    // Act
+    let unknown_action = validate(EventType::RemediationApproved, 1, &unknown_action);
+    let unknown_status = validate(EventType::RemediationExecuted, 1, &unknown_status);
+
+    // Assert
+    assert!(
+        matches!(&unknown_action, Err(Error::SchemaViolation { errors, .. }) if errors.iter().any(|e| e.starts_with("/action: "))),
+        "{unknown_action:?}"
+    );
+    assert!(
+        matches!(&unknown_status, Err(Error::SchemaViolation { errors, .. }) if errors.iter().any(|e| e.starts_with("/status: "))),
+        "{unknown_status:?}"
+    );
+}
+
+#[test]
+fn only_remediation_types_take_the_shared_remediation_data() {
+    let data = crate::helpers::remediation("approved", "user-1");
+    assert_eq!(
+        EventPayload::shared(EventType::RemediationApproved, data.clone()).map(|p| p.event_type()),
+        Some(EventType::RemediationApproved)
+    );
+    assert_eq!(EventPayload::shared(EventType::IncidentOpened, data), None);
 }

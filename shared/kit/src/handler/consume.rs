@@ -45,6 +45,14 @@ pub async fn consume(
     shutdown: impl std::future::Future<Output = ()>,
 ) -> Result<(), BusError> {
     let mut member = bus.subscribe(handler.name(), topics).await?;
+    // Dead letters count from a known 0: a rate over them then exists before the first one (the
+    // aiops watch sees a consumer start dead-lettering as a change, and `increase()` works).
+    for topic in topics {
+        let _ =
+            crate::metrics::metrics()
+                .events_dead_lettered
+                .with_label_values(&[handler.name(), handler.name(), topic]);
+    }
     tokio::pin!(shutdown);
     loop {
         let delivery = tokio::select! {
