@@ -30,6 +30,18 @@ PY
 }
 
 mkdir -p "$DIR/$BUCKET"
+# An s3s-fs of another checkout may hold the port; it is only of use while that checkout exists
+# (once it is removed, the server answers every request with InternalError even if the folder
+# comes back): then it gets our bucket, else it is stopped and ours started.
+pid=$(pgrep -f "s3s-fs .*--port $PORT( |$)" | head -1 || true)
+served=$( [ -z "$pid" ] || tr '\0' '\n' < "/proc/$pid/cmdline" | tail -1)
+if [ -n "$pid" ] && { [ ! -d "$served" ] || readlink "/proc/$pid/cwd" | grep -q '(deleted)$'; }; then
+  echo "s3: stopping the s3s-fs on 127.0.0.1:$PORT, whose checkout ($served) is gone"
+  pkill -f "s3s-fs .*--port $PORT( |$)" || true
+  for _ in $(seq 1 20); do up || break; sleep 0.2; done
+elif [ -n "$served" ]; then
+  mkdir -p "$served/$BUCKET"
+fi
 if up; then
   echo "s3: an S3 server already answers on 127.0.0.1:$PORT"
   exit 0

@@ -13,12 +13,17 @@ use serde_json::Value;
 
 use crate::{get, list, obs, str_of, yaml_file};
 
-/// The receivers amtool must resolve for each severity, and the integrations they must have.
+/// The receivers amtool must resolve for each severity, and the integrations they must have:
+/// every alert goes to aiops (a webhook) first, then to the people its severity calls for.
 const ROUTES: &[(&str, &[&str], &[&str])] = &[
-    ("P1", &["pagerduty-oncall"], &["pagerduty"]),
-    ("P2", &["email-oncall", "slack-alerts"], &["email", "slack"]),
-    ("P3", &["slack-alerts"], &["slack"]),
-    ("P4", &["log-only"], &[]),
+    ("P1", &["aiops", "pagerduty-oncall"], &["pagerduty", "webhook"]),
+    (
+        "P2",
+        &["aiops", "email-oncall", "slack-alerts"],
+        &["email", "slack", "webhook"],
+    ),
+    ("P3", &["aiops", "slack-alerts"], &["slack", "webhook"]),
+    ("P4", &["aiops", "log-only"], &["webhook"]),
 ];
 
 /// Keys that would hold a secret inline; each has a `*_file` twin that we use instead.
