@@ -263,15 +263,7 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let authenticator = Arc::<Authenticator>::from_ref(state);
-        let token = parts
-            .headers
-            .get(AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().split_once(' '))
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-            .map(|(_, token)| token.trim())
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| unauthorized(&AuthError::Missing, "Bearer"))?;
+        let token = bearer_token(&parts.headers).ok_or_else(|| unauthorized(&AuthError::Missing, "Bearer"))?;
         let user_id = authenticator.verify(token).await.map_err(|e| {
             tracing::debug!(error = %e, "token refused");
             unauthorized(&e, "Bearer error=\"invalid_token\"")
@@ -281,6 +273,17 @@ where
 }
 
 /// A 401 problem with the `WWW-Authenticate` challenge RFC 6750 asks for.
+/// The token of an `Authorization: Bearer <token>` header (scheme case-insensitive), if any.
+pub fn bearer_token(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim())
+        .filter(|t| !t.is_empty())
+}
+
 fn unauthorized(error: &AuthError, challenge: &'static str) -> Response {
     let mut response = Problem::unauthorized(error.to_string()).into_response();
     response

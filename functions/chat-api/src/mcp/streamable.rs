@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::Request;
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use rmcp::transport::streamable_http_server::session::never::NeverSessionManager;
@@ -65,13 +65,7 @@ async fn authenticate(user: AuthUser, context: RequestContext, mut request: Requ
     next.run(request).await
 }
 
-/// The token of an `Authorization: Bearer` header, as `AuthUser` read it.
+/// The token of an `Authorization: Bearer` header, as `AuthUser` reads it.
 fn bearer(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.trim().split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, token)| token.trim().to_owned())
-        .filter(|token| !token.is_empty())
+    todo_kit::auth::bearer_token(headers).map(str::to_owned)
 }
