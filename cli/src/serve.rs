@@ -33,6 +33,8 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
     let mut traces = telemetry::TraceSettings::from_env();
     traces.endpoint.clone_from(&args.otlp);
     traces.ids_without_export = true;
+    // aiops' log watch reads this process's warnings and errors from the tap (there is no Loki).
+    telemetry::tap::enable(telemetry::tap::DEFAULT_CAPACITY);
     telemetry::init_with("todo-serve", &traces);
     let data_dir = data_dir.to_path_buf();
     std::fs::create_dir_all(&data_dir).with_context(|| format!("Failed to create {}", data_dir.display()))?;
@@ -178,7 +180,7 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
     let aiops_settings = aiops::Settings::from_env()?;
     let aiops = aiops::Aiops::new(
         &aiops_settings,
-        aiops_settings.source("todo-serve")?,
+        aiops_settings.sources("todo-serve")?,
         aiops::Publisher::new(bus.clone(), &topic_prefix),
         auth.clone(),
         Arc::new(todo_kit::clock::SystemClock),

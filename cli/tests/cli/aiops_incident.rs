@@ -4,7 +4,8 @@
 //! from the 0 it learnt, opens one incident with notifier as its root cause, and proposes to pause
 //! notifier, which waits for a person (`AIOPS_REMEDIATION=auto`, a pause is destructive). Approving
 //! it with the user's token pauses the consumer at once: no more dead letters. Every step is a
-//! `remediation.*` event on `ops-events` and an `audit` log line.
+//! `remediation.*` event on `ops-events` and an `audit` log line. The log watch, reading the
+//! process's own warnings and errors, sees notifier's "event sent to dead-letter" burst as well.
 //!
 //! The detector reports nothing before its warm-up (`Params::warm_up` points per series), so the
 //! test waits that many watch runs before making any traffic: the interval keeps it short, not a
@@ -143,17 +144,30 @@ pub(crate) async fn a_consumer_dead_lettering_in_a_loop_is_found_and_paused_once
     let traffic = steady_traffic(&api, &stop);
     let deadline = Instant::now() + PATIENCE;
 
-    // Assert: an anomaly on notifier, one open incident whose root cause it is, a pause waiting.
-    let anomaly = until(deadline, "an anomaly on notifier", || async {
-        let anomalies = api.get("/api/aiops/anomalies").await;
-        anomalies["items"]
-            .as_array()?
-            .iter()
-            .find(|a| a["component"] == "notifier")
-            .cloned()
-    })
+    // Assert: anomalies on notifier (its dead-letter rate, and the burst of its dead-letter error
+    // in the log), one open incident whose root cause it is, a pause waiting.
+    let on_notifier = |series: &'static str| {
+        let api = api.clone();
+        move || {
+            let api = api.clone();
+            async move {
+                let anomalies = api.get("/api/aiops/anomalies").await;
+                anomalies["items"]
+                    .as_array()?
+                    .iter()
+                    .find(|a| a["component"] == "notifier" && a["series"] == series)
+                    .cloned()
+            }
+        }
+    };
+    until(
+        deadline,
+        "a dead-letter rate anomaly on notifier",
+        on_notifier("dead_letter_rate"),
+    )
     .await;
-    assert_eq!(anomaly["series"], "dead_letter_rate", "{anomaly}");
+    let burst = until(deadline, "a log burst on notifier", on_notifier("log_burst")).await;
+    assert_eq!(burst["template"], "event sent to dead-letter", "{burst}");
     let action = until(deadline, "a pause of notifier awaits approval", || async {
         let actions = api.get("/api/aiops/actions?status=awaiting_approval").await;
         actions["items"]

@@ -1,4 +1,4 @@
-//! The crate's one error type: what can go wrong reading the platform's metrics. A source that
+//! The crate's one error type: what can go wrong reading the platform's metrics and logs. A source that
 //! cannot be reached is worth retrying at the next watch; a refused or unreadable answer points at
 //! a query or a server to fix, and is reported as such.
 
@@ -9,10 +9,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The source did not answer (connection refused, timeout).
-    #[error("cannot reach the metric source")]
+    #[error("cannot reach the metric or log source")]
     Unreachable(#[source] reqwest::Error),
     /// The source answered with an error of its own (Prometheus' `status: error`).
-    #[error("the metric source refused the query with HTTP {status} ({error_type}): {message}")]
+    #[error("the metric or log source refused the query with HTTP {status} ({error_type}): {message}")]
     Refused {
         /// The HTTP status.
         status: u16,
@@ -22,7 +22,7 @@ pub enum Error {
         message: String,
     },
     /// The answer is not the JSON the query API documents.
-    #[error("the metric source answered something unreadable: {0}")]
+    #[error("the metric or log source answered something unreadable: {0}")]
     Malformed(String),
 }
 

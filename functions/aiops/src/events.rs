@@ -31,6 +31,8 @@ pub(crate) fn anomaly_detected(anomaly: &Anomaly, now: DateTime<Utc>) -> DomainE
         at: anomaly.at,
         value: anomaly.value,
         score: anomaly.score.clamp(0.0, 1.0),
+        // The schema's bound; a template is a message with its parameters as <*>.
+        template: anomaly.template.as_ref().map(|t| t.chars().take(1024).collect()),
     };
     DomainEvent::new(EVENT_SOURCE, now, EventMetadata::default(), payload.into())
 }

@@ -15,6 +15,7 @@ use todo_kit::auth::AuthSettings;
 use todo_kit::function::{EventDelivery, Function, Http, Parts, Periodic, Work};
 use todo_kit::settings::{Setting, common};
 
+use crate::logs::{LogSource, LokiSource, TapSource};
 use crate::remediate::kube::KubeExecutor;
 use crate::remediate::{Executor, LocalExecutor};
 use crate::source::{LocalSource, MetricSource, PrometheusSource};
@@ -26,6 +27,17 @@ pub const PROMETHEUS_URL: Setting = Setting::optional(
     "PROMETHEUS_URL",
     "the Prometheus HTTP API the watch reads, e.g. http://prometheus.observability.svc.cluster.local:9090; unset, it reads this process's own metrics",
 );
+/// `LOKI_URL`: where the log watch reads the platform's warnings and errors.
+pub const LOKI_URL: Setting = Setting::optional(
+    "LOKI_URL",
+    "the Loki HTTP API the log watch reads, e.g. http://loki.observability.svc.cluster.local:3100; unset, only this process's own lines when it keeps them (todo serve), else no log watch",
+);
+/// `AIOPS_LOG_QUERY`: the LogQL selecting the lines the log watch counts.
+pub const AIOPS_LOG_QUERY: Setting = Setting::optional(
+    "AIOPS_LOG_QUERY",
+    "the LogQL log query of the lines the log watch counts (warnings and errors)",
+)
+.default_value(crate::logs::DEFAULT_QUERY);
 /// `AIOPS_WATCH_INTERVAL_SECONDS`: the step of every series and the period of the loop.
 pub const AIOPS_WATCH_INTERVAL_SECONDS: Setting = Setting::optional(
     "AIOPS_WATCH_INTERVAL_SECONDS",
@@ -69,6 +81,8 @@ pub const POD_NAMESPACE: Setting = Setting::optional(
 );
 const OWN: &[Setting] = &[
     PROMETHEUS_URL,
+    LOKI_URL,
+    AIOPS_LOG_QUERY,
     AIOPS_WATCH_INTERVAL_SECONDS,
     AIOPS_CAPACITY,
     AIOPS_WEBHOOK_TOKEN,
@@ -115,6 +129,10 @@ pub const FUNCTION: Function = Function {
 pub struct Settings {
     /// `PROMETHEUS_URL`, if set.
     pub prometheus_url: Option<String>,
+    /// `LOKI_URL`, if set.
+    pub loki_url: Option<String>,
+    /// `AIOPS_LOG_QUERY`.
+    pub log_query: String,
     /// The watch's step (from `AIOPS_WATCH_INTERVAL_SECONDS`), look-back and series cap.
     pub watch: WatchSettings,
     /// `AIOPS_CAPACITY`.
@@ -146,6 +164,10 @@ impl Settings {
         };
         Ok(Self {
             prometheus_url: PROMETHEUS_URL.value(),
+            loki_url: LOKI_URL.value(),
+            log_query: AIOPS_LOG_QUERY
+                .value()
+                .unwrap_or_else(|| crate::logs::DEFAULT_QUERY.to_owned()),
             watch: WatchSettings {
                 step: Duration::from_secs_f64(seconds),
                 ..WatchSettings::default()
@@ -157,16 +179,38 @@ impl Settings {
         })
     }
 
-    /// The source the settings name: Prometheus at `PROMETHEUS_URL`, else this process's own
-    /// registry, its memory reported as component `process`.
+    /// The sources the settings name: Prometheus at `PROMETHEUS_URL`, else this process's own
+    /// registry (its memory reported as component `process`); Loki at `LOKI_URL`, else this
+    /// process's log tap if it keeps one (`todo_kit::telemetry::tap`), else no log watch.
     ///
     /// # Errors
-    /// A `PROMETHEUS_URL` that is not an http(s) URL.
-    pub fn source(&self, process: &str) -> crate::Result<Arc<dyn MetricSource>> {
-        Ok(match &self.prometheus_url {
+    /// A `PROMETHEUS_URL` or `LOKI_URL` that is not an http(s) URL.
+    pub fn sources(&self, process: &str) -> crate::Result<Sources> {
+        let metrics: Arc<dyn MetricSource> = match &self.prometheus_url {
             Some(url) => Arc::new(PrometheusSource::new(url)?),
             None => Arc::new(LocalSource::new(process)),
-        })
+        };
+        let logs: Option<Arc<dyn LogSource>> = match &self.loki_url {
+            Some(url) => Some(Arc::new(LokiSource::new(url, &self.log_query)?)),
+            None => todo_kit::telemetry::tap::get().map(|tap| Arc::new(TapSource::new(tap)) as Arc<dyn LogSource>),
+        };
+        Ok(Sources { metrics, logs })
+    }
+}
+
+/// What the watch reads.
+#[derive(Debug, Clone)]
+pub struct Sources {
+    /// The key figures of every component.
+    pub metrics: Arc<dyn MetricSource>,
+    /// Warning and error lines, if there is a source of them.
+    pub logs: Option<Arc<dyn LogSource>>,
+}
+
+impl Sources {
+    /// Metrics from `metrics`, no log watch.
+    pub fn metrics_only(metrics: Arc<dyn MetricSource>) -> Self {
+        Self { metrics, logs: None }
     }
 }
 
@@ -189,7 +233,7 @@ pub fn parse_mode(text: &str) -> anyhow::Result<Mode> {
 /// A bad setting or a bus that cannot be opened.
 pub async fn start() -> anyhow::Result<Parts> {
     let settings = Settings::from_env()?;
-    let source = settings.source(SERVICE)?;
+    let sources = settings.sources(SERVICE)?;
     let bus = todo_kit::bus::from_env(&common::EVENT_BUS.value().unwrap_or_else(|| "memory://".into()))?;
     let publisher = Publisher::new(bus, &common::TOPIC_PREFIX.value().unwrap_or_default());
     let auth = Arc::new(Authenticator::new(&AuthSettings::from_env())?);
@@ -205,7 +249,7 @@ pub async fn start() -> anyhow::Result<Parts> {
     };
     let aiops = Aiops::new(
         &settings,
-        source,
+        sources,
         publisher,
         auth,
         Arc::new(todo_kit::clock::SystemClock),

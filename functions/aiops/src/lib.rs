@@ -9,6 +9,9 @@
 //!   incidents with a probable root cause (`GET /api/aiops/incidents`); `incident.opened` and
 //!   `incident.resolved` go to `ops-events` as they happen. Maintenance windows
 //!   (`PUT /api/aiops/maintenance/{component}`) silence a component during planned work.
+//! - With a log source (Loki, or the process's own lines under `todo serve`), the watch also
+//!   mines the warning and error lines into templates and reports a template's burst as an
+//!   anomaly of series `log_burst` ([`watch`]).
 //! - Each HTTP function's request rate feeds a Holt-Winters forecaster; `GET
 //!   /api/aiops/scaling/{function}` answers the replicas for the rate expected 15 minutes ahead,
 //!   which KEDA's metrics-api scaler reads.
@@ -26,6 +29,8 @@
 mod error;
 mod events;
 pub mod function;
+mod http_api;
+pub mod logs;
 mod openapi;
 pub mod remediate;
 mod routes;
@@ -44,12 +49,12 @@ use todo_kit::clock::Clock;
 
 pub use error::{Error, Result};
 pub use events::Publisher;
-pub use function::{FUNCTION, Settings, start};
+pub use function::{FUNCTION, Settings, Sources, start};
 pub use openapi::ApiDoc;
 pub use remediate::{Executor, LocalExecutor, Remediation};
 pub use scaling::{HORIZON, parse_capacities};
 pub use state::{Anomaly, Ops};
-pub use watch::{Watch, WatchSettings};
+pub use watch::{LOG_BURST, Watch, WatchSettings};
 
 /// The `service` label of this function's metrics and logs.
 pub const SERVICE: &str = "aiops";
@@ -93,11 +98,11 @@ pub struct Aiops {
 }
 
 impl Aiops {
-    /// aiops with `settings`, reading `source`, publishing with `publisher`, remediating through
+    /// aiops with `settings`, reading `sources`, publishing with `publisher`, remediating through
     /// `executor`.
     pub fn new(
         settings: &Settings,
-        source: Arc<dyn source::MetricSource>,
+        sources: Sources,
         publisher: Publisher,
         auth: Arc<Authenticator>,
         clock: Arc<dyn Clock>,
@@ -109,7 +114,8 @@ impl Aiops {
         engine.set_mode(settings.remediation);
         let remediation = Arc::new(Remediation::new(engine, executor, publisher, clock.clone()));
         let watch = Arc::new(Watch::new(
-            source,
+            sources.metrics,
+            sources.logs,
             ops.clone(),
             remediation.clone(),
             settings.watch,

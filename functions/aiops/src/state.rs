@@ -41,6 +41,10 @@ pub struct Anomaly {
     pub value: f64,
     /// The detector's score, 0 to 1.
     pub score: f64,
+    /// For a log burst (series `log_burst`, value the lines in its minute): the template that
+    /// logged them, e.g. `event sent to dead-letter`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
     /// Its component was under maintenance: kept here, but neither published nor correlated.
     pub silenced: bool,
 }

@@ -196,6 +196,16 @@ fn json_lines_parse_in_both_formats_and_other_lines_are_skipped() {
     assert!(detector.miner().is_empty());
 }
 
+#[test]
+fn a_consumer_line_belongs_to_its_consumer_not_to_the_process_that_runs_it() {
+    // todo serve runs every consumer in one process whose service is todo-serve.
+    let shared = r#"{"timestamp":"2026-03-14T12:00:00Z","level":"ERROR","service":"todo-serve","consumer":"notifier","message":"event sent to dead-letter"}"#;
+    let own = r#"{"timestamp":"2026-03-14T12:00:00Z","level":"ERROR","service":"todo-serve","message":"cannot bind"}"#;
+
+    assert_eq!(LogLine::parse(shared).unwrap().service.as_deref(), Some("notifier"));
+    assert_eq!(LogLine::parse(own).unwrap().service.as_deref(), Some("todo-serve"));
+}
+
 /// A stand-in for random counts: deterministic, spread over `low..=high`.
 fn counts(seed: u64, low: u64, high: u64) -> impl FnMut() -> u64 {
     let mut state = seed;

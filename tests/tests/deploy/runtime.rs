@@ -57,9 +57,9 @@ fn local(value: &str, ports: &BTreeMap<String, u16>, brokers: &str) -> String {
         // Nothing collects here: spans are dropped after a failed export, as when the collector is down.
         return "http://127.0.0.1:9".into();
     }
-    if value.contains("prometheus.observability") {
-        // No Prometheus here: aiops' watch fails and counts it (aiops_watch_errors_total), as when
-        // Prometheus is down; its webhook and API still answer.
+    if value.contains("prometheus.observability") || value.contains("loki.observability") {
+        // No Prometheus or Loki here: aiops' watch fails and counts it (aiops_watch_errors_total),
+        // as when they are down; its webhook and API still answer.
         return "http://127.0.0.1:9".into();
     }
     assert!(!value.contains(".svc"), "unmapped cluster address in '{value}'");

@@ -6,6 +6,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use super::{MetricSource, Samples, Series, Window, query_range};
+use crate::http_api::api_client;
 use crate::{Error, Result};
 
 /// How long one query may take before the watch moves on (Prometheus' own default query timeout
@@ -27,17 +28,7 @@ impl PrometheusSource {
     /// # Errors
     /// [`Error::Malformed`] for a URL that is not http(s), or an HTTP client that cannot be built.
     pub fn new(base_url: &str) -> Result<Self> {
-        let base_url = base_url.trim().trim_end_matches('/').to_owned();
-        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
-            return Err(Error::Malformed(format!(
-                "PROMETHEUS_URL must be an http(s) URL, got '{base_url}'"
-            )));
-        }
-        let client = reqwest::Client::builder()
-            .timeout(QUERY_TIMEOUT)
-            .user_agent(concat!("todo-aiops/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| Error::Malformed(format!("cannot build the HTTP client: {e}")))?;
+        let (base_url, client) = api_client("PROMETHEUS_URL", base_url, QUERY_TIMEOUT)?;
         Ok(Self { base_url, client })
     }
 }

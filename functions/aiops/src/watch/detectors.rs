@@ -81,6 +81,7 @@ impl Detectors {
                     at: DateTime::from_timestamp_millis(point.at_ms).unwrap_or_default(),
                     value: point.value,
                     score,
+                    template: None,
                     silenced: false,
                 });
             }

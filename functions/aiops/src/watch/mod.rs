@@ -10,8 +10,13 @@
 //! overlap. The first fetch of each series reaches back [`WatchSettings::lookback`] so that its
 //! detector and forecaster start warm; points of that first fetch are learnt from, not reported
 //! (a restarted pod must not announce an hour of old anomalies again).
+//!
+//! With a [`LogSource`] (Loki in the cluster, the process's tap under `todo serve`), each run also
+//! reads the warning and error lines since the last one ([`logs`]): a log template's burst is an
+//! anomaly of series `log_burst` like any other, and says in words what is failing.
 
 mod detectors;
+mod logs;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -25,10 +30,13 @@ use todo_kit::function::{Work, WorkError, WorkReport};
 use todo_kit::metrics::metrics;
 
 use crate::SERVICE;
+use crate::logs::LogSource;
 use crate::remediate::Remediation;
 use crate::source::{MetricSource, Series, Window};
 use crate::state::{Anomaly, Ops};
 use detectors::Detectors;
+pub use logs::LOG_BURST;
+use logs::LogWatch;
 
 /// How the watch runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,12 +67,15 @@ struct Progress {
     detectors: Detectors,
     /// The end of the last successful fetch of each series.
     fetched_until: HashMap<Series, DateTime<Utc>>,
+    /// The log watch, when there is a log source.
+    logs: Option<LogWatch>,
 }
 
 /// The unit of periodic work `watch`.
 #[derive(Debug)]
 pub struct Watch {
     source: Arc<dyn MetricSource>,
+    log_source: Option<Arc<dyn LogSource>>,
     ops: Arc<Ops>,
     remediation: Arc<Remediation>,
     settings: WatchSettings,
@@ -74,23 +85,26 @@ pub struct Watch {
 }
 
 impl Watch {
-    /// A watch of `source` that records into `ops` and hands the open incidents to `remediation`,
-    /// with `clock` as its time.
+    /// A watch of `source` (and of `log_source`'s lines, if any) that records into `ops` and hands
+    /// the open incidents to `remediation`, with `clock` as its time.
     pub fn new(
         source: Arc<dyn MetricSource>,
+        log_source: Option<Arc<dyn LogSource>>,
         ops: Arc<Ops>,
         remediation: Arc<Remediation>,
         settings: WatchSettings,
         clock: Arc<dyn Clock>,
     ) -> Self {
         Self {
-            source,
-            ops,
-            remediation,
             progress: tokio::sync::Mutex::new(Progress {
                 detectors: Detectors::new(settings.max_series),
                 fetched_until: HashMap::new(),
+                logs: log_source.as_ref().map(|_| LogWatch::new()),
             }),
+            source,
+            log_source,
+            ops,
+            remediation,
             settings,
             clock,
         }
@@ -155,9 +169,27 @@ impl Watch {
             }
             progress.fetched_until.insert(series, end);
         }
+        let no_metrics = failed.len() == Series::ALL.len();
+        let mut log_lines = 0;
+        if let (Some(source), Some(logs)) = (&self.log_source, progress.logs.as_mut()) {
+            match logs.run(source.as_ref(), end).await {
+                Ok(run) => {
+                    log_lines = run.lines;
+                    found.extend(run.anomalies);
+                }
+                Err(error) => {
+                    metrics()
+                        .aiops_watch_errors
+                        .with_label_values(&[SERVICE, LOG_BURST])
+                        .inc();
+                    tracing::warn!(error.cause_chain = ?error, error.message = %error, "cannot read the log lines; the next watch tries again");
+                    failed.push(LOG_BURST);
+                }
+            }
+        }
         let tracked = progress.detectors.len();
         drop(progress);
-        if failed.len() == Series::ALL.len() {
+        if no_metrics {
             return Err(WorkError(format!("no series could be fetched ({})", failed.join(", "))));
         }
         let anomalies = found.len();
@@ -176,6 +208,7 @@ impl Watch {
         Ok(WorkReport::default()
             .with("series", tracked)
             .with("points", points)
+            .with("log_lines", log_lines)
             .with("anomalies", anomalies)
             .with("incidents_opened", recorded.opened.len() + ticked.opened.len())
             .with("incidents_resolved", recorded.resolved.len() + ticked.resolved.len())

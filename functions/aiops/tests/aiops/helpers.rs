@@ -6,7 +6,7 @@ use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
 use aiops::source::{MetricSource, Point, Samples, Series, Window};
-use aiops::{Aiops, Executor, Publisher, Settings, WatchSettings};
+use aiops::{Aiops, Executor, Publisher, Settings, Sources, WatchSettings};
 use async_trait::async_trait;
 use axum::Router;
 use axum::body::Body;
@@ -141,6 +141,11 @@ pub(crate) fn spawn_on(source: Arc<dyn MetricSource>) -> TestAiops {
 
 /// aiops on `source`, remediating in `mode` with the platform's playbooks.
 pub(crate) fn spawn_remediating(source: Arc<dyn MetricSource>, mode: Mode) -> TestAiops {
+    spawn_with(Sources::metrics_only(source), mode)
+}
+
+/// aiops on `sources`, remediating in `mode` with the platform's playbooks.
+pub(crate) fn spawn_with(sources: Sources, mode: Mode) -> TestAiops {
     LazyLock::force(&TRACING);
     let auth = AuthSettings {
         jwt_secret: Some(SecretString::from(SECRET)),
@@ -149,6 +154,8 @@ pub(crate) fn spawn_remediating(source: Arc<dyn MetricSource>, mode: Mode) -> Te
     let auth = Arc::new(Authenticator::new(&auth).expect("valid auth settings"));
     let settings = Settings {
         prometheus_url: None,
+        loki_url: None,
+        log_query: aiops::logs::DEFAULT_QUERY.into(),
         watch: WatchSettings {
             step: Duration::from_secs(STEP as u64),
             ..WatchSettings::default()
@@ -164,7 +171,7 @@ pub(crate) fn spawn_remediating(source: Arc<dyn MetricSource>, mode: Mode) -> Te
     let executor = Arc::new(RecordingExecutor::default());
     let aiops = Aiops::new(
         &settings,
-        source,
+        sources,
         Publisher::new(shared, ""),
         auth,
         clock.clone(),

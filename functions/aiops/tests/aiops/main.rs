@@ -4,6 +4,7 @@
 
 mod alerts;
 mod helpers;
+mod logs;
 mod maintenance;
 mod prometheus;
 mod remediation;

@@ -56,7 +56,8 @@ pub struct LogLine {
     pub target: String,
     /// Empty when the event had only fields.
     pub message: String,
-    /// The function that wrote it, when the line says (ours do).
+    /// The component that wrote it, when the line says (ours do): its `consumer` field (an event
+    /// consumer, which may share a process with others, as under `todo serve`), else its `service`.
     pub service: Option<String>,
 }
 
@@ -68,6 +69,7 @@ struct RawLine {
     target: String,
     message: Option<serde_json::Value>,
     service: Option<String>,
+    consumer: Option<String>,
     #[serde(default)]
     fields: RawFields,
 }
@@ -76,6 +78,7 @@ struct RawLine {
 struct RawFields {
     message: Option<serde_json::Value>,
     service: Option<String>,
+    consumer: Option<String>,
 }
 
 impl LogLine {
@@ -91,7 +94,11 @@ impl LogLine {
             level: raw.level.parse().ok()?,
             target: raw.target,
             message: raw.message.or(raw.fields.message).map(text).unwrap_or_default(),
-            service: raw.service.or(raw.fields.service),
+            service: raw
+                .consumer
+                .or(raw.fields.consumer)
+                .or(raw.service)
+                .or(raw.fields.service),
         })
     }
 }

@@ -19,6 +19,9 @@ pub struct AnomalyDetected {
     pub value: f64,
     /// The detector's score, 0 to 1.
     pub score: f64,
+    /// For a log burst (series `log_burst`): the log template that burst.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
 }
 
 /// `incident.opened`: signals on related components were grouped into a new incident.

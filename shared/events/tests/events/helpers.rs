@@ -136,10 +136,11 @@ pub(crate) fn sample_payloads() -> Vec<EventPayload> {
         .into(),
         AnomalyDetected {
             component: "task-api".into(),
-            series: "p99_latency_seconds".into(),
+            series: "log_burst".into(),
             at: at("2025-03-01T10:15:00Z"),
-            value: 2.75,
-            score: 0.93,
+            value: 42.0,
+            score: 0.999_999,
+            template: Some("pool timed out while waiting for an open connection".into()),
         }
         .into(),
         IncidentOpened {

@@ -8,9 +8,12 @@
 //!   (default 1.0, or 0.1 when `DEPLOYMENT_ENVIRONMENT=production`) unless the caller's trace
 //!   decided already. Without an endpoint no OpenTelemetry layer is installed: no export, no cost.
 //!   W3C trace context travels through HTTP headers, the outbox and CloudEvents ([`propagation`]).
+//! - A tap: with [`tap::enable`] called first, warnings and errors are also kept in memory as JSON
+//!   lines, for a watcher in the same process (aiops under `todo serve`, which has no Loki).
 
 pub mod json;
 pub mod propagation;
+pub mod tap;
 
 use std::io::IsTerminal;
 use std::sync::OnceLock;
@@ -98,9 +101,27 @@ pub fn init_with(service: &str, traces: &TraceSettings) {
     // RUST_LOG filters what is logged, not what is traced: spans at info and above are exported
     // whatever the log level (and the sampler decides how many).
     let otel = otel.map(|layer| layer.with_filter(tracing_subscriber::filter::LevelFilter::INFO));
+    // The tap keeps warnings and errors whatever RUST_LOG says: they are what the log watch counts.
+    // It sees the spans down to info as well: a layer's events carry only the fields of the spans
+    // its filter let through (a consumer's name is a field of its span).
+    let tap = tap::get().map(|tap| {
+        tracing_subscriber::fmt::layer()
+            .with_writer(tap::MakeTapWriter(tap))
+            .event_format(json::JsonLines::new(service))
+            .fmt_fields(tracing_subscriber::fmt::format::JsonFields::new())
+            .with_filter(tracing_subscriber::filter::filter_fn(|meta| {
+                let most = if meta.is_span() {
+                    tracing::Level::INFO
+                } else {
+                    tracing::Level::WARN
+                };
+                *meta.level() <= most
+            }))
+    });
     let result = tracing_subscriber::registry()
         .with(fmt.with_filter(filter))
         .with(otel)
+        .with(tap)
         .try_init();
     if result.is_ok() {
         opentelemetry::global::set_text_map_propagator(opentelemetry_sdk::propagation::TraceContextPropagator::new());
