@@ -50,13 +50,15 @@ pub(crate) fn incident_opened(incident: &Incident, now: DateTime<Utc>) -> Domain
     DomainEvent::new(EVENT_SOURCE, now, EventMetadata::default(), payload.into())
 }
 
-/// `incident.resolved` for an incident whose signals all ended.
+/// `incident.resolved` for an incident whose signals all ended, or that was merged into another
+/// (then with `merged_into`, at `now`): either way, readers of `ops-events` see it closed.
 pub(crate) fn incident_resolved(incident: &Incident, now: DateTime<Utc>) -> DomainEvent {
     let payload = IncidentResolved {
         incident_id: incident.id.clone(),
         opened_at: incident.opened_at,
         resolved_at: incident.resolved_at.unwrap_or(now),
         root_cause: root_cause(incident),
+        merged_into: incident.merged_into.clone(),
     };
     DomainEvent::new(EVENT_SOURCE, now, EventMetadata::default(), payload.into())
 }

@@ -258,7 +258,13 @@ impl Inner {
                     }
                     outcome.resolved.push(incident.clone());
                 }
-                Change::Updated { .. } | Change::Merged { .. } | Change::Silenced { .. } => {}
+                // Its `incident.opened` went out: it must close on `ops-events` too.
+                Change::Merged { incident, .. } => {
+                    if let Some(found) = self.correlator.incident(incident) {
+                        queued.push(events::incident_resolved(found, now));
+                    }
+                }
+                Change::Updated { .. } | Change::Silenced { .. } => {}
             }
             outcome.changes.push(change);
         }

@@ -237,6 +237,10 @@ fn alerts_on_unrelated_components_or_far_apart_in_time_make_separate_incidents()
 
     // Act
     feed(&mut correlator, &notifier, at(9, 0, 30));
+    // Still firing: Alertmanager repeats it hourly on aiops' route.
+    for hour in 10..=14 {
+        feed(&mut correlator, &notifier, at(hour, 0, 30));
+    }
     feed(&mut correlator, &disk, at(15, 0, 30));
     feed(&mut correlator, &backup, at(15, 1, 0));
     feed(&mut correlator, &tasks, at(15, 1, 0));
@@ -248,6 +252,7 @@ fn alerts_on_unrelated_components_or_far_apart_in_time_make_separate_incidents()
         .map(|i| i.root_cause.component.as_str())
         .collect();
     assert_eq!(causes, ["notifier", "kafka", "backup", "task-api"]);
+    assert_eq!(correlator.incidents().count(), 4, "the repeats opened nothing new");
 }
 
 #[test]
@@ -355,6 +360,26 @@ fn an_incident_resolves_when_all_its_alerts_resolve_by_fingerprint() {
     assert_eq!(incident.status, IncidentStatus::Resolved);
     assert_eq!(incident.resolved_at, Some(at(12, 24, 0)));
     assert_eq!(incident.signals.len(), 2);
+}
+
+#[test]
+fn a_firing_alert_alertmanager_stops_repeating_ends_at_its_last_notification() {
+    // Arrange: PostgresDown fires, is repeated an hour later, and its resolve is lost.
+    let mut correlator = platform();
+    let pg = firing("PostgresDown", &[], "pg", at(12, 0, 0));
+    feed(&mut correlator, &pg, at(12, 0, 30));
+    feed(&mut correlator, &pg, at(13, 0, 30));
+    let stale = CorrelationSettings::default().alert_stale;
+
+    // Act
+    let repeated_in_time = correlator.tick(at(13, 0, 30) + stale - TimeDelta::seconds(1));
+    let gone_quiet = correlator.tick(at(13, 0, 30) + stale);
+
+    // Assert
+    assert!(repeated_in_time.is_empty(), "{repeated_in_time:?}");
+    assert!(matches!(&gone_quiet[..], [Change::Resolved { .. }]), "{gone_quiet:?}");
+    let incident = correlator.incidents().next().unwrap();
+    assert_eq!(incident.resolved_at, Some(at(13, 0, 30)), "at its last notification");
 }
 
 #[test]

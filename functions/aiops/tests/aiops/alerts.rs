@@ -99,3 +99,54 @@ async fn reads_need_a_token_and_bad_queries_and_unknown_ids_are_problems() {
     );
     assert_eq!(old_version, StatusCode::BAD_REQUEST, "{refused}");
 }
+
+#[tokio::test]
+async fn an_incident_merged_into_another_is_closed_on_ops_events_with_where_it_went() {
+    // Arrange: task-api's and the outbox relay's alerts, sent apart, are two incidents (they only
+    // share PostgreSQL); then PostgresDown relates both.
+    let (app, _) = spawn();
+    let fixture = alertmanager("firing");
+    let alert = |name: &str| {
+        fixture["alerts"]
+            .as_array()
+            .expect("alerts")
+            .iter()
+            .find(|a| a["labels"]["alertname"] == name)
+            .cloned()
+            .expect("in the fixture")
+    };
+    let (postgres, task_api) = (alert("PostgresDown"), alert("HighErrorRatio"));
+    let mut relay = task_api.clone();
+    relay["labels"] = json!({"alertname": "OutboxPublishStalled", "service": "outbox-relay", "severity": "P2"});
+    relay["fingerprint"] = json!("0e1f2a3b4c5d6e7f");
+    let notify = |alert: &serde_json::Value| {
+        let mut payload = fixture.clone();
+        payload["alerts"] = json!([alert]);
+        payload
+    };
+    let (_, first) = app.alert(&notify(&task_api)).await;
+    let (_, second) = app.alert(&notify(&relay)).await;
+    let relay_incident = second["opened"][0].as_str().expect("a second incident").to_owned();
+    assert_ne!(first["opened"][0], second["opened"][0]);
+
+    // Act
+    let (status, answer) = app.alert(&notify(&postgres)).await;
+
+    // Assert: one incident goes on; the other is closed on ops-events, saying into which.
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["open_incidents"], 1, "{answer}");
+    let published = app.published().await;
+    let closed = published
+        .iter()
+        .find_map(|e| match &e.payload {
+            EventPayload::IncidentResolved(r) if r.incident_id == relay_incident => Some(r.clone()),
+            _ => None,
+        })
+        .expect("the merged incident is closed on ops-events");
+    assert_eq!(
+        closed.merged_into.as_ref(),
+        first["opened"][0].as_str().map(str::to_owned).as_ref()
+    );
+    let (_, shown) = app.get(&format!("/api/aiops/incidents/{relay_incident}")).await;
+    assert_eq!(shown["status"], "merged", "{shown}");
+}

@@ -139,16 +139,18 @@ impl Correlator {
         self.close(&key, at)
     }
 
-    /// Moves time to `now`: anomalies quiet for `anomaly_quiet` end at their last report, incidents
-    /// whose signals all ended resolve, and past maintenance windows are dropped.
+    /// Moves time to `now`: anomalies quiet for `anomaly_quiet` and alerts not re-sent for
+    /// `alert_stale` end at their last report, incidents whose signals all ended resolve, and past
+    /// maintenance windows are dropped.
     pub fn tick(&mut self, now: DateTime<Utc>) -> Vec<Change> {
         self.maintenance.retain(|w| w.until > now);
-        let quiet = self.settings.anomaly_quiet;
+        let (quiet, stale) = (self.settings.anomaly_quiet, self.settings.alert_stale);
         let mut touched = Vec::new();
         for (index, incident) in self.open.iter_mut().enumerate() {
             let mut ended = false;
             for signal in &mut incident.signals {
-                if signal.is_anomaly() && signal.ended_at.is_none() && signal.last_seen + quiet <= now {
+                let silent_for = if signal.is_anomaly() { quiet } else { stale };
+                if signal.ended_at.is_none() && signal.last_seen + silent_for <= now {
                     signal.ended_at = Some(signal.last_seen);
                     ended = true;
                 }

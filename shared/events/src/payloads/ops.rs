@@ -54,6 +54,9 @@ pub struct IncidentResolved {
     pub resolved_at: DateTime<Utc>,
     /// The component named as the root cause when it resolved.
     pub root_cause: String,
+    /// Set when the incident was merged into this one rather than ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<String>,
 }
 
 /// The data of every `remediation.*` event: one change of one remediation action, as the aiops

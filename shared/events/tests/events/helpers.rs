@@ -157,6 +157,7 @@ pub(crate) fn sample_payloads() -> Vec<EventPayload> {
             opened_at: at("2025-03-01T10:15:00Z"),
             resolved_at: at("2025-03-01T10:42:30Z"),
             root_cause: "postgresql".into(),
+            merged_into: Some("inc-1740824040-postgresql".into()),
         }
         .into(),
     ];
