@@ -177,6 +177,7 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
     // aiops watches this process's own metrics (no Prometheus here, unless PROMETHEUS_URL names
     // one), publishes what it finds to ops-events on the same bus, and remediates through the
     // consumers' pause switches (AIOPS_REMEDIATION=auto; dry run by default).
+    let models = chat_api::ProviderChain::from_env().context("Bad LLM_* settings")?;
     let aiops_settings = aiops::Settings::from_env()?;
     let aiops = aiops::Aiops::new(
         &aiops_settings,
@@ -184,7 +185,11 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
         aiops::Publisher::new(bus.clone(), &topic_prefix),
         auth.clone(),
         Arc::new(todo_kit::clock::SystemClock),
-        Arc::new(aiops::LocalExecutor::new(pauses)),
+        Arc::new(aiops::LocalExecutor::new(pauses).with_circuit(
+            "chat-api",
+            todo_aiops::remediation::MODEL_PROVIDER,
+            models.circuit(),
+        )),
     );
     embedded.push(Embedded {
         function: &aiops::FUNCTION,
@@ -225,7 +230,6 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
         tick: std::time::Duration::from_secs(scheduler_tick),
         dead_letter_topic: topic(todo_events::Topic::DeadLetter),
     };
-    let models = chat_api::ProviderChain::from_env().context("Bad LLM_* settings")?;
     let mounted = Mounted {
         functions,
         live,

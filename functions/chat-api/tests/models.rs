@@ -121,6 +121,7 @@ async fn a_model_calls_the_task_tools_and_answers() {
     let (base, fake) = fake_model(Behaviour::ToolThenAnswer).await;
     let models = ProviderChain {
         providers: vec![provider("test-model", &base, Duration::from_secs(5))],
+        ..ProviderChain::default()
     };
     let url = chat_api_with(&p.task_api, &p.session_api, models).await;
 
@@ -166,6 +167,7 @@ async fn a_failing_or_slow_model_gives_way_and_the_response_says_so() {
             provider("openai", &broken, Duration::from_secs(5)),
             provider("ollama", &slow, Duration::from_millis(500)),
         ],
+        ..ProviderChain::default()
     };
     let url = chat_api_with(&p.task_api, &p.session_api, models).await;
 
@@ -226,5 +228,41 @@ async fn a_failing_or_slow_model_gives_way_and_the_response_says_so() {
     assert!(
         metrics.contains("ai_requests_total{model=\"openai\",service=\"chat-api\",status=\"unavailable\"}"),
         "{metrics}"
+    );
+}
+
+#[tokio::test]
+async fn a_circuit_held_open_asks_no_model_until_let_go() {
+    // Arrange: a healthy model behind a chain whose circuit an operator holds open.
+    let p = platform().await;
+    let (base, fake) = fake_model(Behaviour::ToolThenAnswer).await;
+    let models = ProviderChain {
+        providers: vec![provider("test-model", &base, Duration::from_secs(5))],
+        ..ProviderChain::default()
+    };
+    let circuit = models.circuit();
+    circuit.set(true);
+    let url = chat_api_with(&p.task_api, &p.session_api, models).await;
+
+    // Act
+    let held = chat(&url, "add water the plants tomorrow").await;
+    circuit.set(false);
+    let let_go = chat(&url, "I need bread, it's important").await;
+
+    // Assert: the rules answered without a call; once let go, the model answers again.
+    assert_eq!(held["model"], "rules", "{held}");
+    assert_eq!(held["fallbacks"][0]["model"], "test-model");
+    assert!(
+        held["fallbacks"][0]["error"]
+            .as_str()
+            .expect("error")
+            .contains("held open"),
+        "{held}"
+    );
+    assert_eq!(let_go["model"], "test-model", "{let_go}");
+    assert_eq!(
+        fake.seen.lock().expect("lock").len(),
+        2,
+        "only the second message reached the model"
     );
 }

@@ -6,8 +6,12 @@
 //! retried after any transient failure, but a POST or PATCH only when the peer cannot have acted
 //! on it (the connection was refused, or it answered 503, which our functions send only when the
 //! change was not made). A 4xx is the peer's final word and is never retried.
+//!
+//! A [`CircuitHold`] is the switch an operator (aiops' remediation) holds a circuit open with,
+//! whatever the breakers saw: the caller that owns it asks no one while it is held.
 
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
@@ -88,6 +92,29 @@ enum Circuit {
     Closed { failures: u32 },
     Open { until: Instant },
     HalfOpen { probing: bool },
+}
+
+/// A switch that holds a circuit open, shared by the caller that checks it (chat-api's model chain)
+/// and whoever decides (aiops' remediation opening the circuit to a failing model provider).
+/// Cloning shares it.
+#[derive(Debug, Clone, Default)]
+pub struct CircuitHold(Arc<AtomicBool>);
+
+impl CircuitHold {
+    /// A hold, held if `open`.
+    pub fn new(open: bool) -> Self {
+        Self(Arc::new(AtomicBool::new(open)))
+    }
+
+    /// Holds the circuits open (`true`) or lets them go (`false`); whether they were held before.
+    pub fn set(&self, open: bool) -> bool {
+        self.0.swap(open, Ordering::SeqCst)
+    }
+
+    /// Whether the circuits are held open.
+    pub fn is_held(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
 }
 
 /// Consecutive-failure circuit breaker.

@@ -27,7 +27,7 @@ use todo_kit::error_chain::error_chain;
 use todo_kit::settings::common;
 
 pub use changes::Platform;
-use changes::{Change, change};
+use changes::{Change, change, env_patch};
 
 use super::executor::Executor;
 use crate::function::{AIOPS_PLATFORM, POD_NAMESPACE};
@@ -128,11 +128,19 @@ impl KubeExecutor {
                 });
             }
         }
+        let patch = match &change.env {
+            Some((name, value)) => {
+                let current = api.get(&change.name).await.map_err(|e| failure(&object, e))?;
+                env_patch(&current.data, current.metadata.resource_version.as_deref(), name, value)
+                    .map_err(|why| format!("{object}: {why}"))?
+            }
+            None => change.patch.clone(),
+        };
         let params = PatchParams {
             field_manager: Some(FIELD_MANAGER.to_owned()),
             ..PatchParams::default()
         };
-        api.patch(&change.name, &params, &Patch::Merge(&change.patch))
+        api.patch(&change.name, &params, &Patch::Merge(&patch))
             .await
             .map_err(|e| failure(&object, e))?;
         Ok(format!("patched {object}: {}", change.summary))

@@ -1,19 +1,19 @@
 //! [`LocalExecutor`]: remediation inside `todo serve`, which runs every function in one process.
-//! It can do one thing for real: hold a consumer still and let it go again, through the [`Pause`]
-//! switch `todo serve` puts in front of each consumer's handler (nothing is acknowledged or
-//! dead-lettered while paused; the consumer carries on from the event it held).
+//! It acts for real on two things: it holds a consumer still and lets it go again, through the
+//! [`Pause`] switch `todo serve` puts in front of each consumer's handler (nothing is acknowledged
+//! or dead-lettered while paused; the consumer carries on from the event it held); and it holds
+//! open (and lets go) the circuit from a function to a dependency through a [`CircuitHold`]
+//! (chat-api's to the model providers: the rules answer meanwhile).
 //!
 //! The rest has no handle here, and says so in a failed outcome rather than pretending: one
-//! process has no revision to restart and no replicas to scale, and chat-api's call to the model
-//! provider has no breaker that can be held open (the kit's `CircuitBreaker` guards the peer
-//! calls to task-api and session-api and has no switch to force it; the provider chain falls back
-//! to the rules on its own).
+//! process has no revision to restart and no replicas to scale.
 
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use todo_aiops::remediation::{ALL_TOPICS, Action, Outcome};
 use todo_kit::handler::Pause;
+use todo_kit::resilience::CircuitHold;
 
 use super::Executor;
 
@@ -22,13 +22,44 @@ use super::Executor;
 pub struct LocalExecutor {
     /// The pause switch of each consumer, by consumer name (`analytics`, `notifier`, `scheduler`).
     pauses: BTreeMap<String, Pause>,
+    /// The circuit switches, by (function, dependency): `("chat-api", "model-provider")`.
+    circuits: BTreeMap<(String, String), CircuitHold>,
 }
 
 impl LocalExecutor {
     /// An executor over these consumers' switches.
     #[must_use]
     pub fn new(pauses: BTreeMap<String, Pause>) -> Self {
-        Self { pauses }
+        Self {
+            pauses,
+            circuits: BTreeMap::new(),
+        }
+    }
+
+    /// The same executor, holding `function`'s circuit to `dependency` open through `hold`.
+    #[must_use]
+    pub fn with_circuit(mut self, function: &str, dependency: &str, hold: CircuitHold) -> Self {
+        self.circuits.insert((function.to_owned(), dependency.to_owned()), hold);
+        self
+    }
+
+    /// Holds the circuit from `function` to `dependency` open or lets it go.
+    fn hold(&self, function: &str, dependency: &str, open: bool) -> Outcome {
+        let Some(hold) = self.circuits.get(&(function.to_owned(), dependency.to_owned())) else {
+            return Outcome::failed(format!(
+                "cannot switch the circuit from {function} to {dependency} under todo serve: no such circuit runs in this process"
+            ));
+        };
+        match (hold.set(open), open) {
+            (true, true) => Outcome::ok(format!(
+                "the circuit from {function} to {dependency} was already held open"
+            )),
+            (false, false) => Outcome::ok(format!("the circuit from {function} to {dependency} was not held")),
+            (_, true) => Outcome::ok(format!(
+                "holding the circuit from {function} to {dependency} open: it is not called until let go"
+            )),
+            (_, false) => Outcome::ok(format!("let go of the circuit from {function} to {dependency}")),
+        }
     }
 
     /// The switch of `function`'s consumer, or why there is none.
@@ -84,11 +115,8 @@ impl Executor for LocalExecutor {
             Action::ScaleUp { function, .. } | Action::ScaleDown { function, .. } => Outcome::failed(format!(
                 "cannot scale {function} under todo serve: every function runs once, in this one process"
             )),
-            Action::OpenCircuit { function, dependency } | Action::CloseCircuit { function, dependency } => {
-                Outcome::failed(format!(
-                    "cannot switch the circuit from {function} to {dependency} under todo serve: it has no breaker that can be held open or closed"
-                ))
-            }
+            Action::OpenCircuit { function, dependency } => self.hold(function, dependency, true),
+            Action::CloseCircuit { function, dependency } => self.hold(function, dependency, false),
         }
     }
 }
@@ -123,6 +151,28 @@ mod tests {
         assert!(again.ok, "pausing a paused consumer succeeds: {again:?}");
         assert!(resumed.ok, "{resumed:?}");
         assert!(!notifier.is_paused());
+    }
+
+    #[tokio::test]
+    async fn the_circuit_to_the_models_is_held_open_and_its_rollback_lets_it_go() {
+        // Arrange
+        let hold = CircuitHold::default();
+        let executor = LocalExecutor::default().with_circuit("chat-api", "model-provider", hold.clone());
+        let open = Action::OpenCircuit {
+            function: "chat-api".into(),
+            dependency: "model-provider".into(),
+        };
+
+        // Act
+        let opened = executor.execute(&open).await;
+        let held = hold.is_held();
+        let closed = executor.execute(&open.rollback().unwrap()).await;
+
+        // Assert
+        assert!(opened.ok && opened.detail.contains("open"), "{opened:?}");
+        assert!(held);
+        assert!(closed.ok, "{closed:?}");
+        assert!(!hold.is_held());
     }
 
     #[tokio::test]

@@ -130,7 +130,30 @@ fn cluster() -> Vec<(String, Value)> {
             json!({"minReplicaCount": 0, "triggers": triggers}),
         )
     };
+    // chat-api's pod template: its container's settings, and a sidecar that must stay.
+    let chat_api = |api_version: &str, kind: &str| {
+        let mut chat = object(
+            api_version,
+            kind,
+            "chat-api",
+            json!({"template": {"spec": {"containers": [
+                {"name": "chat-api", "image": "registry.digitalocean.com/todo/todo:1", "env": [
+                    {"name": "LOG_FORMAT", "value": "json"},
+                    {"name": "LLM_CIRCUIT", "valueFrom": {"configMapKeyRef": {"name": "todo-config", "key": "LLM_CIRCUIT"}}},
+                    {"name": "RUST_LOG", "value": "info"}
+                ]},
+                {"name": "proxy", "image": "envoy:1"}
+            ]}}}),
+        );
+        chat["metadata"]["resourceVersion"] = json!("41");
+        chat
+    };
     vec![
+        (
+            format!("{KSVC}/chat-api"),
+            chat_api("serving.knative.dev/v1", "Service"),
+        ),
+        (format!("{DEPLOYMENT}/chat-api"), chat_api("apps/v1", "Deployment")),
         (
             format!("{KSVC}/task-api"),
             object("serving.knative.dev/v1", "Service", "task-api", json!({"template": {}})),

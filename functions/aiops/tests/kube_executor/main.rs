@@ -3,6 +3,7 @@
 //! (applying merge patches as the API server does), answers a `Status` 404 for any other, and
 //! records every request, so each test asserts what went over the wire.
 
+mod circuit;
 mod failures;
 mod fake_api;
 mod keda;

@@ -225,7 +225,13 @@ impl Chat {
         };
 
         let mut fallbacks = Vec::new();
-        if !self.models.providers.is_empty() {
+        if self.models.circuit.is_held() {
+            // Held open (LLM_CIRCUIT=open, or aiops' remediation): no model is asked.
+            fallbacks.extend(self.models.providers.iter().map(|model| Fallback {
+                model: model.model.clone(),
+                error: "not asked: the circuit to the models is held open".to_owned(),
+            }));
+        } else if !self.models.providers.is_empty() {
             let earlier: Vec<(String, String)> = history
                 .iter()
                 .filter_map(|m| Some((m["role"].as_str()?.to_owned(), m["content"].as_str()?.to_owned())))

@@ -50,7 +50,7 @@ pub use action::{ALL_TOPICS, Action};
 pub use audit::{AuditEntry, AuditEvent, ENGINE, EXECUTOR, Step};
 pub use engine::{RemediationEngine, Snapshot};
 pub use error::RemediationError;
-pub use platform::DEAD_LETTER_RATE;
+pub use platform::{DEAD_LETTER_RATE, MODEL_PROVIDER};
 pub use playbook::{ActionTemplate, Playbook, RootCauseRule, SignalKind, Trigger};
 pub use record::{ActionRecord, ActionStatus, Outcome, Verdict};
 pub use settings::{Mode, RemediationSettings};

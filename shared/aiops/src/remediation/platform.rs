@@ -15,6 +15,8 @@ const CPU: &str = "*cpu*";
 /// The anomaly series of the events a consumer dead-letters per second (the `aiops` function's
 /// watch names it so).
 pub const DEAD_LETTER_RATE: &str = "dead_letter_rate";
+/// The component the topology and the playbooks name chat-api's language models by.
+pub const MODEL_PROVIDER: &str = "model-provider";
 
 /// How far the default scale-ups go.
 const SCALE_UP: ActionTemplate = ActionTemplate::ScaleUp { step: 1, max: 5 };
@@ -106,11 +108,11 @@ impl Playbook {
             description: "chat-api fails because the model provider does: fail fast instead of waiting.".to_owned(),
             trigger: Trigger {
                 components: BTreeSet::from(["chat-api".to_owned()]),
-                root_cause: RootCauseRule::Component("model-provider".to_owned()),
+                root_cause: RootCauseRule::Component(MODEL_PROVIDER.to_owned()),
                 ..Trigger::on(&["HighErrorRatio", "HighLatencyP99"])
             },
             action: ActionTemplate::OpenCircuit {
-                dependency: "model-provider".to_owned(),
+                dependency: MODEL_PROVIDER.to_owned(),
             },
             repeat_after_secs: None,
         });

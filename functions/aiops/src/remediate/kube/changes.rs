@@ -7,7 +7,12 @@
 //! | scale | ksvc `<fn>`: template annotation `autoscaling.knative.dev/min-scale` | ScaledObject `<fn>`: `spec.minReplicaCount` |
 //! | pause | KafkaSource `<fn>`: KEDA class `disabled` and `spec.consumers` 0 | ScaledObject `<fn>-consumer`: `autoscaling.keda.sh/paused-replicas: "0"` |
 //! | resume | KafkaSource `<fn>`: class `keda.autoscaling.knative.dev` again, `spec.consumers` unset | ScaledObject `<fn>-consumer`: the annotation removed |
-//! | circuit | none: no function reads a setting that holds its breaker open | the same |
+//! | circuit (chat-api to model-provider) | ksvc `chat-api`: env `LLM_CIRCUIT` = `open` / `closed` on its container (a new revision) | Deployment `chat-api`: the same (a rollout) |
+//!
+//! A container's env is a list, which a merge patch can only replace whole: the circuit's change
+//! reads the object first and sends its containers back with the one variable set, and the
+//! `resourceVersion` it read, so that a concurrent edit makes the API refuse (409) rather than be
+//! overwritten.
 //!
 //! Why the KafkaSource pause touches two fields: our KafkaSources are scaled by eventing-kafka's
 //! in-tree KEDA support (`autoscaling.eventing.knative.dev/*`), and while it is on, the source's
@@ -36,6 +41,8 @@ pub(crate) const SOURCE_SCALER: &str = "autoscaling.eventing.knative.dev/class";
 pub(crate) const SOURCE_SCALER_KEDA: &str = "keda.autoscaling.knative.dev";
 /// KEDA's pause: the replicas to hold the target at.
 pub(crate) const PAUSED_REPLICAS: &str = "autoscaling.keda.sh/paused-replicas";
+/// chat-api's setting that holds its circuit to the models open.
+pub(crate) const LLM_CIRCUIT: &str = "LLM_CIRCUIT";
 
 /// How the functions are deployed (`AIOPS_PLATFORM`): which manifests the executor patches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,6 +137,9 @@ pub(crate) struct Change {
     /// A consumer action on one topic: the object's consumer must read that topic alone, since
     /// neither a KafkaSource nor a consumer Deployment pauses per topic.
     pub(crate) topic: Option<String>,
+    /// An environment variable to set on the pod template's first container: the patch is then
+    /// built from the object as read ([`env_patch`]), and `patch` is unused.
+    pub(crate) env: Option<(String, String)>,
 }
 
 /// The change `action` makes on `platform`, `now` being the restart's timestamp (RFC 3339); or
@@ -138,11 +148,30 @@ pub(crate) fn change(platform: Platform, action: &Action, now: &str) -> Result<C
     let function = action.function().to_owned();
     let (kind, name, patch, summary) = match (platform, action) {
         (_, Action::OpenCircuit { dependency, .. } | Action::CloseCircuit { dependency, .. }) => {
-            return Err(format!(
-                "{function} reads no setting that holds its circuit to {dependency} open or closed: its \
-                 breaker (todo_kit::resilience) opens on its own after 5 failures in a row and probes \
-                 again after a pause; nothing was changed"
-            ));
+            if (function.as_str(), dependency.as_str()) != ("chat-api", todo_aiops::remediation::MODEL_PROVIDER) {
+                return Err(format!(
+                    "{function} reads no setting that holds its circuit to {dependency} open or closed: its \
+                     breaker (todo_kit::resilience) opens on its own after 5 failures in a row and probes \
+                     again after a pause; nothing was changed"
+                ));
+            }
+            let value = if matches!(action, Action::OpenCircuit { .. }) {
+                "open"
+            } else {
+                "closed"
+            };
+            let (kind, rolls) = match platform {
+                Platform::Knative => (Kind::KnativeService, "a new revision"),
+                Platform::Keda => (Kind::Deployment, "a rollout"),
+            };
+            return Ok(Change {
+                kind,
+                name: function,
+                patch: Value::Null,
+                summary: format!("{LLM_CIRCUIT}={value} on its container ({rolls})"),
+                topic: None,
+                env: Some((LLM_CIRCUIT.to_owned(), value.to_owned())),
+            });
         }
         (Platform::Knative, Action::RestartRevision { .. }) => (
             Kind::KnativeService,
@@ -205,7 +234,38 @@ pub(crate) fn change(platform: Platform, action: &Action, now: &str) -> Result<C
         patch,
         summary,
         topic,
+        env: None,
     })
+}
+
+/// The merge patch that sets `name` to `value` in the env of the first container of the pod
+/// template in `data` (a ksvc's or a Deployment's `spec.template.spec.containers`), keeping every
+/// other variable and container, guarded by the object's `resource_version`.
+///
+/// # Errors
+/// An object without a container in its template.
+pub(crate) fn env_patch(
+    data: &Value,
+    resource_version: Option<&str>,
+    name: &str,
+    value: &str,
+) -> Result<Value, String> {
+    let mut containers = data["spec"]["template"]["spec"]["containers"]
+        .as_array()
+        .filter(|c| !c.is_empty())
+        .cloned()
+        .ok_or_else(|| "its pod template has no container; nothing was changed".to_owned())?;
+    let first = &mut containers[0];
+    if !first["env"].is_array() {
+        first["env"] = json!([]);
+    }
+    let env = first["env"].as_array_mut().expect("an array");
+    env.retain(|variable| variable["name"] != name);
+    env.push(json!({"name": name, "value": value}));
+    Ok(json!({
+        "metadata": {"resourceVersion": resource_version},
+        "spec": {"template": {"spec": {"containers": containers}}},
+    }))
 }
 
 /// A merge patch of one annotation of the pod template.
