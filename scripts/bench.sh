@@ -6,7 +6,7 @@
 #   creates: POST /api/tasks (row + history + outbox in one transaction), by one user and spread
 #            over 64 users (one user's writes queue on that user's list version)
 # plus idle RSS of the task-api process and the time from exec to the first successful /readyz.
-# Then the AIOps figures (scripts/bench_aiops.sh). Prints tables; raw outputs go to bench-results/.
+# Then one replica's capacity (scripts/bench_capacity.sh) and the AIOps figures (scripts/bench_aiops.sh). Prints tables; raw outputs go to bench-results/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -148,5 +148,7 @@ echo "$KAFKA_ROWS"
 echo "targets: >= 20000 events/s from one relay; end-to-end p99 < 50 ms at 1000 events/s"
 echo "targets: reads >= 15000 r/s, p99 < 20 ms (PostgreSQL); creates >= 4000 r/s, p99 < 50 ms; idle RSS < 15 MB; ready < 50 ms"
 
+echo
+bash scripts/bench_capacity.sh
 echo
 bash scripts/bench_aiops.sh
