@@ -41,9 +41,12 @@ impl FromRef<Rebuild> for Arc<Authenticator> {
 }
 
 pub(crate) fn router(state: Rebuild) -> Router {
-    Router::new()
-        .route("/api/admin/analytics/rebuild", post(rebuild))
-        .with_state(state)
+    // Replays every topic: the costly budget.
+    todo_kit::limits::expensive(
+        Router::new()
+            .route("/api/admin/analytics/rebuild", post(rebuild))
+            .with_state(state),
+    )
 }
 
 /// The report as the CLI prints it.

@@ -178,6 +178,7 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
     // one), publishes what it finds to ops-events on the same bus, and remediates through the
     // consumers' pause switches (AIOPS_REMEDIATION=auto; dry run by default).
     let models = chat_api::ProviderChain::from_env().context("Bad LLM_* settings")?;
+    let edge = todo_kit::limits::EdgeSettings::from_env().context("Bad edge limit settings")?;
     let aiops_settings = aiops::Settings::from_env()?;
     let aiops = aiops::Aiops::new(
         &aiops_settings,
@@ -235,6 +236,7 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
         live,
         rebuild,
         auth: auth.clone(),
+        edge,
     };
     let server = Server::bind_with(args.listen, |bound| {
         // chat-api reaches task-api and session-api over HTTP, as in the cluster: here at this server.
@@ -289,6 +291,8 @@ struct Mounted {
     live: Arc<LiveFeed>,
     rebuild: crate::rebuild_route::Rebuild,
     auth: Arc<Authenticator>,
+    /// The limits at the edge.
+    edge: todo_kit::limits::EdgeSettings,
 }
 
 /// Every function mounted on one Router, with the standard middleware once. Later functions join here.
@@ -300,7 +304,7 @@ fn gateway(mounted: Mounted, chat: Option<chat_api::AppState>) -> axum::Router {
     if let Some(chat) = chat {
         router = router.merge(chat_api::routes(chat));
     }
-    todo_kit::layers::standard(router)
+    todo_kit::layers::standard_with(router, &mounted.edge)
 }
 
 /// The address to call this server at from the same machine.

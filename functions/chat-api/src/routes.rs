@@ -16,7 +16,8 @@ use crate::conversation::{ChatError, ChatRequest, ChatResponse};
 pub const TIME_ZONE_HEADER: &str = "x-timezone";
 
 pub(crate) fn router(state: AppState) -> Router {
-    Router::new().route("/api/chat", post(chat)).with_state(state)
+    // A model call and several tool calls per message: the costly budget.
+    todo_kit::limits::expensive(Router::new().route("/api/chat", post(chat)).with_state(state))
 }
 
 fn problem(error: ChatError) -> Problem {

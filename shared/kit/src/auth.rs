@@ -247,7 +247,8 @@ pub fn mint_hs256(secret: &[u8], user_id: &str, ttl: Duration) -> Result<String,
 }
 
 /// The authenticated caller. Extracting it rejects the request with 401 problem+json when the
-/// bearer token is missing or invalid.
+/// bearer token is missing or invalid, and with 429 when the user's budget is spent
+/// ([`crate::limits`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthUser {
     /// The token's `sub`.
@@ -268,6 +269,8 @@ where
             tracing::debug!(error = %e, "token refused");
             unauthorized(&e, "Bearer error=\"invalid_token\"")
         })?;
+        // The user's budgets: known only now that the token is verified.
+        crate::limits::check_request_user(&parts.extensions, &user_id).map_err(IntoResponse::into_response)?;
         Ok(Self { user_id })
     }
 }

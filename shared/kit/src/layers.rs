@@ -1,5 +1,6 @@
-//! The middleware every function wears: request ids, request spans, a body size limit, panics
-//! and unknown routes as problem+json, and one place that logs server errors.
+//! The middleware every function wears: request ids, request spans, the limits at the edge
+//! ([`crate::limits`]: budgets, header cap, deadline, security headers, CORS), a body size limit,
+//! panics and unknown routes as problem+json, and one place that logs server errors.
 
 use std::time::Duration;
 
@@ -15,15 +16,32 @@ use tower_http::trace::TraceLayer;
 use tracing::Span;
 
 use crate::context::{REQUEST_ID, TRACEPARENT};
+use crate::limits::{EdgeSettings, Limits};
 use crate::problem::Problem;
 
 /// The largest request body accepted.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
-/// Adds the standard layers and problem+json fallbacks to a function's router.
+/// Adds the standard layers and problem+json fallbacks to a function's router, with the edge
+/// settings of the environment. A setting that does not parse is logged and its default used;
+/// a process that can fail at start-up reads [`EdgeSettings::from_env`] itself and calls
+/// [`standard_with`].
 pub fn standard(router: Router) -> Router {
+    let settings = EdgeSettings::from_env().unwrap_or_else(|error| {
+        tracing::error!(%error, "bad edge limit setting; using the defaults");
+        EdgeSettings::default()
+    });
+    standard_with(router, &settings)
+}
+
+/// [`standard`] with explicit edge settings.
+pub fn standard_with(router: Router, edge: &EdgeSettings) -> Router {
     let request_id = HeaderName::from_static(REQUEST_ID);
-    router
+    let state = crate::limits::Edge {
+        limits: Limits::new(&edge.limits),
+        timeout: edge.timeout,
+    };
+    let router = router
         .fallback(|| async { Problem::not_found("No such resource; see /api/openapi.json for the routes.") })
         .method_not_allowed_fallback(|| async {
             Problem::new(
@@ -35,6 +53,7 @@ pub fn standard(router: Router) -> Router {
         })
         .layer(middleware::from_fn(log_server_errors))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn_with_state(state, crate::limits::edge))
         .layer(CatchPanicLayer::custom(|_| Problem::internal().into_response()))
         .layer(
             TraceLayer::new_for_http()
@@ -80,7 +99,12 @@ pub fn standard(router: Router) -> Router {
                 }),
         )
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
-        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid));
+    // Outermost: a preflight is answered before any budget or token is asked for.
+    match edge.cors() {
+        Some(cors) => router.layer(cors),
+        None => router,
+    }
 }
 
 async fn log_server_errors(req: Request, next: Next) -> Response<Body> {

@@ -14,6 +14,7 @@ pub mod health;
 pub mod idempotency;
 pub mod json;
 pub mod layers;
+pub mod limits;
 pub mod live;
 pub mod metrics;
 pub mod openapi;

@@ -56,10 +56,14 @@ impl Server {
     /// # Errors
     /// Fails when the server stops on an I/O error.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .context("HTTP server failed")
+        // The peer's address reaches the handlers (`ConnectInfo`): the edge's per-address budget.
+        axum::serve(
+            self.listener,
+            self.router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("HTTP server failed")
     }
 }
 

@@ -73,6 +73,22 @@ pub(crate) async fn spawn_app_with(backend: Backend, jwks_url: Option<String>) -
 
 /// Starts task-api on `backend` with the given authentication settings.
 pub(crate) async fn spawn_app_with_auth(backend: Backend, settings: &AuthSettings) -> TestApp {
+    spawn(backend, settings, task_api::app).await
+}
+
+/// task-api with `edge`'s limits instead of the environment's.
+pub(crate) async fn spawn_app_with_edge(backend: Backend, edge: todo_kit::limits::EdgeSettings) -> TestApp {
+    let settings = AuthSettings {
+        jwt_secret: Some(SecretString::from(SECRET)),
+        ..AuthSettings::default()
+    };
+    spawn(backend, &settings, move |state| {
+        todo_kit::layers::standard_with(task_api::service(state), &edge)
+    })
+    .await
+}
+
+async fn spawn(backend: Backend, settings: &AuthSettings, app: impl FnOnce(AppState) -> axum::Router) -> TestApp {
     LazyLock::force(&TRACING);
     let db = match backend {
         Backend::Sqlite => TestDatabase::sqlite(),
@@ -82,7 +98,7 @@ pub(crate) async fn spawn_app_with_auth(backend: Backend, settings: &AuthSetting
         .await
         .unwrap_or_else(|e| panic!("cannot open the {backend:?} store: {e:?}"));
     let auth = Arc::new(Authenticator::new(settings).expect("valid auth settings"));
-    let router = task_api::app(AppState::new(store.clone(), auth));
+    let router = app(AppState::new(store.clone(), auth));
     let server = Server::bind("127.0.0.1:0".parse().expect("address"), router.clone())
         .await
         .expect("bind a random port");

@@ -48,6 +48,7 @@ mod in_process;
 mod isolation;
 mod jwks;
 mod keys;
+mod limits;
 mod list_versions;
 mod listing;
 mod malformed;

@@ -13,11 +13,14 @@ use todo_kit::Problem;
 use crate::{AppState, Error};
 
 pub(crate) fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/api/analytics/summary", get(summary::analytics_summary))
-        .route("/api/analytics/trends", get(trends::analytics_trends))
-        .route("/api/analytics/intents", get(intents::analytics_intents))
-        .with_state(state)
+    // Aggregates over a user's whole history: the costly budget.
+    todo_kit::limits::expensive(
+        Router::new()
+            .route("/api/analytics/summary", get(summary::analytics_summary))
+            .route("/api/analytics/trends", get(trends::analytics_trends))
+            .route("/api/analytics/intents", get(intents::analytics_intents))
+            .with_state(state),
+    )
 }
 
 /// A store failure as problem+json: 503 when the database is away, else a generic 500. The

@@ -208,6 +208,12 @@ mod tests {
             [
                 "PORT",
                 "HOST",
+                "RATE_LIMIT_IP",
+                "RATE_LIMIT_USER",
+                "RATE_LIMIT_EXPENSIVE",
+                "TRUSTED_PROXIES",
+                "REQUEST_TIMEOUT_SECONDS",
+                "CORS_ALLOWED_ORIGINS",
                 "AUTH_JWT_SECRET",
                 "AUTH_JWKS_URL",
                 "AUTH_ISSUER",

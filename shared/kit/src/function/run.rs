@@ -72,7 +72,8 @@ pub fn router(
     if !work.is_empty() {
         router = router.merge(crate::metrics::track_http(function.name, work_router(work)));
     }
-    Ok(crate::layers::standard(router))
+    let edge = crate::limits::EdgeSettings::from_env()?;
+    Ok(crate::layers::standard_with(router, &edge))
 }
 
 /// Checks that a function has an event handler exactly when its description consumes topics one

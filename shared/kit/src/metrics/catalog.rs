@@ -202,6 +202,14 @@ pub const AIOPS_WATCH_ERRORS: MetricSpec = spec(
     "Series an aiops watch run could not fetch from its metric source; the next run tries again.",
 );
 
+/// Requests refused by a rate limit, by the budget that refused them.
+pub const HTTP_RATE_LIMITED: MetricSpec = spec(
+    "http_requests_rate_limited_total",
+    Counter,
+    &["scope"],
+    "Requests answered 429 because a budget ran out: scope ip (per client address), user (per user) or expensive (per user, on the costly routes).",
+);
+
 /// Every family our code registers.
 pub const CATALOG: &[MetricSpec] = &[
     HTTP_REQUESTS,
@@ -227,6 +235,7 @@ pub const CATALOG: &[MetricSpec] = &[
     AIOPS_INCIDENTS_OPEN,
     AIOPS_WATCH_DURATION,
     AIOPS_WATCH_ERRORS,
+    HTTP_RATE_LIMITED,
 ];
 
 /// The process collector's families (Linux), exported by every function.

@@ -73,6 +73,8 @@ pub struct Metrics {
     pub aiops_watch_duration: HistogramVec,
     /// `aiops_watch_errors_total{service,series}`.
     pub aiops_watch_errors: IntCounterVec,
+    /// `http_requests_rate_limited_total{scope}`.
+    pub http_rate_limited: IntCounterVec,
 }
 
 /// The process-wide metrics.
@@ -112,6 +114,7 @@ impl Metrics {
             aiops_incidents_open: int_gauge(&registry, &AIOPS_INCIDENTS_OPEN),
             aiops_watch_duration: histogram(&registry, &AIOPS_WATCH_DURATION, SLOW_BUCKETS),
             aiops_watch_errors: counter(&registry, &AIOPS_WATCH_ERRORS),
+            http_rate_limited: counter(&registry, &HTTP_RATE_LIMITED),
             registry,
         }
     }
@@ -225,6 +228,7 @@ mod tests {
         m.aiops_incidents_open.with_label_values(&["t"]).set(1);
         m.aiops_watch_duration.with_label_values(&["t"]).observe(0.2);
         m.aiops_watch_errors.with_label_values(&["t", "request_rate"]).inc();
+        m.http_rate_limited.with_label_values(&["user"]).inc();
 
         let families = m.registry.gather();
         for spec in CATALOG {

@@ -104,8 +104,53 @@ pub const AWS_SECRET_ACCESS_KEY: Setting =
 /// The credentials of an object store (DigitalOcean Spaces); a `file://` store needs none.
 pub const OBJECT_STORE: &[Setting] = &[AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY];
 
-/// Where an HTTP function listens.
-pub const SERVER: &[Setting] = &[PORT, HOST];
+/// `RATE_LIMIT_IP`: every client address's budget.
+pub const RATE_LIMIT_IP: Setting = Setting::optional(
+    "RATE_LIMIT_IP",
+    "requests per client address, RATE/s,BURST or RATE/min,BURST, or off",
+)
+.default_value("200/s,400");
+/// `RATE_LIMIT_USER`: every user's budget.
+pub const RATE_LIMIT_USER: Setting = Setting::optional(
+    "RATE_LIMIT_USER",
+    "requests per user, RATE/s,BURST or RATE/min,BURST, or off",
+)
+.default_value("50/s,200");
+/// `RATE_LIMIT_EXPENSIVE`: every user's budget on the costly routes (chat, search, analytics, rebuild).
+pub const RATE_LIMIT_EXPENSIVE: Setting = Setting::optional(
+    "RATE_LIMIT_EXPENSIVE",
+    "requests per user on the costly routes (chat, search, analytics, rebuild), on top of RATE_LIMIT_USER",
+)
+.default_value("60/min,20");
+/// `TRUSTED_PROXIES`: whose `X-Forwarded-For` names the client.
+pub const TRUSTED_PROXIES: Setting = Setting::optional(
+    "TRUSTED_PROXIES",
+    "private: a loopback or private peer is one of our proxies and X-Forwarded-For names the client; none: the peer is the client",
+)
+.default_value("private");
+/// `REQUEST_TIMEOUT_SECONDS`: a request's deadline.
+pub const REQUEST_TIMEOUT_SECONDS: Setting = Setting::optional(
+    "REQUEST_TIMEOUT_SECONDS",
+    "the longest a request may take to answer before it is stopped with a 503",
+)
+.default_value("60");
+/// `CORS_ALLOWED_ORIGINS`: where browsers may call the API from.
+pub const CORS_ALLOWED_ORIGINS: Setting = Setting::optional(
+    "CORS_ALLOWED_ORIGINS",
+    "origins a browser may call the API from, comma-separated (https://todo.example.com); unset, the same origin only",
+);
+
+/// Where an HTTP function listens, and the limits at its edge.
+pub const SERVER: &[Setting] = &[
+    PORT,
+    HOST,
+    RATE_LIMIT_IP,
+    RATE_LIMIT_USER,
+    RATE_LIMIT_EXPENSIVE,
+    TRUSTED_PROXIES,
+    REQUEST_TIMEOUT_SECONDS,
+    CORS_ALLOWED_ORIGINS,
+];
 /// Logs and traces.
 pub const TELEMETRY: &[Setting] = &[
     OTEL_EXPORTER_OTLP_ENDPOINT,
