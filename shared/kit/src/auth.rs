@@ -269,6 +269,9 @@ where
             tracing::debug!(error = %e, "token refused");
             unauthorized(&e, "Bearer error=\"invalid_token\"")
         })?;
+        if let Some(caller) = parts.extensions.get::<crate::audit::Caller>() {
+            caller.set(&user_id);
+        }
         // The user's budgets: known only now that the token is verified.
         crate::limits::check_request_user(&parts.extensions, &user_id).map_err(IntoResponse::into_response)?;
         Ok(Self { user_id })

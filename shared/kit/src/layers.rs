@@ -1,5 +1,6 @@
 //! The middleware every function wears: request ids, request spans, the limits at the edge
-//! ([`crate::limits`]: budgets, header cap, deadline, security headers, CORS), a body size limit,
+//! ([`crate::limits`]: budgets, header cap, deadline, security headers, CORS), the audit record of
+//! every data request and refusal ([`crate::audit`]), a body size limit,
 //! panics and unknown routes as problem+json, and one place that logs server errors.
 
 use std::time::Duration;
@@ -54,6 +55,11 @@ pub fn standard_with(router: Router, edge: &EdgeSettings) -> Router {
         .layer(middleware::from_fn(log_server_errors))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn_with_state(state, crate::limits::edge))
+        // Outside the edge: its refusals are recorded too.
+        .layer(middleware::from_fn_with_state(
+            edge.limits.trusted_proxies,
+            crate::audit::audit,
+        ))
         .layer(CatchPanicLayer::custom(|_| Problem::internal().into_response()))
         .layer(
             TraceLayer::new_for_http()

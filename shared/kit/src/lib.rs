@@ -3,6 +3,7 @@
 //! environment, logging, problem+json errors, JSON extraction, authentication, and the request
 //! context (request id, correlation id, trace parent) that flows into events.
 
+pub mod audit;
 pub mod auth;
 pub mod bus;
 pub mod clock;

@@ -33,6 +33,7 @@ use governor::state::keyed::DefaultKeyedStateStore;
 
 pub use budget::{Budget, parse_budget};
 pub use client::TrustedProxies;
+pub(crate) use client::client_ip;
 pub(crate) use edge::{Edge, edge};
 pub use edge::{EdgeSettings, MAX_HEADER_BYTES, MAX_HEADERS, expensive, expensive_when};
 

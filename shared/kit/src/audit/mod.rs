@@ -1,0 +1,93 @@
+//! The audit trail of requests (FR-80): one [`AuditRecord`] for every request that reads or
+//! changes data (every `/api/...` and `/mcp` request) and for every refused attempt anywhere
+//! (401, 403, 429, 431): who (the verified user, or `anonymous`), what (method, route template
+//! and the resource id in the path), the outcome and status, the trace id, the request id and the
+//! client address. Each is a JSON log line at info under target `audit` (the log pipeline keeps
+//! it; Loki's `{service=~".+"} | json | target="audit"` finds them).
+//!
+//! The middleware ([`audit`]) wraps every route in [`crate::layers::standard`], outside the edge
+//! limits so that their refusals are recorded too; [`crate::auth::AuthUser`] names the caller
+//! through the [`Caller`] slot it finds in the request, so no token is verified twice.
+
+mod record;
+
+use std::sync::{Arc, OnceLock};
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+
+pub use record::{AuditRecord, Outcome};
+
+use crate::limits::TrustedProxies;
+
+/// Where [`crate::auth::AuthUser`] leaves the verified user for the audit record.
+#[derive(Debug, Clone, Default)]
+pub struct Caller(Arc<OnceLock<String>>);
+
+impl Caller {
+    /// Names the caller (the first name stays).
+    pub fn set(&self, user: &str) {
+        let _ = self.0.set(user.to_owned());
+    }
+
+    /// The caller, if a token was verified.
+    pub fn get(&self) -> Option<&str> {
+        self.0.get().map(String::as_str)
+    }
+}
+
+/// Whether a request to `path` answered `status` is recorded: data routes always, any route when
+/// refused.
+fn audited(path: &str, status: u16) -> bool {
+    let data =
+        (path.starts_with("/api/") && path != "/api/openapi.json") || path == "/mcp" || path.starts_with("/mcp/");
+    data || matches!(status, 401 | 403 | 429 | 431)
+}
+
+/// The audit middleware.
+pub(crate) async fn audit(State(trusted): State<TrustedProxies>, mut request: Request, next: Next) -> Response {
+    let caller = Caller::default();
+    request.extensions_mut().insert(caller.clone());
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let route = request.extensions().get::<MatchedPath>().map(|m| m.as_str().to_owned());
+    let client = crate::limits::client_ip(&request, trusted);
+    let request_id = request
+        .headers()
+        .get(crate::context::REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let response = next.run(request).await;
+    let status = response.status().as_u16();
+    if audited(&path, status) {
+        let record = AuditRecord::of_request(
+            caller.get(),
+            method.as_str(),
+            route.as_deref(),
+            &path,
+            status,
+            client,
+            request_id,
+        );
+        record.log();
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_routes_are_recorded_and_other_routes_only_when_refused() {
+        assert!(audited("/api/tasks", 200));
+        assert!(audited("/api/tasks/42", 404));
+        assert!(audited("/mcp", 200));
+        assert!(!audited("/api/openapi.json", 200));
+        assert!(!audited("/healthz", 200));
+        assert!(!audited("/metrics", 200));
+        assert!(audited("/work/watch", 401));
+        assert!(audited("/healthz", 429));
+    }
+}
