@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use todo_kit::redacted::Redacted;
 use uuid::Uuid;
 
 /// A user's webhook subscription, as the API shows it (never with its secret).
@@ -33,7 +34,8 @@ pub struct CreatedSubscription {
     #[serde(flatten)]
     pub subscription: Subscription,
     /// The signing secret (`whsec_...`): keep it; it cannot be read again.
-    pub secret: String,
+    #[schema(value_type = String)]
+    pub secret: Redacted,
 }
 
 /// A checked request for a subscription, ready to store.
@@ -44,7 +46,7 @@ pub struct NewSubscription {
     /// Catalog event types, without duplicates.
     pub event_types: Vec<String>,
     /// A well-formed `whsec_` secret.
-    pub secret: String,
+    pub secret: Redacted,
     /// The owner's note.
     pub description: Option<String>,
 }
@@ -136,7 +138,7 @@ pub struct Claim {
     /// Target URL.
     pub url: String,
     /// Signing secret (`whsec_...`).
-    pub secret: String,
+    pub secret: Redacted,
     /// False when the subscription was disabled after this delivery was queued.
     pub active: bool,
     /// The event delivered: its id, type and structured CloudEvent JSON (the request body,

@@ -81,6 +81,8 @@ struct JwksCache {
     url: String,
     client: reqwest::Client,
     state: RwLock<JwksState>,
+    /// The least time between two fetches.
+    cooldown: Duration,
 }
 
 #[derive(Debug, Default)]
@@ -90,7 +92,6 @@ struct JwksState {
 }
 
 /// Verifies bearer tokens.
-#[derive(Debug)]
 pub struct Authenticator {
     secret: Option<DecodingKey>,
     jwks: Option<JwksCache>,
@@ -98,7 +99,31 @@ pub struct Authenticator {
     audience: Option<String>,
 }
 
+impl std::fmt::Debug for Authenticator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the secret: a decoding key's Debug shows its bytes.
+        f.debug_struct("Authenticator")
+            .field("hs256", &self.secret.as_ref().map(|_| "(secret set)"))
+            .field("jwks_url", &self.jwks.as_ref().map(|j| j.url.as_str()))
+            .field("issuer", &self.issuer)
+            .field("audience", &self.audience)
+            .finish()
+    }
+}
+
 impl Authenticator {
+    /// The same authenticator, refreshing its JWKS for an unknown key id at most once per
+    /// `cooldown` (30 s by default): a rotated key is picked up by the first token that uses it
+    /// once the cooldown since the last fetch has passed, and a flood of unknown ids costs one
+    /// fetch per cooldown.
+    #[must_use]
+    pub fn with_jwks_refresh_cooldown(mut self, cooldown: Duration) -> Self {
+        if let Some(jwks) = &mut self.jwks {
+            jwks.cooldown = cooldown;
+        }
+        self
+    }
+
     /// Builds an authenticator; at least one of secret and JWKS URL must be set.
     ///
     /// # Errors
@@ -120,6 +145,7 @@ impl Authenticator {
                 .build()
                 .unwrap_or_default(),
             state: RwLock::new(JwksState::default()),
+            cooldown: JWKS_REFRESH_COOLDOWN,
         });
         if secret.is_none() && jwks.is_none() {
             return Err(AuthError::Config("set AUTH_JWT_SECRET or AUTH_JWKS_URL".into()));
@@ -135,7 +161,14 @@ impl Authenticator {
     fn validation(&self, algorithm: Algorithm) -> Validation {
         let mut validation = Validation::new(algorithm);
         validation.leeway = 30;
-        validation.set_required_spec_claims(&["exp", "sub"]);
+        // A configured issuer or audience must be in the token: jsonwebtoken checks them only
+        // when present unless they are required.
+        let mut required = vec!["exp", "sub"];
+        required.extend(self.issuer.as_ref().map(|_| "iss"));
+        required.extend(self.audience.as_ref().map(|_| "aud"));
+        validation.set_required_spec_claims(&required);
+        // A token not valid yet is refused like an expired one (jsonwebtoken skips `nbf` unless asked).
+        validation.validate_nbf = true;
         match &self.audience {
             Some(aud) => validation.set_audience(&[aud]),
             None => validation.validate_aud = false,
@@ -188,7 +221,7 @@ impl JwksCache {
             }
         }
         let mut state = self.state.write().await;
-        let may_refresh = state.fetched_at.is_none_or(|at| at.elapsed() >= JWKS_REFRESH_COOLDOWN);
+        let may_refresh = state.fetched_at.is_none_or(|at| at.elapsed() >= self.cooldown);
         if may_refresh {
             let keys = self.fetch().await?;
             state.keys = Some(keys);
@@ -296,4 +329,27 @@ fn unauthorized(error: &AuthError, challenge: &'static str) -> Response {
         .headers_mut()
         .insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn neither_the_settings_nor_the_authenticator_show_the_secret() {
+        let secret = "a-very-secret-signing-key-of-32-bytes-or-more";
+        let settings = AuthSettings {
+            jwt_secret: Some(SecretString::from(secret)),
+            ..AuthSettings::default()
+        };
+        let authenticator = Authenticator::new(&settings).unwrap();
+        for shown in [
+            format!("{settings:?}"),
+            format!("{authenticator:?}"),
+            format!("{authenticator:#?}"),
+        ] {
+            assert!(!shown.contains(secret), "{shown}");
+            assert!(!shown.contains("a-very-secret"), "{shown}");
+        }
+    }
 }

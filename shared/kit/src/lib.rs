@@ -21,6 +21,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod paging;
 pub mod problem;
+pub mod redacted;
 pub mod resilience;
 pub mod serve;
 pub mod settings;

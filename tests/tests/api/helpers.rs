@@ -73,7 +73,12 @@ pub(crate) async fn spawn_app_with(backend: Backend, jwks_url: Option<String>) -
 
 /// Starts task-api on `backend` with the given authentication settings.
 pub(crate) async fn spawn_app_with_auth(backend: Backend, settings: &AuthSettings) -> TestApp {
-    spawn(backend, settings, task_api::app).await
+    spawn_app_with_authenticator(backend, Authenticator::new(settings).expect("valid auth settings")).await
+}
+
+/// Starts task-api on `backend` with `authenticator`.
+pub(crate) async fn spawn_app_with_authenticator(backend: Backend, authenticator: Authenticator) -> TestApp {
+    spawn(backend, authenticator, task_api::app).await
 }
 
 /// task-api with `edge`'s limits instead of the environment's.
@@ -82,13 +87,14 @@ pub(crate) async fn spawn_app_with_edge(backend: Backend, edge: todo_kit::limits
         jwt_secret: Some(SecretString::from(SECRET)),
         ..AuthSettings::default()
     };
-    spawn(backend, &settings, move |state| {
+    let authenticator = Authenticator::new(&settings).expect("valid auth settings");
+    spawn(backend, authenticator, move |state| {
         todo_kit::layers::standard_with(task_api::service(state), &edge)
     })
     .await
 }
 
-async fn spawn(backend: Backend, settings: &AuthSettings, app: impl FnOnce(AppState) -> axum::Router) -> TestApp {
+async fn spawn(backend: Backend, authenticator: Authenticator, app: impl FnOnce(AppState) -> axum::Router) -> TestApp {
     LazyLock::force(&TRACING);
     let db = match backend {
         Backend::Sqlite => TestDatabase::sqlite(),
@@ -97,7 +103,7 @@ async fn spawn(backend: Backend, settings: &AuthSettings, app: impl FnOnce(AppSt
     let store = todo_tasks::store::connect(db.url())
         .await
         .unwrap_or_else(|e| panic!("cannot open the {backend:?} store: {e:?}"));
-    let auth = Arc::new(Authenticator::new(settings).expect("valid auth settings"));
+    let auth = Arc::new(authenticator);
     let router = app(AppState::new(store.clone(), auth));
     let server = Server::bind("127.0.0.1:0".parse().expect("address"), router.clone())
         .await

@@ -59,7 +59,7 @@ fn rsa_key(kid: &'static str) -> SigningKey {
     SigningKey::new(Algorithm::RS256, kid, EncodingKey::from_rsa_der(der.as_bytes()))
 }
 
-fn ec_key(kid: &'static str) -> SigningKey {
+pub(crate) fn ec_key(kid: &'static str) -> SigningKey {
     use p256::pkcs8::EncodePrivateKey;
     let secret = p256::SecretKey::from_slice(&rand::random::<[u8; 32]>()).expect("a P-256 key");
     let der = secret.to_pkcs8_der().expect("PKCS#8 DER");
@@ -108,7 +108,23 @@ pub(crate) static KEYS: LazyLock<Keys> = LazyLock::new(|| Keys {
 pub(crate) struct JwksServer {
     pub(crate) url: String,
     pub(crate) hits: Arc<AtomicUsize>,
+    /// What it serves: replaced by [`JwksServer::publish`] (a key rotation).
+    document: Arc<std::sync::RwLock<serde_json::Value>>,
     task: tokio::task::JoinHandle<()>,
+}
+
+impl JwksServer {
+    /// Serves `keys` from now on.
+    pub(crate) fn publish(&self, keys: &[&SigningKey]) {
+        *self.document.write().expect("document") = document(keys);
+    }
+}
+
+fn document(keys: &[&SigningKey]) -> serde_json::Value {
+    let set = JwkSet {
+        keys: keys.iter().map(|k| k.jwk.clone()).collect(),
+    };
+    serde_json::to_value(&set).expect("JWKS as JSON")
 }
 
 impl Drop for JwksServer {
@@ -118,17 +134,14 @@ impl Drop for JwksServer {
 }
 
 pub(crate) async fn spawn_jwks(keys: &[&SigningKey]) -> JwksServer {
-    let set = JwkSet {
-        keys: keys.iter().map(|k| k.jwk.clone()).collect(),
-    };
-    let document = serde_json::to_value(&set).expect("JWKS as JSON");
+    let document = Arc::new(std::sync::RwLock::new(document(keys)));
     let hits = Arc::new(AtomicUsize::new(0));
-    let counter = hits.clone();
+    let (counter, served) = (hits.clone(), document.clone());
     let router = Router::new().route(
         "/.well-known/jwks.json",
         get(move || {
             counter.fetch_add(1, Ordering::SeqCst);
-            let document = document.clone();
+            let document = served.read().expect("document").clone();
             async move { axum::Json(document) }
         }),
     );
@@ -140,5 +153,10 @@ pub(crate) async fn spawn_jwks(keys: &[&SigningKey]) -> JwksServer {
     let task = tokio::spawn(async move {
         axum::serve(listener, router).await.expect("JWKS server");
     });
-    JwksServer { url, hits, task }
+    JwksServer {
+        url,
+        hits,
+        document,
+        task,
+    }
 }

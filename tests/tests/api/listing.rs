@@ -209,8 +209,16 @@ async fn search_matches_word_prefixes_in_title_and_description(backend: Backend)
 }
 
 async fn odd_search_text_never_causes_a_500(backend: Backend) -> anyhow::Result<()> {
-    // Arrange
-    let app = spawn_app(backend).await;
+    // Arrange: more searches than a user's costly budget allows in a minute; the budget is
+    // tested in `limits`, the search text here.
+    let edge = todo_kit::limits::EdgeSettings {
+        limits: todo_kit::limits::LimitSettings {
+            expensive: None,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let app = crate::helpers::spawn_app_with_edge(backend, edge).await;
     app.create_task("alice", json!({"title": "Über café 日本 ½ report"}))
         .await;
     let long_word = "a".repeat(3000);

@@ -57,4 +57,5 @@ mod openapi;
 mod paging;
 mod paths;
 mod probes;
+mod tokens;
 mod validation;

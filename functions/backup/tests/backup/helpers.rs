@@ -60,7 +60,7 @@ pub(crate) async fn populate(url: &str) -> Platform {
             &notifier::model::NewSubscription {
                 url: "https://hooks.example.com/in".into(),
                 event_types: vec!["task.created".into(), "task.completed".into()],
-                secret: notifier::signature::generate_secret(),
+                secret: notifier::signature::generate_secret().into(),
                 description: Some("every \"new\" task\tand\nline".into()),
             },
             25,

@@ -2,6 +2,7 @@
 //! `/v1` endpoint. The model sees the task tools, asks for tool calls, gets their results, and
 //! answers; every tool call runs through task-api with the user's own token.
 
+use secrecy::{ExposeSecret, SecretString};
 use std::sync::Arc;
 
 use http::Method;
@@ -46,7 +47,8 @@ pub struct OpenAiProvider {
     /// The model name, as sent and as reported in responses and metrics.
     pub model: String,
     peer: Arc<PeerClient>,
-    api_key: Option<String>,
+    /// Secret: its Debug shows `[REDACTED]`.
+    api_key: Option<SecretString>,
 }
 
 const SYSTEM_PROMPT: &str = "You manage the user's to-do list with the tools given. Use tools for every \
@@ -60,7 +62,7 @@ impl OpenAiProvider {
         Self {
             model: model.to_owned(),
             peer,
-            api_key,
+            api_key: api_key.map(SecretString::from),
         }
     }
 
@@ -99,7 +101,7 @@ impl OpenAiProvider {
         );
         messages.push(json!({ "role": "user", "content": message }));
         let key = Forwarded {
-            bearer: self.api_key.clone(),
+            bearer: self.api_key.as_ref().map(|key| key.expose_secret().to_owned()),
             correlation_id: fwd.correlation_id.clone(),
             traceparent: fwd.traceparent.clone(),
         };
@@ -152,5 +154,20 @@ impl OpenAiProvider {
         Err(ProviderError::Malformed(format!(
             "no answer after {MAX_ROUNDS} rounds of tool calls"
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use todo_kit::resilience::ResilienceSettings;
+
+    #[test]
+    fn the_api_key_never_shows_in_debug() {
+        let peer = Arc::new(PeerClient::new("m", "http://127.0.0.1:9", ResilienceSettings::default()).unwrap());
+        let provider = OpenAiProvider::new("gpt-test", peer, Some("sk-live-0123456789abcdef".into()));
+        let shown = format!("{provider:?}");
+        assert!(!shown.contains("sk-live"), "{shown}");
+        assert!(shown.contains("gpt-test"), "{shown}");
     }
 }

@@ -37,11 +37,13 @@ pub(crate) async fn webhooks_create(
             }];
             problem
         })?;
-    let secret = checked.secret.unwrap_or_else(signature::generate_secret);
+    let secret = checked
+        .secret
+        .map_or_else(signature::generate_secret, |s| s.expose().to_owned());
     let new = NewSubscription {
         url: checked.url.to_string(),
         event_types: checked.event_types,
-        secret: secret.clone(),
+        secret: secret.clone().into(),
         description: checked.description,
     };
     let subscription = state
@@ -52,7 +54,10 @@ pub(crate) async fn webhooks_create(
     tracing::info!(subscription_id = %subscription.id, "webhook subscription created");
     Ok((
         StatusCode::CREATED,
-        AppJson(CreatedSubscription { subscription, secret }),
+        AppJson(CreatedSubscription {
+            subscription,
+            secret: secret.into(),
+        }),
     )
         .into_response())
 }

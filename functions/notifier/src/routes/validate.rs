@@ -5,6 +5,7 @@ use reqwest::Url;
 use serde::Deserialize;
 use todo_events::EventType;
 use todo_kit::problem::InvalidParam;
+use todo_kit::redacted::Redacted;
 
 use crate::signature;
 use crate::target;
@@ -27,7 +28,8 @@ pub(crate) struct CreateWebhook {
     pub(crate) event_types: Option<Vec<String>>,
     /// A Standard Webhooks secret (`whsec_` + base64 of 24-64 bytes); generated when absent.
     #[serde(default)]
-    pub(crate) secret: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub(crate) secret: Option<Redacted>,
     /// A note for yourself, up to 500 characters.
     #[serde(default)]
     pub(crate) description: Option<String>,
@@ -38,7 +40,7 @@ pub(crate) struct CreateWebhook {
 pub(crate) struct Checked {
     pub(crate) url: Url,
     pub(crate) event_types: Vec<String>,
-    pub(crate) secret: Option<String>,
+    pub(crate) secret: Option<Redacted>,
     pub(crate) description: Option<String>,
 }
 
@@ -97,7 +99,7 @@ pub(crate) fn check(body: CreateWebhook) -> Result<Checked, Vec<InvalidParam>> {
         }
     };
     if let Some(secret) = &body.secret
-        && let Err(reason) = signature::secret_bytes(secret)
+        && let Err(reason) = signature::secret_bytes(secret.expose())
     {
         errors.push(invalid("secret", reason));
     }

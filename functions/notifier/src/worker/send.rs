@@ -52,7 +52,7 @@ pub(crate) async fn send(client: &reqwest::Client, claim: &Claim, timestamp: i64
     if let Err(reason) = target::check(&url, allow_private).await {
         return Answer::NoAnswer(format!("target refused: {reason}"));
     }
-    let key = match secret_bytes(&claim.secret) {
+    let key = match secret_bytes(claim.secret.expose()) {
         Ok(key) => key,
         Err(reason) => return Answer::NoAnswer(format!("stored secret {reason}")),
     };

@@ -10,7 +10,7 @@ fn new_subscription() -> NewSubscription {
     NewSubscription {
         url: "https://hooks.example.com/in".into(),
         event_types: vec!["task.created".into()],
-        secret: notifier::signature::generate_secret(),
+        secret: notifier::signature::generate_secret().into(),
         description: None,
     }
 }

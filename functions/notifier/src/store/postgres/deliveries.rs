@@ -174,7 +174,7 @@ pub(super) async fn claim(
             subscription_id: r.subscription_id,
             owner_id: r.owner_id,
             url: r.url,
-            secret: r.secret,
+            secret: r.secret.into(),
             active: r.active,
             event_id: r.event_id,
             event_type: r.event_type,

@@ -140,7 +140,7 @@ impl NotifierStore for PostgresStore {
         .bind(owner)
         .bind(&new.url)
         .bind(&new.event_types)
-        .bind(&new.secret)
+        .bind(new.secret.expose())
         .bind(&new.description)
         .bind(now)
         .fetch_one(&mut *tx)

@@ -148,7 +148,7 @@ impl NotifierStore for SqliteStore {
         .bind(owner)
         .bind(&new.url)
         .bind(types)
-        .bind(&new.secret)
+        .bind(new.secret.expose())
         .bind(&new.description)
         .bind(micros(now))
         .bind(i64::try_from(max).unwrap_or(i64::MAX))
