@@ -1,4 +1,4 @@
-//! The names of things: the 28 event types, the Kafka topics, and which type goes to which topic.
+//! The names of things: the 29 event types, the Kafka topics, and which type goes to which topic.
 //!
 //! Type names, topic names, partition counts and retention are part of the contract with Kafka, Knative
 //! triggers and dashboards (DESIGN §6), so they are spelled here once and nowhere else.
@@ -67,11 +67,13 @@ pub enum EventType {
     RemediationVerified,
     /// `remediation.rolled_back`
     RemediationRolledBack,
+    /// `audit.recorded`
+    AuditRecorded,
 }
 
 impl EventType {
     /// Every event type, in catalog order.
-    pub const ALL: [EventType; 28] = [
+    pub const ALL: [EventType; 29] = [
         EventType::TaskCreated,
         EventType::TaskUpdated,
         EventType::TaskDeleted,
@@ -100,6 +102,7 @@ impl EventType {
         EventType::RemediationFailed,
         EventType::RemediationVerified,
         EventType::RemediationRolledBack,
+        EventType::AuditRecorded,
     ];
 
     /// The CloudEvents `type` attribute, e.g. `task.created`.
@@ -134,6 +137,7 @@ impl EventType {
             EventType::RemediationFailed => "remediation.failed",
             EventType::RemediationVerified => "remediation.verified",
             EventType::RemediationRolledBack => "remediation.rolled_back",
+            EventType::AuditRecorded => "audit.recorded",
         }
     }
 
@@ -173,6 +177,7 @@ impl EventType {
             | EventType::RemediationFailed
             | EventType::RemediationVerified
             | EventType::RemediationRolledBack => Topic::OpsEvents,
+            EventType::AuditRecorded => Topic::AuditEvents,
         }
     }
 
@@ -208,17 +213,21 @@ pub enum Topic {
     /// `ops-events`, unkeyed: what the aiops function found (anomalies, incidents) and did
     /// (remediation actions).
     OpsEvents,
+    /// `audit-events`, keyed by actor: who read or changed what, and every refused attempt
+    /// (a year's retention: the trail outlives the data it is about).
+    AuditEvents,
 }
 
 impl Topic {
     /// Every topic.
-    pub const ALL: [Topic; 6] = [
+    pub const ALL: [Topic; 7] = [
         Topic::TaskEvents,
         Topic::SessionEvents,
         Topic::IntentEvents,
         Topic::NotificationEvents,
         Topic::DeadLetter,
         Topic::OpsEvents,
+        Topic::AuditEvents,
     ];
 
     /// The Kafka topic name, e.g. `task-events`.
@@ -231,6 +240,7 @@ impl Topic {
             Topic::NotificationEvents => "notification-events",
             Topic::DeadLetter => "dead-letter",
             Topic::OpsEvents => "ops-events",
+            Topic::AuditEvents => "audit-events",
         }
     }
 
@@ -245,7 +255,7 @@ impl Topic {
     pub fn partitions(self) -> i32 {
         match self {
             Topic::TaskEvents => 6,
-            Topic::SessionEvents | Topic::IntentEvents | Topic::NotificationEvents => 3,
+            Topic::SessionEvents | Topic::IntentEvents | Topic::NotificationEvents | Topic::AuditEvents => 3,
             Topic::DeadLetter | Topic::OpsEvents => 1,
         }
     }
@@ -257,6 +267,7 @@ impl Topic {
             Topic::TaskEvents | Topic::NotificationEvents => 7,
             Topic::SessionEvents | Topic::IntentEvents => 3,
             Topic::DeadLetter | Topic::OpsEvents => 30,
+            Topic::AuditEvents => 365,
         };
         Duration::from_secs(days * DAY)
     }

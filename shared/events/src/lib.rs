@@ -24,7 +24,7 @@ pub use catalog::{EventType, Topic};
 pub use envelope::{DomainEvent, EventMetadata};
 pub use error::{Error, Result};
 pub use payloads::{
-    AnomalyDetected, EventPayload, IncidentOpened, IncidentResolved, IntentFailed, IntentRecognized,
+    AnomalyDetected, AuditRecorded, EventPayload, IncidentOpened, IncidentResolved, IntentFailed, IntentRecognized,
     NotificationFailed, NotificationSent, Remediation, SessionCreated, SessionExpired, SessionMessageReceived,
     TaskCompleted, TaskCreated, TaskDeleted, TaskDueSoon, TaskOverdue, TaskReminder, TaskUpdated,
 };

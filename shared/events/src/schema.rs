@@ -14,7 +14,7 @@ use crate::catalog::EventType;
 use crate::error::{Error, Result};
 
 /// Every schema document: type, version, text. Its `$id` is `event_type.dataschema(version)`.
-const DOCUMENTS: [(EventType, u32, &str); 28] = [
+const DOCUMENTS: [(EventType, u32, &str); 29] = [
     (
         EventType::TaskCreated,
         1,
@@ -154,6 +154,11 @@ const DOCUMENTS: [(EventType, u32, &str); 28] = [
         EventType::RemediationRolledBack,
         1,
         include_str!("../schemas/remediation.rolled_back.v1.json"),
+    ),
+    (
+        EventType::AuditRecorded,
+        1,
+        include_str!("../schemas/audit.recorded.v1.json"),
     ),
 ];
 

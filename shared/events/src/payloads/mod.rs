@@ -12,7 +12,7 @@ mod task;
 
 pub use intent::{IntentFailed, IntentRecognized};
 pub use notification::{NotificationFailed, NotificationSent};
-pub use ops::{AnomalyDetected, IncidentOpened, IncidentResolved, Remediation};
+pub use ops::{AnomalyDetected, AuditRecorded, IncidentOpened, IncidentResolved, Remediation};
 pub use payload::EventPayload;
 pub use session::{SessionCreated, SessionExpired, SessionMessageReceived};
 pub use task::{TaskCompleted, TaskCreated, TaskDeleted, TaskDueSoon, TaskOverdue, TaskReminder, TaskUpdated};

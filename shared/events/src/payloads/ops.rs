@@ -85,3 +85,38 @@ pub struct Remediation {
     /// When the change happened.
     pub at: DateTime<Utc>,
 }
+
+/// `audit.recorded`: one entry of the audit trail (FR-80): a request that read or changed data,
+/// or a refused attempt, as the function that served it saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditRecorded {
+    /// The verified user, or `anonymous`.
+    pub actor: String,
+    /// `request`, or a security event's name (`webhook_secret_shown`, `admin_action`).
+    pub event: String,
+    /// The function that served it, e.g. `task-api`.
+    pub service: String,
+    /// The HTTP method.
+    pub method: String,
+    /// The route template, e.g. `/api/tasks/{id}`.
+    pub route: String,
+    /// The resource id in the path, e.g. `42`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<String>,
+    /// `allowed`, `unauthenticated`, `forbidden`, `not_found`, `rate_limited`, `refused` or `failed`.
+    pub outcome: String,
+    /// The HTTP status answered.
+    pub status: u16,
+    /// The W3C trace id, when tracing was on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+    /// The `x-request-id` of the request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// The client's address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<String>,
+    /// When it was answered.
+    pub at: DateTime<Utc>,
+}

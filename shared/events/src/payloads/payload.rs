@@ -5,9 +5,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{
-    AnomalyDetected, IncidentOpened, IncidentResolved, IntentFailed, IntentRecognized, NotificationFailed,
-    NotificationSent, Remediation, SessionCreated, SessionExpired, SessionMessageReceived, TaskCompleted, TaskCreated,
-    TaskDeleted, TaskDueSoon, TaskOverdue, TaskReminder, TaskUpdated,
+    AnomalyDetected, AuditRecorded, IncidentOpened, IncidentResolved, IntentFailed, IntentRecognized,
+    NotificationFailed, NotificationSent, Remediation, SessionCreated, SessionExpired, SessionMessageReceived,
+    TaskCompleted, TaskCreated, TaskDeleted, TaskDueSoon, TaskOverdue, TaskReminder, TaskUpdated,
 };
 use crate::catalog::EventType;
 use crate::error::{Error, Result};
@@ -102,7 +102,8 @@ event_payload!(
     NotificationFailed,
     AnomalyDetected,
     IncidentOpened,
-    IncidentResolved;
+    IncidentResolved,
+    AuditRecorded;
     shared Remediation:
     RemediationProposed,
     RemediationDryRun,
@@ -127,6 +128,8 @@ enum Entity<'a> {
     Incident(&'a str),
     /// A remediation action.
     Remediation(&'a str),
+    /// Whoever an audit entry is about.
+    Actor(&'a str),
 }
 
 impl EventPayload {
@@ -142,16 +145,19 @@ impl EventPayload {
             Entity::Component(component) => format!("component/{component}"),
             Entity::Incident(incident_id) => format!("incident/{incident_id}"),
             Entity::Remediation(action_id) => format!("remediation/{action_id}"),
+            Entity::Actor(actor) => format!("actor/{actor}"),
         }
     }
 
     /// The Kafka message key (DESIGN §6): the task id on `task-events`, the session id on
-    /// `session-events` and `intent-events`, none on `notification-events` and `ops-events`.
+    /// `session-events` and `intent-events`, the actor on `audit-events` (one user's trail stays
+    /// in order), none on `notification-events` and `ops-events`.
     #[must_use]
     pub fn partition_key(&self) -> Option<String> {
         match self.entity() {
             Entity::Task(task_id) => Some(task_id.to_string()),
             Entity::Session(session_id) => Some(session_id.to_owned()),
+            Entity::Actor(actor) => Some(actor.to_owned()),
             Entity::Notification(_) | Entity::Component(_) | Entity::Incident(_) | Entity::Remediation(_) => None,
         }
     }
@@ -188,6 +194,7 @@ impl EventPayload {
             | EventPayload::RemediationFailed(Remediation { action_id, .. })
             | EventPayload::RemediationVerified(Remediation { action_id, .. })
             | EventPayload::RemediationRolledBack(Remediation { action_id, .. }) => Entity::Remediation(action_id),
+            EventPayload::AuditRecorded(AuditRecorded { actor, .. }) => Entity::Actor(actor),
         }
     }
 }

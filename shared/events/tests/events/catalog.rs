@@ -20,7 +20,8 @@ fn every_event_type_round_trips_through_its_name() {
 #[test]
 fn event_type_names_are_distinct_and_follow_the_catalog() {
     let names: HashSet<_> = EventType::ALL.iter().map(|t| t.as_str()).collect();
-    assert_eq!(names.len(), 28);
+    assert_eq!(names.len(), 29);
+    assert_eq!(EventType::AuditRecorded.as_str(), "audit.recorded");
     assert_eq!(EventType::TaskReminder.as_str(), "task.reminder");
     assert_eq!(EventType::SessionMessageReceived.as_str(), "session.message_received");
     assert_eq!(EventType::TaskDueSoon.as_str(), "task.due_soon");
@@ -53,6 +54,7 @@ fn each_event_type_goes_to_the_topic_of_its_family() {
             "intent" => Topic::IntentEvents,
             "notification" => Topic::NotificationEvents,
             "anomaly" | "incident" | "remediation" => Topic::OpsEvents,
+            "audit" => Topic::AuditEvents,
             other => panic!("unexpected family {other}"),
         };
         assert_eq!(event_type.topic(), expected, "{event_type}");
@@ -68,6 +70,7 @@ fn topics_have_the_names_partitions_and_retention_of_the_design() {
         (Topic::NotificationEvents, "notification-events", 3, 7),
         (Topic::DeadLetter, "dead-letter", 1, 30),
         (Topic::OpsEvents, "ops-events", 1, 30),
+        (Topic::AuditEvents, "audit-events", 3, 365),
     ];
     assert_eq!(Topic::ALL.len(), expected.len());
     for (topic, name, partitions, days) in expected {
@@ -92,11 +95,12 @@ fn dataschema_is_a_versioned_urn_per_type() {
 }
 
 #[test]
-fn partition_key_is_the_task_id_or_session_id_and_none_for_notifications_and_ops() {
+fn partition_key_is_the_task_id_session_id_or_actor_and_none_for_notifications_and_ops() {
     for payload in sample_payloads() {
         let expected = match payload.event_type().topic() {
             Topic::TaskEvents => Some("42".to_owned()),
             Topic::SessionEvents | Topic::IntentEvents => Some("sess-9".to_owned()),
+            Topic::AuditEvents => Some("alice".to_owned()),
             Topic::NotificationEvents | Topic::DeadLetter | Topic::OpsEvents => None,
         };
         assert_eq!(payload.partition_key(), expected, "{}", payload.event_type());
@@ -115,6 +119,7 @@ fn subject_names_the_entity_the_event_is_about() {
         "incident/inc-1740824100-postgresql".to_owned(),
     ]);
     expected.extend(vec!["remediation/act-3".to_owned(); 11]);
+    expected.push("actor/alice".to_owned());
     assert_eq!(subjects, expected);
 }
 

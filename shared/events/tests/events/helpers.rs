@@ -5,10 +5,10 @@ use chrono::{DateTime, Utc};
 use cloudevents::{Data, Event};
 use serde_json::json;
 use todo_events::{
-    AnomalyDetected, DomainEvent, EventMetadata, EventPayload, EventType, IncidentOpened, IncidentResolved,
-    IntentFailed, IntentRecognized, NotificationFailed, NotificationSent, Remediation, SessionCreated, SessionExpired,
-    SessionMessageReceived, TaskCompleted, TaskCreated, TaskDeleted, TaskDueSoon, TaskOverdue, TaskReminder,
-    TaskUpdated,
+    AnomalyDetected, AuditRecorded, DomainEvent, EventMetadata, EventPayload, EventType, IncidentOpened,
+    IncidentResolved, IntentFailed, IntentRecognized, NotificationFailed, NotificationSent, Remediation,
+    SessionCreated, SessionExpired, SessionMessageReceived, TaskCompleted, TaskCreated, TaskDeleted, TaskDueSoon,
+    TaskOverdue, TaskReminder, TaskUpdated,
 };
 
 pub(crate) const SOURCE: &str = "/functions/task-api";
@@ -170,6 +170,23 @@ pub(crate) fn sample_payloads() -> Vec<EventPayload> {
         EventPayload::shared(event_type, remediation(status, actor))
     });
     payloads.extend(remediations);
+    payloads.push(
+        AuditRecorded {
+            actor: "alice".into(),
+            event: "request".into(),
+            service: "task-api".into(),
+            method: "GET".into(),
+            route: "/api/tasks/{id}".into(),
+            resource_id: Some("42".into()),
+            outcome: "not_found".into(),
+            status: 404,
+            trace_id: Some("4bf92f3577b34da6a3ce929d0e0e4736".into()),
+            request_id: Some("0193b2c4-7f1e-7a55-9d2b-3c4d5e6f7a8b".into()),
+            client: Some("203.0.113.7".into()),
+            at: at("2025-03-01T10:16:30Z"),
+        }
+        .into(),
+    );
     payloads
 }
 

@@ -121,7 +121,8 @@ mod tests {
                 "intent-events",
                 "notification-events",
                 "dead-letter",
-                "ops-events"
+                "ops-events",
+                "audit-events"
             ]
         );
         assert_eq!(local[0].partitions, 6);
@@ -137,6 +138,9 @@ mod tests {
         assert_eq!(production[5].name, "prod.ops-events");
         assert_eq!(production[5].partitions, 1);
         assert_eq!(production[5].retention, Duration::from_secs(30 * 24 * 3600));
+        // audit-events: keyed by actor, kept a year.
+        assert_eq!(production[6].name, "prod.audit-events");
+        assert_eq!(production[6].retention, Duration::from_secs(365 * 24 * 3600));
     }
 
     #[test]
