@@ -165,6 +165,8 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
             work: vec![("snapshot", backup_work)],
         },
     ];
+    // Every data request and refusal also goes to audit-events on this bus (analytics serves it).
+    drop(todo_kit::audit::publish_to(bus.clone(), "todo-serve", &topic_prefix));
     let live = LiveFeed::new(LIVE_EVENTS_KEPT);
     let mut consumers = crate::embedded::consumers(&embedded, &topic_prefix)?;
     consumers.push(Consumer {

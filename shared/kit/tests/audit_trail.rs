@@ -1,7 +1,9 @@
 //! The audit trail through a real server: a user's read of a resource, an anonymous attempt and a
 //! rate-limited burst are each one JSON line under target `audit` naming who, the route template
 //! and resource id, the outcome and status, the request id and the client address; probes are not
-//! recorded. Its own binary: the test installs the process's global subscriber.
+//! recorded; with a publisher started, each is also an `audit.recorded` event on `audit-events`
+//! keyed by actor. Its own binary: the test installs the process's global subscriber and
+//! publisher.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -13,6 +15,7 @@ use axum::routing::get;
 use secrecy::SecretString;
 use serde_json::Value;
 use todo_kit::auth::{AuthSettings, mint_hs256};
+use todo_kit::bus::{EventBus, Subscription as _};
 use todo_kit::limits::{Budget, EdgeSettings, LimitSettings};
 use todo_kit::serve::Server;
 use todo_kit::telemetry::json::JsonLines;
@@ -90,6 +93,13 @@ async fn data_requests_and_refusals_are_one_audit_line_each_and_probes_are_not()
     .expect("bind");
     let url = format!("http://{}", server.local_addr().expect("address"));
     tokio::spawn(server.run_until_stopped());
+    let bus = Arc::new(todo_kit::bus::MemoryBus::new());
+    let shared: Arc<dyn todo_kit::bus::EventBus> = bus.clone();
+    todo_kit::audit::publish_to(shared.clone(), "things-api", "test.").expect("the first publisher");
+    assert!(
+        todo_kit::audit::publish_to(shared, "again", "").is_none(),
+        "one per process"
+    );
     let client = reqwest::Client::new();
     let token = mint_hs256(SECRET.as_bytes(), "alice", Duration::from_secs(600)).expect("token");
 
@@ -141,4 +151,34 @@ async fn data_requests_and_refusals_are_one_audit_line_each_and_probes_are_not()
     assert_eq!(limited["actor"], "alice", "the refused user is named");
     assert_eq!(limited["outcome"], "rate_limited");
     assert_eq!(limited["status"], 429);
+
+    // The same five records as events, in order per actor.
+    bus.ensure_topic("test.audit-events", 3).await.expect("topic");
+    let mut subscription = bus
+        .subscribe("reader", &["test.audit-events".to_owned()])
+        .await
+        .expect("subscribe");
+    let mut events = Vec::new();
+    while events.len() < 5 {
+        let delivery = tokio::time::timeout(Duration::from_secs(5), subscription.next())
+            .await
+            .expect("the five records are published")
+            .expect("a delivery");
+        let event =
+            todo_events::DomainEvent::from_cloudevent(&delivery.event.expect("an event")).expect("a catalog event");
+        events.push(event);
+    }
+    let alice: Vec<_> = events
+        .iter()
+        .filter_map(|e| match &e.payload {
+            todo_events::EventPayload::AuditRecorded(r) if r.actor == "alice" => Some(r.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(alice.len(), 4, "{events:?}");
+    assert_eq!(alice[0].service, "things-api");
+    assert_eq!(alice[0].route, "/api/things/{id}");
+    assert_eq!(alice[0].resource_id.as_deref(), Some("42"));
+    assert_eq!(alice[3].outcome, "rate_limited");
+    assert_eq!(events[0].source, "/functions/things-api");
 }

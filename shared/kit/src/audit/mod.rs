@@ -3,12 +3,15 @@
 //! (401, 403, 429, 431): who (the verified user, or `anonymous`), what (method, route template
 //! and the resource id in the path), the outcome and status, the trace id, the request id and the
 //! client address. Each is a JSON log line at info under target `audit` (the log pipeline keeps
-//! it; Loki's `{service=~".+"} | json | target="audit"` finds them).
+//! it; Loki's `{service=~".+"} | json | target="audit"` finds them) and, once [`publish_to`]
+//! started the process's publisher, an `audit.recorded` event on `audit-events` (which the
+//! archiver keeps and analytics serves at `GET /api/audit`).
 //!
 //! The middleware ([`audit`]) wraps every route in [`crate::layers::standard`], outside the edge
 //! limits so that their refusals are recorded too; [`crate::auth::AuthUser`] names the caller
 //! through the [`Caller`] slot it finds in the request, so no token is verified twice.
 
+mod publish;
 mod record;
 
 use std::sync::{Arc, OnceLock};
@@ -17,6 +20,7 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 
+pub use publish::publish_to;
 pub use record::{AuditRecord, Outcome};
 
 use crate::limits::TrustedProxies;
@@ -71,6 +75,7 @@ pub(crate) async fn audit(State(trusted): State<TrustedProxies>, mut request: Re
             request_id,
         );
         record.log();
+        publish::offer(&record);
     }
     response
 }

@@ -156,6 +156,15 @@ where
         .with_context(|| format!("{} could not start", function.name))?;
     let app = router(function, parts.routes, parts.handler.as_ref(), parts.work)?;
     let mut tasks = parts.tasks;
+    // The audit trail goes to the bus too when the function has one (its log lines stay either way).
+    let has_bus = function.settings().any(|s| s.name == common::EVENT_BUS.name);
+    if let Some(url) = common::EVENT_BUS.value().filter(|_| has_bus) {
+        let bus = crate::bus::from_env(&url).map_err(anyhow::Error::msg)?;
+        let prefix = common::TOPIC_PREFIX.value().unwrap_or_default();
+        // Detached: it waits for records as long as the process lives; a batch in flight at
+        // shutdown is in the log.
+        drop(crate::audit::publish_to(bus, function.name, &prefix));
+    }
     if let Some(handler) = parts.handler {
         let topics: Vec<&str> = function.consumes.iter().map(|t| t.name()).collect();
         if let Some(consumer) = spawn_kafka_consumer(handler, &topics).map_err(anyhow::Error::msg)? {

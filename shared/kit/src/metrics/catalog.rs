@@ -210,6 +210,14 @@ pub const HTTP_RATE_LIMITED: MetricSpec = spec(
     "Requests answered 429 because a budget ran out: scope ip (per client address), user (per user) or expensive (per user, on the costly routes).",
 );
 
+/// Audit records that stayed in the log only.
+pub const AUDIT_RECORDS_DROPPED: MetricSpec = spec(
+    "audit_records_dropped_total",
+    Counter,
+    &["reason"],
+    "Audit records not published as audit.recorded (they are in the log): reason queue_full (more than 10,000 waiting) or bus_error (the bus refused them five times).",
+);
+
 /// Every family our code registers.
 pub const CATALOG: &[MetricSpec] = &[
     HTTP_REQUESTS,
@@ -236,6 +244,7 @@ pub const CATALOG: &[MetricSpec] = &[
     AIOPS_WATCH_DURATION,
     AIOPS_WATCH_ERRORS,
     HTTP_RATE_LIMITED,
+    AUDIT_RECORDS_DROPPED,
 ];
 
 /// The process collector's families (Linux), exported by every function.

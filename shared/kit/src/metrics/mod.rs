@@ -75,6 +75,8 @@ pub struct Metrics {
     pub aiops_watch_errors: IntCounterVec,
     /// `http_requests_rate_limited_total{scope}`.
     pub http_rate_limited: IntCounterVec,
+    /// `audit_records_dropped_total{reason}`.
+    pub audit_records_dropped: IntCounterVec,
 }
 
 /// The process-wide metrics.
@@ -115,6 +117,7 @@ impl Metrics {
             aiops_watch_duration: histogram(&registry, &AIOPS_WATCH_DURATION, SLOW_BUCKETS),
             aiops_watch_errors: counter(&registry, &AIOPS_WATCH_ERRORS),
             http_rate_limited: counter(&registry, &HTTP_RATE_LIMITED),
+            audit_records_dropped: counter(&registry, &AUDIT_RECORDS_DROPPED),
             registry,
         }
     }
@@ -229,6 +232,7 @@ mod tests {
         m.aiops_watch_duration.with_label_values(&["t"]).observe(0.2);
         m.aiops_watch_errors.with_label_values(&["t", "request_rate"]).inc();
         m.http_rate_limited.with_label_values(&["user"]).inc();
+        m.audit_records_dropped.with_label_values(&["queue_full"]).inc();
 
         let families = m.registry.gather();
         for spec in CATALOG {
