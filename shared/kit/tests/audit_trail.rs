@@ -15,7 +15,7 @@ use axum::routing::get;
 use secrecy::SecretString;
 use serde_json::Value;
 use todo_kit::auth::{AuthSettings, mint_hs256};
-use todo_kit::bus::{EventBus, Subscription as _};
+use todo_kit::bus::EventBus;
 use todo_kit::limits::{Budget, EdgeSettings, LimitSettings};
 use todo_kit::serve::Server;
 use todo_kit::telemetry::json::JsonLines;
