@@ -4,6 +4,7 @@
 
 mod aiops;
 mod aiops_incident;
+mod audit;
 mod consumers;
 mod data_protection;
 mod events;
@@ -286,6 +287,11 @@ async fn with_a_failing_model_the_rules_answer_and_say_so() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn aiops_finds_a_failing_consumer_and_pauses_it_once_approved() {
     aiops_incident::a_consumer_dead_lettering_in_a_loop_is_found_and_paused_once_a_person_approves().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_audit_trail_records_every_access_and_refusal_and_each_user_reads_their_own() {
+    audit::every_data_access_and_refusal_is_in_the_trail_each_user_sees_their_own().await;
 }
 
 /// Settings that make the consumers' work visible within a test's patience.

@@ -14,13 +14,14 @@ const OWN: &[Setting] = &[common::DATABASE_URL];
 /// analytics as a deployable function.
 pub const FUNCTION: Function = Function {
     name: "analytics",
-    summary: "the CQRS read model of every event and its query API",
-    http: Http::Public(&["/api/analytics"]),
+    summary: "the CQRS read model of every event and its query API, and the audit trail",
+    http: Http::Public(&["/api/analytics", "/api/audit"]),
     consumes: &[
         Topic::TaskEvents,
         Topic::SessionEvents,
         Topic::IntentEvents,
         Topic::NotificationEvents,
+        Topic::AuditEvents,
     ],
     delivery: EventDelivery::Events,
     publishes: &[],

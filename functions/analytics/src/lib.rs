@@ -16,6 +16,7 @@
 //!
 //! Run the tests with `cargo test -p analytics` (PostgreSQL at 127.0.0.1:5432, see todo-testing).
 
+pub mod audit;
 mod change;
 mod error;
 mod facts;

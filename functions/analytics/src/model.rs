@@ -138,7 +138,10 @@ pub trait ReadModel: Send + Sync + std::fmt::Debug {
     /// `metric` per UTC day of `days`; days without any are left out.
     async fn daily(&self, user_id: &str, metric: Metric, days: &DayRange) -> Result<Vec<(NaiveDate, i64)>>;
 
-    /// Empties the read model and forgets which events consumer [`CONSUMER`] processed, in one
+    /// A page of the audit trail, newest first.
+    async fn audit(&self, query: &crate::audit::AuditQuery) -> Result<Vec<crate::audit::AuditEntry>>;
+
+    /// Empties the read model (the audit trail stays) and forgets which events consumer [`CONSUMER`] processed, in one
     /// transaction, so that a replay of the history rebuilds it.
     async fn reset(&self) -> Result<()>;
 

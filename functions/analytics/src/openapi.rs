@@ -5,17 +5,18 @@ use axum::Router;
 use todo_kit::openapi::BearerAuth;
 use utoipa::OpenApi;
 
-use crate::routes::{intents, summary, trends};
+use crate::routes::{audit, intents, summary, trends};
 
 /// The analytics function's OpenAPI document.
 #[derive(Debug, OpenApi)]
 #[openapi(
-    info(title = "Evolution of Todo: analytics", description = "The caller's numbers, from the analytics read model that task, session, intent and notification events keep (CQRS query side). Days are UTC days. Every route needs a bearer token; errors are RFC 9457 problem+json."),
-    paths(summary::analytics_summary, trends::analytics_trends, intents::analytics_intents),
+    info(title = "Evolution of Todo: analytics", description = "The caller's numbers, from the analytics read model that task, session, intent and notification events keep (CQRS query side), and the caller's audit trail. Days are UTC days. Every route needs a bearer token; errors are RFC 9457 problem+json."),
+    paths(summary::analytics_summary, trends::analytics_trends, intents::analytics_intents, audit::audit_trail),
     components(schemas(todo_kit::problem::InvalidParam)),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
-    tags((name = "analytics", description = "A user's activity: tasks, chat, notifications"))
+    tags((name = "analytics", description = "A user's activity: tasks, chat, notifications"),
+        (name = "audit", description = "Who read or changed what, and every refused attempt (audit.recorded events)"))
 )]
 pub struct ApiDoc;
 

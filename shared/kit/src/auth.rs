@@ -74,6 +74,18 @@ struct Claims {
     exp: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     iat: Option<u64>,
+    /// The caller's roles (`admin`); absent for an ordinary user.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    roles: Vec<String>,
+}
+
+/// Who a verified token names, and the roles it grants.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    /// The token's `sub`.
+    pub user_id: String,
+    /// Its `roles` claim (at most 16 kept, each at most 64 characters).
+    pub roles: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -184,6 +196,14 @@ impl Authenticator {
     /// # Errors
     /// `AuthError::Invalid` with the reason when the token is not acceptable.
     pub async fn verify(&self, token: &str) -> Result<String, AuthError> {
+        self.verify_claims(token).await.map(|verified| verified.user_id)
+    }
+
+    /// Verifies a token and returns its user id and roles.
+    ///
+    /// # Errors
+    /// `AuthError::Invalid` with the reason when the token is not acceptable.
+    pub async fn verify_claims(&self, token: &str) -> Result<Verified, AuthError> {
         let header = decode_header(token).map_err(|e| AuthError::Invalid(e.to_string()))?;
         let key = match header.alg {
             Algorithm::HS256 => self
@@ -205,7 +225,18 @@ impl Authenticator {
         if sub.is_empty() || sub.len() > 255 {
             return Err(AuthError::Invalid("the token's sub must be 1 to 255 characters".into()));
         }
-        Ok(sub.to_owned())
+        let roles = data
+            .claims
+            .roles
+            .iter()
+            .filter(|r| !r.is_empty() && r.len() <= 64)
+            .take(16)
+            .cloned()
+            .collect();
+        Ok(Verified {
+            user_id: sub.to_owned(),
+            roles,
+        })
     }
 }
 
@@ -265,11 +296,20 @@ fn find_key(keys: &JwkSet, kid: Option<&str>) -> Option<Result<DecodingKey, Auth
 /// # Errors
 /// Fails only if signing fails.
 pub fn mint_hs256(secret: &[u8], user_id: &str, ttl: Duration) -> Result<String, AuthError> {
+    mint_hs256_with_roles(secret, user_id, &[], ttl)
+}
+
+/// [`mint_hs256`] with a `roles` claim (`admin`).
+///
+/// # Errors
+/// Fails only if signing fails.
+pub fn mint_hs256_with_roles(secret: &[u8], user_id: &str, roles: &[&str], ttl: Duration) -> Result<String, AuthError> {
     let now = u64::try_from(chrono::Utc::now().timestamp()).unwrap_or_default();
     let claims = Claims {
         sub: user_id.to_owned(),
         exp: now + ttl.as_secs(),
         iat: Some(now),
+        roles: roles.iter().map(|r| (*r).to_owned()).collect(),
     };
     encode(
         &Header::new(Algorithm::HS256),
@@ -286,7 +326,19 @@ pub fn mint_hs256(secret: &[u8], user_id: &str, ttl: Duration) -> Result<String,
 pub struct AuthUser {
     /// The token's `sub`.
     pub user_id: String,
+    /// The token's `roles` claim.
+    pub roles: Vec<String>,
 }
+
+impl AuthUser {
+    /// Whether the token grants the `admin` role.
+    pub fn is_admin(&self) -> bool {
+        self.roles.iter().any(|r| r == ADMIN_ROLE)
+    }
+}
+
+/// The role that may see everyone's audit trail (a `roles` claim of the token).
+pub const ADMIN_ROLE: &str = "admin";
 
 impl<S> FromRequestParts<S> for AuthUser
 where
@@ -298,7 +350,7 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let authenticator = Arc::<Authenticator>::from_ref(state);
         let token = bearer_token(&parts.headers).ok_or_else(|| unauthorized(&AuthError::Missing, "Bearer"))?;
-        let user_id = authenticator.verify(token).await.map_err(|e| {
+        let Verified { user_id, roles } = authenticator.verify_claims(token).await.map_err(|e| {
             tracing::debug!(error = %e, "token refused");
             unauthorized(&e, "Bearer error=\"invalid_token\"")
         })?;
@@ -307,7 +359,7 @@ where
         }
         // The user's budgets: known only now that the token is verified.
         crate::limits::check_request_user(&parts.extensions, &user_id).map_err(IntoResponse::into_response)?;
-        Ok(Self { user_id })
+        Ok(Self { user_id, roles })
     }
 }
 

@@ -129,6 +129,8 @@ pub(crate) struct CountChange {
 pub(crate) enum Change {
     Task(TaskChange),
     Count(CountChange),
+    /// An entry of the audit trail (its actor is in the data, not in `userid`).
+    Audit(crate::audit::AuditEntry),
 }
 
 /// The change `event` makes; `Ok(None)` when it moves no number or names no user.
@@ -136,6 +138,12 @@ pub(crate) enum Change {
 /// # Errors
 /// The reason when a `task.updated` carries a value of the wrong shape.
 pub(crate) fn change_of(event: &DomainEvent) -> Result<Option<Change>, String> {
+    if let EventPayload::AuditRecorded(record) = &event.payload {
+        return Ok(Some(Change::Audit(crate::audit::AuditEntry::of(
+            &event.id.to_string(),
+            record,
+        ))));
+    }
     let Some(user_id) = user_of(event) else {
         return Ok(None);
     };

@@ -1,6 +1,7 @@
 //! The query API: `/api/analytics/summary`, `/trends` and `/intents`. Every route needs a bearer
 //! token and answers only about the caller; refusals are problem+json naming the parameter.
 
+pub(crate) mod audit;
 pub(crate) mod intents;
 mod params;
 pub(crate) mod summary;
@@ -19,6 +20,12 @@ pub(crate) fn router(state: AppState) -> Router {
             .route("/api/analytics/summary", get(summary::analytics_summary))
             .route("/api/analytics/trends", get(trends::analytics_trends))
             .route("/api/analytics/intents", get(intents::analytics_intents))
+            .with_state(state.clone()),
+    )
+    // The trail is read a page at a time: the ordinary budget.
+    .merge(
+        Router::new()
+            .route("/api/audit", get(audit::audit_trail))
             .with_state(state),
     )
 }

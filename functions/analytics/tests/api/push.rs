@@ -80,7 +80,8 @@ async fn dapr_learns_the_topics_to_subscribe() {
             json!("task-events"),
             json!("session-events"),
             json!("intent-events"),
-            json!("notification-events")
+            json!("notification-events"),
+            json!("audit-events")
         ]
     );
 }

@@ -5,6 +5,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod audit;
 mod cases;
 mod delivery;
 mod rebuild;
@@ -45,6 +46,7 @@ macro_rules! on_both_stores {
 }
 
 on_both_stores!(
+    audit::the_trail_is_kept_once_per_event_newest_first_per_actor,
     cases::a_known_history_gives_known_numbers,
     cases::trends_fill_every_day_and_week,
     cases::a_completion_before_its_creation_still_counts,

@@ -2,6 +2,7 @@
 //! Times are `TIMESTAMPTZ` and days `DATE`; both are UTC.
 
 mod apply;
+mod audit;
 mod query;
 
 use std::sync::Arc;
@@ -83,6 +84,10 @@ impl ReadModel for PostgresReadModel {
 
     async fn counters(&self, user_id: &str, days: &DayRange) -> Result<Vec<CounterTotal>> {
         query::counters(&self.pool, user_id, days).await
+    }
+
+    async fn audit(&self, query: &crate::audit::AuditQuery) -> Result<Vec<crate::audit::AuditEntry>> {
+        audit::page(&self.pool, query).await
     }
 
     async fn daily(&self, user_id: &str, metric: Metric, days: &DayRange) -> Result<Vec<(NaiveDate, i64)>> {

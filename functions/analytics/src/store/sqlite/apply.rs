@@ -52,6 +52,7 @@ pub(crate) async fn apply(tx: &mut SqliteConnection, change: &Change) -> Result<
     match change {
         Change::Task(task) => apply_task(tx, task).await,
         Change::Count(count) => apply_count(tx, count).await,
+        Change::Audit(entry) => super::audit::insert(tx, entry).await,
     }
 }
 

@@ -5,6 +5,7 @@
 //! other writers of a shared file. Times are microseconds since the epoch, days `YYYY-MM-DD` text.
 
 mod apply;
+mod audit;
 mod query;
 
 use std::sync::Arc;
@@ -93,6 +94,10 @@ impl ReadModel for SqliteReadModel {
 
     async fn counters(&self, user_id: &str, days: &DayRange) -> Result<Vec<CounterTotal>> {
         query::counters(&self.reader, user_id, days).await
+    }
+
+    async fn audit(&self, query: &crate::audit::AuditQuery) -> Result<Vec<crate::audit::AuditEntry>> {
+        audit::page(&self.reader, query).await
     }
 
     async fn daily(&self, user_id: &str, metric: Metric, days: &DayRange) -> Result<Vec<(NaiveDate, i64)>> {

@@ -36,3 +36,20 @@ CREATE TABLE IF NOT EXISTS analytics_counters (
     count   INTEGER NOT NULL,
     PRIMARY KEY (user_id, day, metric, key)
 );
+CREATE TABLE IF NOT EXISTS analytics_audit (
+    id          TEXT PRIMARY KEY,
+    at          INTEGER NOT NULL,
+    actor       TEXT NOT NULL,
+    event       TEXT NOT NULL,
+    service     TEXT NOT NULL,
+    method      TEXT NOT NULL,
+    route       TEXT NOT NULL,
+    resource_id TEXT,
+    outcome     TEXT NOT NULL,
+    status      INTEGER NOT NULL,
+    trace_id    TEXT,
+    request_id  TEXT,
+    client      TEXT
+);
+CREATE INDEX IF NOT EXISTS analytics_audit_actor ON analytics_audit (actor, at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS analytics_audit_at ON analytics_audit (at DESC, id DESC);
