@@ -102,6 +102,7 @@ async fn rebuild(State(state): State<Rebuild>, user: AuthUser) -> Response {
     });
     (
         [(header::CONTENT_TYPE, "application/x-ndjson")],
+        axum::Extension(todo_kit::audit::AuditEvent::ADMIN_ACTION),
         Body::from_stream(body),
     )
         .into_response()

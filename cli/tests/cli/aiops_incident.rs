@@ -263,6 +263,15 @@ pub(crate) async fn a_consumer_dead_lettering_in_a_loop_is_found_and_paused_once
         "{log}"
     );
     assert_eq!(audit[1]["actor"], "local");
+    // And the approval itself is an admin action in the request trail.
+    let approval = log
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .find(|line| line["target"] == "audit" && line["route"] == "/api/aiops/actions/{id}/approve")
+        .expect("the approval's audit record");
+    assert_eq!(approval["event"], "admin_action", "{approval}");
+    assert_eq!(approval["actor"], "local");
+    assert_eq!(approval["resource_id"], id);
     assert_eq!(audit[1]["incident_id"], on_notifier[0]["id"]);
     assert!(
         log.contains("fault injected"),

@@ -77,6 +77,15 @@ async fn data_requests_and_refusals_are_one_audit_line_each_and_probes_are_not()
             get(|user: AuthUser, Path(id): Path<String>| async move { format!("{id} of {}", user.user_id) }),
         )
         .route("/healthz", get(|| async { "ok" }))
+        .route(
+            "/api/secret",
+            get(|_: AuthUser| async {
+                (
+                    axum::Extension(todo_kit::audit::AuditEvent::WEBHOOK_SECRET_SHOWN),
+                    "whsec_x",
+                )
+            }),
+        )
         .with_state(auth);
     let edge = EdgeSettings {
         limits: LimitSettings {
@@ -111,6 +120,13 @@ async fn data_requests_and_refusals_are_one_audit_line_each_and_probes_are_not()
         .await
         .unwrap();
     let anonymous = client.get(format!("{url}/api/things/7")).send().await.unwrap();
+    let bob = mint_hs256(SECRET.as_bytes(), "bob", Duration::from_secs(600)).expect("token");
+    let shown = client
+        .get(format!("{url}/api/secret"))
+        .bearer_auth(&bob)
+        .send()
+        .await
+        .unwrap();
     client.get(format!("{url}/healthz")).send().await.unwrap();
     let mut last = None;
     for _ in 0..3 {
@@ -127,13 +143,17 @@ async fn data_requests_and_refusals_are_one_audit_line_each_and_probes_are_not()
     // Assert
     assert_eq!(read.status(), 200);
     assert_eq!(anonymous.status(), 401);
+    assert_eq!(shown.status(), 200);
     assert_eq!(last.expect("sent").status(), 429);
     let lines = audit_lines(&buffer);
     assert_eq!(
         lines.len(),
-        5,
-        "two reads, the refusal, two more reads, no probe: {lines:#?}"
+        6,
+        "a read, the refusal, the secret, two more reads, no probe: {lines:#?}"
     );
+    assert_eq!(lines[0]["event"], "request");
+    assert_eq!(lines[2]["event"], "webhook_secret_shown", "{:#}", lines[2]);
+    assert_eq!(lines[2]["actor"], "bob");
     let first = &lines[0];
     assert_eq!(first["actor"], "alice");
     assert_eq!(first["method"], "GET");
@@ -147,7 +167,7 @@ async fn data_requests_and_refusals_are_one_audit_line_each_and_probes_are_not()
     assert_eq!(lines[1]["actor"], "anonymous");
     assert_eq!(lines[1]["outcome"], "unauthenticated");
     assert_eq!(lines[1]["resource_id"], "7");
-    let limited = &lines[4];
+    let limited = &lines[5];
     assert_eq!(limited["actor"], "alice", "the refused user is named");
     assert_eq!(limited["outcome"], "rate_limited");
     assert_eq!(limited["status"], 429);
@@ -159,10 +179,10 @@ async fn data_requests_and_refusals_are_one_audit_line_each_and_probes_are_not()
         .await
         .expect("subscribe");
     let mut events = Vec::new();
-    while events.len() < 5 {
+    while events.len() < 6 {
         let delivery = tokio::time::timeout(Duration::from_secs(5), subscription.next())
             .await
-            .expect("the five records are published")
+            .expect("the six records are published")
             .expect("a delivery");
         let event =
             todo_events::DomainEvent::from_cloudevent(&delivery.event.expect("an event")).expect("a catalog event");

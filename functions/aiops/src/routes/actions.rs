@@ -3,10 +3,12 @@
 //! takes a user's token: the service token (Alertmanager's, KEDA's) may read but not decide, so
 //! that every approval in the audit trail names a person. An approved action runs at once.
 
+use axum::Extension;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use serde::Serialize;
 use todo_aiops::remediation::{ActionRecord, ActionStatus, RemediationError};
+use todo_kit::audit::AuditEvent;
 use todo_kit::problem::InvalidParam;
 use todo_kit::{AppJson, AppPath, Problem};
 
@@ -72,7 +74,7 @@ pub(crate) async fn actions_approve(
     State(state): State<AppState>,
     caller: Caller,
     AppPath(id): AppPath<String>,
-) -> Result<AppJson<ActionRecord>, Problem> {
+) -> Result<(Extension<AuditEvent>, AppJson<ActionRecord>), Problem> {
     let approver = person(&caller)?;
     state.remediation.approve(&id, approver).map_err(|e| problem(&e))?;
     state.remediation.execute_ready().await;
@@ -80,7 +82,7 @@ pub(crate) async fn actions_approve(
     state
         .remediation
         .action(&id)
-        .map(AppJson)
+        .map(|record| (Extension(AuditEvent::ADMIN_ACTION), AppJson(record)))
         .ok_or_else(|| problem(&RemediationError::UnknownAction(id)))
 }
 
@@ -96,11 +98,11 @@ pub(crate) async fn actions_reject(
     State(state): State<AppState>,
     caller: Caller,
     AppPath(id): AppPath<String>,
-) -> Result<AppJson<ActionRecord>, Problem> {
+) -> Result<(Extension<AuditEvent>, AppJson<ActionRecord>), Problem> {
     let by = person(&caller)?;
     let record = state.remediation.reject(&id, by).map_err(|e| problem(&e))?;
     flush(&state).await;
-    Ok(AppJson(record))
+    Ok((Extension(AuditEvent::ADMIN_ACTION), AppJson(record)))
 }
 
 /// The user behind a decision; the service token is refused.

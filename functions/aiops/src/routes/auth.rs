@@ -38,6 +38,10 @@ impl FromRequestParts<AppState> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         if is_service(parts, state.webhook_token.as_deref()) {
+            // Named in the audit record like a user.
+            if let Some(audited) = parts.extensions.get::<todo_kit::audit::Caller>() {
+                audited.set("service:aiops-webhook");
+            }
             return Ok(Self::Service);
         }
         AuthUser::from_request_parts(parts, state)

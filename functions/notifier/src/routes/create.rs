@@ -54,6 +54,8 @@ pub(crate) async fn webhooks_create(
     tracing::info!(subscription_id = %subscription.id, "webhook subscription created");
     Ok((
         StatusCode::CREATED,
+        // The secret is shown this once: the trail says so.
+        axum::Extension(todo_kit::audit::AuditEvent::WEBHOOK_SECRET_SHOWN),
         AppJson(CreatedSubscription {
             subscription,
             secret: secret.into(),

@@ -25,6 +25,19 @@ pub use record::{AuditRecord, Outcome};
 
 use crate::limits::TrustedProxies;
 
+/// A security event a handler names for its request's audit record, as a response extension:
+/// `(Extension(AuditEvent::WEBHOOK_SECRET_SHOWN), body)`. Without one the record's event is
+/// `request`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuditEvent(pub &'static str);
+
+impl AuditEvent {
+    /// The answer shows a signing secret (a webhook's, once, at creation).
+    pub const WEBHOOK_SECRET_SHOWN: Self = Self("webhook_secret_shown");
+    /// An operator's action: a rebuild, an approval or rejection of a remediation.
+    pub const ADMIN_ACTION: Self = Self("admin_action");
+}
+
 /// Where [`crate::auth::AuthUser`] leaves the verified user for the audit record.
 #[derive(Debug, Clone, Default)]
 pub struct Caller(Arc<OnceLock<String>>);
@@ -65,7 +78,7 @@ pub(crate) async fn audit(State(trusted): State<TrustedProxies>, mut request: Re
     let response = next.run(request).await;
     let status = response.status().as_u16();
     if audited(&path, status) {
-        let record = AuditRecord::of_request(
+        let mut record = AuditRecord::of_request(
             caller.get(),
             method.as_str(),
             route.as_deref(),
@@ -74,6 +87,9 @@ pub(crate) async fn audit(State(trusted): State<TrustedProxies>, mut request: Re
             client,
             request_id,
         );
+        if let Some(AuditEvent(event)) = response.extensions().get::<AuditEvent>() {
+            (*event).clone_into(&mut record.event);
+        }
         record.log();
         publish::offer(&record);
     }
