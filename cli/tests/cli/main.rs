@@ -9,6 +9,7 @@ mod consumers;
 mod data_protection;
 mod events;
 mod harness;
+mod ownership;
 mod workflow;
 
 use harness::Platform;
@@ -292,6 +293,11 @@ async fn aiops_finds_a_failing_consumer_and_pauses_it_once_approved() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_audit_trail_records_every_access_and_refusal_and_each_user_reads_their_own() {
     audit::every_data_access_and_refusal_is_in_the_trail_each_user_sees_their_own().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_ownership_sweep_finds_no_route_that_reaches_another_users_data() {
+    ownership::a_second_user_reaches_none_of_the_first_users_data_on_any_route().await;
 }
 
 /// Settings that make the consumers' work visible within a test's patience.
