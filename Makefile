@@ -8,7 +8,7 @@ VARIANT ?= knative
 FN ?=
 DRY_RUN ?=
 
-.PHONY: run build test lint fmt unit bench bench-aiops deps services clean \
+.PHONY: run build test lint fmt unit bench bench-aiops fuzz deny sbom deps services clean \
 	manifest-tools manifests check-manifests dr-drill checkov image images deploy infra infra-apply infra-bootstrap
 
 ## run: build and start the whole platform on the embedded default (SQLite in ./data)
@@ -45,6 +45,15 @@ services:
 ## bench: load-test task-api on SQLite and PostgreSQL, then the AIOps figures (not part of `make test`)
 bench:
 	bash scripts/bench.sh
+
+## fuzz: the fuzzers with many more cases than make test runs (not part of it): every route of every
+## function with 1,000 random bodies and queries each, and 20,000 cases each of the CloudEvents
+## bindings, the chat understanding and the human date and recurrence parsers
+fuzz:
+	PROPTEST_CASES=20000 $(CARGO) test -q -p todo-kit --test fuzz_cloudevents
+	PROPTEST_CASES=20000 $(CARGO) test -q -p chat-api --test fuzz_nlu
+	PROPTEST_CASES=20000 $(CARGO) test -q -p todo-cli --bin todo fuzz
+	FUZZ_CASES=1000 $(CARGO) test -q -p todo-cli --test cli fuzzed
 
 ## bench-aiops: only the AIOps figures: the detector's NAB scores and speed, the forecast backtest
 bench-aiops:

@@ -166,6 +166,51 @@ fn weekday(word: &str) -> Option<Weekday> {
 }
 
 #[cfg(test)]
+mod fuzz {
+    //! Any text, and text made of the words the parser knows, is a recurrence or an error: never a
+    //! panic.
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn words() -> impl Strategy<Value = String> {
+        let vocabulary = vec![
+            "every",
+            "day",
+            "days",
+            "week",
+            "weeks",
+            "month",
+            "year",
+            "weekday",
+            "monday",
+            "and",
+            "other",
+            "2",
+            "0",
+            "4294967296",
+            "-3",
+            "until",
+            "for",
+            "times",
+            "at",
+            "9am",
+            "31st",
+            "last",
+            "\u{202e}",
+        ];
+        prop::collection::vec(prop::sample::select(vocabulary), 0..7).prop_map(|w| w.join(" "))
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_is_a_recurrence_or_an_error(text in prop_oneof!["\\PC{0,40}", words()]) {
+            let _ = parse_every(&text);
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

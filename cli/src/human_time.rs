@@ -292,6 +292,56 @@ const fn hm(hour: u32, minute: u32) -> NaiveTime {
 }
 
 #[cfg(test)]
+mod fuzz {
+    //! Any text, and text made of the words the parser knows, gives a time or an error: never a
+    //! panic (an overflow of a far date, a slice inside a character).
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn words() -> impl Strategy<Value = String> {
+        let vocabulary = vec![
+            "in",
+            "at",
+            "on",
+            "next",
+            "tomorrow",
+            "today",
+            "tonight",
+            "monday",
+            "friday",
+            "noon",
+            "midnight",
+            "pm",
+            "am",
+            "days",
+            "weeks",
+            "hours",
+            "minutes",
+            "999999999",
+            "-1",
+            "0",
+            "12:60",
+            "25:00",
+            "2026-02-30",
+            "+99:99",
+            "½",
+            "ｔｏｍｏｒｒｏｗ",
+            "\u{0}",
+        ];
+        prop::collection::vec(prop::sample::select(vocabulary), 0..6).prop_map(|w| w.join(" "))
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_is_a_time_or_an_error(text in prop_oneof!["\\PC{0,40}", words()]) {
+            let now = DateTime::parse_from_rfc3339("2026-03-11T10:30:00+01:00").expect("now");
+            let _ = parse_human_time(&text, now);
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

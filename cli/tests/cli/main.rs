@@ -8,6 +8,7 @@ mod audit;
 mod consumers;
 mod data_protection;
 mod events;
+mod fuzz;
 mod harness;
 mod ownership;
 mod workflow;
@@ -298,6 +299,11 @@ async fn the_audit_trail_records_every_access_and_refusal_and_each_user_reads_th
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_ownership_sweep_finds_no_route_that_reaches_another_users_data() {
     ownership::a_second_user_reaches_none_of_the_first_users_data_on_any_route().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fuzzed_bodies_and_queries_never_cause_a_500_or_a_partial_write() {
+    fuzz::no_input_to_any_route_is_a_500_or_a_partial_write().await;
 }
 
 /// Settings that make the consumers' work visible within a test's patience.
