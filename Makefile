@@ -22,13 +22,29 @@ build:
 	$(CARGO) build --workspace --all-targets
 
 ## test: everything CI runs — fmt check, clippy, unit, conformance (SQLite + PostgreSQL), API and CLI tests
-test: deps services manifest-tools lint
+test: deps services manifest-tools lint deny
 	$(CARGO) test --workspace --no-fail-fast
 
 ## lint: formatting and clippy, warnings are errors
 lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+## deny: the dependency graph's licenses, duplicate versions and sources (deny.toml); RustSec
+## advisories too with DENY_ADVISORIES=1 (its database is on GitHub, out of reach here)
+deny:
+	command -v cargo-deny >/dev/null || $(CARGO) install --locked cargo-deny@0.20.2
+	$(CARGO) deny check licenses bans sources
+	if [ "$${DENY_ADVISORIES:-0}" = 1 ]; then $(CARGO) deny check advisories; fi
+
+## sbom: a CycloneDX software bill of materials of every crate (JSON, in sbom/)
+sbom:
+	command -v cargo-cyclonedx >/dev/null || $(CARGO) install --locked cargo-cyclonedx
+	$(CARGO) cyclonedx --all --format json --override-filename sbom
+	mkdir -p sbom
+	find . -name 'sbom.json' -not -path './target/*' -not -path './sbom/*' | while read -r f; do \
+		d=$$(dirname "$$f" | sed 's|^\./||; s|/|-|g'); mv "$$f" "sbom/$${d:-workspace}.cdx.json"; done
+	ls sbom
 
 ## fmt: format the code
 fmt:
