@@ -111,6 +111,7 @@ pub(crate) async fn every_data_access_and_refusal_is_in_the_trail_each_user_sees
         .and_then(|items| items.iter().find(|i| i["route"] == "/api/tasks/{id}").cloned())
         .expect("mallory's attempt is in mallory's trail");
     assert_eq!(attempt["outcome"], "not_found");
+    assert_eq!(attempt["event"], "cross_user_access", "{attempt}");
     assert_eq!(attempt["resource_id"], id.as_str());
     let (status, refused) = trail(mallory, "?actor=local").await;
     assert_eq!(status, 403, "{refused}");

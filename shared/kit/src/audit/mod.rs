@@ -36,6 +36,8 @@ impl AuditEvent {
     pub const WEBHOOK_SECRET_SHOWN: Self = Self("webhook_secret_shown");
     /// An operator's action: a rebuild, an approval or rejection of a remediation.
     pub const ADMIN_ACTION: Self = Self("admin_action");
+    /// A request for another user's resource (answered 404, like one that does not exist).
+    pub const CROSS_USER_ACCESS: Self = Self("cross_user_access");
 }
 
 /// Where [`crate::auth::AuthUser`] leaves the verified user for the audit record.

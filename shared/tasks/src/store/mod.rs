@@ -102,6 +102,9 @@ pub trait TaskStore: Outbox + Send + Sync + std::fmt::Debug {
     async fn list_version(&self, owner_id: &str) -> Result<i64>;
     /// Checks that the database answers.
     async fn ping(&self) -> Result<()>;
+    /// Whether task `id` exists and belongs to someone other than `owner_id`: what the audit
+    /// trail calls an access to another user's resource (the caller still gets `NotFound`).
+    async fn owned_by_another(&self, owner_id: &str, id: i64) -> Result<bool>;
 
     /// Creates occurrence `position` of a recurring series for `ctx.user_id`, with its history and
     /// `task.created` event; `None`, with nothing written, when the series already has it (so a

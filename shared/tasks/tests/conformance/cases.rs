@@ -68,6 +68,10 @@ pub(crate) async fn a_created_task_reads_back_with_every_field(store: &dyn TaskS
 pub(crate) async fn another_user_can_neither_see_nor_change_a_task(store: &dyn TaskStore) {
     let task = create(store, "alice", draft("private")).await;
     let bob = ctx("bob");
+    // The audit trail can tell bob's try at alice's task from a task that does not exist.
+    assert!(store.owned_by_another("bob", task.id).await.expect("ownership"));
+    assert!(!store.owned_by_another("alice", task.id).await.expect("ownership"));
+    assert!(!store.owned_by_another("bob", task.id + 1_000).await.expect("ownership"));
     assert!(matches!(store.get("bob", task.id).await, Err(Error::NotFound(_))));
     assert!(matches!(store.history("bob", task.id).await, Err(Error::NotFound(_))));
     assert!(matches!(

@@ -258,6 +258,15 @@ impl TaskStore for PostgresTaskStore {
         Ok(version)
     }
 
+    async fn owned_by_another(&self, owner_id: &str, id: i64) -> Result<bool> {
+        let found: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM tasks WHERE id = $1 AND owner_id <> $2)")
+            .bind(id)
+            .bind(owner_id)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(found)
+    }
+
     async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())

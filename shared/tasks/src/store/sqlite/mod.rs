@@ -246,6 +246,15 @@ impl TaskStore for SqliteTaskStore {
         Ok(version.unwrap_or(0))
     }
 
+    async fn owned_by_another(&self, owner_id: &str, id: i64) -> Result<bool> {
+        let found: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM tasks WHERE id = ?1 AND owner_id <> ?2)")
+            .bind(id)
+            .bind(owner_id)
+            .fetch_one(&self.reader)
+            .await?;
+        Ok(found)
+    }
+
     async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(&self.reader).await?;
         Ok(())
