@@ -34,6 +34,11 @@ pub fn publish_to(bus: Arc<dyn EventBus>, service: &str, topic_prefix: &str) -> 
     Some(tokio::spawn(run(bus, rx, source, topic)))
 }
 
+/// Whether a publisher runs.
+pub(crate) fn active() -> bool {
+    QUEUE_TX.get().is_some()
+}
+
 /// Queues `record` for publishing, if a publisher runs.
 pub(crate) fn offer(record: &AuditRecord) {
     let Some((tx, service)) = QUEUE_TX.get() else {
