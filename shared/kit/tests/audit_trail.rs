@@ -140,7 +140,15 @@ async fn data_requests_and_refusals_are_one_audit_line_each_and_probes_are_not()
         );
     }
 
+    let huge = client
+        .get(format!("{url}/api/things/9"))
+        .header("x-padding", "p".repeat(20_000))
+        .send()
+        .await
+        .unwrap();
+
     // Assert
+    assert_eq!(huge.status(), 431);
     assert_eq!(read.status(), 200);
     assert_eq!(anonymous.status(), 401);
     assert_eq!(shown.status(), 200);
@@ -148,9 +156,13 @@ async fn data_requests_and_refusals_are_one_audit_line_each_and_probes_are_not()
     let lines = audit_lines(&buffer);
     assert_eq!(
         lines.len(),
-        6,
-        "a read, the refusal, the secret, two more reads, no probe: {lines:#?}"
+        7,
+        "a read, the refusal, the secret, two more reads, the 431, no probe: {lines:#?}"
     );
+    assert_eq!(lines[6]["status"], 431, "refused at the edge, recorded all the same");
+    assert_eq!(lines[6]["actor"], "anonymous");
+    assert_eq!(lines[6]["outcome"], "refused");
+    assert_eq!(lines[6]["resource_id"], "9");
     assert_eq!(lines[0]["event"], "request");
     assert_eq!(lines[2]["event"], "webhook_secret_shown", "{:#}", lines[2]);
     assert_eq!(lines[2]["actor"], "bob");
@@ -179,10 +191,10 @@ async fn data_requests_and_refusals_are_one_audit_line_each_and_probes_are_not()
         .await
         .expect("subscribe");
     let mut events = Vec::new();
-    while events.len() < 6 {
+    while events.len() < 7 {
         let delivery = tokio::time::timeout(Duration::from_secs(5), subscription.next())
             .await
-            .expect("the six records are published")
+            .expect("the seven records are published")
             .expect("a delivery");
         let event =
             todo_events::DomainEvent::from_cloudevent(&delivery.event.expect("an event")).expect("a catalog event");
