@@ -25,13 +25,27 @@ pub async fn serve_task_api(store: Arc<dyn TaskStore>, secret: &str) -> String {
     let auth = Arc::new(Authenticator::new(&settings).expect("auth"));
     let server = Server::bind(
         "127.0.0.1:0".parse().expect("addr"),
-        task_api::app(AppState::new(store, auth)),
+        // No budgets: the drills write as fast as they can; the budgets have tests of their own.
+        todo_kit::layers::standard_with(task_api::service(AppState::new(store, auth)), &unlimited()),
     )
     .await
     .expect("bind");
     let api = format!("http://{}", server.local_addr().expect("addr"));
     tokio::spawn(server.run_until_stopped());
     api
+}
+
+/// Edge settings without budgets.
+fn unlimited() -> todo_kit::limits::EdgeSettings {
+    todo_kit::limits::EdgeSettings {
+        limits: todo_kit::limits::LimitSettings {
+            per_ip: None,
+            per_user: None,
+            expensive: None,
+            ..todo_kit::limits::LimitSettings::default()
+        },
+        ..todo_kit::limits::EdgeSettings::default()
+    }
 }
 
 /// The value of the first sample of `name` in a Prometheus text scrape carrying every `labels`
