@@ -16,7 +16,6 @@ use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::{Value, json};
-use utoipa::OpenApi;
 
 use crate::harness::Platform;
 
@@ -124,26 +123,10 @@ fn query() -> impl Strategy<Value = String> {
 
 /// Every documented operation, `(method, path template)`.
 fn operations() -> Vec<(String, String)> {
-    let documents = [
-        task_api::ApiDoc::openapi(),
-        session_api::ApiDoc::openapi(),
-        chat_api::ApiDoc::openapi(),
-        notifier::ApiDoc::openapi(),
-        analytics::ApiDoc::openapi(),
-        aiops::ApiDoc::openapi(),
-    ];
-    let mut operations = Vec::new();
-    for document in documents {
-        let document = serde_json::to_value(document).expect("a document");
-        for (path, item) in document["paths"].as_object().expect("paths") {
-            for method in item.as_object().expect("an item").keys() {
-                if ["get", "post", "put", "patch", "delete"].contains(&method.as_str()) {
-                    operations.push((method.to_uppercase(), path.clone()));
-                }
-            }
-        }
-    }
-    operations
+    crate::openapi_operations::operations()
+        .into_iter()
+        .map(|o| (o.method, o.path))
+        .collect()
 }
 
 /// One input: where, with what.

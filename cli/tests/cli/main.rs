@@ -10,6 +10,7 @@ mod data_protection;
 mod events;
 mod fuzz;
 mod harness;
+mod openapi_operations;
 mod ownership;
 mod workflow;
 

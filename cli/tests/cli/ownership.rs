@@ -16,7 +16,6 @@ use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
 use serde_json::{Value, json};
 use todo_kit::auth::mint_hs256;
-use utoipa::OpenApi;
 
 use crate::harness::Platform;
 
@@ -32,31 +31,10 @@ struct Owned {
 
 /// Every documented operation: `(method, path template, documented statuses)`.
 fn documented() -> Vec<(String, String, BTreeSet<String>)> {
-    let documents = [
-        task_api::ApiDoc::openapi(),
-        session_api::ApiDoc::openapi(),
-        chat_api::ApiDoc::openapi(),
-        notifier::ApiDoc::openapi(),
-        analytics::ApiDoc::openapi(),
-        aiops::ApiDoc::openapi(),
-    ];
-    let mut operations = Vec::new();
-    for document in documents {
-        let document = serde_json::to_value(document).expect("a document");
-        for (path, item) in document["paths"].as_object().expect("paths") {
-            for (method, operation) in item.as_object().expect("an item") {
-                if !["get", "post", "put", "patch", "delete"].contains(&method.as_str()) {
-                    continue;
-                }
-                let statuses = operation["responses"]
-                    .as_object()
-                    .map(|r| r.keys().cloned().collect())
-                    .unwrap_or_default();
-                operations.push((method.to_uppercase(), path.clone(), statuses));
-            }
-        }
-    }
-    operations
+    crate::openapi_operations::operations()
+        .into_iter()
+        .map(|o| (o.method, o.path, o.statuses))
+        .collect()
 }
 
 /// `template` with the first user's resources (or a stand-in for platform-wide ids); whether it
