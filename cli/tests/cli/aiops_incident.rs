@@ -110,10 +110,7 @@ pub(crate) async fn a_consumer_dead_lettering_in_a_loop_is_found_and_paused_once
     let api = Arc::new(Api {
         client: reqwest::Client::new(),
         url: platform.url.clone(),
-        token: std::fs::read_to_string(platform.data_dir.join("local.token"))
-            .expect("dev token")
-            .trim()
-            .to_owned(),
+        token: platform.local_token(),
     });
     // Past the warm-up of every detector, with a few runs to spare (the first of a rate gives no point).
     let warm = todo_aiops::detector::Params::default().warm_up as f64 + 20.0;

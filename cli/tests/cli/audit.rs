@@ -6,19 +6,15 @@
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use todo_kit::auth::{mint_hs256, mint_hs256_with_roles};
 
 use crate::harness::Platform;
 
 pub(crate) async fn every_data_access_and_refusal_is_in_the_trail_each_user_sees_their_own() {
     // Arrange
     let platform = Platform::start(None);
-    let secret = std::fs::read_to_string(platform.data_dir.join("dev-secret")).expect("dev secret");
-    let secret = secret.trim().as_bytes();
-    let local = std::fs::read_to_string(platform.data_dir.join("local.token")).expect("dev token");
-    let local = local.trim().to_owned();
-    let mallory = mint_hs256(secret, "mallory", Duration::from_secs(600)).expect("token");
-    let admin = mint_hs256_with_roles(secret, "ops", &["admin"], Duration::from_secs(600)).expect("token");
+    let local = platform.local_token();
+    let mallory = platform.token_for("mallory", &[]);
+    let admin = platform.token_for("ops", &["admin"]);
     let client = reqwest::Client::new();
     let url = |path: &str| format!("{}{path}", platform.url);
 

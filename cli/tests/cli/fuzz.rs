@@ -149,8 +149,7 @@ pub(crate) async fn no_input_to_any_route_is_a_500_or_a_partial_write() {
             ("RATE_LIMIT_IP", "off"),
         ],
     );
-    let token = std::fs::read_to_string(platform.data_dir.join("local.token")).expect("dev token");
-    let token = token.trim().to_owned();
+    let token = platform.local_token();
     // A fresh connection per request: a server that refuses a body too large closes its
     // connection without reading the body, which a pooled connection would only notice later.
     let http = reqwest::Client::builder()

@@ -62,6 +62,26 @@ pub(crate) struct Platform {
 }
 
 impl Platform {
+    /// The token `todo serve` minted for the local user.
+    pub(crate) fn local_token(&self) -> String {
+        std::fs::read_to_string(self.data_dir.join("local.token"))
+            .expect("dev token")
+            .trim()
+            .to_owned()
+    }
+
+    /// A token for `user` with `roles`, signed with the server's development secret.
+    pub(crate) fn token_for(&self, user: &str, roles: &[&str]) -> String {
+        let secret = std::fs::read_to_string(self.data_dir.join("dev-secret")).expect("dev secret");
+        todo_kit::auth::mint_hs256_with_roles(
+            secret.trim().as_bytes(),
+            user,
+            roles,
+            std::time::Duration::from_secs(600),
+        )
+        .expect("token")
+    }
+
     pub(crate) fn start(database_url: Option<&str>) -> Self {
         Self::start_with(database_url, &[])
     }

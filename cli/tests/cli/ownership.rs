@@ -15,7 +15,6 @@ use rmcp::model::CallToolRequestParams;
 use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
 use serde_json::{Value, json};
-use todo_kit::auth::mint_hs256;
 
 use crate::harness::Platform;
 
@@ -104,10 +103,8 @@ fn undocumented() -> Vec<(String, String, BTreeSet<String>)> {
 pub(crate) async fn a_second_user_reaches_none_of_the_first_users_data_on_any_route() {
     // Arrange: the first user's resources.
     let platform = Platform::start_with(None, &[("WEBHOOK_ALLOW_PRIVATE_TARGETS", "true")]);
-    let secret = std::fs::read_to_string(platform.data_dir.join("dev-secret")).expect("dev secret");
-    let local = std::fs::read_to_string(platform.data_dir.join("local.token")).expect("dev token");
-    let local = local.trim().to_owned();
-    let mallory = mint_hs256(secret.trim().as_bytes(), "mallory", Duration::from_secs(600)).expect("token");
+    let local = platform.local_token();
+    let mallory = platform.token_for("mallory", &[]);
     let http = reqwest::Client::new();
     let url = |path: &str| format!("{}{path}", platform.url);
     let send = |method: &str, path: &str, token: &str, body: Option<Value>| {
