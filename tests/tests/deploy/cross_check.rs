@@ -358,3 +358,50 @@ fn keda_dev_scales_every_consumer_from_zero_on_its_lag() {
         }
     }
 }
+
+#[test]
+fn task_apis_reactive_targets_plan_at_the_capacity_aiops_plans_with() {
+    // aiops plans at 70 % of a replica's capacity (functions/aiops/src/scaling.rs, TARGET_UTILISATION);
+    // Knative and KEDA react at the same point, so neither scales against a different capacity.
+    const PLANNED_SHARE: f64 = 0.7;
+    for (variant, env, objects) in overlays() {
+        let at = format!("{variant}/{env}");
+        let capacities = config_value(&objects, "todo-config", "AIOPS_CAPACITY")
+            .unwrap_or_else(|| panic!("{at}: AIOPS_CAPACITY is in todo-config"));
+        let capacity: f64 = capacities
+            .split(',')
+            .find_map(|pair| pair.trim().strip_prefix("task-api="))
+            .and_then(|rps| rps.trim().parse().ok())
+            .unwrap_or_else(|| panic!("{at}: AIOPS_CAPACITY names task-api: {capacities}"));
+        let planned = (capacity * PLANNED_SHARE).round();
+        if variant == "knative" {
+            let service = workload(&objects, variant, "task-api").expect("task-api's Service");
+            let annotations = &service["spec"]["template"]["metadata"]["annotations"];
+            let target: f64 = annotations["autoscaling.knative.dev/target"]
+                .as_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            let share: f64 = annotations["autoscaling.knative.dev/target-utilization-percentage"]
+                .as_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert_eq!(
+                (target, share / 100.0),
+                (capacity, PLANNED_SHARE),
+                "{at}: task-api's KPA target"
+            );
+        } else {
+            let scaled = named(&objects, "ScaledObject", "task-api").expect("task-api's ScaledObject");
+            let rate = scaled["spec"]["triggers"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|t| t["name"] == "request-rate")
+                .expect("a request-rate trigger");
+            let threshold: f64 = rate["metadata"]["threshold"].as_str().unwrap().parse().unwrap();
+            assert_eq!(threshold, planned, "{at}: task-api's request-rate threshold");
+        }
+    }
+}
