@@ -1,5 +1,5 @@
 //! The audit trail through a real server: a user's read of a resource, an anonymous attempt and a
-//! rate-limited burst are each one JSON line under target `audit` naming who, the route template
+//! rate-limited burst (a user's, and an address's before any token is read) are each one JSON line under target `audit` naming who, the route template
 //! and resource id, the outcome and status, the request id and the client address; probes are not
 //! recorded; with a publisher started, each is also an `audit.recorded` event on `audit-events`
 //! keyed by actor. Its own binary: the test installs the process's global subscriber and
@@ -90,6 +90,8 @@ async fn data_requests_and_refusals_are_one_audit_line_each_and_probes_are_not()
     let edge = EdgeSettings {
         limits: LimitSettings {
             per_user: Some(Budget::per_minute(1, 3)),
+            // Loopback makes 8 requests; a flooder behind our proxy makes 11.
+            per_ip: Some(Budget::per_minute(1, 10)),
             ..LimitSettings::default()
         },
         ..EdgeSettings::default()
@@ -146,6 +148,17 @@ async fn data_requests_and_refusals_are_one_audit_line_each_and_probes_are_not()
         .send()
         .await
         .unwrap();
+    let mut flooded = None;
+    for _ in 0..11 {
+        flooded = Some(
+            client
+                .get(format!("{url}/api/things/5"))
+                .header("x-forwarded-for", "203.0.113.9")
+                .send()
+                .await
+                .unwrap(),
+        );
+    }
 
     // Assert
     assert_eq!(huge.status(), 431);
@@ -153,12 +166,19 @@ async fn data_requests_and_refusals_are_one_audit_line_each_and_probes_are_not()
     assert_eq!(anonymous.status(), 401);
     assert_eq!(shown.status(), 200);
     assert_eq!(last.expect("sent").status(), 429);
+    assert_eq!(flooded.expect("sent").status(), 429);
     let lines = audit_lines(&buffer);
     assert_eq!(
         lines.len(),
-        7,
-        "a read, the refusal, the secret, two more reads, the 431, no probe: {lines:#?}"
+        18,
+        "a read, the refusal, the secret, two more reads, the 431, 10 refusals and the flood's 429, no probe: {lines:#?}"
     );
+    let flood = &lines[17];
+    assert_eq!(flood["actor"], "anonymous", "refused before any token is read");
+    assert_eq!(flood["outcome"], "rate_limited");
+    assert_eq!(flood["status"], 429);
+    assert_eq!(flood["client"], "203.0.113.9", "the address behind our proxy");
+    assert_eq!(flood["resource_id"], "5");
     assert_eq!(lines[6]["status"], 431, "refused at the edge, recorded all the same");
     assert_eq!(lines[6]["actor"], "anonymous");
     assert_eq!(lines[6]["outcome"], "refused");
@@ -184,17 +204,17 @@ async fn data_requests_and_refusals_are_one_audit_line_each_and_probes_are_not()
     assert_eq!(limited["outcome"], "rate_limited");
     assert_eq!(limited["status"], 429);
 
-    // The same five records as events, in order per actor.
+    // The same records as events, in order per actor.
     bus.ensure_topic("test.audit-events", 3).await.expect("topic");
     let mut subscription = bus
         .subscribe("reader", &["test.audit-events".to_owned()])
         .await
         .expect("subscribe");
     let mut events = Vec::new();
-    while events.len() < 7 {
+    while events.len() < 18 {
         let delivery = tokio::time::timeout(Duration::from_secs(5), subscription.next())
             .await
-            .expect("the seven records are published")
+            .expect("every record is published")
             .expect("a delivery");
         let event =
             todo_events::DomainEvent::from_cloudevent(&delivery.event.expect("an event")).expect("a catalog event");
