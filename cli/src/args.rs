@@ -62,6 +62,8 @@ pub(crate) enum Command {
     Watch(WatchArgs),
     /// Mint a development token (needs the server's secret).
     Token(TokenArgs),
+    /// Print a new one-time link that signs you in to the web page of `todo serve`.
+    Web(WebArgs),
     /// Manage the Kafka topics of the event catalog.
     #[command(subcommand)]
     Topics(TopicsCommand),
@@ -496,6 +498,13 @@ pub(crate) struct EditArgs {
     /// Print the task as JSON.
     #[arg(long)]
     pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct WebArgs {
+    /// The user the link signs in.
+    #[arg(long, default_value = "local")]
+    pub(crate) user: String,
 }
 
 #[derive(Debug, Args)]

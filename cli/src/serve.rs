@@ -57,7 +57,7 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
     let auth = Arc::new(Authenticator::new(&auth_settings)?);
     let token = match &secret {
         Some(secret) => {
-            let token = dev_auth::mint(secret, "local", 30)?;
+            let token = dev_auth::mint(secret, LOCAL_USER, 30)?;
             dev_auth::write_private(&dev_auth::token_path(&data_dir), &token)?;
             Some(token)
         }
@@ -233,12 +233,18 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
         tick: std::time::Duration::from_secs(scheduler_tick),
         dead_letter_topic: topic(todo_events::Topic::DeadLetter),
     };
+    // The page signs the local user in by one-time links signed with the platform's secret.
+    let links = auth_settings
+        .jwt_secret
+        .clone()
+        .map(|secret| Arc::new(web::SignInLinks::new(secret)));
     let mounted = Mounted {
         functions,
         live,
         rebuild,
         auth: auth.clone(),
         edge,
+        links: links.clone(),
     };
     let server = Server::bind_with(args.listen, |bound| {
         // chat-api reaches task-api and session-api over HTTP, as in the cluster: here at this server.
@@ -262,8 +268,19 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
         )
     })
     .await?;
-    let url = format!("http://{}", server.local_addr()?);
-    print_banner(&url, &database_url, &args.bus, &data_dir, token.is_some());
+    let url = format!("http://{}", loopback(server.local_addr()?));
+    let sign_in = match &links {
+        Some(links) => Some(links.link(LOCAL_USER, &url)?),
+        None => None,
+    };
+    print_banner(
+        &url,
+        &database_url,
+        &args.bus,
+        &data_dir,
+        token.is_some(),
+        sign_in.as_deref(),
+    );
     let background = background.start();
     // The watch loop, as the cluster's PingSource would fire it (every AIOPS_WATCH_INTERVAL_SECONDS).
     let watching = tokio::spawn(todo_kit::function::run_loop(
@@ -283,6 +300,9 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
     served
 }
 
+/// The user `todo serve` signs its own token and the page's links for.
+pub(crate) const LOCAL_USER: &str = "local";
+
 /// How many recent events the live feed keeps for clients resuming with `Last-Event-ID`.
 const LIVE_EVENTS_KEPT: usize = 2000;
 
@@ -295,16 +315,24 @@ struct Mounted {
     auth: Arc<Authenticator>,
     /// The limits at the edge.
     edge: todo_kit::limits::EdgeSettings,
+    /// The page's sign-in links, when the platform signs its own tokens.
+    links: Option<Arc<web::SignInLinks>>,
 }
 
 /// Every function mounted on one Router, with the standard middleware once. Later functions join here.
 fn gateway(mounted: Mounted, chat: Option<chat_api::AppState>) -> axum::Router {
     let mut router = mounted
         .functions
-        .merge(todo_kit::live::router(mounted.live, mounted.auth))
+        .merge(todo_kit::live::router(mounted.live, mounted.auth.clone()))
         .merge(crate::rebuild_route::router(mounted.rebuild));
     if let Some(chat) = chat {
         router = router.merge(chat_api::routes(chat));
+    }
+    if let Some(links) = mounted.links {
+        router = router.merge(web::routes(web::WebState {
+            sign_in: web::SignIn::Links(links),
+            auth: mounted.auth,
+        }));
     }
     todo_kit::layers::standard_with(router, &mounted.edge)
 }
@@ -320,7 +348,7 @@ fn loopback(bound: std::net::SocketAddr) -> std::net::SocketAddr {
 
 /// Prints how to use the server. Write errors are ignored: a server must not stop because the
 /// terminal that started it went away.
-fn print_banner(url: &str, database_url: &str, bus: &str, data_dir: &Path, dev_token: bool) {
+fn print_banner(url: &str, database_url: &str, bus: &str, data_dir: &Path, dev_token: bool, sign_in: Option<&str>) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     macro_rules! println {
@@ -332,6 +360,12 @@ fn print_banner(url: &str, database_url: &str, bus: &str, data_dir: &Path, dev_t
     println!("  events:   {bus} (outbox relay, analytics, webhooks, scheduler, aiops and live stream running)");
     println!("  API docs: {url}/api/openapi.json");
     println!("  metrics:  {url}/metrics");
+    if let Some(link) = sign_in {
+        println!();
+        println!("Open the web page (this link signs you in once; `todo web` prints a new one):");
+        println!("  {link}");
+        println!();
+    }
     if dev_token {
         let token_file = dev_auth::token_path(data_dir);
         println!(

@@ -34,6 +34,7 @@ use crate::human_time::parse_human_time;
 pub(crate) async fn run(global: &Global, command: Command) -> anyhow::Result<()> {
     match command {
         Command::Token(args) => return token::run(global, &args),
+        Command::Web(args) => return token::web(global, &args),
         Command::Topics(TopicsCommand::Apply(args)) => return topics::apply(&args).await,
         Command::Topics(TopicsCommand::Render(args)) => return topics::render(&args),
         Command::Functions(args) => return functions::run(&args),
@@ -64,7 +65,7 @@ pub(crate) async fn run(global: &Global, command: Command) -> anyhow::Result<()>
         Command::Mcp => mcp::run(&client).await,
         Command::Watch(args) => watch::run(&client, args).await,
         Command::Analytics(command) => analytics::run(Some(&client), command).await,
-        Command::Serve(_) | Command::Token(_) | Command::Topics(_) | Command::Functions(_) => Ok(()),
+        Command::Serve(_) | Command::Token(_) | Command::Web(_) | Command::Topics(_) | Command::Functions(_) => Ok(()),
         Command::Backup(_) | Command::Restore(_) | Command::Backups(_) | Command::Replay(_) => Ok(()),
         Command::Aiops(_) => Ok(()),
     }

@@ -12,6 +12,7 @@ mod fuzz;
 mod harness;
 mod openapi_operations;
 mod ownership;
+mod web;
 mod workflow;
 
 use harness::Platform;

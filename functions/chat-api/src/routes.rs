@@ -4,7 +4,7 @@
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use todo_kit::resilience::Forwarded;
 use todo_kit::{AppJson, AuthUser, Problem, RequestContext};
@@ -62,11 +62,9 @@ pub(crate) async fn chat(
     headers: HeaderMap,
     AppJson(request): AppJson<ChatRequest>,
 ) -> Result<AppJson<ChatResponse>, Problem> {
-    let bearer = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-        .map(str::to_owned);
+    // The caller's own token goes on to task-api and session-api as a bearer, whether it came as
+    // one or in a browser's session cookie.
+    let bearer = todo_kit::auth::browser::credential(&headers).map(|c| c.token().to_owned());
     let fwd = Forwarded {
         bearer,
         correlation_id: ctx.correlation_id.clone().or(ctx.request_id.clone()),

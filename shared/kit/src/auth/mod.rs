@@ -1,4 +1,4 @@
-//! Bearer-token authentication: HS256 with a shared secret (`AUTH_JWT_SECRET`) and/or keys from a
+//! Bearer-token authentication (or the same token in a browser's session cookie, [`browser`]): HS256 with a shared secret (`AUTH_JWT_SECRET`) and/or keys from a
 //! JWKS endpoint (`AUTH_JWKS_URL`: RS256, ES256, EdDSA). The user id is the token's `sub`.
 //!
 //! JWKS keys are cached; an unknown `kid` triggers at most one refresh per cooldown, so a flood
@@ -8,9 +8,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::extract::{FromRef, FromRequestParts};
-use axum::http::HeaderValue;
 use axum::http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
 use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, decode_header, encode};
@@ -19,6 +19,8 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::RwLock;
 
 use crate::problem::Problem;
+
+pub mod browser;
 
 /// The shortest HS256 secret accepted, in bytes (RFC 7518 §3.2: at least the hash size).
 pub const MIN_SECRET_BYTES: usize = 32;
@@ -320,7 +322,8 @@ pub fn mint_hs256_with_roles(secret: &[u8], user_id: &str, roles: &[&str], ttl: 
 }
 
 /// The authenticated caller. Extracting it rejects the request with 401 problem+json when the
-/// bearer token is missing or invalid, and with 429 when the user's budget is spent
+/// bearer token (or session cookie) is missing or invalid, with 403 when a cookie-authenticated
+/// write lacks its cross-site proof ([`browser::cross_site_refusal`]), and with 429 when the user's budget is spent
 /// ([`crate::limits`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthUser {
@@ -349,8 +352,20 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let authenticator = Arc::<Authenticator>::from_ref(state);
-        let token = bearer_token(&parts.headers).ok_or_else(|| unauthorized(&AuthError::Missing, "Bearer"))?;
-        let Verified { user_id, roles } = authenticator.verify_claims(token).await.map_err(|e| {
+        let credential =
+            browser::credential(&parts.headers).ok_or_else(|| unauthorized(&AuthError::Missing, "Bearer"))?;
+        if let browser::Credential::Cookie(_) = credential
+            && let Some(reason) = browser::cross_site_refusal(&parts.method, &parts.headers)
+        {
+            return Err(Problem::new(
+                StatusCode::FORBIDDEN,
+                "cross-site",
+                "Cross-site request refused",
+                reason,
+            )
+            .into_response());
+        }
+        let Verified { user_id, roles } = authenticator.verify_claims(credential.token()).await.map_err(|e| {
             tracing::debug!(error = %e, "token refused");
             unauthorized(&e, "Bearer error=\"invalid_token\"")
         })?;

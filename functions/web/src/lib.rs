@@ -1,0 +1,64 @@
+//! web: the platform's page in the browser. Serves the single page of `web/assets/` (embedded in
+//! the binary: nothing to install or download) at `/`, and signs people in with a session cookie
+//! the APIs accept in place of a bearer token (`todo_kit::auth::browser`).
+//!
+//! - `GET /`, `GET /assets/{path}`: the page and its scripts and styles ([`assets`]), under a
+//!   Content-Security-Policy that allows this origin's scripts only.
+//! - `GET /signin?token=…`: a one-time sign-in link ([`links`]): `todo serve` prints one at start
+//!   and `todo web` prints a new one; it sets the cookies and goes to the page.
+//! - `GET /auth/me`, `POST /auth/logout`: who is signed in and how one signs in ([`session`]).
+
+mod assets;
+pub mod links;
+mod session;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::FromRef;
+use axum::routing::{get, post};
+use todo_kit::Authenticator;
+
+pub use links::{LINK_AUDIENCE, LINK_TTL, SignInLinks, mint_link};
+
+/// How people sign in.
+#[derive(Debug, Clone)]
+pub enum SignIn {
+    /// One-time links for the local user (`todo serve`).
+    Links(Arc<SignInLinks>),
+}
+
+impl SignIn {
+    /// The name the page shows its sign-in screen by (`link` or `oidc`).
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            Self::Links(_) => "link",
+        }
+    }
+}
+
+/// What the routes need.
+#[derive(Debug, Clone)]
+pub struct WebState {
+    /// How people sign in.
+    pub sign_in: SignIn,
+    /// Verifies the session cookie's token, as every API does.
+    pub auth: Arc<Authenticator>,
+}
+
+impl FromRef<WebState> for Arc<Authenticator> {
+    fn from_ref(state: &WebState) -> Self {
+        state.auth.clone()
+    }
+}
+
+/// The page and the sign-in routes.
+pub fn routes(state: WebState) -> Router {
+    Router::new()
+        .route("/", get(assets::page))
+        .route("/assets/{*path}", get(assets::asset))
+        .route("/signin", get(links::sign_in))
+        .route("/auth/me", get(session::me))
+        .route("/auth/logout", post(session::sign_out))
+        .with_state(state)
+}
