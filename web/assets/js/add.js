@@ -2,11 +2,11 @@
 // messages beside the fields.
 
 import { post, describe, AuthRequired } from './api.js';
-import { readForm, clearErrors, showErrors, setupSelects, checkTitle } from './taskform.js';
+import { readForm, clearErrors, showErrors, setupFields, checkTitle } from './taskform.js';
 import { toast } from './toast.js';
 
 export function setupAdd() {
-  setupSelects('add');
+  setupFields('add');
   const form = document.getElementById('add-form');
   const submit = document.getElementById('add-submit');
   form.addEventListener('submit', async (event) => {

@@ -4,7 +4,7 @@
 
 import { get, patch, describe, ApiError, AuthRequired } from './api.js';
 import { h } from './dom.js';
-import { FIELDS, readForm, fillForm, clearErrors, showErrors, setupSelects, checkTitle } from './taskform.js';
+import { FIELDS, readForm, fillForm, clearErrors, showErrors, setupFields, checkTitle } from './taskform.js';
 import { formatTime, remindLabel, repeatLabel } from './format.js';
 import { toast } from './toast.js';
 
@@ -141,7 +141,7 @@ async function save(event) {
 }
 
 export function setupEdit() {
-  setupSelects('edit');
+  setupFields('edit');
   document.getElementById('edit-form').addEventListener('submit', save);
   document.getElementById('edit-cancel').addEventListener('click', () => dialog().close());
   document.getElementById('conflict-reload').addEventListener('click', () =>

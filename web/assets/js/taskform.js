@@ -21,7 +21,20 @@ export const FIELDS = {
 
 const control = (prefix, field) => document.getElementById(`${prefix}-${FIELDS[field]}`);
 
-export function setupSelects(prefix) {
+/**
+ * Puts the task fields (the #task-fields template) into the form of `prefix` (`add`, `edit`) in
+ * place of its `.task-fields[data-prefix]` placeholder, and fills the pickers' choices.
+ */
+export function setupFields(prefix) {
+  const placeholder = document.querySelector(`.task-fields[data-prefix="${prefix}"]`);
+  const fields = document.getElementById('task-fields').content.cloneNode(true);
+  for (const el of fields.querySelectorAll('[id], [for]')) {
+    for (const attr of ['id', 'for']) {
+      const value = el.getAttribute(attr);
+      if (value && value.startsWith('PREFIX-')) el.setAttribute(attr, `${prefix}-${value.slice(7)}`);
+    }
+  }
+  placeholder.replaceWith(fields);
   fillSelect(control(prefix, 'remind_before_minutes'), REMIND_CHOICES);
   fillSelect(control(prefix, 'recurrence'), REPEAT_CHOICES);
 }

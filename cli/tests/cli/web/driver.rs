@@ -57,13 +57,29 @@ impl Driver {
 
     /// A new headless browser window of `width` x `height` CSS pixels.
     pub(crate) async fn browser(&self, width: u32, height: u32) -> Browser {
+        self.session(json!({
+            "binary": chromium(),
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     format!("--window-size={width},{height}"), "--lang=en-US"],
+        }))
+        .await
+    }
+
+    /// A new headless browser that shows pages as a phone of `width` x `height` CSS pixels
+    /// would (a window cannot be made that narrow).
+    pub(crate) async fn phone(&self, width: u32, height: u32) -> Browser {
+        self.session(json!({
+            "binary": chromium(),
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--lang=en-US"],
+            "mobileEmulation": {"deviceMetrics": {"width": width, "height": height, "pixelRatio": 2.0, "touch": true}},
+        }))
+        .await
+    }
+
+    async fn session(&self, chrome_options: Value) -> Browser {
         let capabilities = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
-            "goog:chromeOptions": {
-                "binary": chromium(),
-                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                         format!("--window-size={width},{height}"), "--lang=en-US"],
-            },
+            "goog:chromeOptions": chrome_options,
         }}});
         let answer = call(
             &self.http,

@@ -253,3 +253,30 @@ async fn wait_until_gone(browser: &Browser, css: &str, needle: &str) {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_fits_a_phone_screen() {
+    let platform = Platform::start(None);
+    let shots = screenshots("phone");
+    platform.ok(&["add", "Book the dentist", "--tag", "health"]);
+    let driver = Driver::start().await;
+    let phone = driver.phone(375, 812).await;
+    phone.goto(&sign_in_link(&platform, "local")).await;
+    phone.wait_for_text("#task-list", "Book the dentist").await;
+    let widths = phone
+        .script(
+            "return [document.documentElement.scrollWidth, window.innerWidth];",
+            json!([]),
+        )
+        .await;
+    assert!(
+        widths[0].as_u64() <= widths[1].as_u64(),
+        "no sideways scrolling: {widths}"
+    );
+    // The chat folds away behind a button on a small screen.
+    phone.click("#chat-toggle").await;
+    phone.find("#chat-input").await;
+    phone.screenshot(&shots, "01-tasks-and-chat").await;
+    assert_accessible(&phone, "the task list on a phone").await;
+    phone.close().await;
+}
