@@ -15,6 +15,7 @@ on_both_backends!(
     tasks_without_due_date_come_last_in_both_directions,
     search_matches_word_prefixes_in_title_and_description,
     odd_search_text_never_causes_a_500,
+    searches_spend_the_costly_budget_and_plain_lists_do_not,
 );
 
 pub(crate) fn at(offset: Duration) -> String {
@@ -272,5 +273,52 @@ async fn odd_search_text_never_causes_a_500(backend: Backend) -> anyhow::Result<
             assert_eq!(invalid_param_names(&problem), ["q"], "q={shown:?}");
         }
     }
+    Ok(())
+}
+
+async fn searches_spend_the_costly_budget_and_plain_lists_do_not(backend: Backend) -> anyhow::Result<()> {
+    // Arrange: two costly requests a minute per user.
+    let edge = todo_kit::limits::EdgeSettings {
+        limits: todo_kit::limits::LimitSettings {
+            expensive: Some(todo_kit::limits::Budget::per_minute(2, 2)),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let app = crate::helpers::spawn_app_with_edge(backend, edge).await;
+    let list = |q: &'static str| {
+        let request = app.request("alice", Method::GET, "/api/tasks");
+        if q.is_empty() {
+            request
+        } else {
+            request.query(&[("q", q)])
+        }
+        .send()
+    };
+
+    // Act
+    let searched = [list("milk").await?.status(), list("rent").await?.status()];
+    let third = list("book").await?;
+    let blank = list("   ").await?.status();
+    let plain = list("").await?.status();
+    let other = app
+        .request("bob", Method::GET, "/api/tasks")
+        .query(&[("q", "milk")])
+        .send()
+        .await?
+        .status();
+
+    // Assert
+    assert_eq!(searched, [StatusCode::OK, StatusCode::OK]);
+    assert_eq!(third.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(third.headers().contains_key("retry-after"));
+    let problem: Value = third.json().await?;
+    assert!(
+        problem["detail"].as_str().unwrap_or_default().contains("costly"),
+        "{problem}"
+    );
+    assert_eq!(blank, StatusCode::OK, "a blank q is no search");
+    assert_eq!(plain, StatusCode::OK, "paging through the list is not costly");
+    assert_eq!(other, StatusCode::OK, "each user has a budget of their own");
     Ok(())
 }

@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use todo_kit::AuthUser;
+use todo_kit::limits::Budgets;
 use todo_tasks::query::{ListQuery, Page};
 
 use crate::AppState;
@@ -38,11 +39,18 @@ use crate::error::ApiError;
 pub(crate) async fn tasks_index(
     State(state): State<AppState>,
     user: AuthUser,
+    budgets: Budgets,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let raw = raw.unwrap_or_default();
     let pairs: Vec<(String, String)> = form_urlencoded::parse(raw.as_bytes()).into_owned().collect();
+    // A search reads past the list cache: it spends the costly budget too.
+    if pairs.iter().any(|(k, v)| k == "q" && !v.trim().is_empty())
+        && let Err(refused) = budgets.charge_costly(&user.user_id)
+    {
+        return Ok(refused.into_response());
+    }
     let query = ListQuery::from_pairs(&pairs, Utc::now())?;
     if query.overdue_at.is_some() {
         let page = state.store.list(&user.user_id, &query).await?;

@@ -31,10 +31,9 @@ pub(crate) use read::__path_tasks_show;
 pub(crate) use status::{__path_tasks_complete, __path_tasks_reopen};
 pub(crate) use update::{__path_tasks_patch, __path_tasks_replace};
 
-/// The routes of one task collection, relative to its mount point. A list that searches (`q`)
-/// spends the costly budget: it reads past the list cache.
+/// The routes of one task collection, relative to its mount point.
 fn task_routes() -> Router<AppState> {
-    let routes = Router::new()
+    Router::new()
         .route("/", get(list::tasks_index).post(create::tasks_create))
         .route(
             "/{id}",
@@ -45,17 +44,7 @@ fn task_routes() -> Router<AppState> {
         )
         .route("/{id}/complete", post(status::tasks_complete))
         .route("/{id}/reopen", post(status::tasks_reopen))
-        .route("/{id}/history", get(history::tasks_history));
-    todo_kit::limits::expensive_when(routes, searches)
-}
-
-/// Whether a request searches: `GET` with a non-empty `q`.
-fn searches(request: &axum::extract::Request) -> bool {
-    request.method() == axum::http::Method::GET
-        && request
-            .uri()
-            .query()
-            .is_some_and(|q| form_urlencoded::parse(q.as_bytes()).any(|(k, v)| k == "q" && !v.trim().is_empty()))
+        .route("/{id}/history", get(history::tasks_history))
 }
 
 pub(crate) fn router(state: AppState) -> Router {

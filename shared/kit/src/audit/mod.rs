@@ -7,17 +7,17 @@
 //! started the process's publisher, an `audit.recorded` event on `audit-events` (which the
 //! archiver keeps and analytics serves at `GET /api/audit`).
 //!
-//! The middleware ([`audit`]) wraps every route in [`crate::layers::standard`], outside the edge
+//! [`around`] is the first pass of every route's guard in [`crate::layers::standard`], outside the edge
 //! limits so that their refusals are recorded too; [`crate::auth::AuthUser`] names the caller
 //! through the [`Caller`] slot it finds in the request, so no token is verified twice.
 
 mod publish;
 mod record;
 
+use std::future::Future;
 use std::sync::{Arc, OnceLock};
 
-use axum::extract::{MatchedPath, Request, State};
-use axum::middleware::Next;
+use axum::extract::{MatchedPath, Request};
 use axum::response::Response;
 
 pub use publish::publish_to;
@@ -64,11 +64,16 @@ fn audited(path: &str, status: u16) -> bool {
     data || matches!(status, 401 | 403 | 429 | 431)
 }
 
-/// The audit middleware.
-pub(crate) async fn audit(State(trusted): State<TrustedProxies>, mut request: Request, next: Next) -> Response {
+/// Runs `inner` on `request` and records the outcome (the first pass of every request, in the
+/// guard of [`crate::layers::standard`]; outside the edge, so its refusals are recorded too).
+pub(crate) async fn around<F, Fut>(trusted: TrustedProxies, mut request: Request, inner: F) -> Response
+where
+    F: FnOnce(Request) -> Fut,
+    Fut: Future<Output = Response>,
+{
     // Nobody to tell (audit lines filtered out and no publisher): the request pays nothing.
     if !publish::active() && !tracing::enabled!(target: "audit", tracing::Level::INFO) {
-        return next.run(request).await;
+        return inner(request).await;
     }
     let caller = Caller::default();
     request.extensions_mut().insert(caller.clone());
@@ -81,7 +86,7 @@ pub(crate) async fn audit(State(trusted): State<TrustedProxies>, mut request: Re
         .get(crate::context::REQUEST_ID)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let response = next.run(request).await;
+    let response = inner(request).await;
     let status = response.status().as_u16();
     if audited(&path, status) {
         let mut record = AuditRecord::of_request(

@@ -24,6 +24,8 @@ pub mod browser;
 
 /// The shortest HS256 secret accepted, in bytes (RFC 7518 §3.2: at least the hash size).
 pub const MIN_SECRET_BYTES: usize = 32;
+/// The algorithms a token may be signed with: HS256 with the shared secret, the rest by JWKS keys.
+const ACCEPTED: [Algorithm; 4] = [Algorithm::HS256, Algorithm::RS256, Algorithm::ES256, Algorithm::EdDSA];
 /// How long fetched JWKS keys are trusted before they are fetched again.
 const JWKS_TTL: Duration = Duration::from_secs(600);
 /// The least time between two refreshes caused by unknown key ids.
@@ -111,6 +113,8 @@ pub struct Authenticator {
     jwks: Option<JwksCache>,
     issuer: Option<String>,
     audience: Option<String>,
+    /// The rules for each accepted algorithm, made once: a request only reads them.
+    validations: Vec<(Algorithm, Validation)>,
 }
 
 impl std::fmt::Debug for Authenticator {
@@ -164,15 +168,22 @@ impl Authenticator {
         if secret.is_none() && jwks.is_none() {
             return Err(AuthError::Config("set AUTH_JWT_SECRET or AUTH_JWKS_URL".into()));
         }
-        Ok(Self {
+        let mut authenticator = Self {
             secret,
             jwks,
             issuer: settings.issuer.clone(),
             audience: settings.audience.clone(),
-        })
+            validations: Vec::new(),
+        };
+        authenticator.validations = ACCEPTED
+            .iter()
+            .map(|algorithm| (*algorithm, authenticator.rules(*algorithm)))
+            .collect();
+        Ok(authenticator)
     }
 
-    fn validation(&self, algorithm: Algorithm) -> Validation {
+    /// The rules a token signed with `algorithm` must meet.
+    fn rules(&self, algorithm: Algorithm) -> Validation {
         let mut validation = Validation::new(algorithm);
         validation.leeway = 30;
         // A configured issuer or audience must be in the token: jsonwebtoken checks them only
@@ -207,22 +218,28 @@ impl Authenticator {
     /// `AuthError::Invalid` with the reason when the token is not acceptable.
     pub async fn verify_claims(&self, token: &str) -> Result<Verified, AuthError> {
         let header = decode_header(token).map_err(|e| AuthError::Invalid(e.to_string()))?;
+        let fetched;
         let key = match header.alg {
             Algorithm::HS256 => self
                 .secret
-                .clone()
+                .as_ref()
                 .ok_or_else(|| AuthError::Invalid("HS256 tokens are not accepted here".into()))?,
             Algorithm::RS256 | Algorithm::ES256 | Algorithm::EdDSA => {
                 let jwks = self
                     .jwks
                     .as_ref()
                     .ok_or_else(|| AuthError::Invalid(format!("{:?} tokens are not accepted here", header.alg)))?;
-                jwks.key_for(header.kid.as_deref()).await?
+                fetched = jwks.key_for(header.kid.as_deref()).await?;
+                &fetched
             }
             other => return Err(AuthError::Invalid(format!("algorithm {other:?} is not accepted"))),
         };
-        let data = decode::<Claims>(token, &key, &self.validation(header.alg))
-            .map_err(|e| AuthError::Invalid(e.to_string()))?;
+        let rules = self
+            .validations
+            .iter()
+            .find_map(|(algorithm, rules)| (*algorithm == header.alg).then_some(rules))
+            .ok_or_else(|| AuthError::Invalid(format!("algorithm {:?} is not accepted", header.alg)))?;
+        let data = decode::<Claims>(token, key, rules).map_err(|e| AuthError::Invalid(e.to_string()))?;
         let sub = data.claims.sub.trim();
         if sub.is_empty() || sub.len() > 255 {
             return Err(AuthError::Invalid("the token's sub must be 1 to 255 characters".into()));

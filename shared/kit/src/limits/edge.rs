@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -134,10 +134,11 @@ pub(crate) struct Edge {
     pub(crate) timeout: Duration,
 }
 
-/// The edge middleware: refuses oversized headers (431) and a spent address budget (429), makes
-/// the limits known to [`crate::auth::AuthUser`], cuts a request that takes longer than the
-/// deadline (503), and adds the security headers a response has not set itself.
-pub(crate) async fn edge(State(edge): State<Edge>, mut request: Request, next: Next) -> Response {
+/// The edge (the second pass of every route's guard in [`crate::layers::standard`]): refuses
+/// oversized headers (431) and a spent address budget (429), makes the limits known to
+/// [`crate::auth::AuthUser`], cuts a request that takes longer than the deadline (503), logs a
+/// server error, and adds the security headers a response has not set itself.
+pub(crate) async fn edge(edge: &Edge, mut request: Request, next: Next) -> Response {
     let headers = request.headers();
     let bytes: usize = headers.iter().map(|(n, v)| n.as_str().len() + v.len()).sum();
     if bytes > MAX_HEADER_BYTES || headers.len() > MAX_HEADERS {
@@ -178,6 +179,9 @@ pub(crate) async fn edge(State(edge): State<Edge>, mut request: Request, next: N
             timed_out
         }
     };
+    if response.status().is_server_error() {
+        tracing::error!(status = response.status().as_u16(), "request failed");
+    }
     security_headers(response.headers_mut());
     response
 }
@@ -208,19 +212,6 @@ pub fn expensive<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<
 
 async fn mark_expensive(mut request: Request<Body>, next: Next) -> Response {
     request.extensions_mut().insert(Expensive);
-    next.run(request).await
-}
-
-/// Marks the requests of `router`'s routes for which `costly` holds (a list that searches, not
-/// one that pages through cached results).
-pub fn expensive_when<S: Clone + Send + Sync + 'static>(router: Router<S>, costly: fn(&Request) -> bool) -> Router<S> {
-    router.route_layer(middleware::from_fn_with_state(costly, mark_expensive_when))
-}
-
-async fn mark_expensive_when(State(costly): State<fn(&Request) -> bool>, mut request: Request, next: Next) -> Response {
-    if costly(&request) {
-        request.extensions_mut().insert(Expensive);
-    }
     next.run(request).await
 }
 

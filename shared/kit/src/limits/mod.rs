@@ -8,7 +8,8 @@
 //!   token check: a flood of forged tokens costs the flooder its own address's budget;
 //! - per user, where the user is known: when [`crate::auth::AuthUser`] has verified the token
 //!   (keying by an unverified `sub` would let anyone spend someone else's budget), with the
-//!   route's [`Expensive`] budget on top for routes that opted in with [`expensive`].
+//!   route's [`Expensive`] budget on top for routes that opted in with [`expensive`], or charged
+//!   by a handler through [`Budgets`] when only some of its requests are costly.
 //!
 //! A refused request is a `429` problem+json with `Retry-After` and `RateLimit-Limit`,
 //! `RateLimit-Remaining`, `RateLimit-Reset`, and counts in `http_requests_rate_limited_total`.
@@ -35,7 +36,7 @@ pub use budget::{Budget, parse_budget};
 pub use client::TrustedProxies;
 pub(crate) use client::client_ip;
 pub(crate) use edge::{Edge, edge};
-pub use edge::{EdgeSettings, MAX_HEADER_BYTES, MAX_HEADERS, expensive, expensive_when};
+pub use edge::{EdgeSettings, MAX_HEADER_BYTES, MAX_HEADERS, expensive};
 
 use crate::metrics::metrics;
 use crate::problem::Problem;
@@ -246,6 +247,17 @@ impl Limits {
         self.check(self.per_user.as_ref(), &user, Scope::User)
     }
 
+    /// Spends one request of `user`'s costly-route budget (for [`Budgets::charge_costly`]).
+    ///
+    /// # Errors
+    /// [`Refused`] when it is spent.
+    pub fn check_costly(&self, user: &str) -> Result<(), Refused> {
+        match &self.expensive {
+            Some(bucket) => self.check(Some(bucket), &user.to_owned(), Scope::Expensive),
+            None => Ok(()),
+        }
+    }
+
     fn check<K: std::hash::Hash + Eq + Clone>(
         &self,
         bucket: Option<&Bucket<K>>,
@@ -281,6 +293,30 @@ impl Limits {
     /// Whose `X-Forwarded-For` is believed.
     pub(crate) fn trusted_proxies(&self) -> TrustedProxies {
         self.trusted_proxies
+    }
+}
+
+/// The budgets of the request being served, for a handler that tells by itself whether its
+/// request is costly (a list that searches, where paging through cached pages is not): it calls
+/// [`charge_costly`](Self::charge_costly) then. Routes that are always costly use [`expensive`].
+#[derive(Debug, Clone, Default)]
+pub struct Budgets(Option<Arc<Limits>>);
+
+impl Budgets {
+    /// Spends one request of `user`'s costly-route budget; nothing when the edge set no limits.
+    ///
+    /// # Errors
+    /// [`Refused`] (a 429 response) when it is spent.
+    pub fn charge_costly(&self, user: &str) -> Result<(), Refused> {
+        self.0.as_ref().map_or(Ok(()), |limits| limits.check_costly(user))
+    }
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Budgets {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(parts.extensions.get::<Arc<Limits>>().cloned()))
     }
 }
 
