@@ -192,8 +192,11 @@ async fn a_stale_edit_is_offered_as_reload_and_merge_and_another_user_sees_nothi
     let task = task_named(&all, "Renew the passport").clone();
     let row = format!("li.task[data-id=\"{}\"]", task["id"]);
 
-    // Open the editor, then someone else changes the task.
-    browser.click(&format!("{row} .edit")).await;
+    // Open the editor from the keyboard ("j" selects the first row, "e" edits it), then someone
+    // else changes the task.
+    browser.keys("body", "j").await;
+    browser.find(&format!("{row}.selected")).await;
+    browser.keys("body", "e").await;
     browser.find("#edit-dialog #edit-title").await;
     let changed = reqwest::Client::new()
         .patch(format!("{}/api/tasks/{}", platform.url, task["id"]))
@@ -225,6 +228,16 @@ async fn a_stale_edit_is_offered_as_reload_and_merge_and_another_user_sees_nothi
     bob.wait_for_text("#task-list", "Bob's own task").await;
     let shown = bob.text("#task-list").await;
     assert!(!shown.contains("passport"), "bob sees alice's task: {shown}");
+    // "j" then "x" completes the selected task.
+    bob.keys("body", "j").await;
+    bob.find("li.task.selected").await;
+    bob.keys("body", "x").await;
+    let bobs_token = platform.token_for("bob", &[]);
+    wait_for(|| async {
+        let all = tasks(&platform, &bobs_token).await;
+        task_named(&all, "Bob's own task")["status"] == "completed"
+    })
+    .await;
     bob.screenshot(&shots, "03-second-user").await;
     bob.close().await;
 }
