@@ -233,7 +233,9 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
         tick: std::time::Duration::from_secs(scheduler_tick),
         dead_letter_topic: topic(todo_events::Topic::DeadLetter),
     };
-    // The page signs the local user in by one-time links signed with the platform's secret.
+    // The page signs people in through the identity provider when one is configured
+    // (OIDC_CLIENT_ID), else the local user by one-time links signed with the platform's secret.
+    let oidc = web::OidcSettings::from_env()?.map(|settings| Arc::new(web::Oidc::new(settings)));
     let links = auth_settings
         .jwt_secret
         .clone()
@@ -244,7 +246,11 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
         rebuild,
         auth: auth.clone(),
         edge,
-        links: links.clone(),
+        sign_in: match (&oidc, &links) {
+            (Some(oidc), _) => Some(web::SignIn::Oidc(oidc.clone())),
+            (None, Some(links)) => Some(web::SignIn::Links(links.clone())),
+            (None, None) => None,
+        },
     };
     let server = Server::bind_with(args.listen, |bound| {
         // chat-api reaches task-api and session-api over HTTP, as in the cluster: here at this server.
@@ -269,9 +275,9 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
     })
     .await?;
     let url = format!("http://{}", loopback(server.local_addr()?));
-    let sign_in = match &links {
-        Some(links) => Some(links.link(LOCAL_USER, &url)?),
-        None => None,
+    let sign_in = match (&oidc, &links) {
+        (None, Some(links)) => Some(links.link(LOCAL_USER, &url)?),
+        _ => None,
     };
     print_banner(
         &url,
@@ -315,8 +321,8 @@ struct Mounted {
     auth: Arc<Authenticator>,
     /// The limits at the edge.
     edge: todo_kit::limits::EdgeSettings,
-    /// The page's sign-in links, when the platform signs its own tokens.
-    links: Option<Arc<web::SignInLinks>>,
+    /// How the page signs people in (none: the platform neither signs tokens nor has a provider).
+    sign_in: Option<web::SignIn>,
 }
 
 /// Every function mounted on one Router, with the standard middleware once. Later functions join here.
@@ -328,9 +334,9 @@ fn gateway(mounted: Mounted, chat: Option<chat_api::AppState>) -> axum::Router {
     if let Some(chat) = chat {
         router = router.merge(chat_api::routes(chat));
     }
-    if let Some(links) = mounted.links {
+    if let Some(sign_in) = mounted.sign_in {
         router = router.merge(web::routes(web::WebState {
-            sign_in: web::SignIn::Links(links),
+            sign_in,
             auth: mounted.auth,
         }));
     }

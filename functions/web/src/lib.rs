@@ -6,11 +6,14 @@
 //!   Content-Security-Policy that allows this origin's scripts only.
 //! - `GET /signin?token=…`: a one-time sign-in link ([`links`]): `todo serve` prints one at start
 //!   and `todo web` prints a new one; it sets the cookies and goes to the page.
+//! - `GET /auth/login`, `GET /auth/callback`: OpenID Connect with PKCE in the cluster ([`oidc`]).
 //! - `GET /auth/me`, `POST /auth/logout`: who is signed in and how one signs in ([`session`]).
 
 mod assets;
 pub mod links;
+pub mod oidc;
 mod session;
+pub mod settings;
 
 use std::sync::Arc;
 
@@ -20,12 +23,15 @@ use axum::routing::{get, post};
 use todo_kit::Authenticator;
 
 pub use links::{LINK_AUDIENCE, LINK_TTL, SignInLinks, mint_link};
+pub use oidc::{Oidc, OidcSettings};
 
 /// How people sign in.
 #[derive(Debug, Clone)]
 pub enum SignIn {
     /// One-time links for the local user (`todo serve`).
     Links(Arc<SignInLinks>),
+    /// OpenID Connect with PKCE against the platform's identity provider (the cluster).
+    Oidc(Arc<Oidc>),
 }
 
 impl SignIn {
@@ -33,6 +39,7 @@ impl SignIn {
     pub(crate) fn kind(&self) -> &'static str {
         match self {
             Self::Links(_) => "link",
+            Self::Oidc(_) => "oidc",
         }
     }
 }
@@ -52,12 +59,31 @@ impl FromRef<WebState> for Arc<Authenticator> {
     }
 }
 
+/// `response` with `cookies` set (`Set-Cookie` values) and kept out of caches.
+pub(crate) fn with_cookies<'a>(
+    mut response: axum::response::Response,
+    cookies: impl IntoIterator<Item = &'a String>,
+) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    for cookie in cookies {
+        if let Ok(value) = HeaderValue::from_str(cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
 /// The page and the sign-in routes.
 pub fn routes(state: WebState) -> Router {
     Router::new()
         .route("/", get(assets::page))
         .route("/assets/{*path}", get(assets::asset))
         .route("/signin", get(links::sign_in))
+        .route("/auth/login", get(oidc::login))
+        .route("/auth/callback", get(oidc::callback))
         .route("/auth/me", get(session::me))
         .route("/auth/logout", post(session::sign_out))
         .with_state(state)

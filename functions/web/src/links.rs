@@ -165,29 +165,23 @@ pub(crate) async fn sign_in(
     headers: HeaderMap,
     Query(query): Query<SignInQuery>,
 ) -> Response {
-    let SignIn::Links(links) = &state.sign_in;
+    let SignIn::Links(links) = &state.sign_in else {
+        return page(
+            StatusCode::NOT_FOUND,
+            "Sign-in link refused",
+            "This platform signs in through its identity provider.",
+        );
+    };
     let signed_in = links
         .redeem(&query.token)
         .and_then(|user| links.session_token(&user).map(|token| (user, token)));
     match signed_in {
         Ok((user, token)) => {
             tracing::info!(target: "audit", event = "sign_in", actor = %user, method = "link", "signed in by link");
-            let cookies = browser::sign_in_cookies(
-                &token,
-                &browser::new_csrf_value(),
-                SESSION_TTL.as_secs(),
-                https(&headers),
-            );
-            let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, "/")]).into_response();
-            for cookie in cookies {
-                if let Ok(value) = HeaderValue::from_str(&cookie) {
-                    response.headers_mut().append(header::SET_COOKIE, value);
-                }
-            }
-            response
-                .headers_mut()
-                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            response
+            let cookies =
+                browser::sign_in_cookies(&token, &browser::random_value(), SESSION_TTL.as_secs(), https(&headers));
+            let response = (StatusCode::SEE_OTHER, [(header::LOCATION, "/")]).into_response();
+            crate::with_cookies(response, &cookies)
         }
         Err(error) => refusal_page(&error),
     }
@@ -205,16 +199,35 @@ fn refusal_page(error: &LinkError) -> Response {
         LinkError::Signing(_) => StatusCode::INTERNAL_SERVER_ERROR,
         LinkError::Invalid | LinkError::Used => StatusCode::FORBIDDEN,
     };
+    page(
+        status,
+        "Sign-in link refused",
+        &format!("{error} Run `todo web` for a new link."),
+    )
+}
+
+/// A small page that says why a sign-in did not happen (`message` is escaped).
+pub(crate) fn page(status: StatusCode, title: &str, message: &str) -> Response {
+    let escape = |text: &str| {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
     let body = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sign-in link refused</title></head>\
-         <body><main><h1>Sign-in link refused</h1><p>{error}</p>\
-         <p>Run <code>todo web</code> for a new link.</p></main></body></html>"
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head>\
+         <body><main><h1>{title}</h1><p>{message}</p><p><a href=\"/\">Back to the page</a></p></main></body></html>",
+        title = escape(title),
+        message = escape(message),
     );
     let mut response = (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response();
     response.headers_mut().insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(crate::assets::PAGE_CSP),
     );
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
 

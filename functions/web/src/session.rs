@@ -43,11 +43,6 @@ pub(crate) async fn me(State(state): State<WebState>, headers: HeaderMap) -> Res
 /// `POST /auth/logout`: forgets the cookies (a write: the cross-site proof is required).
 pub(crate) async fn sign_out(user: AuthUser, headers: HeaderMap) -> Response {
     tracing::info!(target: "audit", event = "sign_out", actor = %user.user_id, "signed out");
-    let mut response = StatusCode::NO_CONTENT.into_response();
-    for cookie in browser::sign_out_cookies(crate::links::https(&headers)) {
-        if let Ok(value) = HeaderValue::from_str(&cookie) {
-            response.headers_mut().append(header::SET_COOKIE, value);
-        }
-    }
-    response
+    let cookies = browser::sign_out_cookies(crate::links::https(&headers));
+    crate::with_cookies(StatusCode::NO_CONTENT.into_response(), &cookies)
 }

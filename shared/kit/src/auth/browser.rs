@@ -80,8 +80,9 @@ pub fn cross_site_refusal(method: &Method, headers: &HeaderMap) -> Option<&'stat
     }
 }
 
-/// A new random value for [`CSRF_COOKIE`] (32 bytes, URL-safe base64).
-pub fn new_csrf_value() -> String {
+/// A new random value (32 bytes, URL-safe base64, 43 characters): for [`CSRF_COOKIE`], and for
+/// a sign-in's state and PKCE code verifier.
+pub fn random_value() -> String {
     use base64::Engine as _;
     let bytes: [u8; 32] = rand::random();
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
@@ -102,7 +103,8 @@ pub fn sign_out_cookies(secure: bool) -> [String; 2] {
     sign_in_cookies("", "", 0, secure)
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+/// Whether `a` and `b` are equal, in a time that does not tell where they differ.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
@@ -181,7 +183,7 @@ mod tests {
         );
         assert_eq!(csrf, "todo_csrf=c; Path=/; Max-Age=60; SameSite=Strict; Secure");
         assert!(sign_out_cookies(false)[0].contains("Max-Age=0"));
-        assert_ne!(new_csrf_value(), new_csrf_value());
-        assert_eq!(new_csrf_value().len(), 43);
+        assert_ne!(random_value(), random_value());
+        assert_eq!(random_value().len(), 43);
     }
 }
