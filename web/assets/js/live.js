@@ -1,6 +1,8 @@
 // Why: keeps an EventSource on /api/stream (the session cookie authenticates it), shows its
 // state in #live-status, reconnects with backoff when it closes, and asks for a task reload
-// (`tasks:changed`) on every task event and after every reconnect.
+// (`tasks:changed`) on every task event and after every reconnect. When the browser says the
+// network is gone (`offline`) it stops at once, rather than when TCP notices, and reconnects as
+// soon as the network is back (`online`).
 
 const TASK_EVENTS = [
   'task.created', 'task.updated', 'task.deleted', 'task.completed',
@@ -12,6 +14,7 @@ let source = null;
 let retryTimer = null;
 let delay = 1000;
 let wasOpen = false;
+let wanted = false;
 
 function setStatus(live) {
   const el = document.getElementById('live-status');
@@ -43,14 +46,30 @@ function connect() {
   });
 }
 
+function drop() {
+  clearTimeout(retryTimer);
+  if (source) source.close();
+  source = null;
+  setStatus(false);
+}
+
+window.addEventListener('offline', () => {
+  if (wanted) drop();
+});
+window.addEventListener('online', () => {
+  if (wanted && !source) {
+    delay = 1000;
+    connect();
+  }
+});
+
 export function startLive() {
+  wanted = true;
   if (!source) connect();
 }
 
 export function stopLive() {
-  clearTimeout(retryTimer);
-  if (source) source.close();
-  source = null;
+  wanted = false;
+  drop();
   wasOpen = false;
-  setStatus(false);
 }

@@ -311,6 +311,20 @@ impl Browser {
         }
     }
 
+    /// Cuts the browser off the network (`true`) or connects it again, through chromedriver's
+    /// network emulation (Chromium's DevTools `Network.emulateNetworkConditions`): requests fail
+    /// as they do when a laptop's Wi-Fi drops.
+    pub(crate) async fn set_offline(&self, offline: bool) {
+        self.post(
+            "/chromium/network_conditions",
+            json!({ "network_conditions": {
+                "offline": offline, "latency": 0, "download_throughput": -1, "upload_throughput": -1,
+            }}),
+        )
+        .await
+        .expect("network conditions");
+    }
+
     /// Closes the window.
     pub(crate) async fn close(self) {
         let _ = self.call(reqwest::Method::DELETE, "", None).await;

@@ -6,6 +6,7 @@
 
 mod csrf;
 mod driver;
+mod recovery;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
