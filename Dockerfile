@@ -13,7 +13,7 @@
 
 FROM docker.io/library/rust:1.95-slim-bookworm AS builder
 # The functions one image can hold: every binary the manifests run.
-ARG FUNCTIONS="task-api session-api chat-api analytics notifier scheduler outbox-relay archiver backup aiops"
+ARG FUNCTIONS="task-api session-api chat-api analytics notifier scheduler outbox-relay archiver backup aiops web"
 ARG FN=task-api
 # cmake, pkg-config and the curl headers: rdkafka builds librdkafka from source (as scripts/build-deps.sh
 # installs them for the developers); libssl-dev for rdkafka's TLS to managed Kafka.

@@ -114,7 +114,7 @@ checkov: manifest-tools
 image:
 	TAG=$(TAG) bash scripts/image.sh $(or $(FN),task-api)
 
-## images: build the images of all nine functions
+## images: build the images of every function (the Dockerfile's FUNCTIONS)
 images:
 	TAG=$(TAG) bash scripts/image.sh --all
 

@@ -11,6 +11,8 @@
 #   SPACES_SECRET_ACCESS_KEY  its secret
 #   DNS_API_TOKEN             (plan/apply) a token for cert-manager's DNS-01 challenges
 #   LLM_API_KEY               (plan/apply) chat-api's LLM key; set it empty to run without an LLM
+#   OIDC_CLIENT_SECRET        (plan/apply) the web page's secret at the identity provider, for a
+#                             confidential client; set it empty for a public client (PKCE alone)
 # and optionally TF_STATE_BUCKET / TF_STATE_REGION when the state bucket is not the one in
 # terraform/environments/*/backend.tf. It stops with one line per missing setting before it runs
 # Terraform. Terraform is `terraform` or `tofu` from PATH, else the core of .venv-tools
@@ -45,6 +47,7 @@ missing=()
 if [ "$action" != bootstrap ]; then
   [ -n "${DNS_API_TOKEN:-}" ] || missing+=("DNS_API_TOKEN: a DigitalOcean token that may edit your domain's DNS records (cert-manager's DNS-01 challenges)")
   [ -n "${LLM_API_KEY+set}" ] || missing+=("LLM_API_KEY: chat-api's LLM provider key, or LLM_API_KEY= (empty) to run chat-api without an LLM")
+  [ -n "${OIDC_CLIENT_SECRET+set}" ] || missing+=("OIDC_CLIENT_SECRET: the web page's client secret at the identity provider, or OIDC_CLIENT_SECRET= (empty) for a public client")
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "infra: not set in the environment, so nothing was planned:" >&2
@@ -67,6 +70,7 @@ export AWS_ACCESS_KEY_ID=$SPACES_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY=$SPACES_SEC
 export TF_IN_AUTOMATION=1
 if [ "$action" != bootstrap ]; then
   export TF_VAR_dns_api_token=$DNS_API_TOKEN TF_VAR_llm_api_key=$LLM_API_KEY
+  export TF_VAR_oidc_client_secret=$OIDC_CLIENT_SECRET
 fi
 
 init=(init -input=false)

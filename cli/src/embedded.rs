@@ -93,6 +93,6 @@ mod tests {
         paths.sort();
         paths.dedup();
         assert_eq!(paths.len(), count, "{paths:?}");
-        assert_eq!(names.len(), 10);
+        assert_eq!(names.len(), 11);
     }
 }

@@ -200,6 +200,17 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
         handler: None,
         work: vec![("watch", aiops.watch.clone())],
     });
+    // The page signs people in through the identity provider when one is configured
+    // (OIDC_CLIENT_ID), else the local user by one-time links signed with the platform's secret
+    // (no secret and no provider: no page).
+    let sign_in = web::SignIn::from_env(auth_settings.jwt_secret.clone())?;
+    let page = sign_in.clone().map(|sign_in| {
+        web::routes(web::WebState {
+            sign_in,
+            auth: auth.clone(),
+        })
+    });
+    embedded.push(Embedded::http(&web::FUNCTION, page.unwrap_or_default()));
     let functions = crate::embedded::routes(embedded)?;
     let rebuild = crate::rebuild_route::Rebuild {
         bus: bus.clone(),
@@ -233,24 +244,12 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
         tick: std::time::Duration::from_secs(scheduler_tick),
         dead_letter_topic: topic(todo_events::Topic::DeadLetter),
     };
-    // The page signs people in through the identity provider when one is configured
-    // (OIDC_CLIENT_ID), else the local user by one-time links signed with the platform's secret.
-    let oidc = web::OidcSettings::from_env()?.map(|settings| Arc::new(web::Oidc::new(settings)));
-    let links = auth_settings
-        .jwt_secret
-        .clone()
-        .map(|secret| Arc::new(web::SignInLinks::new(secret)));
     let mounted = Mounted {
         functions,
         live,
         rebuild,
         auth: auth.clone(),
         edge,
-        sign_in: match (&oidc, &links) {
-            (Some(oidc), _) => Some(web::SignIn::Oidc(oidc.clone())),
-            (None, Some(links)) => Some(web::SignIn::Links(links.clone())),
-            (None, None) => None,
-        },
     };
     let server = Server::bind_with(args.listen, |bound| {
         // chat-api reaches task-api and session-api over HTTP, as in the cluster: here at this server.
@@ -275,8 +274,8 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
     })
     .await?;
     let url = format!("http://{}", loopback(server.local_addr()?));
-    let sign_in = match (&oidc, &links) {
-        (None, Some(links)) => Some(links.link(LOCAL_USER, &url)?),
+    let sign_in = match &sign_in {
+        Some(web::SignIn::Links(links)) => Some(links.link(LOCAL_USER, &url)?),
         _ => None,
     };
     print_banner(
@@ -321,24 +320,16 @@ struct Mounted {
     auth: Arc<Authenticator>,
     /// The limits at the edge.
     edge: todo_kit::limits::EdgeSettings,
-    /// How the page signs people in (none: the platform neither signs tokens nor has a provider).
-    sign_in: Option<web::SignIn>,
 }
 
 /// Every function mounted on one Router, with the standard middleware once. Later functions join here.
 fn gateway(mounted: Mounted, chat: Option<chat_api::AppState>) -> axum::Router {
     let mut router = mounted
         .functions
-        .merge(todo_kit::live::router(mounted.live, mounted.auth.clone()))
+        .merge(todo_kit::live::router(mounted.live, mounted.auth))
         .merge(crate::rebuild_route::router(mounted.rebuild));
     if let Some(chat) = chat {
         router = router.merge(chat_api::routes(chat));
-    }
-    if let Some(sign_in) = mounted.sign_in {
-        router = router.merge(web::routes(web::WebState {
-            sign_in,
-            auth: mounted.auth,
-        }));
     }
     todo_kit::layers::standard_with(router, &mounted.edge)
 }

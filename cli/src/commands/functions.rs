@@ -9,7 +9,7 @@ use todo_kit::settings::Need;
 use crate::args::FunctionsArgs;
 
 /// Every deployable function, in the order the platform starts them.
-pub(crate) const ALL: [&Function; 10] = [
+pub(crate) const ALL: [&Function; 11] = [
     &task_api::FUNCTION,
     &session_api::FUNCTION,
     &chat_api::FUNCTION,
@@ -20,6 +20,7 @@ pub(crate) const ALL: [&Function; 10] = [
     &archiver::FUNCTION,
     &backup::FUNCTION,
     &aiops::FUNCTION,
+    &web::FUNCTION,
 ];
 
 pub(super) fn run(args: &FunctionsArgs) -> anyhow::Result<()> {

@@ -10,6 +10,7 @@
 //! - `GET /auth/me`, `POST /auth/logout`: who is signed in and how one signs in ([`session`]).
 
 mod assets;
+pub mod function;
 pub mod links;
 pub mod oidc;
 mod session;
@@ -20,8 +21,11 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::FromRef;
 use axum::routing::{get, post};
+use secrecy::SecretString;
 use todo_kit::Authenticator;
+use todo_kit::settings::ConfigError;
 
+pub use function::{FUNCTION, start};
 pub use links::{LINK_AUDIENCE, LINK_TTL, SignInLinks, mint_link};
 pub use oidc::{Oidc, OidcSettings};
 
@@ -35,6 +39,19 @@ pub enum SignIn {
 }
 
 impl SignIn {
+    /// How people sign in by the environment: through the identity provider when
+    /// `OIDC_CLIENT_ID` is set, else by links signed with `jwt_secret` (the platform's
+    /// `AUTH_JWT_SECRET`); `None` with neither.
+    ///
+    /// # Errors
+    /// An incomplete provider setting ([`OidcSettings::from_env`]).
+    pub fn from_env(jwt_secret: Option<SecretString>) -> Result<Option<Self>, ConfigError> {
+        if let Some(settings) = OidcSettings::from_env()? {
+            return Ok(Some(Self::Oidc(Arc::new(Oidc::new(settings)))));
+        }
+        Ok(jwt_secret.map(|secret| Self::Links(Arc::new(SignInLinks::new(secret)))))
+    }
+
     /// The name the page shows its sign-in screen by (`link` or `oidc`).
     pub(crate) fn kind(&self) -> &'static str {
         match self {
@@ -74,6 +91,16 @@ pub(crate) fn with_cookies<'a>(
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
+}
+
+/// The routes with the probes (always ready: the page depends on nothing; the identity provider
+/// is asked when someone signs in, and says so then) and the metrics, without the standard
+/// middleware, for the kit's runtime.
+pub fn unlayered(state: WebState) -> Router {
+    let readiness = todo_kit::health::ready_when(|| async { Ok(()) });
+    todo_kit::metrics::track_http(FUNCTION.name, routes(state))
+        .merge(todo_kit::health::router(readiness))
+        .merge(todo_kit::metrics::router())
 }
 
 /// The page and the sign-in routes.

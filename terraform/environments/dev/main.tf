@@ -5,13 +5,14 @@
 module "platform" {
   source = "../../modules/platform"
 
-  environment   = "dev"
-  region        = "fra1"
-  vpc_ip_range  = "10.110.0.0/20"
-  registry_name = "evolution-of-todo"
-  bucket_prefix = "evolution-of-todo"
-  dns_api_token = var.dns_api_token
-  llm_api_key   = var.llm_api_key
+  environment        = "dev"
+  region             = "fra1"
+  vpc_ip_range       = "10.110.0.0/20"
+  registry_name      = "evolution-of-todo"
+  bucket_prefix      = "evolution-of-todo"
+  dns_api_token      = var.dns_api_token
+  llm_api_key        = var.llm_api_key
+  oidc_client_secret = var.oidc_client_secret
 
   cluster = {
     kubernetes_version_prefix       = "1.36."

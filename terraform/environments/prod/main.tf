@@ -7,13 +7,14 @@
 module "platform" {
   source = "../../modules/platform"
 
-  environment   = "prod"
-  region        = "fra1"
-  vpc_ip_range  = "10.130.0.0/20"
-  registry_name = "evolution-of-todo"
-  bucket_prefix = "evolution-of-todo"
-  dns_api_token = var.dns_api_token
-  llm_api_key   = var.llm_api_key
+  environment        = "prod"
+  region             = "fra1"
+  vpc_ip_range       = "10.130.0.0/20"
+  registry_name      = "evolution-of-todo"
+  bucket_prefix      = "evolution-of-todo"
+  dns_api_token      = var.dns_api_token
+  llm_api_key        = var.llm_api_key
+  oidc_client_secret = var.oidc_client_secret
 
   cluster = {
     kubernetes_version_prefix       = "1.36."

@@ -58,6 +58,7 @@ locals {
     },
     # Optional keys are left out rather than set empty: the manifests mark them optional.
     var.llm_api_key == "" ? {} : { "llm-api-key" = var.llm_api_key },
+    var.oidc_client_secret == "" ? {} : { "oidc-client-secret" = var.oidc_client_secret },
     var.kafka_sasl_password == null ? {} : { "kafka-sasl-password" = var.kafka_sasl_password },
   )
 }

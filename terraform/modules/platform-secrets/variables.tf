@@ -47,6 +47,12 @@ variable "llm_api_key" {
   sensitive   = true
 }
 
+variable "oidc_client_secret" {
+  description = "The web page's client secret at the identity provider, for a confidential client; an empty string for a public client (PKCE alone)."
+  type        = string
+  sensitive   = true
+}
+
 variable "object_store" {
   description = "The Spaces buckets and the key that can use them (storage module): archive and backup bucket names, endpoint, region and the key."
   type = object({

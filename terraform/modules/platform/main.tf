@@ -106,6 +106,7 @@ module "platform_secrets" {
   session_store_ca_pem = module.database.session_store_ca_pem
   kafka_sasl_password  = try(module.database.kafka.password, null)
   llm_api_key          = var.llm_api_key
+  oidc_client_secret   = var.oidc_client_secret
   object_store = {
     archive_bucket    = module.storage.archive_bucket
     backups_bucket    = module.storage.backups_bucket

@@ -93,3 +93,9 @@ variable "llm_api_key" {
   type        = string
   sensitive   = true
 }
+
+variable "oidc_client_secret" {
+  description = "The web page's client secret at the identity provider (a confidential client); empty for a public client."
+  type        = string
+  sensitive   = true
+}

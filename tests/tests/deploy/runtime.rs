@@ -227,6 +227,44 @@ async fn the_dev_overlay_runs_here_and_does_its_work_when_its_triggers_fire() {
         .expect("task");
     let task_id = created["id"].as_i64().expect("task id");
 
+    // Act 1b: the page signs the user in with a one-time link (dev has no identity provider), and
+    // its session cookie is what task-api takes in place of the bearer token.
+    let link = web::mint_link(SECRET.as_bytes(), &user, &url("web", "")).expect("link");
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let signed_in = no_redirects.get(&link).send().await.expect("sign in");
+    assert!(signed_in.status().is_redirection(), "{}", signed_in.status());
+    let session = signed_in
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|c| c.to_str().ok())
+        .find(|c| c.starts_with(&format!("{}=", todo_kit::auth::browser::SESSION_COOKIE)))
+        .and_then(|c| c.split(';').next())
+        .expect("a session cookie")
+        .to_owned();
+    let spent = no_redirects.get(&link).send().await.expect("again");
+    assert!(
+        !spent.status().is_redirection(),
+        "a link signs in once: {}",
+        spent.status()
+    );
+    let page = http.get(url("web", "/")).send().await.expect("page");
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.expect("html").contains("<html"), "the page");
+    let listed: Value = http
+        .get(url("task-api", "/api/tasks"))
+        .header(reqwest::header::COOKIE, &session)
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("tasks");
+    assert!(listed.to_string().contains("deployed"), "{listed}");
+
     // Act 2: every PingSource fires once, in an order that makes each one's work visible.
     let pings = of_kind(&objects, "PingSource");
     let fire = |function: &str| {
