@@ -6,6 +6,7 @@
 
 mod csrf;
 mod driver;
+mod keyboard;
 mod recovery;
 
 use std::path::PathBuf;
