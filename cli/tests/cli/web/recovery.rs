@@ -1,6 +1,7 @@
-//! What the page does when things go wrong or happen elsewhere: a lost connection is shown and the
-//! write waits for it instead of being lost or sent twice; a webhook's bad URL is explained next
-//! to its field, a good one shows its secret once, and its delivery log shows what was sent.
+//! What the page does when things go wrong or happen elsewhere: the API's reason for refusing a
+//! field is shown next to that field; a lost connection is shown and the write waits for it
+//! instead of being lost or sent twice; a webhook's bad URL is explained next to its field, a good
+//! one shows its secret once, and its delivery log shows what was sent.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -28,6 +29,23 @@ async fn a_lost_connection_is_shown_and_the_write_goes_through_once_when_it_is_b
     let browser = signed_in(&driver, &platform, "local").await;
     let token = platform.local_token();
     browser.wait_for_text("#live-status", "live").await;
+
+    // A tag the API refuses (longer than 50 characters): its reason is next to the tags field,
+    // which is marked invalid, and nothing is added.
+    browser.fill("#add-title", "Tagged badly").await;
+    browser.fill("#add-tags", &format!("home, {}", "t".repeat(60))).await;
+    browser.click("#add-submit").await;
+    let reason = browser.wait_for_text("#add-tags-error", "at most 50 characters").await;
+    let invalid = browser
+        .script(
+            "return document.getElementById('add-tags').getAttribute('aria-invalid');",
+            json!([]),
+        )
+        .await;
+    assert_eq!(invalid, "true", "{reason}");
+    browser.screenshot(&shots, "00-refused-field").await;
+    assert!(tasks(&platform, &token).await.is_empty(), "nothing was added");
+    browser.fill("#add-tags", "").await;
 
     // The network drops: the live stream says it is reconnecting, and a task added now waits.
     browser.set_offline(true).await;
