@@ -21,6 +21,9 @@ use tokio::sync::RwLock;
 use crate::problem::Problem;
 
 pub mod browser;
+mod verified;
+
+pub use verified::{VERIFIED_CAPACITY, VERIFIED_TTL};
 
 /// The shortest HS256 secret accepted, in bytes (RFC 7518 §3.2: at least the hash size).
 pub const MIN_SECRET_BYTES: usize = 32;
@@ -115,6 +118,8 @@ pub struct Authenticator {
     audience: Option<String>,
     /// The rules for each accepted algorithm, made once: a request only reads them.
     validations: Vec<(Algorithm, Validation)>,
+    /// Tokens verified in the last minute ([`verified`]).
+    verified: verified::VerifiedTokens,
 }
 
 impl std::fmt::Debug for Authenticator {
@@ -125,6 +130,7 @@ impl std::fmt::Debug for Authenticator {
             .field("jwks_url", &self.jwks.as_ref().map(|j| j.url.as_str()))
             .field("issuer", &self.issuer)
             .field("audience", &self.audience)
+            .field("verified", &self.verified)
             .finish()
     }
 }
@@ -174,6 +180,7 @@ impl Authenticator {
             issuer: settings.issuer.clone(),
             audience: settings.audience.clone(),
             validations: Vec::new(),
+            verified: verified::VerifiedTokens::default(),
         };
         authenticator.validations = ACCEPTED
             .iter()
@@ -217,6 +224,17 @@ impl Authenticator {
     /// # Errors
     /// `AuthError::Invalid` with the reason when the token is not acceptable.
     pub async fn verify_claims(&self, token: &str) -> Result<Verified, AuthError> {
+        let now = Instant::now();
+        if let Some(verified) = self.verified.get(token, now) {
+            return Ok(verified);
+        }
+        let (verified, exp) = self.verify_signed(token).await?;
+        self.verified.keep(token, &verified, exp, now);
+        Ok(verified)
+    }
+
+    /// Checks `token`'s signature and claims: who it names, and its expiry.
+    async fn verify_signed(&self, token: &str) -> Result<(Verified, u64), AuthError> {
         let header = decode_header(token).map_err(|e| AuthError::Invalid(e.to_string()))?;
         let fetched;
         let key = match header.alg {
@@ -252,10 +270,13 @@ impl Authenticator {
             .take(16)
             .cloned()
             .collect();
-        Ok(Verified {
-            user_id: sub.to_owned(),
-            roles,
-        })
+        Ok((
+            Verified {
+                user_id: sub.to_owned(),
+                roles,
+            },
+            data.claims.exp,
+        ))
     }
 }
 
