@@ -4,6 +4,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use todo_kit::Problem;
+use todo_kit::audit::AuditEvent;
 use todo_kit::error_chain::error_chain;
 use todo_kit::problem::InvalidParam;
 use todo_tasks::Error;
@@ -13,6 +14,9 @@ use todo_tasks::Error;
 pub(crate) enum ApiError {
     Store(Error),
     Request(Problem),
+    /// Another user's task: answered exactly as one that does not exist, and named in the
+    /// request's audit record (`routes::cross_user`).
+    OthersTask(i64),
 }
 
 impl From<Error> for ApiError {
@@ -61,6 +65,11 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         match self {
             Self::Request(problem) => problem.into_response(),
+            Self::OthersTask(id) => {
+                let mut response = problem_for(&Error::NotFound(id)).into_response();
+                response.extensions_mut().insert(AuditEvent::CROSS_USER_ACCESS);
+                response
+            }
             Self::Store(error) => {
                 let problem = problem_for(&error);
                 if problem.status_code().is_server_error() {

@@ -1,55 +1,29 @@
 //! Telling the audit trail that a 404 was an attempt at another user's task: the caller gets the
 //! same 404 as for a task that does not exist (nothing tells them it exists), and the request's
-//! audit record says `cross_user_access`. One indexed lookup, on 404s of task routes only.
+//! audit record says `cross_user_access`. One indexed lookup, on the 404s of task ids only; done
+//! in the handlers' error path rather than as a route layer, which cost every request a clone of
+//! the route and the state.
 
-use axum::extract::{Request, State};
-use axum::http::StatusCode;
-use axum::middleware::Next;
-use axum::response::Response;
-use todo_kit::audit::{AuditEvent, Caller};
+use todo_tasks::Error;
 
 use crate::AppState;
+use crate::error::ApiError;
 
-/// The middleware of the task routes.
-pub(crate) async fn flag_cross_user_access(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let caller = request.extensions().get::<Caller>().cloned();
-    let id = task_id_of(request.uri().path());
-    let mut response = next.run(request).await;
-    if response.status() != StatusCode::NOT_FOUND {
-        return response;
-    }
-    if let (Some(caller), Some(id)) = (caller, id)
-        && let Some(user) = caller.get()
-    {
-        match state.store.owned_by_another(user, id).await {
+/// `result` of a store call on `user`'s task: a task that is not found is looked up among other
+/// users' tasks, and a hit becomes [`ApiError::OthersTask`] (the same 404, named in the audit).
+pub(crate) async fn checked<T>(state: &AppState, user: &str, result: Result<T, Error>) -> Result<T, ApiError> {
+    match result {
+        Err(Error::NotFound(id)) => match state.store.owned_by_another(user, id).await {
             Ok(true) => {
                 tracing::warn!(user_id = user, task_id = id, "a request for another user's task");
-                response.extensions_mut().insert(AuditEvent::CROSS_USER_ACCESS);
+                Err(ApiError::OthersTask(id))
             }
-            Ok(false) => {}
-            Err(error) => tracing::debug!(%error, "cannot tell whose task it is"),
-        }
-    }
-    response
-}
-
-/// The task id of `/api/tasks/{id}...` or `/api/{user_id}/tasks/{id}...`.
-fn task_id_of(path: &str) -> Option<i64> {
-    let mut segments = path.split('/').skip_while(|s| *s != "tasks");
-    segments.next()?;
-    segments.next()?.parse().ok()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_task_id_is_the_segment_after_tasks() {
-        assert_eq!(task_id_of("/api/tasks/42"), Some(42));
-        assert_eq!(task_id_of("/api/tasks/42/history"), Some(42));
-        assert_eq!(task_id_of("/api/alice/tasks/7/complete"), Some(7));
-        assert_eq!(task_id_of("/api/tasks"), None);
-        assert_eq!(task_id_of("/api/tasks/x"), None);
+            Ok(false) => Err(Error::NotFound(id).into()),
+            Err(error) => {
+                tracing::debug!(%error, "cannot tell whose task it is");
+                Err(Error::NotFound(id).into())
+            }
+        },
+        other => other.map_err(ApiError::from),
     }
 }

@@ -44,10 +44,11 @@ pub(crate) async fn tasks_delete(
     })?;
     let reason = reason(query.as_deref(), &body)?;
     let (id, expected) = (path.id()?, if_match(&headers)?);
-    state
+    let deleted = state
         .store
         .delete(&write_context(&user, &ctx), id, expected, reason)
-        .await?;
+        .await;
+    super::cross_user::checked(&state, &user.user_id, deleted).await?;
     count_operation("delete");
     Ok(StatusCode::NO_CONTENT)
 }

@@ -6,6 +6,7 @@ use todo_kit::{AppJson, AppPath, AuthUser};
 use todo_tasks::domain::HistoryEntry;
 
 use super::TaskPath;
+use super::cross_user::checked;
 use crate::AppState;
 use crate::error::ApiError;
 
@@ -26,6 +27,6 @@ pub(crate) async fn tasks_history(
     AppPath(path): AppPath<TaskPath>,
 ) -> Result<AppJson<History>, ApiError> {
     let id = path.id()?;
-    let items = state.store.history(&user.user_id, id).await?;
+    let items = checked(&state, &user.user_id, state.store.history(&user.user_id, id).await).await?;
     Ok(AppJson(History { task_id: id, items }))
 }

@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use todo_kit::{AppPath, AuthUser};
 
+use super::cross_user::checked;
 use super::{TaskPath, task_response};
 use crate::AppState;
 use crate::error::ApiError;
@@ -19,6 +20,7 @@ pub(crate) async fn tasks_show(
     user: AuthUser,
     AppPath(path): AppPath<TaskPath>,
 ) -> Result<Response, ApiError> {
-    let task = state.store.get(&user.user_id, path.id()?).await?;
+    let id = path.id()?;
+    let task = checked(&state, &user.user_id, state.store.get(&user.user_id, id).await).await?;
     Ok(task_response(StatusCode::OK, task))
 }

@@ -7,6 +7,7 @@ use axum::response::Response;
 use todo_kit::{AppPath, AuthUser, RequestContext};
 use todo_tasks::domain::Status;
 
+use super::cross_user::checked;
 use super::{TaskPath, count_operation, task_response, write_context};
 use crate::AppState;
 use crate::error::ApiError;
@@ -81,15 +82,16 @@ async fn change(
         Some(complete) => (complete, expected),
         None => {
             // The version read here guards the flip: a concurrent change makes it a 412, not a double flip.
-            let task = state.store.get(&user.user_id, id).await?;
+            let task = checked(&state, &user.user_id, state.store.get(&user.user_id, id).await).await?;
             (task.status == Status::Pending, Some(expected.unwrap_or(task.version)))
         }
     };
-    let task = if complete {
-        state.store.complete(&write, id, expected).await?
+    let changed = if complete {
+        state.store.complete(&write, id, expected).await
     } else {
-        state.store.reopen(&write, id, expected).await?
+        state.store.reopen(&write, id, expected).await
     };
+    let task = checked(&state, &user.user_id, changed).await?;
     count_operation(if complete { "complete" } else { "reopen" });
     Ok(task_response(StatusCode::OK, task))
 }

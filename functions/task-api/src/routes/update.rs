@@ -60,10 +60,11 @@ async fn apply(
     patch: todo_tasks::Result<TaskPatch>,
 ) -> Result<Response, ApiError> {
     let (id, expected) = (path.id()?, if_match(&headers)?);
-    let task = state
+    let updated = state
         .store
         .update(&write_context(&user, &ctx), id, expected, patch?)
-        .await?;
+        .await;
+    let task = super::cross_user::checked(&state, &user.user_id, updated).await?;
     count_operation("update");
     Ok(task_response(StatusCode::OK, task))
 }
