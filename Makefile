@@ -8,7 +8,7 @@ VARIANT ?= knative
 FN ?=
 DRY_RUN ?=
 
-.PHONY: run build test lint fmt unit bench bench-aiops fuzz deny sbom deps services clean \
+.PHONY: run build test lint fmt unit bench bench-aiops bench-instructions fuzz deny sbom deps services clean \
 	manifest-tools manifests check-manifests dr-drill checkov image images deploy infra infra-apply infra-bootstrap
 
 ## run: build and start the whole platform on the embedded default (SQLite in ./data)
@@ -70,6 +70,10 @@ fuzz:
 	PROPTEST_CASES=20000 $(CARGO) test -q -p chat-api --test fuzz_nlu
 	PROPTEST_CASES=20000 $(CARGO) test -q -p todo-cli --bin todo fuzz
 	FUZZ_CASES=1000 $(CARGO) test -q -p todo-cli --test cli fuzzed
+
+## bench-instructions: instructions per cached list read of task-api (callgrind), a figure that does not move with the machine's load
+bench-instructions:
+	bash scripts/bench_instructions.sh
 
 ## bench-aiops: only the AIOps figures: the detector's NAB scores and speed, the forecast backtest
 bench-aiops:

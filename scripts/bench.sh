@@ -152,6 +152,8 @@ echo "targets: >= 20000 events/s from one relay; end-to-end p99 < 50 ms at 1000 
 echo "targets: reads >= 15000 r/s, p99 < 20 ms (PostgreSQL); creates >= 4000 r/s, p99 < 50 ms; idle RSS < 15 MB; ready < 50 ms"
 
 echo
+bash scripts/bench_instructions.sh target/release/task-api
+echo
 bash scripts/bench_capacity.sh
 echo
 bash scripts/bench_aiops.sh
