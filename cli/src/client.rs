@@ -34,7 +34,7 @@ impl Client {
         let token = match &global.token {
             Some(token) => token.clone(),
             None => match dev_auth::existing_secret(&global.data_dir) {
-                Some(secret) => dev_auth::mint(&secret, "local", 1)?,
+                Some(secret) => dev_auth::mint(&secret, "local", 1, todo_kit::auth::AuthSettings::from_env().stamp())?,
                 None => std::fs::read_to_string(dev_auth::token_path(&global.data_dir))
                     .map(|t| t.trim().to_owned())
                     .map_err(|_| {

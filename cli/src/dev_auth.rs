@@ -45,15 +45,18 @@ pub(crate) fn existing_secret(data_dir: &Path) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-/// Mints a token for `user` valid for `days`.
+/// Mints a token for `user` valid for `days`, with the issuer and audience the platform's
+/// settings require (`AUTH_ISSUER`, `AUTH_AUDIENCE`; none by default).
 ///
 /// # Errors
 /// Fails only if signing fails.
-pub(crate) fn mint(secret: &str, user: &str, days: u64) -> anyhow::Result<String> {
-    Ok(todo_kit::auth::mint_hs256(
+pub(crate) fn mint(secret: &str, user: &str, days: u64, stamp: todo_kit::auth::Stamp<'_>) -> anyhow::Result<String> {
+    Ok(todo_kit::auth::mint_hs256_stamped(
         secret.as_bytes(),
         user,
+        &[],
         Duration::from_secs(days * 86_400),
+        stamp,
     )?)
 }
 

@@ -57,7 +57,7 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
     let auth = Arc::new(Authenticator::new(&auth_settings)?);
     let token = match &secret {
         Some(secret) => {
-            let token = dev_auth::mint(secret, LOCAL_USER, 30)?;
+            let token = dev_auth::mint(secret, LOCAL_USER, 30, auth_settings.stamp())?;
             dev_auth::write_private(&dev_auth::token_path(&data_dir), &token)?;
             Some(token)
         }
@@ -203,7 +203,7 @@ pub(crate) async fn run(args: ServeArgs, data_dir: &Path) -> anyhow::Result<()> 
     // The page signs people in through the identity provider when one is configured
     // (OIDC_CLIENT_ID), else the local user by one-time links signed with the platform's secret
     // (no secret and no provider: no page).
-    let sign_in = web::SignIn::from_env(auth_settings.jwt_secret.clone())?;
+    let sign_in = web::SignIn::from_env(&auth_settings)?;
     let page = sign_in.clone().map(|sign_in| {
         web::routes(web::WebState {
             sign_in,

@@ -1,5 +1,7 @@
 //! `todo token`: mint a development token from the secret `todo serve` generated (or from
-//! `AUTH_JWT_SECRET`). The token is printed alone on the last line, for `$(todo token | tail -1)`.
+//! `AUTH_JWT_SECRET`), carrying `AUTH_ISSUER` and `AUTH_AUDIENCE` when they are set (as a cluster
+//! with an identity provider requires of every token). The token is printed alone on the last
+//! line, for `$(todo token | tail -1)`.
 //! `todo web`: a new one-time sign-in link to the web page, signed with the same secret.
 
 use anyhow::anyhow;
@@ -10,7 +12,8 @@ use crate::dev_auth;
 
 pub(super) fn run(global: &Global, args: &TokenArgs) -> anyhow::Result<()> {
     let secret = secret(global)?;
-    let token = dev_auth::mint(&secret, &args.user, args.days)?;
+    let settings = todo_kit::auth::AuthSettings::from_env();
+    let token = dev_auth::mint(&secret, &args.user, args.days, settings.stamp())?;
     eprintln!("Token for user '{}', valid {} days:", args.user, args.days);
     println!("{token}");
     Ok(())

@@ -55,6 +55,54 @@ fn a_printed_token_works_with_curl_style_requests() {
 }
 
 #[test]
+fn tokens_the_cli_mints_carry_the_issuer_and_audience_the_server_requires() {
+    use base64::Engine as _;
+    let stamp = [
+        ("AUTH_ISSUER", "https://id.example.com/realms/todo"),
+        ("AUTH_AUDIENCE", "evolution-of-todo"),
+    ];
+    let platform = Platform::start_with(None, &stamp);
+    let stamped = |args: &[&str]| -> harness::Run {
+        std::process::Command::new(harness::TODO)
+            .args(args)
+            .env("TODO_DATA_DIR", &platform.data_dir)
+            .env("TODO_API", &platform.url)
+            .env_remove("TODO_TOKEN")
+            .env_remove("AUTH_JWT_SECRET")
+            .envs(stamp)
+            .output()
+            .expect("run todo")
+            .into()
+    };
+    // The client mints its own token from the server's secret, with the issuer and audience.
+    let listed = stamped(&["list"]);
+    assert!(listed.status.success(), "{}", listed.stderr);
+    // So does `todo token`.
+    let printed = stamped(&["token", "--user", "alice"]);
+    assert!(printed.status.success(), "{}", printed.stderr);
+    let token = printed.stdout.lines().last().expect("a token").trim().to_owned();
+    let payload = token.split('.').nth(1).expect("a JWT");
+    let claims: serde_json::Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .expect("base64"),
+    )
+    .expect("claims");
+    assert_eq!(claims["iss"], "https://id.example.com/realms/todo", "{claims}");
+    assert_eq!(claims["aud"], "evolution-of-todo", "{claims}");
+    let answer = std::process::Command::new(harness::TODO)
+        .args(["--token", &token, "list"])
+        .env("TODO_DATA_DIR", &platform.data_dir)
+        .env("TODO_API", &platform.url)
+        .output()
+        .expect("run todo");
+    assert!(answer.status.success(), "{}", String::from_utf8_lossy(&answer.stderr));
+    // Without them the server, which requires them, refuses the client's token.
+    let bare = platform.todo(&["list"]);
+    assert!(!bare.status.success(), "{}", bare.stdout);
+}
+
+#[test]
 fn commands_explain_when_the_server_is_not_running() {
     let dir = harness::temp_dir();
     let out = harness::todo(&dir, "http://127.0.0.1:9", &["list"]);

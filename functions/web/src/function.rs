@@ -31,7 +31,7 @@ pub const FUNCTION: Function = Function {
 pub async fn start() -> anyhow::Result<Parts> {
     let auth_settings = AuthSettings::from_env();
     let auth = Arc::new(Authenticator::new(&auth_settings)?);
-    let Some(sign_in) = SignIn::from_env(auth_settings.jwt_secret.clone())? else {
+    let Some(sign_in) = SignIn::from_env(&auth_settings)? else {
         anyhow::bail!(
             "web cannot sign anyone in: set OIDC_CLIENT_ID (with AUTH_ISSUER and OIDC_REDIRECT_URL) for an \
              identity provider, or AUTH_JWT_SECRET for sign-in links (`todo web` prints one)"

@@ -21,8 +21,8 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::FromRef;
 use axum::routing::{get, post};
-use secrecy::SecretString;
 use todo_kit::Authenticator;
+use todo_kit::auth::AuthSettings;
 use todo_kit::settings::ConfigError;
 
 pub use function::{FUNCTION, start};
@@ -40,16 +40,19 @@ pub enum SignIn {
 
 impl SignIn {
     /// How people sign in by the environment: through the identity provider when
-    /// `OIDC_CLIENT_ID` is set, else by links signed with `jwt_secret` (the platform's
-    /// `AUTH_JWT_SECRET`); `None` with neither.
+    /// `OIDC_CLIENT_ID` is set, else by links signed with the platform's `AUTH_JWT_SECRET` (whose
+    /// session tokens carry the issuer and audience `auth` requires); `None` with neither.
     ///
     /// # Errors
     /// An incomplete provider setting ([`OidcSettings::from_env`]).
-    pub fn from_env(jwt_secret: Option<SecretString>) -> Result<Option<Self>, ConfigError> {
+    pub fn from_env(auth: &AuthSettings) -> Result<Option<Self>, ConfigError> {
         if let Some(settings) = OidcSettings::from_env()? {
             return Ok(Some(Self::Oidc(Arc::new(Oidc::new(settings)))));
         }
-        Ok(jwt_secret.map(|secret| Self::Links(Arc::new(SignInLinks::new(secret)))))
+        Ok(auth
+            .jwt_secret
+            .clone()
+            .map(|secret| Self::Links(Arc::new(SignInLinks::new(secret).stamped(auth.stamp())))))
     }
 
     /// The name the page shows its sign-in screen by (`link` or `oidc`).

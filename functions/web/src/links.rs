@@ -102,6 +102,9 @@ pub fn mint_link(secret: &[u8], user: &str, base_url: &str) -> Result<String, Li
 /// Redeems links signed with the platform's secret, each once.
 pub struct SignInLinks {
     secret: SecretString,
+    /// The issuer and audience the session tokens carry (`AUTH_ISSUER`, `AUTH_AUDIENCE`).
+    issuer: Option<String>,
+    audience: Option<String>,
     /// Ids of used links, with their expiry (forgotten once expired: the token is refused then anyway).
     used: Mutex<HashMap<String, u64>>,
 }
@@ -119,8 +122,19 @@ impl SignInLinks {
     pub fn new(secret: SecretString) -> Self {
         Self {
             secret,
+            issuer: None,
+            audience: None,
             used: Mutex::default(),
         }
+    }
+
+    /// Session tokens that carry the issuer and audience `stamp` names, as the platform's
+    /// Authenticator requires where they are configured.
+    #[must_use]
+    pub fn stamped(mut self, stamp: todo_kit::auth::Stamp<'_>) -> Self {
+        self.issuer = stamp.issuer.map(str::to_owned);
+        self.audience = stamp.audience.map(str::to_owned);
+        self
     }
 
     /// A new link for `user` at `base_url`.
@@ -148,7 +162,11 @@ impl SignInLinks {
 
     /// A session token for `user`, for the cookie.
     fn session_token(&self, user: &str) -> Result<String, LinkError> {
-        todo_kit::auth::mint_hs256(self.secret.expose_secret().as_bytes(), user, SESSION_TTL)
+        let stamp = todo_kit::auth::Stamp {
+            issuer: self.issuer.as_deref(),
+            audience: self.audience.as_deref(),
+        };
+        todo_kit::auth::mint_hs256_stamped(self.secret.expose_secret().as_bytes(), user, &[], SESSION_TTL, stamp)
             .map_err(|e| LinkError::Signing(e.to_string()))
     }
 }
@@ -294,5 +312,30 @@ mod tests {
             "the claims are signed"
         );
         assert_eq!(links.redeem(""), Err(LinkError::Invalid));
+    }
+
+    #[tokio::test]
+    async fn the_session_token_passes_an_authenticator_that_requires_an_issuer_and_audience() {
+        let settings = todo_kit::auth::AuthSettings {
+            jwt_secret: Some(SecretString::from(SECRET)),
+            issuer: Some("https://id.example.com/realms/todo".into()),
+            audience: Some("evolution-of-todo".into()),
+            ..todo_kit::auth::AuthSettings::default()
+        };
+        let authenticator = todo_kit::Authenticator::new(&settings).unwrap();
+        let stamped = SignInLinks::new(SecretString::from(SECRET)).stamped(settings.stamp());
+        let verified = authenticator
+            .verify_claims(&stamped.session_token("carol").unwrap())
+            .await
+            .unwrap();
+        assert_eq!(verified.user_id, "carol");
+        let bare = SignInLinks::new(SecretString::from(SECRET));
+        assert!(
+            authenticator
+                .verify_claims(&bare.session_token("carol").unwrap())
+                .await
+                .is_err(),
+            "without the stamp the same Authenticator refuses it"
+        );
     }
 }

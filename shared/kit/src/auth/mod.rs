@@ -331,6 +331,41 @@ fn find_key(keys: &JwkSet, kid: Option<&str>) -> Option<Result<DecodingKey, Auth
     Some(DecodingKey::from_jwk(jwk).map_err(|e| AuthError::Invalid(format!("unusable signing key: {e}"))))
 }
 
+/// The issuer and audience a token the platform signs itself must carry to pass its own
+/// [`Authenticator`]: where `AUTH_ISSUER` and `AUTH_AUDIENCE` are set, every token needs them,
+/// HS256 ones included.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stamp<'a> {
+    /// The `iss` claim.
+    pub issuer: Option<&'a str>,
+    /// The `aud` claim.
+    pub audience: Option<&'a str>,
+}
+
+impl AuthSettings {
+    /// The issuer and audience these settings require of every token.
+    pub fn stamp(&self) -> Stamp<'_> {
+        Stamp {
+            issuer: self.issuer.as_deref(),
+            audience: self.audience.as_deref(),
+        }
+    }
+}
+
+/// The claims of a token the platform signs (the decoding side, [`Claims`], takes any `aud`).
+#[derive(Serialize)]
+struct Minted<'a> {
+    sub: &'a str,
+    exp: u64,
+    iat: u64,
+    #[serde(skip_serializing_if = "<[&str]>::is_empty")]
+    roles: &'a [&'a str],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    iss: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    aud: Option<&'a str>,
+}
+
 /// Signs an HS256 token for `user_id`, valid for `ttl`: the embedded mode's dev tokens and tests.
 ///
 /// # Errors
@@ -344,12 +379,28 @@ pub fn mint_hs256(secret: &[u8], user_id: &str, ttl: Duration) -> Result<String,
 /// # Errors
 /// Fails only if signing fails.
 pub fn mint_hs256_with_roles(secret: &[u8], user_id: &str, roles: &[&str], ttl: Duration) -> Result<String, AuthError> {
+    mint_hs256_stamped(secret, user_id, roles, ttl, Stamp::default())
+}
+
+/// [`mint_hs256_with_roles`] carrying `stamp`'s issuer and audience ([`AuthSettings::stamp`]).
+///
+/// # Errors
+/// Fails only if signing fails.
+pub fn mint_hs256_stamped(
+    secret: &[u8],
+    user_id: &str,
+    roles: &[&str],
+    ttl: Duration,
+    stamp: Stamp<'_>,
+) -> Result<String, AuthError> {
     let now = u64::try_from(chrono::Utc::now().timestamp()).unwrap_or_default();
-    let claims = Claims {
-        sub: user_id.to_owned(),
+    let claims = Minted {
+        sub: user_id,
         exp: now + ttl.as_secs(),
-        iat: Some(now),
-        roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+        iat: now,
+        roles,
+        iss: stamp.issuer,
+        aud: stamp.audience,
     };
     encode(
         &Header::new(Algorithm::HS256),
@@ -439,6 +490,33 @@ fn unauthorized(error: &AuthError, challenge: &'static str) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn the_platforms_own_tokens_carry_the_issuer_and_audience_it_requires() {
+        let secret = "a-very-secret-signing-key-of-32-bytes-or-more";
+        let settings = AuthSettings {
+            jwt_secret: Some(SecretString::from(secret)),
+            issuer: Some("https://id.example.com/realms/todo".into()),
+            audience: Some("evolution-of-todo".into()),
+            ..AuthSettings::default()
+        };
+        let authenticator = Authenticator::new(&settings).unwrap();
+        let ttl = Duration::from_secs(60);
+        let stamped = mint_hs256_stamped(secret.as_bytes(), "ops", &["admin"], ttl, settings.stamp()).unwrap();
+        let verified = authenticator.verify_claims(&stamped).await.unwrap();
+        assert_eq!(
+            (verified.user_id.as_str(), verified.roles.as_slice()),
+            ("ops", &["admin".to_owned()][..])
+        );
+        let bare = mint_hs256_with_roles(secret.as_bytes(), "ops", &["admin"], ttl).unwrap();
+        assert!(authenticator.verify_claims(&bare).await.is_err(), "no iss, no aud");
+        let elsewhere = Stamp {
+            issuer: Some("https://elsewhere.example.com"),
+            audience: Some("evolution-of-todo"),
+        };
+        let foreign = mint_hs256_stamped(secret.as_bytes(), "ops", &[], ttl, elsewhere).unwrap();
+        assert!(authenticator.verify_claims(&foreign).await.is_err(), "another issuer");
+    }
 
     #[test]
     fn neither_the_settings_nor_the_authenticator_show_the_secret() {
