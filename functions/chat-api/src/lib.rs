@@ -64,9 +64,8 @@ pub fn app(state: AppState) -> Router {
 
 /// [`app`] without the standard middleware, for the kit's runtime to add routes to.
 pub fn unlayered(state: AppState) -> Router {
-    let readiness = todo_kit::health::ready_when(|| async { Ok(()) });
     routes(state)
         .merge(openapi::router())
-        .merge(todo_kit::health::router(readiness))
+        .merge(todo_kit::health::router(todo_kit::health::always_ready()))
         .merge(todo_kit::metrics::router())
 }

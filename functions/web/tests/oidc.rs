@@ -167,26 +167,11 @@ fn location(response: &reqwest::Response) -> String {
     response.headers()[header::LOCATION].to_str().unwrap().to_owned()
 }
 
-/// `name=value` of each cookie a response sets, with its attributes.
-fn set_cookies(response: &reqwest::Response) -> Vec<(String, String, String)> {
-    response
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .filter_map(|v| {
-            let (pair, attributes) = v.split_once(';').unwrap_or((v, ""));
-            let (name, value) = pair.split_once('=')?;
-            Some((name.to_owned(), value.to_owned(), attributes.to_owned()))
-        })
-        .collect()
-}
-
 /// Starts a sign-in: the provider's authorization URL and the flow cookie.
 async fn start(http: &reqwest::Client, web: &str) -> (String, String) {
     let login = http.get(format!("{web}/auth/login")).send().await.unwrap();
     assert_eq!(login.status(), StatusCode::FOUND);
-    let flow = set_cookies(&login)
+    let flow = todo_testing::set_cookies(login.headers())
         .into_iter()
         .find(|c| c.0 == "todo_oidc")
         .expect("the flow cookie");
@@ -225,7 +210,7 @@ async fn a_person_signs_in_through_the_provider_with_pkce_and_the_session_cookie
         signed_in.text().await
     );
     assert_eq!(location(&signed_in), "/");
-    let cookies = set_cookies(&signed_in);
+    let cookies = todo_testing::set_cookies(signed_in.headers());
     let session = cookies.iter().find(|c| c.0 == "todo_session").expect("a session");
     assert!(
         session.2.contains("HttpOnly") && session.2.contains("Max-Age=300"),
@@ -290,7 +275,9 @@ async fn answers_that_are_not_this_browsers_are_refused() {
         .unwrap();
     assert_eq!(refused.status(), StatusCode::BAD_GATEWAY);
     assert!(
-        set_cookies(&refused).iter().all(|c| c.0 != "todo_session"),
+        todo_testing::set_cookies(refused.headers())
+            .iter()
+            .all(|c| c.0 != "todo_session"),
         "no session"
     );
 

@@ -35,6 +35,12 @@ where
     Arc::new(Check(check))
 }
 
+/// Readiness of a function that depends on nothing it could wait for (its outside calls fail
+/// per request and say so): always ready.
+pub fn always_ready() -> Arc<dyn Readiness> {
+    ready_when(|| async { Ok(()) })
+}
+
 /// A [`Readiness`] made of a closure.
 struct Check<F>(F);
 

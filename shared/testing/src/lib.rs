@@ -4,10 +4,12 @@
 //! PostgreSQL is found at `TEST_POSTGRES_URL` (default `postgres://postgres@127.0.0.1:5432/postgres`).
 //! When it does not answer, tests fail with a message saying how to start it: they never skip.
 
+mod cookies;
 mod objects;
 
 use std::path::PathBuf;
 
+pub use cookies::set_cookies;
 pub use objects::{
     S3_TEST_BUCKET, TestObjectStore, s3_test_credentials, s3_test_endpoint, s3_test_env, s3_test_location, s3_test_url,
 };

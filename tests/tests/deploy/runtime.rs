@@ -236,15 +236,11 @@ async fn the_dev_overlay_runs_here_and_does_its_work_when_its_triggers_fire() {
         .expect("client");
     let signed_in = no_redirects.get(&link).send().await.expect("sign in");
     assert!(signed_in.status().is_redirection(), "{}", signed_in.status());
-    let session = signed_in
-        .headers()
-        .get_all(reqwest::header::SET_COOKIE)
-        .iter()
-        .filter_map(|c| c.to_str().ok())
-        .find(|c| c.starts_with(&format!("{}=", todo_kit::auth::browser::SESSION_COOKIE)))
-        .and_then(|c| c.split(';').next())
-        .expect("a session cookie")
-        .to_owned();
+    let session = todo_testing::set_cookies(signed_in.headers())
+        .into_iter()
+        .find(|(name, ..)| name == todo_kit::auth::browser::SESSION_COOKIE)
+        .map(|(name, value, _)| format!("{name}={value}"))
+        .expect("a session cookie");
     let spent = no_redirects.get(&link).send().await.expect("again");
     assert!(
         !spent.status().is_redirection(),

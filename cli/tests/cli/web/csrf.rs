@@ -3,26 +3,11 @@
 //! not come from another site, and a refused write changes nothing.
 
 use reqwest::StatusCode;
-use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+use reqwest::header::{COOKIE, LOCATION};
 use serde_json::{Value, json};
 
 use super::sign_in_link;
 use crate::harness::Platform;
-
-/// The `name=value` of each `Set-Cookie` of `response`.
-fn cookies(response: &reqwest::Response) -> Vec<(String, String, String)> {
-    response
-        .headers()
-        .get_all(SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .filter_map(|v| {
-            let (pair, attributes) = v.split_once(';').unwrap_or((v, ""));
-            let (name, value) = pair.split_once('=')?;
-            Some((name.to_owned(), value.to_owned(), attributes.to_owned()))
-        })
-        .collect()
-}
 
 #[tokio::test]
 async fn a_link_signs_in_once_and_cookie_writes_need_their_cross_site_proof() {
@@ -59,7 +44,7 @@ async fn a_link_signs_in_once_and_cookie_writes_need_their_cross_site_proof() {
     let signed_in = http.get(&link).send().await.unwrap();
     assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
     assert_eq!(signed_in.headers()[LOCATION], "/");
-    let set = cookies(&signed_in);
+    let set = todo_testing::set_cookies(signed_in.headers());
     let session = set.iter().find(|c| c.0 == "todo_session").expect("session cookie");
     let csrf = set.iter().find(|c| c.0 == "todo_csrf").expect("csrf cookie");
     assert!(
@@ -149,7 +134,7 @@ async fn a_link_signs_in_once_and_cookie_writes_need_their_cross_site_proof() {
         .unwrap();
     assert_eq!(out.status(), StatusCode::NO_CONTENT);
     assert!(
-        cookies(&out)
+        todo_testing::set_cookies(out.headers())
             .iter()
             .all(|c| c.1.is_empty() && c.2.contains("Max-Age=0"))
     );
