@@ -4,6 +4,7 @@
 //! and `${loki}` variables rather than a datasource uid of one installation.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
 
 use serde_json::{Value, json};
 
@@ -50,21 +51,30 @@ pub(crate) fn panels(dashboard: &Value) -> Vec<&Value> {
     out
 }
 
-/// The `$name`, `${name}` and `${name:format}` variables a string refers to.
-fn variables_in(text: &str) -> Vec<String> {
+/// The Grafana variables `$name`, `${name}` and `${name:format}` in `text`: where each is written,
+/// and its name. `$1` (a `label_replace` group) is not one.
+pub(crate) fn variables_in(text: &str) -> Vec<(Range<usize>, &str)> {
     let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(at) = rest.find('$') {
-        rest = &rest[at + 1..];
-        let name: String = if let Some(inner) = rest.strip_prefix('{') {
-            inner.chars().take_while(|c| *c != '}' && *c != ':').collect()
-        } else {
-            rest.chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .collect()
+    let mut from = 0;
+    while let Some(at) = text[from..].find('$').map(|i| from + i) {
+        let after = &text[at + 1..];
+        let (name, end) = match after.strip_prefix('{') {
+            Some(inner) => {
+                let end = inner.find('}').map_or(text.len(), |close| at + 2 + close + 1);
+                (inner.split(['}', ':']).next().unwrap_or_default(), end)
+            }
+            None => {
+                let length = after
+                    .find(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                    .unwrap_or(after.len());
+                (&after[..length], at + 1 + length)
+            }
         };
-        if !name.is_empty() && !name.chars().next().is_some_and(|c| c.is_ascii_digit()) {
-            out.push(name);
+        if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+            from = at + 1;
+        } else {
+            out.push((at..end, name));
+            from = end;
         }
     }
     out
@@ -177,11 +187,8 @@ fn dashboards_are_well_formed_and_use_datasource_variables() {
         // Every variable a query refers to exists.
         let text = serde_json::to_string(&all).expect("json")
             + &serde_json::to_string(get(dashboard, "templating")).expect("json");
-        for name in variables_in(&text) {
-            if !variables.contains_key(name.as_str())
-                && !GRAFANA_BUILTINS.contains(&name.as_str())
-                && !name.starts_with("__")
-            {
+        for (_, name) in variables_in(&text) {
+            if !variables.contains_key(name) && !GRAFANA_BUILTINS.contains(&name) && !name.starts_with("__") {
                 problem(format!("refers to ${name}, which is not a template variable"));
             }
         }

@@ -21,7 +21,7 @@
 //!   exist and compare labels both sides carry, secrets are read from files;
 //! - `otel_collector`: the OpenTelemetry Collector pipelines name only defined components, receive
 //!   OTLP, export traces to Jaeger and span metrics to Prometheus, memory_limiter first;
-//! - `yaml` and `promql`: the small, I/O-free readers the checks above use.
+//! - `yaml` and `promql`: YAML (serde-saphyr) and PromQL (promql-parser) read for the checks above.
 //!
 //! This file holds what every module shares: paths under `observability/`, reading files, and
 //! looking things up in a parsed `serde_json::Value`.

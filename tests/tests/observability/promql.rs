@@ -1,24 +1,27 @@
-//! A PromQL reader: the metric names an expression reads, the labels its matchers and groupings
-//! use, and the labels each sub-expression keeps. It is enough to check names and labels against
-//! what is exported, not to evaluate anything; it refuses unknown functions and syntax so that an
-//! expression it cannot read fails the test instead of being skipped.
+//! What the checks need from a PromQL expression: the metric names it reads, and the labels each
+//! part keeps, so that matchers, groupings and vector matching can be checked against what is
+//! exported. promql-parser (the one GreptimeDB uses) parses; it refuses unknown functions and
+//! malformed syntax, so an expression it cannot read fails the test instead of being skipped.
 //!
-//! `lexer` turns text into tokens, `parser` builds the tree below (knowing the names in `keywords`),
-//! `labels` works out the labels each part keeps.
+//! `labels` works out the labels each part of the crate's tree keeps; the crate has no notion of that.
 
-mod keywords;
 mod labels;
-mod lexer;
-mod parser;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use promql_parser::parser::{self, AggregateExpr, Expr};
+use promql_parser::util::{ExprVisitor, walk_expr};
+
+use crate::grafana::variables_in;
+
+/// Stands in for a Grafana variable (`$__rate_interval`, `${service}`): Grafana puts a duration
+/// where our panels use one outside a label value, and inside a label value any text will do.
+const GRAFANA_VARIABLE_STANDIN: &str = "5m";
+
+/// Whether `name` reads as a metric name on its own, as an exporter's list must hold.
 pub(crate) fn is_metric_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == ':')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+    matches!(parser::parse(name), Ok(Expr::VectorSelector(vs))
+        if vs.name.as_deref() == Some(name) && vs.matchers.matchers.is_empty())
 }
 
 /// What is known of the labels of an expression's result.
@@ -39,52 +42,34 @@ pub(crate) struct Env {
     pub(crate) problems: Vec<String>,
 }
 
-/// A selector as written: metric name (if any) and the label names of its matchers.
-#[derive(Debug, Clone)]
-struct Selector {
-    name: Option<String>,
-    matchers: Vec<String>,
-}
-
-/// The expression tree, as far as names and labels are concerned.
-#[derive(Debug, Clone)]
-enum Node {
-    Scalar,
-    Selector(Selector),
-    Aggregate {
-        op: String,
-        grouping: Option<(bool, Vec<String>)>,
-        args: Vec<Node>,
-    },
-    Call {
-        name: String,
-        args: Vec<Node>,
-        strings: Vec<String>,
-    },
-    Binary {
-        op: String,
-        lhs: Box<Node>,
-        rhs: Box<Node>,
-        matching: Option<(bool, Vec<String>)>,
-        group: Option<(bool, Vec<String>)>,
-    },
-}
-
 /// A parsed expression.
 #[derive(Debug)]
 pub(crate) struct Parsed {
-    root: Node,
+    /// None for Grafana's `label_values(label)`, which names no series.
+    expr: Option<Expr>,
     /// For a Grafana `label_values(selector, label)`, the label.
     label: Option<String>,
 }
 
 impl Parsed {
+    /// Parses PromQL, with Grafana's variables standing for what Grafana puts there.
+    ///
+    /// # Errors
+    ///
+    /// promql-parser's message when the expression is not PromQL or calls an unknown function.
     pub(crate) fn of(text: &str) -> Result<Self, String> {
-        let root = parser::parse(text)?;
-        Ok(Self { root, label: None })
+        let expr = parser::parse(&without_grafana_variables(text))?;
+        Ok(Self {
+            expr: Some(expr),
+            label: None,
+        })
     }
 
     /// Grafana's `label_values(selector, label)` or `label_values(label)`.
+    ///
+    /// # Errors
+    ///
+    /// When the query is another kind of variable query, or its selector is not PromQL.
     pub(crate) fn label_values(text: &str) -> Result<Self, String> {
         let inner = text
             .trim()
@@ -92,13 +77,12 @@ impl Parsed {
             .and_then(|t| t.strip_suffix(')'))
             .ok_or("only label_values(...) variable queries are supported")?;
         match inner.rsplit_once(',') {
-            Some((selector, label)) => {
-                let mut parsed = Self::of(selector)?;
-                parsed.label = Some(label.trim().to_string());
-                Ok(parsed)
-            }
+            Some((selector, label)) => Ok(Self {
+                label: Some(label.trim().to_string()),
+                ..Self::of(selector)?
+            }),
             None => Ok(Self {
-                root: Node::Scalar,
+                expr: None,
                 label: Some(inner.trim().to_string()),
             }),
         }
@@ -106,15 +90,17 @@ impl Parsed {
 
     /// Every metric name the expression reads.
     pub(crate) fn names(&self) -> BTreeSet<String> {
-        let mut out = BTreeSet::new();
-        collect_names(&self.root, &mut out);
-        out
+        let mut names = Names::default();
+        if let Some(expr) = &self.expr {
+            walk_expr(&mut names, expr).unwrap_or_else(|never| match never {});
+        }
+        names.0
     }
 
     /// Checks labels against what is known, recording problems in `env`; returns the labels of
     /// the result.
     pub(crate) fn check(&self, env: &mut Env) -> Labels {
-        let labels = labels::check(&self.root, env);
+        let labels = self.expr.as_ref().map_or(Labels::Scalar, |e| labels::check(e, env));
         if let (Some(label), Labels::Known(known)) = (&self.label, &labels)
             && !known.contains(label)
         {
@@ -126,32 +112,73 @@ impl Parsed {
     }
 }
 
-fn collect_names(node: &Node, out: &mut BTreeSet<String>) {
-    match node {
-        Node::Scalar => {}
-        Node::Selector(s) => out.extend(s.name.clone()),
-        Node::Aggregate { args, .. } | Node::Call { args, .. } => args.iter().for_each(|a| collect_names(a, out)),
-        Node::Binary { lhs, rhs, .. } => {
-            collect_names(lhs, out);
-            collect_names(rhs, out);
+/// Collects the names of the selectors in a tree.
+#[derive(Debug, Default)]
+struct Names(BTreeSet<String>);
+
+impl ExprVisitor for Names {
+    type Error = std::convert::Infallible;
+
+    fn pre_visit(&mut self, expr: &Expr) -> Result<bool, Self::Error> {
+        match expr {
+            Expr::VectorSelector(vs) => self.0.extend(vs.name.clone()),
+            Expr::MatrixSelector(ms) => self.0.extend(ms.vs.name.clone()),
+            // The walk skips an aggregation's parameter (topk's k, quantile's φ).
+            Expr::Aggregate(AggregateExpr { param: Some(param), .. }) => {
+                walk_expr(self, param)?;
+            }
+            _ => {}
         }
+        Ok(true)
     }
 }
 
+/// `text` with each Grafana variable replaced by [`GRAFANA_VARIABLE_STANDIN`].
+fn without_grafana_variables(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for (at, _) in variables_in(text) {
+        out.push_str(&text[copied..at.start]);
+        out.push_str(GRAFANA_VARIABLE_STANDIN);
+        copied = at.end;
+    }
+    out + &text[copied..]
+}
+
 #[test]
-fn reads_names_and_labels() {
+fn reads_every_metric_name_an_expression_reads() {
     let p = Parsed::of(
         r#"sum by (service, le) (rate(http_request_duration_seconds_bucket{service=~"$service", method!="GET"}[$__rate_interval]))
                / on (service) group_left (pod) max by (service, pod) (up offset 5m) > bool 0.5
-               or vector(0) unless absent(foo{a="b"}) and histogram_quantile(0.9, x:y:z) + -Inf"#,
+               or vector(0) unless absent(foo{a="b"}) and histogram_quantile(0.9, x:y:z) + -Inf
+               or topk(scalar(k), max_over_time(m[${__range}:1m])) # a comment"#,
     )
     .expect("parses");
     let names: Vec<String> = p.names().into_iter().collect();
-    assert_eq!(names, ["foo", "http_request_duration_seconds_bucket", "up", "x:y:z"]);
-    assert!(Parsed::of("rate(x[5m]").is_err());
-    assert!(Parsed::of("notafunction(x)").is_err());
-    assert!(Parsed::of(r#"x{a="b" c="d"}"#).is_err());
+    assert_eq!(
+        names,
+        ["foo", "http_request_duration_seconds_bucket", "k", "m", "up", "x:y:z"]
+    );
+}
 
+#[test]
+fn refuses_what_is_not_promql() {
+    for (text, why) in [
+        ("rate(x[5m]", "an unclosed call"),
+        ("notafunction(x)", "an unknown function"),
+        ("sum by (a) (rate(x[5m]) + )", "a missing operand"),
+        (r#"x{a="b" c="d"}"#, "matchers without a comma"),
+        ("rate(x)", "an instant vector where a range is needed"),
+    ] {
+        assert!(Parsed::of(text).is_err(), "{why} is refused");
+    }
+    assert!(is_metric_name("kube_pod_info") && is_metric_name("service:x:ratio_rate5m"));
+    assert!(!is_metric_name("9lives") && !is_metric_name("a-b") && !is_metric_name(r#"a{b="c"}"#));
+    assert!(Parsed::label_values("query_result(up)").is_err());
+}
+
+#[test]
+fn finds_labels_the_series_do_not_have() {
     let mut env = Env {
         metrics: BTreeMap::new(),
         problems: Vec::new(),
