@@ -64,11 +64,10 @@ bench:
 
 ## fuzz: the fuzzers with many more cases than make test runs (not part of it): every route of every
 ## function with 1,000 random bodies and queries each, and 20,000 cases each of the CloudEvents
-## bindings, the chat understanding and the human date and recurrence parsers
+## bindings, the chat understanding and the typed due-date and repetition parsers (all in todo-nlu)
 fuzz:
 	PROPTEST_CASES=20000 $(CARGO) test -q -p todo-kit --test fuzz_cloudevents
-	PROPTEST_CASES=20000 $(CARGO) test -q -p chat-api --test fuzz_nlu
-	PROPTEST_CASES=20000 $(CARGO) test -q -p todo-cli --bin todo fuzz
+	PROPTEST_CASES=20000 $(CARGO) test -q -p todo-nlu --test fuzz
 	FUZZ_CASES=1000 $(CARGO) test -q -p todo-cli --test cli fuzzed
 
 ## bench-instructions: instructions per cached list read of task-api (callgrind), a figure that does not move with the machine's load

@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use secrecy::SecretString;
 
 /// Evolution of Todo: tasks with priorities, tags, due dates and recurrence.
 #[derive(Debug, Parser)]
@@ -22,8 +23,8 @@ pub(crate) struct Global {
     #[arg(long, global = true, env = "TODO_API", default_value = "http://127.0.0.1:8080")]
     pub(crate) api: String,
     /// Bearer token; by default the one `todo serve` keeps in the data directory.
-    #[arg(long, global = true, env = "TODO_TOKEN", hide_env_values = true)]
-    pub(crate) token: Option<String>,
+    #[arg(long, global = true, env = "TODO_TOKEN", hide_env_values = true, value_parser = secret)]
+    pub(crate) token: Option<SecretString>,
     /// Where `todo serve` keeps its database, secret and token.
     #[arg(long, global = true, env = "TODO_DATA_DIR", default_value = "data")]
     pub(crate) data_dir: PathBuf,
@@ -366,13 +367,15 @@ pub(crate) struct AddArgs {
     /// A tag (repeat for more).
     #[arg(long, short = 't')]
     pub(crate) tag: Vec<String>,
-    /// Due date: `tomorrow 17:00`, `2026-12-01`, `in 3 days`, `friday`, RFC 3339...
+    /// Due date, read as the chat reads it: `tomorrow 17:00`, `2026-12-01`, `in 3 days`, `friday`,
+    /// `end of the week`, RFC 3339... (in the zone TZ names)
     #[arg(long)]
     pub(crate) due: Option<String>,
     /// Remind this long before the due date: `30m`, `2h`, `1d`.
     #[arg(long)]
     pub(crate) remind: Option<String>,
-    /// Repeat: `day`, `week`, `2 weeks`, `mon,wed`, `weekdays`, `month`, `year`, or an RRULE.
+    /// Repeat: `day`, `2 weeks`, `mon,wed`, `weekdays`, `every evening`, `monthly until dec 31`,
+    /// `daily for 10 times`, or an RRULE; without --due the task is due on the first occurrence.
     #[arg(long)]
     pub(crate) every: Option<String>,
     /// Print the created task as JSON.
@@ -515,4 +518,9 @@ pub(crate) struct TokenArgs {
     /// Validity in days.
     #[arg(long, default_value_t = 30)]
     pub(crate) days: u64,
+}
+
+/// A secret argument, kept out of the arguments' Debug output.
+fn secret(text: &str) -> Result<SecretString, std::convert::Infallible> {
+    Ok(SecretString::from(text))
 }

@@ -3,6 +3,7 @@
 
 use anyhow::{Context, anyhow, bail};
 use reqwest::{Method, StatusCode};
+use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -14,7 +15,8 @@ use crate::dev_auth;
 pub(crate) struct Client {
     http: reqwest::Client,
     base: String,
-    token: String,
+    /// Its Debug shows `[REDACTED]`.
+    token: SecretString,
 }
 
 /// A response body and the task version from its ETag.
@@ -32,7 +34,7 @@ impl Client {
     /// Fails when no token can be found.
     pub(crate) fn new(global: &Global) -> anyhow::Result<Self> {
         let token = match &global.token {
-            Some(token) => token.clone(),
+            Some(token) => token.expose_secret().to_owned(),
             None => match dev_auth::existing_secret(&global.data_dir) {
                 Some(secret) => dev_auth::mint(&secret, "local", 1, todo_kit::auth::AuthSettings::from_env().stamp())?,
                 None => std::fs::read_to_string(dev_auth::token_path(&global.data_dir))
@@ -51,7 +53,7 @@ impl Client {
         Ok(Self {
             http,
             base: global.api.trim_end_matches('/').to_owned(),
-            token,
+            token: token.into(),
         })
     }
 
@@ -62,7 +64,7 @@ impl Client {
 
     /// The bearer token in use.
     pub(crate) fn token(&self) -> &str {
-        &self.token
+        self.token.expose_secret()
     }
 
     /// Sends a request and decodes the JSON answer.
@@ -103,7 +105,7 @@ impl Client {
         headers: &[(&str, String)],
     ) -> anyhow::Result<(StatusCode, Value)> {
         let url = format!("{}{path}", self.base);
-        let mut request = self.http.post(&url).bearer_auth(&self.token).json(body);
+        let mut request = self.http.post(&url).bearer_auth(self.token()).json(body);
         for (name, value) in headers {
             request = request.header(*name, value);
         }
@@ -140,7 +142,7 @@ impl Client {
         if_match: Option<i64>,
     ) -> anyhow::Result<(StatusCode, Option<i64>, Vec<u8>)> {
         let url = format!("{}{path}", self.base);
-        let mut request = self.http.request(method, &url).bearer_auth(&self.token).query(query);
+        let mut request = self.http.request(method, &url).bearer_auth(self.token()).query(query);
         if let Some(body) = body {
             request = request.json(body);
         }

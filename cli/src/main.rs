@@ -10,12 +10,11 @@ mod commands;
 mod dev_auth;
 mod embedded;
 mod fault;
-mod human_recurrence;
-mod human_time;
 mod object_stores;
 mod rebuild_route;
 mod render;
 mod serve;
+mod time_zone;
 
 use std::process::ExitCode;
 

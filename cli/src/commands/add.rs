@@ -17,11 +17,14 @@ pub(super) async fn run(client: &Client, args: AddArgs) -> anyhow::Result<()> {
     if !args.tag.is_empty() {
         body.insert("tags".into(), json!(args.tag));
     }
-    set(
-        &mut body,
-        "due_at",
-        args.due.as_deref().map(due).transpose()?.map(Value::from),
-    );
+    let repeat = args.every.as_deref().map(every).transpose()?;
+    // A repeating task needs a due time: without --due it starts on the phrase's first occurrence.
+    let due_at = match (args.due.as_deref(), &repeat) {
+        (Some(text), _) => Some(due(text)?),
+        (None, Some(repeat)) => Some(repeat.first_due.to_rfc3339()),
+        (None, None) => None,
+    };
+    set(&mut body, "due_at", due_at.map(Value::from));
     set(
         &mut body,
         "remind_before_minutes",
@@ -30,7 +33,7 @@ pub(super) async fn run(client: &Client, args: AddArgs) -> anyhow::Result<()> {
     set(
         &mut body,
         "recurrence",
-        args.every.as_deref().map(every).transpose()?.map(Value::from),
+        repeat.map(|repeat| Value::from(repeat.recurrence.to_string())),
     );
     let reply = client
         .send::<Task>(Method::POST, "/api/tasks", &[], Some(&Value::Object(body)), None)

@@ -12,29 +12,10 @@ use serde_json::{Value, json};
 
 use crate::args::ChatArgs;
 use crate::client::Client;
+use crate::time_zone::system_time_zone;
 
 fn session_file(data_dir: &Path) -> PathBuf {
     data_dir.join("chat.session")
-}
-
-/// The system's IANA time zone: `TZ`, `/etc/timezone`, or the `/etc/localtime` link.
-fn system_time_zone() -> Option<String> {
-    let from_env = std::env::var("TZ").ok().map(|tz| tz.trim_start_matches(':').to_owned());
-    let from_file = || {
-        std::fs::read_to_string("/etc/timezone")
-            .ok()
-            .map(|s| s.trim().to_owned())
-    };
-    let from_link = || {
-        std::fs::read_link("/etc/localtime").ok().and_then(|target| {
-            let target = target.to_string_lossy().into_owned();
-            target.split_once("zoneinfo/").map(|(_, zone)| zone.to_owned())
-        })
-    };
-    from_env
-        .or_else(from_file)
-        .or_else(from_link)
-        .filter(|tz| !tz.is_empty())
 }
 
 struct Conversation<'a> {

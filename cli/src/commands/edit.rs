@@ -64,7 +64,11 @@ pub(super) async fn run(client: &Client, args: EditArgs) -> anyhow::Result<()> {
     set(
         &mut body,
         "recurrence",
-        args.every.as_deref().map(every).transpose()?.map(Value::from),
+        args.every
+            .as_deref()
+            .map(every)
+            .transpose()?
+            .map(|repeat| Value::from(repeat.recurrence.to_string())),
     );
     if body.is_empty() {
         bail!(

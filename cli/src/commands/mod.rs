@@ -19,13 +19,13 @@ mod topics;
 mod watch;
 
 use anyhow::{Context, anyhow};
-use chrono::Local;
+use chrono::Utc;
 use serde_json::Value;
+use todo_nlu::{RepeatPhrase, parse_due, parse_repeat};
 
 use crate::args::{AnalyticsCommand, Command, Global, TopicsCommand};
 use crate::client::Client;
-use crate::human_recurrence::parse_every;
-use crate::human_time::parse_human_time;
+use crate::time_zone::user_zone;
 
 /// Runs a client command.
 ///
@@ -71,19 +71,19 @@ pub(crate) async fn run(global: &Global, command: Command) -> anyhow::Result<()>
     }
 }
 
-/// A human due date as RFC 3339 in the local offset.
+/// A typed due date (read as the chat reads it) as RFC 3339 in the user's zone.
 fn due(input: &str) -> anyhow::Result<String> {
-    let now = Local::now().fixed_offset();
-    parse_human_time(input, now)
-        .map(|t| t.to_rfc3339())
+    let tz = user_zone().map_err(|e| anyhow!("--due: {e}"))?;
+    parse_due(input, Utc::now(), tz)
+        .map(|at| at.with_timezone(&tz).to_rfc3339())
         .map_err(|e| anyhow!("--due: {e}"))
 }
 
-/// An `--every` phrase as the RRULE the API takes.
-fn every(input: &str) -> anyhow::Result<String> {
-    parse_every(input)
-        .map(|r| r.to_string())
-        .map_err(|e| anyhow!("--every: {e}"))
+/// An `--every` phrase (read as the chat reads it): the rule, and where its first occurrence
+/// falls for a task given no due date.
+fn every(input: &str) -> anyhow::Result<RepeatPhrase> {
+    let tz = user_zone().map_err(|e| anyhow!("--every: {e}"))?;
+    parse_repeat(input, Utc::now(), tz).map_err(|e| anyhow!("--every: {e}"))
 }
 
 /// A reminder offset like `30m`, `2h`, `1d` or `45` (minutes) in minutes.

@@ -70,6 +70,22 @@ pub(crate) fn full(p: &Platform) {
     let gone = p.todo(&["show", "1"]);
     assert!(!gone.status.success());
     assert!(gone.stderr.contains("Task 1 does not exist"), "{}", gone.stderr);
+
+    // A repetition without --due starts on its first occurrence, as "every monday" does in the chat.
+    let gym = json(&p.ok(&["add", "Gym", "--every", "every monday", "--json"]));
+    assert_eq!(gym["recurrence"], "FREQ=WEEKLY;BYDAY=MO");
+    let due = chrono::DateTime::parse_from_rfc3339(gym["due_at"].as_str().expect("a due time")).expect("RFC 3339");
+    assert_eq!(chrono::Datelike::weekday(&due), chrono::Weekday::Mon, "{due}");
+    let until = json(&p.ok(&[
+        "add",
+        "Report",
+        "--due",
+        "friday",
+        "--every",
+        "weekly for 4 times",
+        "--json",
+    ]));
+    assert_eq!(until["recurrence"], "FREQ=WEEKLY;COUNT=4");
 }
 
 pub(crate) fn bad_input(p: &Platform) {
@@ -85,6 +101,22 @@ pub(crate) fn bad_input(p: &Platform) {
     let bad_date = p.todo(&["add", "x", "--due", "blursday"]);
     assert!(!bad_date.status.success());
     assert!(bad_date.stderr.contains("--due"), "{}", bad_date.stderr);
+    let half_a_date = p.todo(&["add", "x", "--due", "tomorrow buy milk"]);
+    assert!(
+        half_a_date
+            .stderr
+            .contains("could not understand 'tomorrow buy milk' as a due date"),
+        "{}",
+        half_a_date.stderr
+    );
+    let bad_repeat = p.todo(&["add", "x", "--every", "0 days"]);
+    assert!(
+        bad_repeat
+            .stderr
+            .contains("--every: '0' in '0 days' must be a whole number from 1 to 999"),
+        "{}",
+        bad_repeat.stderr
+    );
     let nothing = p.todo(&["edit", "1", "--json"]);
     assert!(!nothing.status.success());
     assert_eq!(

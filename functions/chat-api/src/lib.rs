@@ -9,7 +9,6 @@
 pub mod conversation;
 pub mod function;
 pub mod mcp;
-pub mod nlu;
 mod openapi;
 pub mod providers;
 mod routes;

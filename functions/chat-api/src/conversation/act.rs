@@ -11,8 +11,8 @@ use todo_kit::resilience::Forwarded;
 use super::reply;
 use super::state::{ConversationState, Pending};
 use super::time::rfc3339;
-use crate::nlu::{self, Candidate, Field, Intent, Resolution, TaskRef, Understanding};
 use crate::tools::{TaskTools, ToolError};
+use todo_nlu::{self as nlu, Candidate, Field, Intent, Resolution, TaskRef, Understanding};
 
 /// One tool call made for a message.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
@@ -122,22 +122,14 @@ fn candidate(task: &Value) -> Option<Candidate> {
             .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
             .map(|t| t.with_timezone(&Utc))
     };
-    let priority = match task["priority"].as_str() {
-        Some("low") => nlu::Priority::Low,
-        Some("high") => nlu::Priority::High,
-        Some("urgent") => nlu::Priority::Urgent,
-        _ => nlu::Priority::Medium,
-    };
+    // task-api always sends these; a task without them is not guessed at but left out.
+    let priority = nlu::Priority::parse(task["priority"].as_str()?)?;
     Some(Candidate {
         id: task["id"].as_i64()?.to_string(),
         title: task["title"].as_str()?.to_owned(),
-        status: if task["status"] == "completed" {
-            nlu::Status::Completed
-        } else {
-            nlu::Status::Pending
-        },
+        status: nlu::Status::parse(task["status"].as_str()?)?,
         due_at: time("due_at"),
-        created_at: time("created_at").unwrap_or_default(),
+        created_at: time("created_at")?,
         tags: task["tags"]
             .as_array()
             .map(|t| t.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect())

@@ -24,10 +24,10 @@ use todo_kit::resilience::{Forwarded, PeerClient};
 pub use act::Action;
 pub use state::{ConversationState, Pending};
 
-use crate::nlu::{self, Intent};
 use crate::providers::{ModelAnswer, OpenAiProvider, ProviderChain, ProviderError};
 use crate::tools::TaskTools;
 use crate::{EVENT_SOURCE, SERVICE};
+use todo_nlu::{self as nlu, Intent};
 
 /// Most characters in a message.
 pub const MAX_MESSAGE_CHARS: usize = 2_000;

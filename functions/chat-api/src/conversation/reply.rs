@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 use serde_json::Value;
 
 use super::time::describe;
-use crate::nlu::ListFilter;
+use todo_nlu::ListFilter;
 
 /// Most tasks written out in one reply.
 const SHOWN: usize = 20;
@@ -60,8 +60,8 @@ fn what(filter: &ListFilter, search: bool) -> &'static str {
         "overdue tasks"
     } else {
         match filter.status {
-            Some(crate::nlu::Status::Completed) => "completed tasks",
-            Some(crate::nlu::Status::Pending) => "pending tasks",
+            Some(todo_nlu::Status::Completed) => "completed tasks",
+            Some(todo_nlu::Status::Pending) => "pending tasks",
             None => "tasks",
         }
     }

@@ -1,6 +1,6 @@
 //! Due times as task-api takes them (RFC 3339 in the user's offset) and as a person reads them.
 
-use chrono::{DateTime, Datelike, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Tz;
 
 /// RFC 3339 in the user's offset, as task-api accepts it.
@@ -12,7 +12,7 @@ pub(crate) fn rfc3339(at: DateTime<Utc>, tz: Tz) -> String {
 pub(crate) fn describe(at: DateTime<Utc>, now: DateTime<Utc>, tz: Tz) -> String {
     let (at, now) = (at.with_timezone(&tz), now.with_timezone(&tz));
     let days = (at.date_naive() - now.date_naive()).num_days();
-    let time = if at.time() == NaiveTime::from_hms_opt(23, 59, 0).unwrap_or_default() {
+    let time = if at.time() == todo_nlu::END_OF_DAY {
         String::new()
     } else {
         format!(" {}", at.format("%H:%M"))

@@ -2,11 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Whether a task is still to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+/// Whether a task is still to do; a new task is pending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Still to do.
+    #[default]
     Pending,
     /// Done.
     Completed,

@@ -1,0 +1,72 @@
+//! The slots of a new task: tags, description, repetition, reminder, priority and due time are
+//! claimed first, and what is left is the title. A repeating task needs a due time in the task
+//! model, so one without a date starts on its first occurrence ("every tuesday" said on a
+//! Thursday is due next Tuesday).
+
+use crate::context::Context;
+use crate::dates::{self, When};
+use crate::message::Message;
+use crate::recurrence::{self, Repeat};
+use crate::title::{TITLE_LEADING, TITLE_TRAILING, capitalise, take_text};
+use crate::types::{Due, Slots};
+use crate::{extras, priority, tags, when};
+
+/// Reads the slots of an "add" command.
+pub(crate) fn slots(m: &mut Message<'_>, ctx: &Context) -> Slots {
+    let all = 0..m.len();
+    let (today, _) = when::local_parts(ctx.tz, ctx.now);
+    let tags = tags::take(m, all.clone(), false, true);
+    let description = extras::take_description(m, all.clone());
+    let repeat = recurrence::take(m, all.clone(), today);
+    let reminder_minutes = extras::take_reminder(m, all.clone());
+    let priority = priority::take(m, all.clone(), false).first().copied();
+    let parsed = dates::take(m, all.clone());
+    let due = first_due(parsed, repeat.as_ref(), ctx);
+    let title = take_text(m, all, TITLE_LEADING, TITLE_TRAILING).map(|text| capitalise(&text));
+    Slots {
+        title,
+        description,
+        due,
+        priority,
+        tags_add: tags.add,
+        recurrence: repeat.map(|repeat| repeat.rule(ctx.tz)),
+        reminder_minutes,
+        ..Slots::default()
+    }
+}
+
+/// The due time of a new task; a repeating one without a date starts on its first occurrence,
+/// at the time given (or the repetition's part of the day), or as a whole day.
+pub(crate) fn first_due(parsed: Option<When>, repeat: Option<&Repeat>, ctx: &Context) -> Option<Due> {
+    let Some(repeat) = repeat else {
+        return parsed.and_then(|parsed| when::to_due(&parsed, ctx.now, ctx.tz, false));
+    };
+    let mut parsed = parsed.unwrap_or_default();
+    if parsed.day.is_some() || parsed.offset_minutes.is_some() {
+        return when::to_due(&parsed, ctx.now, ctx.tz, false);
+    }
+    parsed.part = parsed.part.or(repeat.part);
+    let (today, _) = when::local_parts(ctx.tz, ctx.now);
+    if let Some(date) = repeat.anchor.and_then(|anchor| when::resolve_day(anchor, today)) {
+        return Some(match when::time_of(&parsed) {
+            Some(time) => Due::At {
+                at: when::local(ctx.tz, date, time),
+            },
+            None => Due::Day {
+                date,
+                at: when::end_of_day(ctx.tz, date),
+            },
+        });
+    }
+    let time = when::time_of(&parsed);
+    let date = repeat.first_day(ctx.now, ctx.tz, time);
+    Some(match time {
+        Some(time) => Due::At {
+            at: when::local(ctx.tz, date, time),
+        },
+        None => Due::Day {
+            date,
+            at: when::end_of_day(ctx.tz, date),
+        },
+    })
+}

@@ -1,0 +1,183 @@
+//! Phrasings without a leading command verb: statements ("task 4 is done", "it should be due
+//! friday"), list requests in a few words ("my tasks please"), "stop repeating", and, when nothing
+//! else fits, a bare task ("asap fix the leaking tap", "buy cat food") or nothing understood.
+
+use crate::intent::Cue;
+use crate::message::{Message, listed};
+use crate::normalise::Kind;
+use crate::types::{Field, Intent};
+use crate::{dates, filter, priority, recurrence};
+
+pub(crate) fn cue(intent: Intent, confidence: f32) -> Option<Cue> {
+    Some(Cue::new(intent, confidence))
+}
+
+/// Words that make a question about tasks.
+pub(crate) const LIST_CUES: &str = "tasks task todo todos to-do list plate agenda due pending open outstanding left remaining \
+    overdue late completed complete done finished finish urgent important priority tagged upcoming schedule";
+
+/// Verbs a to-do usually starts with: "buy cat food" is a task even without "add".
+const TODO_VERBS: &str = "buy call email e-mail text phone ring pay book pick get order return renew clean fix send \
+    write read wash water walk feed cook prepare prep submit review organise organize plan print post mail collect \
+    visit meet study practice practise file sign apply register bake tidy vacuum iron mow sort empty charge replace \
+    repair install backup back finish start research draft check ask invite reply respond learn go take bring";
+
+/// Words that only glue a message together: "after all", "by the way".
+pub(crate) fn take_fillers(m: &mut Message<'_>) {
+    let len = m.len();
+    for pattern in ["after all", "by the way", "btw"] {
+        if let Some(found) = m.find(0..len, pattern).filter(|found| !m.is_free_word(found.end)) {
+            m.take(found);
+        }
+    }
+}
+
+/// True when token `i` starts a clause: after a comma, "please", "and then"…
+pub(crate) fn clause_start(m: &Message<'_>, i: usize) -> bool {
+    i > 0 && m.is_free_word(i) && matches!(m.word(i - 1), "," | ";" | "." | "please" | "and" | "then" | "so" | "-")
+}
+
+/// Claims a later clause that repeats the command ("…, reopen it"), so it is not read as a name.
+pub(crate) fn take_echoes(m: &mut Message<'_>, intent: Intent) {
+    let verbs = match intent {
+        Intent::Reopen => "reopen re-open uncheck unmark",
+        Intent::Delete => "delete remove drop trash bin scrap",
+        Intent::Complete => "complete finish tick check",
+        _ => return,
+    };
+    for i in 1..m.len() {
+        if clause_start(m, i) && listed(verbs, m.word(i)) {
+            m.take(i..i + 1);
+        }
+    }
+}
+
+/// "put task 3 back on my list": reopen.
+pub(crate) fn back_on_the_list(m: &mut Message<'_>) -> Option<Cue> {
+    let len = m.len();
+    let found = m.find(0..len, "back on|to|onto my|the list|todos|todo")?;
+    m.take(found);
+    if let Some(head) = m.first_free_word() {
+        m.take_at(head, "put|move|bring|add");
+    }
+    cue(Intent::Reopen, 0.8)
+}
+
+/// A message made only of list words, with maybe a date or a priority: "my tasks please",
+/// "tasks due friday", "todo list".
+pub(crate) fn list_only(m: &Message<'_>) -> Option<Cue> {
+    let first = m.first_free_word()?;
+    if !(filter::is_list_word(m.word(first)) || listed(LIST_CUES, m.word(first))) {
+        return None;
+    }
+    let mut copy = m.clone();
+    let len = copy.len();
+    dates::take(&mut copy, 0..len);
+    priority::take(&mut copy, 0..len, true);
+    let words: Vec<usize> = (0..len).filter(|&i| copy.is_free_word(i)).collect();
+    let framing = words.iter().all(|&i| {
+        let word = copy.word(i);
+        let tag = copy.kind(i) == Some(Kind::Hashtag) && !word.starts_with(|c: char| c.is_ascii_digit());
+        filter::is_list_word(word) || listed(LIST_CUES, word) || tag
+    });
+    let cued = words
+        .iter()
+        .any(|&i| listed("tasks task todo todos to-do list agenda plate", copy.word(i)))
+        || words.len() == 1 && listed("pending overdue completed outstanding", copy.word(words[0]));
+    let verb = words
+        .first()
+        .is_some_and(|&i| listed("add create new delete remove complete", copy.word(i)));
+    (framing && cued && !verb).then(|| Cue::new(Intent::List, 0.75))
+}
+
+/// "stop repeating", "don't repeat task 2 anymore", "remove the recurrence".
+pub(crate) fn stop_repeating(m: &mut Message<'_>) -> Option<Cue> {
+    let len = m.len();
+    if !recurrence::take_stop(m, 0..len) {
+        return None;
+    }
+    if let Some(head) = m.first_free_word() {
+        m.take_at(head, "make|set|have|let");
+    }
+    let mut found = Cue::new(Intent::SetRecurrence, 0.9);
+    found.clear = Some(Field::Recurrence);
+    Some(found)
+}
+
+/// Commands without a leading verb: "task 4 is done", "that one isn't done yet", "task 2 should
+/// be urgent", "the rent task should repeat monthly".
+pub(crate) fn statement(m: &mut Message<'_>) -> Option<Cue> {
+    let all = 0..m.len();
+    if let Some(found) = m
+        .find(all.clone(), "is|was|are|'s not yet? done|finished|complete|completed")
+        .or_else(|| {
+            m.find(
+                all.clone(),
+                "isn't|wasn't|aren't|not yet? done|finished|complete|completed",
+            )
+        })
+        .or_else(|| {
+            m.find(
+                all.clone(),
+                "didn't|haven't|hasn't|never actually? finish|finished|complete|completed|do|done",
+            )
+        })
+        .or_else(|| {
+            m.find(
+                all.clone(),
+                "did|have|has not actually? finish|finished|complete|completed|do|done",
+            )
+        })
+    {
+        m.take(found);
+        return cue(Intent::Reopen, 0.8);
+    }
+    if m.find(all.clone(), "repeat|repeats|recur|recurs|recurring|repeating")
+        .is_some()
+    {
+        m.take_first(all, "should|must|will|to|needs|has|have to?");
+        return cue(Intent::SetRecurrence, 0.8);
+    }
+    if let Some(found) = m.find(all.clone(), "is|are|was|'s|got|been done|finished|complete|completed") {
+        m.take(found);
+        return cue(Intent::Complete, 0.8);
+    }
+    if let Some(found) = m.find(all.clone(), "should|must|needs|has|will to? be") {
+        m.take(found);
+        return cue(Intent::Update, 0.75);
+    }
+    let last = (0..m.len()).rev().find(|&i| m.is_free_word(i))?;
+    if m.at(last, "done|finished|complete|completed").is_some() && last > 0 {
+        m.take(last..last + 1);
+        return cue(Intent::Complete, 0.7);
+    }
+    None
+}
+
+/// No verb and no statement: a list request in few words ("my tasks please", "pending?"), a
+/// bare task with a date or priority ("asap fix the leaking tap"), or nothing understood.
+pub(crate) fn fallback(m: &mut Message<'_>) -> Cue {
+    let words: Vec<usize> = (0..m.len()).filter(|&i| m.is_free_word(i)).collect();
+    let framing = words
+        .iter()
+        .all(|&i| filter::is_list_word(m.word(i)) || listed(LIST_CUES, m.word(i)));
+    if framing && words.iter().any(|&i| listed(LIST_CUES, m.word(i))) {
+        return Cue::new(Intent::List, 0.7);
+    }
+    let mut copy = m.clone();
+    let len = copy.len();
+    let has_slot = dates::take(&mut copy, 0..len).is_some()
+        || !priority::take(&mut copy, 0..len, false).is_empty()
+        // Only whether there is a repetition matters here, not when it ends.
+        || recurrence::take(&mut copy, 0..len, chrono::NaiveDate::MIN).is_some()
+        || (0..len).any(|i| copy.kind(i) == Some(Kind::Hashtag));
+    let rest = (0..len).filter(|&i| copy.is_free_word(i)).count();
+    let todo_verb = words.first().is_some_and(|&i| listed(TODO_VERBS, m.word(i))) && words.len() >= 2;
+    if has_slot && rest > 0 {
+        Cue::new(Intent::Add, 0.55)
+    } else if todo_verb {
+        Cue::new(Intent::Add, 0.5)
+    } else {
+        Cue::new(Intent::Unknown, 0.2)
+    }
+}

@@ -1,0 +1,156 @@
+//! Dates said relative to today: "tomorrow", "in 2 hours", "next friday", "this weekend", "end
+//! of the month", "in the next 3 days", "monday morning".
+
+use super::{Day, Piece, Time, WeekChoice};
+use crate::message::Message;
+use crate::types::PartOfDay;
+use crate::words;
+
+/// "in the next 3 days", "over the coming week", "next 48 hours": a span from now.
+pub(super) fn upcoming(m: &Message<'_>, j: usize) -> Option<(usize, Piece)> {
+    let start = m.at(j, "in|within|over|during? the next|coming|following")?;
+    let (amount, unit_at) = match words::number(m.word(start)) {
+        Some(amount) => (i64::from(amount), start + 1),
+        None => (1, start),
+    };
+    let minutes = match m.word(unit_at).trim_end_matches('s') {
+        "hour" => 60,
+        "day" => 24 * 60,
+        "week" => 7 * 24 * 60,
+        _ => return None,
+    };
+    (amount > 1 || m.word(unit_at).ends_with('s') || m.word(start - 1) != "next")
+        .then_some((unit_at + 1, Piece::Upcoming(amount * minutes)))
+}
+
+/// "in 2 hours", "in a week", "in half an hour", "3 days from now".
+pub(super) fn relative(m: &Message<'_>, j: usize) -> Option<(usize, Piece)> {
+    if let Some(end) = m.at(j, "in half an? hour") {
+        return Some((end, Piece::Offset(30)));
+    }
+    let (amount, unit_at, from_now) = if let Some(end) = m.at(j, "in a? couple of?") {
+        (2, end, false)
+    } else if m.at(j, "in").is_some() {
+        (i64::from(words::number(m.word(j + 1))?), j + 2, false)
+    } else {
+        (i64::from(words::number(m.word(j))?), j + 1, true)
+    };
+    let piece = match m.word(unit_at).trim_end_matches('s') {
+        "minute" => Piece::Offset(amount),
+        "hour" | "h" => Piece::Offset(amount * 60),
+        "day" => Piece::Day(Day::InDays(amount)),
+        "week" => Piece::Day(Day::InDays(amount * 7)),
+        "fortnight" => Piece::Day(Day::InDays(amount * 14)),
+        "month" => Piece::Day(Day::InMonths(amount)),
+        "year" => Piece::Day(Day::InMonths(amount * 12)),
+        _ => return None,
+    };
+    let end = if from_now {
+        m.at(unit_at + 1, "from now|later")?
+    } else {
+        unit_at + 1
+    };
+    m.is_free(unit_at).then_some((end, piece))
+}
+
+/// "today", "tonight", "tomorrow (morning)", "the day after tomorrow".
+pub(super) fn named_day(m: &Message<'_>, j: usize) -> Option<(usize, Piece)> {
+    if let Some(end) = m.at(j, "the? day after tomorrow") {
+        return Some(with_part(m, end, Day::AfterTomorrow));
+    }
+    if let Some(end) = m.at(j, "later? today") {
+        return Some(with_part(m, end, Day::Today));
+    }
+    if let Some(end) = m.at(j, "tonight") {
+        return Some((end, Piece::DayPart(Day::Today, PartOfDay::Night)));
+    }
+    if let Some(end) = m.at(j, "today's") {
+        return Some((end, Piece::Day(Day::Today)));
+    }
+    if let Some(end) = m.at(j, "tonight's") {
+        return Some((end, Piece::DayPart(Day::Today, PartOfDay::Night)));
+    }
+    let end = m.at(j, "tomorrow|tomorrow's")?;
+    Some(with_part(m, end, Day::Tomorrow))
+}
+
+/// A day followed by "morning", "afternoon", "evening" or "night".
+pub(super) fn with_part(m: &Message<'_>, end: usize, day: Day) -> (usize, Piece) {
+    match words::part_of_day(m.word(end)).filter(|_| m.is_free(end)) {
+        Some(part) => (end + 1, Piece::DayPart(day, part)),
+        None => (end, Piece::Day(day)),
+    }
+}
+
+/// "this evening", "next week", "this weekend", "next friday", "end of the month", "coming up".
+pub(super) fn this_or_next(m: &Message<'_>, j: usize) -> Option<(usize, Piece)> {
+    if let Some(end) = m.at(j, "this morning|afternoon|evening") {
+        let part = words::part_of_day(m.word(end - 1))?;
+        return Some((end, Piece::DayPart(Day::Today, part)));
+    }
+    if let Some(end) = m.at(j, "in the morning|afternoon|evening") {
+        return Some((end, Piece::Part(words::part_of_day(m.word(end - 1))?)));
+    }
+    if let Some(end) = m.at(j, "at night") {
+        return Some((end, Piece::Part(PartOfDay::Night)));
+    }
+    if let Some(end) = m.at(j, "coming up|upcoming") {
+        return Some((end, Piece::Upcoming(7 * 24 * 60)));
+    }
+    if let Some(end) = m
+        .at(j, "the morning|afternoon|evening|night")
+        .filter(|&end| !m.is_free_word(end))
+    {
+        return Some((end, Piece::Part(words::part_of_day(m.word(end - 1))?)));
+    }
+    if let Some(end) = m.at(j, "the? end of the? week|month|day") {
+        let piece = match m.word(end - 1) {
+            "week" => Piece::Day(Day::EndOfWeek),
+            "month" => Piece::Day(Day::EndOfMonth),
+            _ => Piece::Time(Time::EndOfDay),
+        };
+        return Some((end, piece));
+    }
+    if let Some(end) = m.at(j, "eow|eom|eod|cob") {
+        let piece = match m.word(j) {
+            "eow" => Piece::Day(Day::EndOfWeek),
+            "eom" => Piece::Day(Day::EndOfMonth),
+            _ => Piece::Time(Time::EndOfDay),
+        };
+        return Some((end, piece));
+    }
+    if let Some(end) = m.at(j, "the weekend") {
+        return Some((end, Piece::Day(Day::Weekend { next: false })));
+    }
+    let next = match m.word(j) {
+        "this" => false,
+        "next" | "coming" => true,
+        _ => return None,
+    };
+    let day = match m.word(j + 1) {
+        "week" => Day::Week { next },
+        "weekend" => Day::Weekend { next },
+        "month" => Day::Month { next },
+        word => {
+            let weekday = words::weekday_or_abbreviation(word)?;
+            let choice = if next { WeekChoice::Next } else { WeekChoice::This };
+            return Some(with_part(m, j + 2, Day::Weekday(weekday, choice)));
+        }
+    };
+    m.is_free(j + 1).then_some((j + 2, Piece::Day(day)))
+}
+
+/// "friday", "monday morning"; abbreviations only after a preposition ("on sat").
+pub(super) fn weekday(m: &Message<'_>, j: usize, prefixed: bool) -> Option<(usize, Piece)> {
+    let word = m.word(j);
+    // "sat 10am": an abbreviation right before a time is a day too.
+    let before_time = m.at(j + 1, "at|morning|afternoon|evening|night|noon").is_some()
+        || m.word(j + 1).starts_with(|c: char| c.is_ascii_digit());
+    let weekday = match words::weekday(word) {
+        Some(day) => day,
+        None if prefixed || before_time => words::weekday_or_abbreviation(word)?,
+        None => return None,
+    };
+    m.is_free(j)
+        .then(|| with_part(m, j + 1, Day::Weekday(weekday, WeekChoice::Coming)))
+}

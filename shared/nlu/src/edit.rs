@@ -1,0 +1,170 @@
+//! The slots and target of a change to existing tasks ("move the dentist task to friday",
+//! "rename task 2 to buy oat milk", "make it repeat every monday").
+//!
+//! A change usually reads "<verb> <which task> to|for|by|as|: <new value>": the first such
+//! pivot word splits the message, so a date before it picks the task and one after it is the
+//! new due time, and "the call with anna" stays a name. Without a pivot ("make it urgent") the
+//! values are read first and the rest names the task.
+
+use std::ops::Range;
+
+use crate::context::Context;
+use crate::intent::Cue;
+use crate::message::{Message, listed};
+use crate::normalise::Kind;
+use crate::target::TaskRef;
+use crate::title::{TITLE_TRAILING, capitalise, take_text};
+use crate::types::{Due, Field, Intent, Slots};
+use crate::{dates, extras, priority, recurrence, references, tags, when, words};
+
+/// Words that end the task's name and start the new value.
+const PIVOTS: &str = "to for as into by back forward : ,";
+
+/// Which field a change names explicitly ("the due date of", "the priority of").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Named {
+    Due,
+    Priority,
+    Title,
+    Description,
+    Reminder,
+}
+
+const FIELDS: &[(&str, Named)] = &[
+    ("the? due date|time|day of|for|on|from?", Named::Due),
+    ("the? deadline of|for|on|from?", Named::Due),
+    ("the? date|time|day of|for|on|from", Named::Due),
+    ("the? priority|prio of|for|on", Named::Priority),
+    ("the? title|name of|for|on?", Named::Title),
+    ("the? description|notes|details of|for|on|from?", Named::Description),
+    ("the? reminder of|for|on|from", Named::Reminder),
+];
+
+/// Reads an update or set-recurrence command.
+pub(crate) fn understand(m: &mut Message<'_>, ctx: &Context, cue: &Cue) -> (Intent, Slots, Option<TaskRef>) {
+    let len = m.len();
+    let all = 0..len;
+    let named = FIELDS
+        .iter()
+        .find_map(|(pattern, field)| m.take_first(all.clone(), pattern).map(|_| *field));
+    let mut slots = Slots {
+        clear: cue.clear.into_iter().collect(),
+        ..Slots::default()
+    };
+    let literal = cue.rename || named == Some(Named::Title);
+    let describe = (cue.describe || named == Some(Named::Description)) && cue.clear.is_none();
+    let tag_change = tags::take(m, all.clone(), cue.removing, false);
+    (slots.tags_add, slots.tags_remove) = (tag_change.add, tag_change.remove);
+    let (today, _) = when::local_parts(ctx.tz, ctx.now);
+    let repeat = if literal {
+        None
+    } else {
+        recurrence::take(m, all.clone(), today)
+    };
+    slots.recurrence = repeat.map(|repeat| repeat.rule(ctx.tz));
+    let pivot = (0..len)
+        .find(|&i| m.is_free(i) && listed(PIVOTS, m.word(i)))
+        .or_else(|| (1..len).find(|&i| m.is_free(i) && m.word(i) == "due"));
+    let pivot_word = pivot.map(|p| m.word(p).to_owned()).unwrap_or_default();
+    let (left, right) = match pivot {
+        Some(p) => {
+            m.take(p..p + 1);
+            (0..p, p + 1..len)
+        }
+        None => (all.clone(), all),
+    };
+    if literal || describe {
+        if pivot.is_some()
+            || m.free_in(right.clone())
+                .iter()
+                .any(|&i| m.kind(i) == Some(Kind::Quoted))
+        {
+            let quoted = (0..len).find(|&i| m.is_free(i) && m.kind(i) == Some(Kind::Quoted));
+            let range = quoted.map_or(right.clone(), |q| q..q + 1);
+            if literal {
+                slots.title = take_text(m, range, "to as into : ,", TITLE_TRAILING).map(|t| capitalise(&t));
+            } else {
+                slots.description = extras::rest(m, range.clone());
+                m.take(range);
+            }
+        }
+    } else {
+        read_values(m, right.clone(), ctx, &mut slots, named, &pivot_word);
+    }
+    // Try the words before the pivot on a copy: when they name no task they are the value.
+    let mut probe = m.clone();
+    let mut target = references::take(&mut probe, left.clone(), ctx, cue.intent);
+    if target.is_some() || pivot.is_none() {
+        *m = probe;
+    } else {
+        // "set a due date of friday for task 2": the task comes after the pivot, the value before.
+        target = references::take(m, right.clone(), ctx, cue.intent);
+        if !literal && !describe {
+            read_values(m, left, ctx, &mut slots, named, "");
+        }
+    }
+    if pivot.is_some() && !literal && !describe {
+        slots.title = take_text(m, right, "to as into : , and", TITLE_TRAILING).map(|t| capitalise(&t));
+    }
+    let changes = slots.title.is_some()
+        || slots.description.is_some()
+        || slots.priority.is_some()
+        || !slots.tags_add.is_empty()
+        || !slots.tags_remove.is_empty()
+        || slots.reminder_minutes.is_some()
+        || slots.clear.iter().any(|field| *field != Field::Recurrence);
+    let repetition = slots.recurrence.is_some() || slots.clear.contains(&Field::Recurrence);
+    let intent = match cue.intent {
+        Intent::Update if repetition && !changes => Intent::SetRecurrence,
+        Intent::SetRecurrence if !repetition && (changes || slots.due.is_some()) => Intent::Update,
+        intent => intent,
+    };
+    (intent, slots, target)
+}
+
+/// The new values after the pivot: a shift, reminder, priority, due time, description.
+fn read_values(
+    m: &mut Message<'_>,
+    range: Range<usize>,
+    ctx: &Context,
+    slots: &mut Slots,
+    named: Option<Named>,
+    pivot: &str,
+) {
+    if listed("by back forward", pivot) || m.find(range.clone(), "back|forward|earlier|later").is_some() {
+        let backwards = pivot == "forward" || m.take_first(range.clone(), "forward|earlier").is_some();
+        m.take_first(range.clone(), "back|later");
+        slots.due = take_shift(m, range.clone(), backwards);
+    }
+    slots.reminder_minutes = extras::take_reminder(m, range.clone());
+    slots.priority = priority::take(m, range.clone(), named == Some(Named::Priority))
+        .first()
+        .copied();
+    if slots.due.is_none()
+        && let Some(parsed) = dates::take(m, range.clone())
+    {
+        slots.due = when::to_due(&parsed, ctx.now, ctx.tz, true);
+    }
+    slots.description = extras::take_description(m, range);
+}
+
+/// "2 days", "an hour", "a week": how far to move the due time.
+fn take_shift(m: &mut Message<'_>, range: Range<usize>, backwards: bool) -> Option<Due> {
+    let end = range.end.min(m.len());
+    for i in range.start..end {
+        let Some(amount) = words::number(m.word(i)).filter(|_| m.is_free(i) && m.is_free(i + 1)) else {
+            continue;
+        };
+        let amount = i64::from(amount) * if backwards { -1 } else { 1 };
+        let (days, minutes) = match m.word(i + 1).trim_end_matches('s') {
+            "minute" => (0, amount),
+            "hour" => (0, amount * 60),
+            "day" => (amount, 0),
+            "week" => (amount * 7, 0),
+            _ => continue,
+        };
+        m.take(i..i + 2);
+        return Some(Due::Shift { days, minutes });
+    }
+    None
+}

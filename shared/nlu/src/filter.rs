@@ -1,0 +1,101 @@
+//! List requests: which tasks to show ("what's pending?", "overdue #work", "high priority tasks
+//! due this week") and what a search looks for ("find anything mentioning john"). The same
+//! filter narrows several-task targets ("delete all completed tasks").
+
+use std::ops::Range;
+
+use crate::context::Context;
+use crate::message::{Message, listed};
+use crate::normalise::Kind;
+use crate::types::{ListFilter, Status};
+use crate::{dates, priority, tags, when};
+
+/// Words of a list request that only frame it; anything else left over is text to match.
+const LIST_FRAME: &str = "show me my all the a an tasks task todos todo to-do list lists items item stuff things thing \
+    everything anything what what's which is are do does did i have has got get give on in for of plate going due to \
+    need needs still how many much any there please display view see let can you could would that with be am it \
+    agenda schedule up now at so far yet currently right just tell this these those there's i've ones one and or \
+    doing lined else ahead that's thats which who whats";
+
+/// Words of a search request that only frame it.
+const SEARCH_FRAME: &str = "for tasks task todos todo containing contain contains mentioning mention mentions about \
+    related regarding concerning to with the word words anything something everything my a an is there any where's \
+    where called named titled one have i do did add added on in of find search look up that me please got which what \
+    are was anywhere it stuff things thing there's";
+
+/// Finds and claims the filter words of `range`: status, overdue, priorities, tags and due range.
+pub(crate) fn take(m: &mut Message<'_>, range: Range<usize>, ctx: &Context) -> ListFilter {
+    let mut filter = ListFilter::default();
+    if m.take_first(range.clone(), "overdue|late|missed|behind").is_some()
+        || m.take_first(range.clone(), "past due").is_some()
+    {
+        filter.overdue = true;
+        filter.status = Some(Status::Pending);
+    }
+    let pending = [
+        "not|n't|isn't|aren't yet? done|finished|completed|complete",
+        "pending|open|outstanding|remaining|unfinished|incomplete|undone|active|left|still",
+    ];
+    while pending
+        .iter()
+        .any(|pattern| m.take_first(range.clone(), pattern).is_some())
+    {
+        filter.status = Some(Status::Pending);
+    }
+    if filter.status.is_none() {
+        while m
+            .take_first(
+                range.clone(),
+                "completed|complete|done|finished|finish|closed|ticked|checked",
+            )
+            .is_some()
+        {
+            filter.status = Some(Status::Completed);
+        }
+    }
+    filter.priorities = priority::take(m, range.clone(), true);
+    filter.tags = tags::take_for_filter(m, range.clone(), &ctx.known_tags);
+    if let Some(parsed) = dates::take(m, range) {
+        filter.due = when::to_range(&parsed, ctx.now, ctx.tz);
+    }
+    filter
+}
+
+/// The free words of `range` that are not `frame` words, lower case; claims them all.
+pub(crate) fn take_text(m: &mut Message<'_>, range: Range<usize>, frame: &str) -> Option<String> {
+    let free = m.free_in(range);
+    m.take_list(&free);
+    let words: Vec<String> = free
+        .into_iter()
+        .filter(|&i| m.is_word_like(i) && !listed(frame, m.word(i)))
+        .map(|i| m.raw(i).to_lowercase())
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// Text left in a list request.
+pub(crate) fn take_list_text(m: &mut Message<'_>, range: Range<usize>) -> Option<String> {
+    take_text(m, range, LIST_FRAME)
+}
+
+/// What a search looks for.
+pub(crate) fn take_search_text(m: &mut Message<'_>, range: Range<usize>) -> Option<String> {
+    let quoted = m
+        .free_in(range.clone())
+        .into_iter()
+        .find(|&i| m.kind(i) == Some(Kind::Quoted));
+    if let Some(quoted) = quoted {
+        let text = m.raw(quoted).to_lowercase();
+        m.take_list(&m.free_in(range));
+        return Some(text);
+    }
+    take_text(m, range, SEARCH_FRAME)
+}
+
+/// True when `word` is one of the words that frame a list request.
+pub(crate) fn is_list_word(word: &str) -> bool {
+    listed(LIST_FRAME, word)
+}
+
+#[cfg(test)]
+mod tests;

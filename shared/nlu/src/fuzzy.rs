@@ -1,0 +1,128 @@
+//! Typo-tolerant word matching for task titles: "grocries" finds "Buy groceries", "meetings"
+//! finds "Team meeting". Scores are deterministic so the resolver can rank and tie candidates.
+
+/// Edit distance with adjacent transpositions (optimal string alignment), on characters.
+pub(crate) fn distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in rows.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in rows[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (rows[i - 1][j] + 1)
+                .min(rows[i][j - 1] + 1)
+                .min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = best;
+        }
+    }
+    rows[a.len()][b.len()]
+}
+
+/// The word without a plural ending: "groceries" → "grocery", "meetings" → "meeting".
+pub(crate) fn stem(word: &str) -> String {
+    if let Some(stem) = word.strip_suffix("ies").filter(|s| s.len() >= 3) {
+        return format!("{stem}y");
+    }
+    match word.strip_suffix('s') {
+        Some(stem) if stem.len() >= 3 && !stem.ends_with('s') => stem.to_owned(),
+        _ => word.to_owned(),
+    }
+}
+
+/// How well a query word matches a title word: 1 for the same word (up to plural), 0.8 for a
+/// prefix of at least 3 letters, 0.6 for a close typo, 0 otherwise.
+pub(crate) fn word_score(query: &str, word: &str) -> f32 {
+    let (query, word) = (stem(query), stem(word));
+    if query == word {
+        return 1.0;
+    }
+    if query.chars().count() >= 3 && word.starts_with(&query) {
+        return 0.8;
+    }
+    let allowed = match query.chars().count() {
+        0..=3 => 0,
+        4..=5 => 1,
+        _ => 2,
+    };
+    if allowed > 0 && distance(&query, &word) <= allowed {
+        0.6
+    } else {
+        0.0
+    }
+}
+
+/// Lower-case words of a text, without punctuation.
+pub(crate) fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Words too common to tell tasks apart; ignored in queries unless they are all there is.
+const WEAK: &str = "the a an my to for of and with on at in";
+
+/// How well `query` matches `title`: the mean of each query word's best score, or 0 when any
+/// query word matches nothing.
+pub(crate) fn title_score(query: &str, title: &str) -> f32 {
+    let title_words = words(title);
+    let all = words(query);
+    let strong: Vec<&String> = all.iter().filter(|w| !crate::message::listed(WEAK, w)).collect();
+    let query_words: Vec<&String> = if strong.is_empty() {
+        all.iter().collect()
+    } else {
+        strong
+    };
+    if query_words.is_empty() {
+        return 0.0;
+    }
+    let mut total = 0.0;
+    for query_word in &query_words {
+        let best = title_words
+            .iter()
+            .map(|w| word_score(query_word, w))
+            .fold(0.0, f32::max);
+        if best == 0.0 {
+            return 0.0;
+        }
+        total += best;
+    }
+    #[allow(clippy::cast_precision_loss)] // a handful of words
+    let mean = total / query_words.len() as f32;
+    mean
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distance_counts_a_transposition_as_one_edit() {
+        assert_eq!(distance("compelte", "complete"), 1);
+        assert_eq!(distance("grocries", "groceries"), 1);
+        assert_eq!(distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn plural_prefix_and_typo_matches_are_scored_in_that_order() {
+        assert!((word_score("meetings", "meeting") - 1.0).abs() < f32::EPSILON);
+        assert!((word_score("groc", "groceries") - 0.8).abs() < f32::EPSILON);
+        assert!((word_score("grocries", "groceries") - 0.6).abs() < f32::EPSILON);
+        assert!(word_score("cat", "car").abs() < f32::EPSILON);
+    }
+
+    #[test]
+    fn every_query_word_must_match_the_title() {
+        assert!(title_score("the groceries", "Buy groceries") > 0.9);
+        assert!(title_score("call mom", "Call Mom tonight") > 0.9);
+        assert!(title_score("call dad", "Call Mom tonight").abs() < f32::EPSILON);
+    }
+}

@@ -1,0 +1,131 @@
+//! Decides what a command is for, from its leading verb ("add", "show", "mark … as done",
+//! "reschedule") or, without one, from how it is phrased ("task 4 is done", "what's due
+//! today?", "that one isn't done yet"). It claims the words that only said the intent, so they
+//! do not end up in a title; the slots are read afterwards by the intent's own extractor.
+
+use crate::message::Message;
+use crate::types::{Field, Intent};
+use crate::{cues, verbs};
+
+/// The intent of a command and how the slot extractors should read it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Cue {
+    pub(crate) intent: Intent,
+    pub(crate) confidence: f32,
+    /// Tags named are removed ("remove the home tag", "untag").
+    pub(crate) removing: bool,
+    /// The new value is the title, taken literally ("rename … to …").
+    pub(crate) rename: bool,
+    /// The new value is the description ("add a note to task 4: …").
+    pub(crate) describe: bool,
+    /// A field to clear ("remove the due date", "stop repeating").
+    pub(crate) clear: Option<Field>,
+    /// "do i have …", "is there …": a list question whose leftover words are a search.
+    pub(crate) existence: bool,
+}
+
+impl Cue {
+    pub(crate) fn new(intent: Intent, confidence: f32) -> Self {
+        Self {
+            intent,
+            confidence,
+            removing: false,
+            rename: false,
+            describe: false,
+            clear: None,
+            existence: false,
+        }
+    }
+}
+
+/// Leading words that only make a request polite or chatty.
+const PADDING: &[&str] = &[
+    "hey|hi|hello|ok|okay|so|oh|oops|um|uh|well|actually|please|kindly|just|quickly|alright|yo|hmm|and|also|then|now|right",
+    "could|can|would|will you please?",
+    "i want|need you to",
+    "i'd like you to",
+    "i would like you to",
+    "go ahead and",
+    "help me",
+    ",|!|.|-",
+];
+/// Trailing words of the same kind.
+const TRAILING: &[&str] = &[
+    "please|thanks|thx|cheers|actually|anyway|though|!|?|.",
+    "thank you",
+    "for me",
+    "thanks a lot",
+    "thank you very much",
+];
+
+/// Claims polite padding at both ends of the message.
+pub(crate) fn strip_padding(m: &mut Message<'_>) {
+    loop {
+        let Some(head) = (0..m.len()).find(|&i| m.is_free(i)) else {
+            return;
+        };
+        let Some(end) = PADDING.iter().find_map(|pattern| m.at(head, pattern)) else {
+            break;
+        };
+        if !(end..m.len()).any(|i| m.is_free_word(i)) {
+            break;
+        }
+        m.take(head..end);
+    }
+    loop {
+        let Some(last) = (0..m.len()).rev().find(|&i| m.is_free(i)) else {
+            return;
+        };
+        let found = TRAILING.iter().find_map(|pattern| {
+            let length = pattern.split(' ').count();
+            let start = (last + 1).checked_sub(length)?;
+            (m.at(start, pattern) == Some(last + 1)).then_some(start)
+        });
+        match found {
+            Some(start) if (0..start).any(|i| m.is_free_word(i)) => m.take(start..last + 1),
+            _ => break,
+        }
+    }
+}
+
+/// The intent of the command in `m`, claiming the words that said it.
+pub(crate) fn classify(m: &mut Message<'_>) -> Cue {
+    strip_padding(m);
+    let Some(head) = m.first_free_word() else {
+        return Cue::new(Intent::Unknown, 0.1);
+    };
+    cues::take_fillers(m);
+    let cue = detect(m, head);
+    cues::take_echoes(m, cue.intent);
+    cue
+}
+
+fn detect(m: &mut Message<'_>, head: usize) -> Cue {
+    if let Some(cue) = cues::stop_repeating(m)
+        .or_else(|| cues::back_on_the_list(m))
+        .or_else(|| cues::list_only(m))
+    {
+        return cue;
+    }
+    if let Some(cue) = verbs::at_head(m, head) {
+        return cue;
+    }
+    if let Some(cue) = cues::statement(m) {
+        return cue;
+    }
+    // A later clause may carry the command: "i don't need it anymore, delete it".
+    for i in head + 1..m.len() {
+        if cues::clause_start(m, i)
+            && let Some(cue) = verbs::at_head(m, i)
+        {
+            return Cue {
+                confidence: cue.confidence - 0.1,
+                ..cue
+            };
+        }
+    }
+    cues::fallback(m)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,240 @@
+//! Finds which task a message points at and turns it into a [`TaskRef`]: an id ("3f2a9c1e"), a
+//! number ("task 3", "#3", "number three"), a position ("the second one", "the last one"), a
+//! pronoun ("it", "that one"), the last list ("them"), several tasks ("my morning meetings",
+//! "all completed tasks") or words of a title ("the groceries task"). An explicit number or id
+//! wins over a title, and a title over a pronoun: in "I don't need the passport task, delete
+//! it", "it" is the passport task.
+
+use std::ops::Range;
+
+use crate::context::Context;
+use crate::message::{Message, listed};
+use crate::normalise::Kind;
+use crate::target::TaskRef;
+use crate::types::{Intent, Status};
+use crate::{dates, filter, fuzzy, when, words};
+
+/// Words around a task's name that are not part of it.
+const REF_LEADING: &str = "the my a an this that our your task tasks todo to-do item one reminder entry thing called \
+    named titled about to for with from i i'm done of on";
+const REF_TRAILING: &str = "task tasks todo to-do item one reminder entry thing please thanks anymore again too now \
+    yet , . ! ? ; : - off 's";
+/// Words that say "several tasks".
+const MANY: &str = "all every everything each";
+/// Words of a several-task target that only frame it.
+const SELECTION_FRAME: &str = "all every everything each my the of tasks task todos todo items item ones stuff things \
+    that are which is in with that's thats 's";
+
+/// Finds and claims the reference in `range`.
+pub(crate) fn take(m: &mut Message<'_>, range: Range<usize>, ctx: &Context, intent: Intent) -> Option<TaskRef> {
+    let range = range.start..range.end.min(m.len());
+    if let Some(found) = explicit(m, range.clone()) {
+        take_pronoun(m, range);
+        return Some(found);
+    }
+    if let Some(found) = selection(m, range.clone(), ctx, intent) {
+        return Some(found);
+    }
+    let pronoun = take_pronoun(m, range.clone());
+    let when = dates::take(m, range.clone()).and_then(|parsed| when::to_range(&parsed, ctx.now, ctx.tz));
+    match title_words(m, range) {
+        Some(text) => Some(TaskRef::Title { text, when }),
+        None if pronoun => Some(TaskRef::Pronoun),
+        None => None,
+    }
+}
+
+/// A UUID, or a prefix of one with at least 8 hex digits and a digit among them.
+fn is_id(word: &str) -> bool {
+    let hex = word.chars().filter(char::is_ascii_hexdigit).count();
+    word.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+        && hex >= 8
+        && word.chars().any(|c| c.is_ascii_digit())
+        && word.chars().any(|c| c.is_ascii_alphabetic() || c == '-')
+}
+
+/// Ids, numbers, positions and "them".
+fn explicit(m: &mut Message<'_>, range: Range<usize>) -> Option<TaskRef> {
+    for i in range.clone() {
+        if !m.is_free(i) {
+            continue;
+        }
+        if m.kind(i) == Some(Kind::Word) && is_id(m.word(i)) {
+            m.take(i..i + 1);
+            take_before(m, i, "task|id|#");
+            return Some(TaskRef::Id {
+                id: m.word(i).to_owned(),
+            });
+        }
+        if m.kind(i) == Some(Kind::Hashtag)
+            && let Ok(number) = m.word(i).parse::<u32>()
+        {
+            m.take(i..i + 1);
+            take_before(m, i, "task|number|item");
+            return Some(TaskRef::Number { number });
+        }
+        if let Some(at) = m.at(i, "task|item|todo|entry|number|no|nr") {
+            let at = m.at(at, "number|no|nr|#|.").unwrap_or(at);
+            let number = words::number(m.word(at)).filter(|_| m.is_free(at) && !listed("a an couple", m.word(at)));
+            if let Some(number) = number {
+                m.take(i..at + 1);
+                return Some(TaskRef::Number { number });
+            }
+        }
+        if let Some((end, position)) = position(m, i) {
+            m.take(i..end);
+            return Some(TaskRef::Position { position });
+        }
+        let last_list = [
+            "all? of? them|those|these all?",
+            "both of? them?",
+            "everything|all on|in the|this|that list",
+        ];
+        if let Some(end) = last_list.iter().find_map(|p| m.at(i, p)) {
+            m.take(i..end);
+            return Some(TaskRef::LastList);
+        }
+    }
+    let content: Vec<usize> = m.free_in(range).into_iter().filter(|&i| m.is_word_like(i)).collect();
+    let filler = |i: &usize| listed(REF_LEADING, m.word(*i)) || listed(REF_TRAILING, m.word(*i));
+    let real: Vec<usize> = content.iter().copied().filter(|i| !filler(i)).collect();
+    if let [only] = real[..]
+        && m.kind(only) == Some(Kind::Number)
+    {
+        let number = m.word(only).parse().ok()?;
+        m.take_list(&content);
+        return Some(TaskRef::Number { number });
+    }
+    None
+}
+
+fn take_before(m: &mut Message<'_>, i: usize, pattern: &str) {
+    if i > 0 {
+        m.take_at(i - 1, pattern);
+    }
+}
+
+/// "the second one", "the 2nd task", "the last one", "second to last", "the top one".
+fn position(m: &Message<'_>, i: usize) -> Option<(usize, i32)> {
+    let the = m.at(i, "the");
+    let j = the.unwrap_or(i);
+    let word = m.word(j);
+    let (mut end, position) = match word {
+        "last" | "final" | "bottom" | "latest" | "newest" => (j + 1, -1),
+        "penultimate" => (j + 1, -2),
+        "top" => (j + 1, 1),
+        _ => {
+            let n = i32::try_from(words::ordinal(word)?).ok()?;
+            match m.at(j + 1, "to|from? last") {
+                Some(end) => (end, -n),
+                None => (j + 1, n),
+            }
+        }
+    };
+    if !m.is_free(j) || m.at(end, "of|day|week|month|night|time").is_some() {
+        return None;
+    }
+    let noun = m.at(end, "one|task|item|todo|entry|thing|reminder");
+    if noun.is_none() && the.is_none() {
+        return None;
+    }
+    end = noun.unwrap_or(end);
+    end = m.at(end, "on|in the? list").unwrap_or(end);
+    Some((end, position))
+}
+
+/// "it", "that", "this one", "that task", "the same one". "that"/"this" before a word of a
+/// name ("this report") are determiners, not pronouns.
+fn take_pronoun(m: &mut Message<'_>, range: Range<usize>) -> bool {
+    let mut found = false;
+    for i in range.clone() {
+        if let Some(end) = m
+            .at(i, "the? same one|task")
+            .or_else(|| m.at(i, "that|this one|task|item|thing"))
+        {
+            m.take(i..end);
+            found = true;
+        } else if m.at(i, "it").is_some() {
+            m.take(i..i + 1);
+            found = true;
+        } else if m.at(i, "that|this").is_some() {
+            let next_is_name = m.is_free_word(i + 1) && !listed(REF_TRAILING, m.word(i + 1)) && i + 1 < range.end;
+            if !next_is_name {
+                m.take(i..i + 1);
+                found = true;
+            }
+        }
+    }
+    found
+}
+
+/// Several tasks: "all …", "every …", "my … meetings", "completed tasks".
+fn selection(m: &mut Message<'_>, range: Range<usize>, ctx: &Context, intent: Intent) -> Option<TaskRef> {
+    let content: Vec<usize> = m
+        .free_in(range.clone())
+        .into_iter()
+        .filter(|&i| m.is_word_like(i))
+        .collect();
+    let many = content.iter().any(|&i| listed(MANY, m.word(i)));
+    let last = content
+        .iter()
+        .rev()
+        .find(|&&i| !listed("please now again", m.word(i)))?;
+    let plural = fuzzy::stem(m.word(*last)) != m.word(*last) && m.kind(*last) == Some(Kind::Word);
+    let the = content.iter().any(|&i| m.word(i) == "the");
+    if !(many || plural && !the) {
+        return None;
+    }
+    let part = content
+        .iter()
+        .find_map(|&i| words::part_of_day(m.word(i)).map(|part| (i, part)));
+    if let Some((i, _)) = part {
+        m.take(i..i + 1);
+    }
+    let mut filter = filter::take(m, range.clone(), ctx);
+    filter.text = filter::take_text(m, range, SELECTION_FRAME).map(|text| {
+        let words: Vec<String> = text.split_whitespace().map(fuzzy::stem).collect();
+        words.join(" ")
+    });
+    if filter.status.is_none() {
+        filter.status = match intent {
+            Intent::Complete | Intent::Update | Intent::SetRecurrence => Some(Status::Pending),
+            Intent::Reopen => Some(Status::Completed),
+            _ => None,
+        };
+    }
+    Some(TaskRef::Selection {
+        filter,
+        part_of_day: part.map(|(_, part)| part),
+    })
+}
+
+/// The words naming a task, lower case, without articles and "task".
+fn title_words(m: &mut Message<'_>, range: Range<usize>) -> Option<String> {
+    let free = m.free_in(range);
+    m.take_list(&free);
+    let text = |i: usize| {
+        if m.kind(i) == Some(Kind::Hashtag) {
+            m.word(i).to_owned()
+        } else {
+            m.raw(i).to_lowercase()
+        }
+    };
+    let mut kept: Vec<String> = free.into_iter().filter(|&i| m.is_word_like(i)).map(text).collect();
+    loop {
+        let before = kept.len();
+        if kept.first().is_some_and(|w| listed(REF_LEADING, w)) {
+            kept.remove(0);
+        }
+        if kept.last().is_some_and(|w| listed(REF_TRAILING, w)) {
+            kept.pop();
+        }
+        if kept.len() == before {
+            break;
+        }
+    }
+    (!kept.is_empty()).then(|| kept.join(" "))
+}
+
+#[cfg(test)]
+mod tests;

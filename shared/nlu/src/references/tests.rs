@@ -1,0 +1,136 @@
+use chrono_tz::Europe::Berlin;
+
+use super::*;
+use crate::types::PartOfDay;
+
+fn reference(text: &str, intent: Intent) -> Option<TaskRef> {
+    let ctx = Context::new("2026-11-26T15:00:00Z".parse().expect("an instant"), Berlin);
+    let mut message = Message::new(text);
+    let len = message.len();
+    take(&mut message, 0..len, &ctx, intent)
+}
+
+fn title(text: &str) -> TaskRef {
+    TaskRef::Title {
+        text: text.to_owned(),
+        when: None,
+    }
+}
+
+#[test]
+fn numbers_in_every_form() {
+    for text in ["task 3", "task #3", "#3", "number 3", "task number three", "no. 3", "3"] {
+        assert_eq!(
+            reference(text, Intent::Complete),
+            Some(TaskRef::Number { number: 3 }),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn ids_are_whole_uuids_or_hex_prefixes_with_a_digit() {
+    let uuid = "7d4e1f20-5b6a-4c3d-9e8f-0a1b2c3d4e5f";
+    assert_eq!(
+        reference(&format!("task {uuid}"), Intent::Delete),
+        Some(TaskRef::Id { id: uuid.to_owned() })
+    );
+    assert_eq!(
+        reference("3f2a9c1e", Intent::Delete),
+        Some(TaskRef::Id {
+            id: "3f2a9c1e".to_owned()
+        })
+    );
+    assert_eq!(reference("the deadbeef task", Intent::Delete), Some(title("deadbeef")));
+}
+
+#[test]
+fn positions_count_from_the_start_or_the_end() {
+    assert_eq!(
+        reference("the second one", Intent::Complete),
+        Some(TaskRef::Position { position: 2 })
+    );
+    assert_eq!(
+        reference("the 2nd task", Intent::Complete),
+        Some(TaskRef::Position { position: 2 })
+    );
+    assert_eq!(
+        reference("the last one", Intent::Complete),
+        Some(TaskRef::Position { position: -1 })
+    );
+    assert_eq!(
+        reference("the second to last one", Intent::Complete),
+        Some(TaskRef::Position { position: -2 })
+    );
+}
+
+#[test]
+fn pronouns_and_the_last_list() {
+    assert_eq!(reference("it", Intent::Delete), Some(TaskRef::Pronoun));
+    assert_eq!(reference("that one", Intent::Delete), Some(TaskRef::Pronoun));
+    assert_eq!(reference("them all", Intent::Complete), Some(TaskRef::LastList));
+    assert_eq!(
+        reference("everything on the list", Intent::Complete),
+        Some(TaskRef::LastList)
+    );
+}
+
+#[test]
+fn a_name_wins_over_a_pronoun() {
+    assert_eq!(
+        reference("the passport task, it", Intent::Delete),
+        Some(title("passport"))
+    );
+    assert_eq!(reference("this report", Intent::Delete), Some(title("report")));
+}
+
+#[test]
+fn names_lose_articles_and_the_word_task() {
+    assert_eq!(
+        reference("the groceries task", Intent::Delete),
+        Some(title("groceries"))
+    );
+    assert_eq!(
+        reference("the task called buy milk", Intent::Delete),
+        Some(title("buy milk"))
+    );
+    assert_eq!(
+        reference("my dentist appointment", Intent::Delete),
+        Some(title("dentist appointment"))
+    );
+    assert_eq!(
+        reference("the 'Buy milk' task", Intent::Delete),
+        Some(title("buy milk"))
+    );
+}
+
+#[test]
+fn a_date_next_to_a_name_narrows_it() {
+    let Some(TaskRef::Title { text, when }) = reference("tomorrow's meeting", Intent::Delete) else {
+        panic!("a title reference");
+    };
+    assert_eq!(text, "meeting");
+    assert!(when.is_some());
+}
+
+#[test]
+fn plural_and_all_select_several_tasks() {
+    let morning_meetings = reference("my morning meetings", Intent::Update);
+    let Some(TaskRef::Selection { filter, part_of_day }) = morning_meetings else {
+        panic!("a selection")
+    };
+    assert_eq!(filter.text.as_deref(), Some("meeting"));
+    assert_eq!(filter.status, Some(Status::Pending));
+    assert_eq!(part_of_day, Some(PartOfDay::Morning));
+    let Some(TaskRef::Selection { filter, .. }) = reference("all completed tasks", Intent::Delete) else {
+        panic!("a selection")
+    };
+    assert_eq!((filter.status, filter.text), (Some(Status::Completed), None));
+    // "the groceries" is one task with a plural name.
+    assert_eq!(reference("the groceries", Intent::Delete), Some(title("groceries")));
+}
+
+#[test]
+fn a_tag_is_not_a_number() {
+    assert_eq!(reference("#work", Intent::Delete), Some(title("work")));
+}

@@ -1,0 +1,197 @@
+//! Resolves a [`TaskRef`] against the user's tasks and the conversation. It never guesses: when
+//! two tasks fit a title equally well it returns [`Resolution::Ambiguous`] with a question
+//! listing them, so no action changes the wrong task.
+//!
+//! Numbers: "task 3" is the 3rd task of the last list shown; when no list was shown yet, the task
+//! whose id is 3 (the id `todo list` prints), else the 3rd of the candidates ordered by creation
+//! time (oldest first). Positions ("the second one") only
+//! exist in a list shown, so without one the user is asked to list first. Pass the candidates the
+//! action applies to (for example only pending tasks when completing): they are what titles and
+//! selections match.
+
+use std::fmt::Write as _;
+
+use crate::context::Context;
+use crate::fuzzy;
+use crate::target::{Candidate, Resolution, TaskRef};
+use crate::types::{ListFilter, Status};
+use crate::when;
+
+/// Below this, a title match is not a match.
+const MIN_SCORE: f32 = 0.6;
+/// Candidates this close to the best score tie with it.
+const TIE: f32 = 0.05;
+
+/// Which task (or tasks) `reference` means, given the conversation and the user's tasks.
+pub fn resolve(reference: &TaskRef, ctx: &Context, candidates: &[Candidate]) -> Resolution {
+    let by_id = |id: &str| candidates.iter().find(|c| c.id == id);
+    let unique = |candidate: Option<&Candidate>, missing: &str| match candidate {
+        Some(candidate) => Resolution::Unique {
+            id: candidate.id.clone(),
+        },
+        None => not_found(missing),
+    };
+    match reference {
+        TaskRef::Id { id } => {
+            let id = id.to_lowercase();
+            let matching: Vec<&Candidate> = candidates
+                .iter()
+                .filter(|c| c.id.to_lowercase() == id || c.id.to_lowercase().starts_with(&id))
+                .collect();
+            pick(matching, ctx, &format!("I can't find a task with id {id}."))
+        }
+        TaskRef::Number { number } if !ctx.last_listed.is_empty() => match listed_at(ctx, i64::from(*number)) {
+            Some(id) => unique(by_id(id), "That task no longer exists."),
+            None => not_found(&format!(
+                "The last list had {} tasks; there is no task {number}.",
+                ctx.last_listed.len()
+            )),
+        },
+        TaskRef::Number { number } if by_id(&number.to_string()).is_some() => unique(by_id(&number.to_string()), ""),
+        TaskRef::Number { number } => {
+            let mut ordered: Vec<&Candidate> = candidates.iter().collect();
+            ordered.sort_by(|a, b| a.created_at.cmp(&b.created_at).then_with(|| a.id.cmp(&b.id)));
+            let index = usize::try_from(*number).ok().and_then(|n| n.checked_sub(1));
+            unique(
+                index.and_then(|i| ordered.get(i).copied()),
+                &format!("You have no task {number}."),
+            )
+        }
+        TaskRef::Position { .. } if ctx.last_listed.is_empty() => {
+            not_found("Which list do you mean? Ask me to show your tasks first.")
+        }
+        TaskRef::Position { position } => match listed_at(ctx, i64::from(*position)) {
+            Some(id) => unique(by_id(id), "That task no longer exists."),
+            None => not_found(&format!("The last list had only {} tasks.", ctx.last_listed.len())),
+        },
+        TaskRef::Pronoun => {
+            let only_listed = (ctx.last_listed.len() == 1).then(|| ctx.last_listed[0].as_str());
+            match ctx.last_mentioned.as_deref().or(only_listed) {
+                Some(id) => unique(by_id(id), "That task no longer exists."),
+                None => not_found("Which task do you mean? Say its name or number."),
+            }
+        }
+        TaskRef::LastList => {
+            let ids: Vec<String> = ctx
+                .last_listed
+                .iter()
+                .filter(|id| by_id(id).is_some())
+                .cloned()
+                .collect();
+            if ids.is_empty() {
+                not_found("Which tasks do you mean? Ask me to show them first.")
+            } else {
+                Resolution::Many { ids }
+            }
+        }
+        TaskRef::Title { text, when } => {
+            let in_range = |c: &&Candidate| when.is_none_or(|range| c.due_at.is_some_and(|due| range.contains(due)));
+            let scored: Vec<(&Candidate, f32)> = candidates
+                .iter()
+                .filter(in_range)
+                .map(|c| (c, fuzzy::title_score(text, &c.title)))
+                .filter(|(_, score)| *score >= MIN_SCORE)
+                .collect();
+            let best = scored.iter().map(|(_, score)| *score).fold(0.0, f32::max);
+            let exact: Vec<&Candidate> = scored
+                .iter()
+                .filter(|(c, _)| c.title.trim().eq_ignore_ascii_case(text))
+                .map(|(c, _)| *c)
+                .collect();
+            let top = if exact.is_empty() {
+                scored
+                    .iter()
+                    .filter(|(_, score)| best - score <= TIE)
+                    .map(|(c, _)| *c)
+                    .collect()
+            } else {
+                exact
+            };
+            pick(top, ctx, &format!("I can't find a task called \"{text}\"."))
+        }
+        TaskRef::Selection { filter, part_of_day } => {
+            let mut selected: Vec<&Candidate> = candidates
+                .iter()
+                .filter(|c| selects(filter, c, ctx))
+                .filter(|c| {
+                    part_of_day.is_none_or(|part| {
+                        c.due_at
+                            .is_some_and(|due| when::in_part(part, when::local_parts(ctx.tz, due).1))
+                    })
+                })
+                .collect();
+            selected.sort_by(|a, b| a.due_at.cmp(&b.due_at).then_with(|| a.created_at.cmp(&b.created_at)));
+            if selected.is_empty() {
+                not_found("No task matches that.")
+            } else {
+                Resolution::Many {
+                    ids: selected.into_iter().map(|c| c.id.clone()).collect(),
+                }
+            }
+        }
+    }
+}
+
+/// The id at a 1-based position of the last list; negative counts from the end.
+fn listed_at(ctx: &Context, position: i64) -> Option<&String> {
+    let len = i64::try_from(ctx.last_listed.len()).ok()?;
+    let index = if position < 0 { len + position } else { position - 1 };
+    usize::try_from(index).ok().and_then(|i| ctx.last_listed.get(i))
+}
+
+fn not_found(message: &str) -> Resolution {
+    Resolution::NotFound {
+        message: message.to_owned(),
+    }
+}
+
+/// One candidate is the answer, several are a question, none is a message.
+fn pick(found: Vec<&Candidate>, ctx: &Context, missing: &str) -> Resolution {
+    match found[..] {
+        [] => not_found(missing),
+        [only] => Resolution::Unique { id: only.id.clone() },
+        _ => {
+            let mut sorted = found;
+            sorted.sort_by(|a, b| a.due_at.cmp(&b.due_at).then_with(|| a.created_at.cmp(&b.created_at)));
+            let mut question = String::from("Which one do you mean?");
+            for (n, candidate) in sorted.iter().enumerate() {
+                let _ = write!(question, " {}. {}", n + 1, describe(candidate, ctx));
+            }
+            Resolution::Ambiguous {
+                candidates: sorted.into_iter().cloned().collect(),
+                question,
+            }
+        }
+    }
+}
+
+/// "Team meeting (due Fri 27 Nov 10:00)", "Old task (done)".
+fn describe(candidate: &Candidate, ctx: &Context) -> String {
+    let mut text = candidate.title.clone();
+    if let Some(due) = candidate.due_at {
+        let local = due.with_timezone(&ctx.tz);
+        let _ = write!(text, " (due {})", local.format("%a %-d %b %H:%M"));
+    }
+    if candidate.status == Status::Completed {
+        text += " (done)";
+    }
+    text
+}
+
+/// True when a filter selects a candidate.
+pub(crate) fn selects(filter: &ListFilter, c: &Candidate, ctx: &Context) -> bool {
+    let text_matches = filter.text.as_deref().is_none_or(|text| {
+        fuzzy::title_score(text, &c.title) >= MIN_SCORE || c.tags.iter().any(|tag| fuzzy::title_score(text, tag) >= 1.0)
+    });
+    filter.status.is_none_or(|status| c.status == status)
+        && (filter.priorities.is_empty() || filter.priorities.contains(&c.priority))
+        && filter.tags.iter().all(|tag| c.tags.contains(tag))
+        && filter
+            .due
+            .is_none_or(|range| c.due_at.is_some_and(|due| range.contains(due)))
+        && (!filter.overdue || c.status == Status::Pending && c.due_at.is_some_and(|due| due < ctx.now))
+        && text_matches
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,234 @@
+use chrono::{DateTime, Utc};
+use chrono_tz::Europe::Berlin;
+
+use super::*;
+use crate::types::{DueRange, PartOfDay, Priority};
+
+fn utc(text: &str) -> DateTime<Utc> {
+    text.parse().expect("an instant")
+}
+
+fn task(id: &str, title: &str, created: &str, due: Option<&str>) -> Candidate {
+    Candidate {
+        id: id.to_owned(),
+        title: title.to_owned(),
+        status: Status::Pending,
+        due_at: due.map(utc),
+        created_at: utc(created),
+        tags: Vec::new(),
+        priority: Priority::Medium,
+    }
+}
+
+fn tasks() -> Vec<Candidate> {
+    vec![
+        task("a", "Buy groceries", "2026-11-01T10:00:00Z", None),
+        task(
+            "b",
+            "Team meeting",
+            "2026-11-02T10:00:00Z",
+            Some("2026-11-27T08:00:00Z"),
+        ),
+        task(
+            "c",
+            "Meeting with Bob",
+            "2026-11-03T10:00:00Z",
+            Some("2026-11-27T15:00:00Z"),
+        ),
+        task("d", "Call mom", "2026-10-01T10:00:00Z", Some("2026-11-28T17:00:00Z")),
+        task(
+            "e",
+            "Standup meeting",
+            "2026-11-04T10:00:00Z",
+            Some("2026-11-30T08:30:00Z"),
+        ),
+    ]
+}
+
+fn ctx() -> Context {
+    Context::new(utc("2026-11-26T15:00:00Z"), Berlin)
+}
+
+fn title(text: &str) -> TaskRef {
+    TaskRef::Title {
+        text: text.to_owned(),
+        when: None,
+    }
+}
+
+fn unique(id: &str) -> Resolution {
+    Resolution::Unique { id: id.to_owned() }
+}
+
+#[test]
+fn a_number_is_a_position_in_the_last_list_shown() {
+    let ctx = ctx().with_last_listed(["c", "a", "e"]);
+    assert_eq!(resolve(&TaskRef::Number { number: 2 }, &ctx, &tasks()), unique("a"));
+    let Resolution::NotFound { message } = resolve(&TaskRef::Number { number: 4 }, &ctx, &tasks()) else {
+        panic!("not found")
+    };
+    assert!(message.contains("had 3 tasks"), "{message}");
+}
+
+#[test]
+fn without_a_list_a_number_counts_tasks_by_creation_time() {
+    // "d" was created first.
+    assert_eq!(resolve(&TaskRef::Number { number: 1 }, &ctx(), &tasks()), unique("d"));
+    assert_eq!(resolve(&TaskRef::Number { number: 3 }, &ctx(), &tasks()), unique("b"));
+}
+
+#[test]
+fn positions_need_a_list_and_count_from_either_end() {
+    let ctx_with_list = ctx().with_last_listed(["c", "a", "e"]);
+    assert_eq!(
+        resolve(&TaskRef::Position { position: -1 }, &ctx_with_list, &tasks()),
+        unique("e")
+    );
+    assert_eq!(
+        resolve(&TaskRef::Position { position: 1 }, &ctx_with_list, &tasks()),
+        unique("c")
+    );
+    assert!(matches!(
+        resolve(&TaskRef::Position { position: 1 }, &ctx(), &tasks()),
+        Resolution::NotFound { .. }
+    ));
+}
+
+#[test]
+fn a_pronoun_is_the_task_mentioned_last() {
+    assert_eq!(
+        resolve(&TaskRef::Pronoun, &ctx().with_last_mentioned("d"), &tasks()),
+        unique("d")
+    );
+    assert_eq!(
+        resolve(&TaskRef::Pronoun, &ctx().with_last_listed(["b"]), &tasks()),
+        unique("b")
+    );
+    assert!(matches!(
+        resolve(&TaskRef::Pronoun, &ctx(), &tasks()),
+        Resolution::NotFound { .. }
+    ));
+}
+
+#[test]
+fn a_title_matches_despite_typos_and_plurals() {
+    assert_eq!(resolve(&title("grocries"), &ctx(), &tasks()), unique("a"));
+    assert_eq!(resolve(&title("groceries"), &ctx(), &tasks()), unique("a"));
+    assert_eq!(resolve(&title("call mom"), &ctx(), &tasks()), unique("d"));
+    assert!(matches!(
+        resolve(&title("dentist"), &ctx(), &tasks()),
+        Resolution::NotFound { .. }
+    ));
+}
+
+#[test]
+fn an_ambiguous_title_asks_which_one_instead_of_guessing() {
+    let Resolution::Ambiguous { candidates, question } = resolve(&title("meeting"), &ctx(), &tasks()) else {
+        panic!("ambiguous")
+    };
+    let ids: Vec<&str> = candidates.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["b", "c", "e"]);
+    assert!(question.starts_with("Which one do you mean?"), "{question}");
+    assert!(
+        question.contains("1. Team meeting (due Fri 27 Nov 09:00)"),
+        "{question}"
+    );
+    assert!(question.contains("Meeting with Bob"), "{question}");
+}
+
+#[test]
+fn an_exact_title_wins_over_partial_matches() {
+    let mut tasks = tasks();
+    tasks.push(task("f", "Meeting", "2026-11-05T10:00:00Z", None));
+    assert_eq!(resolve(&title("meeting"), &ctx(), &tasks), unique("f"));
+}
+
+#[test]
+fn a_date_narrows_a_title_to_one_task() {
+    let tomorrow = DueRange {
+        from: Some(utc("2026-11-26T23:00:00Z")),
+        to: Some(utc("2026-11-27T23:00:00Z")),
+    };
+    let reference = TaskRef::Title {
+        text: "meeting".to_owned(),
+        when: Some(tomorrow),
+    };
+    assert!(
+        matches!(resolve(&reference, &ctx(), &tasks()), Resolution::Ambiguous { candidates, .. } if candidates.len() == 2)
+    );
+}
+
+#[test]
+fn morning_meetings_select_pending_meetings_due_in_the_local_morning() {
+    let filter = ListFilter {
+        status: Some(Status::Pending),
+        text: Some("meeting".to_owned()),
+        ..ListFilter::default()
+    };
+    let reference = TaskRef::Selection {
+        filter,
+        part_of_day: Some(PartOfDay::Morning),
+    };
+    // b is due 09:00 and e 09:30 Berlin time; c is due 16:00.
+    assert_eq!(
+        resolve(&reference, &ctx(), &tasks()),
+        Resolution::Many {
+            ids: vec!["b".to_owned(), "e".to_owned()]
+        }
+    );
+}
+
+#[test]
+fn ids_match_whole_or_by_prefix() {
+    let mut tasks = tasks();
+    tasks.push(task(
+        "3f2a9c1e-0000-4000-8000-000000000001",
+        "Pay rent",
+        "2026-11-06T10:00:00Z",
+        None,
+    ));
+    let reference = TaskRef::Id {
+        id: "3f2a9c1e".to_owned(),
+    };
+    assert_eq!(
+        resolve(&reference, &ctx(), &tasks),
+        unique("3f2a9c1e-0000-4000-8000-000000000001")
+    );
+}
+
+#[test]
+fn the_last_list_is_every_listed_task_that_still_exists() {
+    let ctx = ctx().with_last_listed(["a", "gone", "d"]);
+    assert_eq!(
+        resolve(&TaskRef::LastList, &ctx, &tasks()),
+        Resolution::Many {
+            ids: vec!["a".to_owned(), "d".to_owned()]
+        }
+    );
+}
+
+#[test]
+fn overdue_selects_pending_tasks_due_before_now() {
+    let mut tasks = tasks();
+    tasks.push(task(
+        "late",
+        "Old thing",
+        "2026-11-06T10:00:00Z",
+        Some("2026-11-20T10:00:00Z"),
+    ));
+    let filter = ListFilter {
+        overdue: true,
+        status: Some(Status::Pending),
+        ..ListFilter::default()
+    };
+    let reference = TaskRef::Selection {
+        filter,
+        part_of_day: None,
+    };
+    assert_eq!(
+        resolve(&reference, &ctx(), &tasks),
+        Resolution::Many {
+            ids: vec!["late".to_owned()]
+        }
+    );
+}

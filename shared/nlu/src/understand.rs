@@ -1,0 +1,100 @@
+//! The NLU's entry point: small talk first, then the intent, then the slots and target the
+//! intent needs, then a confidence that drops when something the intent needs is missing.
+
+use crate::context::Context;
+use crate::intent::Cue;
+use crate::message::Message;
+use crate::target::TaskRef;
+use crate::types::{Intent, Slots, Understanding};
+use crate::{add, edit, filter, intent, references, smalltalk};
+
+/// Understands one chat message in its conversation context. Pure and deterministic: the same
+/// message and context always give the same result, and nothing is read from the clock or the
+/// network.
+pub fn understand(message: &str, ctx: &Context) -> Understanding {
+    let mut m = Message::new(message);
+    if let Some((intent, confidence)) = smalltalk::classify(&m) {
+        return Understanding {
+            intent,
+            confidence,
+            slots: Slots::default(),
+            target: None,
+        };
+    }
+    let cue = intent::classify(&mut m);
+    let len = m.len();
+    let (intent, slots, target) = match cue.intent {
+        Intent::Add => (Intent::Add, add::slots(&mut m, ctx), None),
+        Intent::List | Intent::Search => listing(&mut m, ctx, &cue),
+        Intent::Complete | Intent::Reopen | Intent::Delete => (
+            cue.intent,
+            Slots::default(),
+            references::take(&mut m, 0..len, ctx, cue.intent),
+        ),
+        Intent::Update | Intent::SetRecurrence => edit::understand(&mut m, ctx, &cue),
+        other => (other, Slots::default(), None),
+    };
+    let confidence = confidence(cue.confidence, intent, &slots, target.as_ref());
+    Understanding {
+        intent,
+        confidence,
+        slots,
+        target,
+    }
+}
+
+/// A list request's filter, or a search's words; a search for nothing but filters is a list.
+fn listing(m: &mut Message<'_>, ctx: &Context, cue: &Cue) -> (Intent, Slots, Option<TaskRef>) {
+    let len = m.len();
+    let mut found = filter::take(m, 0..len, ctx);
+    let searching = cue.intent == Intent::Search || cue.existence;
+    if searching && let Some(search) = filter::take_search_text(m, 0..len) {
+        let filter = (!found.is_empty()).then_some(found);
+        return (
+            Intent::Search,
+            Slots {
+                search: Some(search),
+                filter,
+                ..Slots::default()
+            },
+            None,
+        );
+    }
+    found.text = filter::take_list_text(m, 0..len);
+    (
+        Intent::List,
+        Slots {
+            filter: Some(found),
+            ..Slots::default()
+        },
+        None,
+    )
+}
+
+/// The cue's confidence, halved when the intent lacks what it needs, rounded to 2 decimals.
+fn confidence(base: f32, intent: Intent, slots: &Slots, target: Option<&TaskRef>) -> f32 {
+    let acts_on_tasks = matches!(
+        intent,
+        Intent::Complete | Intent::Reopen | Intent::Delete | Intent::Update | Intent::SetRecurrence
+    );
+    let changes = slots.title.is_some()
+        || slots.description.is_some()
+        || slots.due.is_some()
+        || slots.priority.is_some()
+        || !slots.tags_add.is_empty()
+        || !slots.tags_remove.is_empty()
+        || slots.recurrence.is_some()
+        || slots.reminder_minutes.is_some()
+        || !slots.clear.is_empty();
+    let mut confidence = base;
+    if intent == Intent::Add && slots.title.is_none()
+        || acts_on_tasks && target.is_none()
+        || matches!(intent, Intent::Update | Intent::SetRecurrence) && !changes
+    {
+        confidence *= 0.5;
+    }
+    if matches!(target, Some(TaskRef::Title { .. })) {
+        confidence *= 0.95;
+    }
+    (confidence.clamp(0.0, 1.0) * 100.0).round() / 100.0
+}

@@ -1,0 +1,223 @@
+//! Commands recognised by their leading verb: "add", "show", "find", "mark … as done",
+//! "reschedule", "delete" (or "remove the due date", which is a change), "what's …?".
+
+use crate::cues::cue;
+use crate::dates;
+use crate::intent::Cue;
+use crate::message::{Message, listed};
+use crate::refine::{add_or_update, delete_or_clear, explicit_reference, list_or_search, mark, question};
+use crate::types::Intent;
+
+/// Verbs after which "i want to" is only politeness.
+const COMMANDS: &str = "add create delete remove show list find search complete finish mark reopen rename change update \
+    edit move reschedule set make tag repeat cancel see view";
+/// Phrases that start a new task, in the order tried.
+const ADD_CUES: &[&str] = &[
+    "new task|todo|to-do|reminder|item|entry :?",
+    "make|set|create up? a|an new? task|todo|reminder|note|entry",
+    "remind me to?",
+    "remember to|that",
+    "don't forget to|about",
+    "do not forget to|about",
+    "don't let me forget to|about",
+    "note|write|jot down :?",
+    "note :",
+    "i|we need|must|should|gotta to?",
+    "i|we have|'ve got? to",
+    "i've got to",
+    "need|have|got to",
+    "gotta|must",
+    "todo|to-do :?",
+    "task :",
+];
+
+/// The intent said by the verb at `i`, claiming the words that said it.
+pub(crate) fn at_head(m: &mut Message<'_>, i: usize) -> Option<Cue> {
+    let soft = [
+        "i|we want to",
+        "i|we wanna",
+        "i'd|we'd like to",
+        "i|we would like to",
+        "let me|us",
+        "let's|lets",
+    ];
+    if let Some(end) = soft.iter().find_map(|p| m.at(i, p)) {
+        if listed(COMMANDS, m.word(end)) || m.at(end, "need|have to").is_some() {
+            m.take(i..end);
+            return at_head(m, end);
+        }
+        if m.at(i, "let me|us|let's|lets").is_none() {
+            m.take(i..end);
+            chained_add_cues(m, end);
+            return cue(Intent::Add, 0.7);
+        }
+    }
+    if let Some(end) = m.at(i, "i|we need to").filter(|&end| listed(COMMANDS, m.word(end))) {
+        m.take(i..end);
+        return at_head(m, end);
+    }
+    if let Some(end) = m.at(i, "how do|can|should i|we").or_else(|| m.at(i, "how to")) {
+        m.take(i..end);
+        return cue(Intent::Help, 0.85);
+    }
+    if let Some(end) = m
+        .at(
+            i,
+            "reopen|re-open|uncheck|untick|unmark|uncomplete|undo|unfinish|restore|unarchive",
+        )
+        .or_else(|| m.at(i, "re open"))
+    {
+        m.take(i..end);
+        return cue(Intent::Reopen, 0.9);
+    }
+    if let Some(end) = m.at(i, "set|create|make a|an reminder|alarm|task|todo|note") {
+        m.take(i..end);
+        return cue(Intent::Add, 0.85);
+    }
+    if m.at(i, "mark|flag|set").is_some() {
+        return Some(mark(m, i));
+    }
+    if let Some(end) = m
+        .at(i, "search|find|locate|lookup|grep")
+        .or_else(|| m.at(i, "look for|up|through"))
+    {
+        m.take(i..end);
+        return cue(Intent::Search, 0.9);
+    }
+    if let Some(end) = m
+        .at(i, "get rid of")
+        .or_else(|| m.at(i, "throw away|out"))
+        .or_else(|| m.at(i, "forget about"))
+    {
+        m.take(i..end);
+        return cue(Intent::Delete, 0.85);
+    }
+    if let Some(end) = m
+        .at(i, "i|we don't need|want")
+        .or_else(|| m.at(i, "i|we do not need|want"))
+    {
+        m.take(i..end);
+        let len = m.len();
+        if m.take_first(end..len, "anymore").is_none() {
+            m.take_first(end..len, "any more|longer");
+        }
+        m.take_first(end..len, "delete|remove|drop|trash|bin|scrap");
+        return cue(Intent::Delete, 0.75);
+    }
+    if let Some(end) = m
+        .at(i, "show|list|display|view|see|fetch|print")
+        .or_else(|| m.at(i, "give|get|pull|bring me|up"))
+    {
+        m.take(i..end);
+        return Some(list_or_search(m, 0.9));
+    }
+    if m.at(
+        i,
+        "what|what's|what're|which|any|anything|how|where|where's|when|is|are",
+    )
+    .is_some()
+        || m.at(i, "do|did|does|have|got i|we|you").is_some()
+    {
+        let mut found = question(m);
+        found.existence = m.at(i, "is|are|any|anything|do|did|have|got").is_some();
+        return Some(found);
+    }
+    if let Some(end) = m.at(i, "i|we have|'ve got? a|an") {
+        let mut copy = m.clone();
+        let len = copy.len();
+        if dates::take(&mut copy, end..len).is_some() {
+            m.take(i..end);
+            return cue(Intent::Add, 0.6);
+        }
+    }
+    if let Some(end) = m.at(i, "ad").filter(|_| i == 0 && m.is_free_word(1)) {
+        m.take(i..end);
+        return cue(Intent::Add, 0.8);
+    }
+    if let Some(end) = m.at(i, "add|create|insert|put|jot|append") {
+        return Some(add_or_update(m, i, end));
+    }
+    if let Some(end) = m.at(i, "remind me about|of the?") {
+        m.take(i..end);
+        return if explicit_reference(m, end) {
+            cue(Intent::Update, 0.8)
+        } else {
+            cue(Intent::Add, 0.85)
+        };
+    }
+    if let Some(end) = ADD_CUES.iter().find_map(|p| m.at(i, p)) {
+        m.take(i..end);
+        chained_add_cues(m, end);
+        return cue(Intent::Add, 0.85);
+    }
+    if let Some(end) = m.at(i, "schedule") {
+        m.take(i..end);
+        return cue(Intent::Add, 0.8);
+    }
+    if let Some(end) = m.at(
+        i,
+        "delete|remove|erase|trash|cancel|scrap|discard|ditch|drop|kill|nuke|clear|bin|dump|purge",
+    ) {
+        return Some(delete_or_clear(m, i, end));
+    }
+    let done_with = [
+        "i'm|we're done|finished with",
+        "i|we am|are done|finished with",
+        "done|finished with",
+    ];
+    if let Some(end) = done_with.iter().find_map(|p| m.at(i, p)) {
+        m.take(i..end);
+        return cue(Intent::Complete, 0.85);
+    }
+    let did = [
+        "i|we|i've|we've just? finished|completed|did|done|finish|sorted",
+        "i|we have just? finished|completed|done",
+    ];
+    if let Some(end) = did.iter().find_map(|p| m.at(i, p)) {
+        m.take(i..end);
+        return cue(Intent::Complete, 0.8);
+    }
+    if m.at(i, "check|tick|cross|strike").is_some()
+        && let Some(off) = m.find(i + 1..(i + 8).min(m.len()), "off")
+    {
+        m.take(i..i + 1);
+        m.take(off);
+        return cue(Intent::Complete, 0.9);
+    }
+    if let Some(end) = m.at(i, "complete|finish|finished|completed|done|close") {
+        m.take(i..end);
+        return cue(Intent::Complete, 0.9);
+    }
+    if let Some(end) = m.at(i, "rename|retitle").or_else(|| m.at(i, "call it")) {
+        m.take(i..end);
+        let mut found = Cue::new(Intent::Update, 0.9);
+        found.rename = true;
+        return Some(found);
+    }
+    if m.at(i, "tag|label|untag|prioritize|prioritise|deprioritize|deprioritise")
+        .is_some()
+    {
+        return cue(Intent::Update, 0.85);
+    }
+    if let Some(end) = m.at(
+        i,
+        "change|edit|update|modify|move|reschedule|postpone|push|delay|bump|lower|raise|make|give|adjust|shift|bring|have|turn|switch",
+    ) {
+        m.take(i..end);
+        return cue(Intent::Update, 0.85);
+    }
+    if m.at(i, "repeat|recur").is_some() {
+        return cue(Intent::SetRecurrence, 0.9);
+    }
+    None
+}
+
+/// "remind me to" after "i need to": one command said twice.
+pub(super) fn chained_add_cues(m: &mut Message<'_>, at: usize) {
+    if let Some(end) = ["remember|remind me? to", "not forget to", "remind me to"]
+        .iter()
+        .find_map(|p| m.at(at, p))
+    {
+        m.take(at..end);
+    }
+}
