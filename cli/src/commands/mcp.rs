@@ -32,7 +32,7 @@ pub(crate) async fn run(client: &Client) -> anyhow::Result<()> {
     let user = subject(client.token())?;
     let peer = PeerClient::new("task-api", client.base(), ResilienceSettings::default())?;
     let forwarded = Forwarded {
-        bearer: Some(client.token().to_owned()),
+        bearer: Some(client.token().into()),
         correlation_id: None,
         traceparent: None,
     };

@@ -64,7 +64,7 @@ pub(crate) async fn chat(
 ) -> Result<AppJson<ChatResponse>, Problem> {
     // The caller's own token goes on to task-api and session-api as a bearer, whether it came as
     // one or in a browser's session cookie.
-    let bearer = todo_kit::auth::browser::credential(&headers).map(|c| c.token().to_owned());
+    let bearer = todo_kit::auth::browser::credential(&headers).map(|c| c.token().into());
     let fwd = Forwarded {
         bearer,
         correlation_id: ctx.correlation_id.clone().or(ctx.request_id.clone()),

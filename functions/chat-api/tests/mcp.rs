@@ -367,7 +367,7 @@ async fn the_same_server_answers_over_a_byte_stream_as_over_stdio() -> TestResul
     let p = platform().await;
     let (client_end, server_end) = tokio::io::duplex(64 * 1024);
     let forwarded = Forwarded {
-        bearer: Some(token("dave")),
+        bearer: Some(token("dave").into()),
         ..Forwarded::default()
     };
     let server = tokio::spawn(mcp::serve_io(

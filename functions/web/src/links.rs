@@ -171,7 +171,8 @@ impl SignInLinks {
     }
 }
 
-#[derive(Debug, Deserialize)]
+/// No Debug: the token is a live sign-in link.
+#[derive(Deserialize)]
 pub(crate) struct SignInQuery {
     #[serde(default)]
     token: String,

@@ -66,7 +66,8 @@ struct Discovery {
     token_endpoint: String,
 }
 
-#[derive(Debug, Deserialize)]
+/// No Debug: it holds the user's access token.
+#[derive(Deserialize)]
 struct TokenAnswer {
     access_token: String,
     #[serde(default)]

@@ -15,6 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
+use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
 use crate::context::{CORRELATION_ID, TRACEPARENT};
@@ -80,8 +81,9 @@ pub struct PeerResponse {
 /// What a call carries on behalf of its caller.
 #[derive(Debug, Clone, Default)]
 pub struct Forwarded {
-    /// The caller's bearer token.
-    pub bearer: Option<String>,
+    /// The caller's bearer token (a user's, or a model provider's API key); its Debug shows
+    /// `[REDACTED]`, so a logged or panicking call never prints it.
+    pub bearer: Option<SecretString>,
     /// `x-correlation-id`.
     pub correlation_id: Option<String>,
     /// W3C `traceparent`.
@@ -305,7 +307,7 @@ impl PeerClient {
         let tracestate = crate::telemetry::propagation::tracestate_of(&span);
         let mut request = self.http.request(method.clone(), format!("{}{path}", self.base_url));
         if let Some(token) = &forwarded.bearer {
-            request = request.bearer_auth(token);
+            request = request.bearer_auth(token.expose_secret());
         }
         for (name, value) in [
             (CORRELATION_ID, &forwarded.correlation_id),

@@ -107,6 +107,18 @@ async fn a_read_is_retried_until_it_succeeds_and_carries_the_callers_context() {
     );
 }
 
+#[test]
+fn a_forwarded_token_never_shows_in_debug_output() {
+    let forwarded = Forwarded {
+        bearer: Some("sk-live-0123456789".into()),
+        correlation_id: Some("corr-9".into()),
+        traceparent: None,
+    };
+    let printed = format!("{forwarded:?}");
+    assert!(!printed.contains("sk-live"), "{printed}");
+    assert!(printed.contains("REDACTED") && printed.contains("corr-9"), "{printed}");
+}
+
 #[tokio::test]
 async fn a_create_is_not_repeated_after_an_ambiguous_failure() {
     let (url, calls) = serve(1, StatusCode::INTERNAL_SERVER_ERROR, Duration::ZERO).await;

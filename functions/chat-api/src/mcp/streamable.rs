@@ -56,7 +56,7 @@ async fn authenticate(user: AuthUser, context: RequestContext, mut request: Requ
     let caller = Caller {
         user: user.user_id,
         forwarded: Forwarded {
-            bearer: bearer(request.headers()),
+            bearer: bearer(request.headers()).map(Into::into),
             correlation_id: context.correlation_id,
             traceparent: context.traceparent,
         },

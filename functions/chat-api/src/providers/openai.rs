@@ -2,7 +2,7 @@
 //! `/v1` endpoint. The model sees the task tools, asks for tool calls, gets their results, and
 //! answers; every tool call runs through task-api with the user's own token.
 
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use std::sync::Arc;
 
 use http::Method;
@@ -101,7 +101,7 @@ impl OpenAiProvider {
         );
         messages.push(json!({ "role": "user", "content": message }));
         let key = Forwarded {
-            bearer: self.api_key.as_ref().map(|key| key.expose_secret().to_owned()),
+            bearer: self.api_key.clone(),
             correlation_id: fwd.correlation_id.clone(),
             traceparent: fwd.traceparent.clone(),
         };
