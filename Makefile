@@ -14,7 +14,7 @@ DRY_RUN ?=
 ## run: build and start the whole platform on the embedded default (SQLite in ./data)
 run:
 	bash scripts/build-deps.sh
-	$(CARGO) build --release -p todo-cli
+	bash scripts/release-build.sh
 	"$${CARGO_TARGET_DIR:-target}/release/todo" serve
 
 ## build: debug build of everything
@@ -80,7 +80,7 @@ bench-aiops:
 
 ## dr-drill: the disaster-recovery drill at 100,000 tasks (PostgreSQL, Kafka, S3): prints RPO and RTO
 dr-drill: services
-	$(CARGO) build --release -p todo-cli
+	bash scripts/release-build.sh
 	DR_DRILL_TASKS=$${DR_DRILL_TASKS:-100000} \
 		$(CARGO) test --release -p todo-tests --test dr_drill -- --nocapture
 

@@ -22,7 +22,7 @@ UNLIMITED=1000000000/s,1000000000
 mkdir -p "$OUT"
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
-cargo build --release -q -p task-api -p todo-cli
+bash scripts/release-build.sh -q
 TOKEN=$(AUTH_JWT_SECRET=$SECRET ./target/release/todo token --user bench 2>/dev/null | tail -1)
 TOKENS_MANY=$(for i in $(seq 1 64); do AUTH_JWT_SECRET=$SECRET ./target/release/todo token --user "bench$i" 2>/dev/null | tail -1; done | paste -sd, -)
 
@@ -115,7 +115,7 @@ psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
 KAFKA_ROWS=""
 # Consumers' fetch wait: 50 ms is the default; Tansu holds a fetch to its end, so 15 and 5 ms show
 # what the wait costs in end-to-end latency (a Kafka broker answers as soon as records arrive).
-cargo build --release -q -p outbox-relay --example relay_bench
+# relay_bench was built with everything else at the top (scripts/release-build.sh).
 BROKER_PID=""
 trap '[ -z "$BROKER_PID" ] || kill "$BROKER_PID" 2>/dev/null || true' EXIT
 for run in "100 50" "100 15" "100 5"; do

@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 OUT=bench-results
 NAB=${NAB_DATA_DIR:-../shared/data/nab}
 mkdir -p "$OUT"
-cargo build --release -q -p todo-cli
+bash scripts/release-build.sh -q
 
 echo "NAB ($NAB), detector on one thread"
 ./target/release/todo aiops nab "$NAB" --threads 1 | tee "$OUT/aiops-nab.txt"

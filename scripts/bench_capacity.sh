@@ -29,7 +29,7 @@ UNLIMITED=1000000000/s,1000000000
 mkdir -p "$OUT"
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 command -v taskset >/dev/null || { apt-get update -qq && apt-get install -y -qq util-linux; }
-cargo build --release -q -p task-api -p session-api -p chat-api -p todo-cli
+bash scripts/release-build.sh -q
 TOKENS=$(for i in $(seq 1 64); do AUTH_JWT_SECRET=$SECRET ./target/release/todo token --user "cap$i" 2>/dev/null | tail -1; done | paste -sd, -)
 
 DB=capacity_$$

@@ -16,7 +16,7 @@ command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 BIN=${1:-}
 if [ -z "$BIN" ]; then
-  cargo build --release -q -p task-api -p todo-cli
+  bash scripts/release-build.sh -q
   BIN=target/release/task-api
 fi
 TODO=target/release/todo
