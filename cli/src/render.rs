@@ -3,8 +3,8 @@
 use std::io::IsTerminal;
 
 use chrono::{DateTime, Local, Utc};
-use todo_tasks::domain::recurrence::Recurrence;
-use todo_tasks::domain::{HistoryEntry, Priority, Status, Task};
+use todo_domain::recurrence::Recurrence;
+use todo_domain::{HistoryEntry, Priority, Status, Task};
 
 /// ANSI styling, switched off when stdout is not a terminal or `NO_COLOR` is set.
 #[derive(Debug, Clone, Copy)]

@@ -4,7 +4,7 @@
 use anyhow::bail;
 use reqwest::Method;
 use serde_json::{Map, Value, json};
-use todo_tasks::domain::Task;
+use todo_domain::Task;
 
 use super::{due, every, print_json, remind_minutes, set};
 use crate::args::EditArgs;

@@ -1,7 +1,7 @@
 //! `todo list` and `todo search`: fetch pages until the limit and print a table or JSON.
 
 use reqwest::Method;
-use todo_tasks::domain::Task;
+use todo_domain::Task;
 
 use super::{due, print_json};
 use crate::args::{ListArgs, SearchArgs};

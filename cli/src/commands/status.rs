@@ -2,7 +2,7 @@
 
 use reqwest::Method;
 use serde::Deserialize;
-use todo_tasks::domain::{HistoryEntry, Task};
+use todo_domain::{HistoryEntry, Task};
 
 use super::print_json;
 use crate::args::{IdArg, RmArgs};

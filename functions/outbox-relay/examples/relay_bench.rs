@@ -11,7 +11,7 @@ use cloudevents::event::AttributesReader;
 use outbox_relay::{Relay, RelaySettings, Step};
 use todo_events::EventMetadata;
 use todo_kit::bus::EventBus;
-use todo_tasks::domain::{TaskDraft, WriteContext};
+use todo_domain::{TaskDraft, WriteContext};
 use todo_tasks::store::TaskStore;
 
 const BACKLOG: i64 = 20_000;

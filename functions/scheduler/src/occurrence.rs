@@ -10,8 +10,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use todo_events::{DomainEvent, EventMetadata, EventPayload};
 use todo_kit::handler::{EventHandler, HandlerError, Outcome};
-use todo_tasks::domain::recurrence::Recurrence;
-use todo_tasks::domain::{NewTask, SeriesPosition, Task, WriteContext};
+use todo_domain::recurrence::Recurrence;
+use todo_domain::{NewTask, SeriesPosition, Task, WriteContext};
 use todo_tasks::store::TaskStore;
 
 use crate::{CONSUMER, Clock, SOURCE};
@@ -104,7 +104,7 @@ impl EventHandler for NextOccurrence {
                 traceparent: event.metadata.traceparent.clone(),
             },
         );
-        ctx.now = todo_tasks::domain::to_stored_precision(self.clock.now());
+        ctx.now = todo_domain::to_stored_precision(self.clock.now());
         let position = SeriesPosition {
             series_id: task.series_id.unwrap_or(task.id),
             occurrence,

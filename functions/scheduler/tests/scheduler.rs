@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, DurationRound, Utc};
 use scheduler::{Announcer, Clock, ManualClock, NextOccurrence, TickReport};
 use todo_events::{DomainEvent, EventMetadata, EventPayload};
 use todo_kit::handler::{EventHandler, Outcome};
-use todo_tasks::domain::{Task, TaskDraft, WriteContext};
+use todo_domain::{Task, TaskDraft, WriteContext};
 use todo_tasks::store::TaskStore;
 use todo_testing::TestDatabase;
 
@@ -99,7 +99,7 @@ impl Fixture {
             .store
             .list(
                 "ann",
-                &todo_tasks::query::ListQuery {
+                &todo_domain::query::ListQuery {
                     limit: 200,
                     ..Default::default()
                 },
@@ -199,8 +199,8 @@ async fn a_changed_due_time_is_announced_again(f: Fixture) {
     assert_eq!(f.tick().await.due_soon, 1);
 
     // Act
-    let patch = todo_tasks::domain::TaskPatchDraft {
-        due_at: todo_tasks::domain::PatchField::Value((f.now() + Duration::hours(5)).to_rfc3339()),
+    let patch = todo_domain::TaskPatchDraft {
+        due_at: todo_domain::PatchField::Value((f.now() + Duration::hours(5)).to_rfc3339()),
         ..Default::default()
     };
     let ctx = WriteContext::new("ann", "/functions/task-api", EventMetadata::default());

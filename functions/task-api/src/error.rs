@@ -25,6 +25,13 @@ impl From<Error> for ApiError {
     }
 }
 
+/// The domain's refusals (validation, a bad query) answer as the store's would.
+impl From<todo_domain::Error> for ApiError {
+    fn from(error: todo_domain::Error) -> Self {
+        Self::Store(error.into())
+    }
+}
+
 impl From<Problem> for ApiError {
     fn from(problem: Problem) -> Self {
         Self::Request(problem)

@@ -8,7 +8,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Tz;
-use todo_tasks::domain::recurrence::{Recurrence, RecurrenceError};
+use todo_domain::recurrence::{Recurrence, RecurrenceError};
 
 use crate::add::first_due;
 use crate::context::Context;

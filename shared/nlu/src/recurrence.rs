@@ -10,7 +10,7 @@ use std::ops::Range;
 
 use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, Utc, Weekday};
 use chrono_tz::Tz;
-use todo_tasks::domain::recurrence::{Frequency, Recurrence, RecurrenceEnd};
+use todo_domain::recurrence::{Frequency, Recurrence, RecurrenceEnd};
 
 use crate::dates;
 use crate::message::Message;

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::target::TaskRef;
 
 /// Priority and status are the task domain's own, so a slot means what the task model means.
-pub use todo_tasks::domain::{Priority, Status};
+pub use todo_domain::{Priority, Status};
 
 /// What the user wants done.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

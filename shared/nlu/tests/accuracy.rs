@@ -263,7 +263,7 @@ fn the_nlu_understands_the_labelled_utterances() {
         println!("{failure}");
     }
     for rule in &rules {
-        let parsed = todo_tasks::domain::recurrence::Recurrence::from_str(rule)
+        let parsed = todo_domain::recurrence::Recurrence::from_str(rule)
             .unwrap_or_else(|e| panic!("the task model rejects {rule}: {e}"));
         assert_eq!(
             parsed.to_string(),
@@ -291,7 +291,7 @@ fn priorities_use_the_task_models_names() {
             serde_json::to_value(priority).expect("serialisable"),
             json!(priority.as_str())
         );
-        let theirs = todo_tasks::domain::Priority::parse(priority.as_str()).expect("a task model priority");
+        let theirs = todo_domain::Priority::parse(priority.as_str()).expect("a task model priority");
         assert_eq!(theirs.as_str(), priority.as_str());
     }
 }

@@ -4,7 +4,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 use todo_events::EventMetadata;
-use todo_tasks::domain::{TaskDraft, WriteContext};
+use todo_domain::{TaskDraft, WriteContext};
 
 use crate::helpers::{Backend, TestApp, spawn_app};
 

@@ -15,7 +15,7 @@ use outbox_relay::{Relay, RelaySettings, Step};
 use todo_events::{DomainEvent, EventMetadata, EventPayload};
 use todo_kit::bus::{EventBus, MemoryBus};
 use todo_kit::handler::{ConsumeSettings, EventHandler, HandlerError, Outcome, consume};
-use todo_tasks::domain::{TaskDraft, WriteContext};
+use todo_domain::{TaskDraft, WriteContext};
 use todo_testing::TestDatabase;
 use tower::ServiceExt;
 

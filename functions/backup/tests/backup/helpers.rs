@@ -11,7 +11,7 @@ use todo_events::{DomainEvent, EventMetadata};
 use todo_kit::Authenticator;
 use todo_kit::auth::AuthSettings;
 use todo_kit::handler::EventHandler;
-use todo_tasks::domain::{TaskDraft, TaskPatch, WriteContext};
+use todo_domain::{TaskDraft, TaskPatch, WriteContext};
 use todo_tasks::store::TaskStore;
 
 /// A store that empties itself when the test ends.

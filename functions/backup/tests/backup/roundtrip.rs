@@ -2,7 +2,7 @@
 //! database: every row of every table comes back, and the platform works on the restored one.
 
 use backup::{Engine, SnapshotSettings, no_progress, restore, snapshot};
-use todo_tasks::domain::{TaskDraft, WriteContext};
+use todo_domain::{TaskDraft, WriteContext};
 use todo_testing::TestDatabase;
 
 use crate::helpers::{TestStore, dump, populate};

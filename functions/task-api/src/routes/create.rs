@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use todo_kit::{AppJson, AuthUser, RequestContext};
-use todo_tasks::domain::TaskDraft;
+use todo_domain::TaskDraft;
 
 use super::{count_operation, task_response, write_context};
 use crate::AppState;
@@ -12,7 +12,7 @@ use crate::error::ApiError;
 
 /// Creates a task; the response carries it with its ETag and Location.
 #[utoipa::path(post, path = "/api/tasks", tag = "tasks", request_body = TaskDraft,
-    responses((status = 201, description = "Created", body = todo_tasks::domain::Task),
+    responses((status = 201, description = "Created", body = todo_domain::Task),
         (status = 400, description = "Malformed body", body = todo_kit::Problem),
         (status = 401, description = "No valid token", body = todo_kit::Problem),
         (status = 413, description = "Body over 64 KiB", body = todo_kit::Problem),

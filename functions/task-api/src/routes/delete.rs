@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use todo_kit::problem::InvalidParam;
 use todo_kit::{AppPath, AuthUser, Problem, RequestContext};
-use todo_tasks::domain::limits::REASON_MAX;
+use todo_domain::limits::REASON_MAX;
 
 use super::{TaskPath, count_operation, write_context};
 use crate::AppState;

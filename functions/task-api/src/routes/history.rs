@@ -3,7 +3,7 @@
 use axum::extract::State;
 use serde::Serialize;
 use todo_kit::{AppJson, AppPath, AuthUser};
-use todo_tasks::domain::HistoryEntry;
+use todo_domain::HistoryEntry;
 
 use super::TaskPath;
 use super::cross_user::checked;

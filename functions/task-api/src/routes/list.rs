@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use todo_kit::AuthUser;
 use todo_kit::limits::Budgets;
-use todo_tasks::query::{ListQuery, Page};
+use todo_domain::query::{ListQuery, Page};
 
 use crate::AppState;
 use crate::error::ApiError;

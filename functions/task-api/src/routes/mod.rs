@@ -18,7 +18,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use todo_events::EventMetadata;
 use todo_kit::{AppJson, AuthUser, Problem, RequestContext};
-use todo_tasks::domain::{Task, WriteContext};
+use todo_domain::{Task, WriteContext};
 
 use crate::etag::etag;
 use crate::{AppState, EVENT_SOURCE};

@@ -12,7 +12,7 @@ use crate::error::ApiError;
 
 /// One of the caller's tasks, with its ETag.
 #[utoipa::path(get, path = "/api/tasks/{id}", tag = "tasks", params(("id" = i64, Path, description = "Task id")),
-    responses((status = 200, description = "The task", body = todo_tasks::domain::Task),
+    responses((status = 200, description = "The task", body = todo_domain::Task),
         (status = 401, description = "No valid token", body = todo_kit::Problem),
         (status = 404, description = "No such task for this user", body = todo_kit::Problem)))]
 pub(crate) async fn tasks_show(

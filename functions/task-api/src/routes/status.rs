@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use todo_kit::{AppPath, AuthUser, RequestContext};
-use todo_tasks::domain::Status;
+use todo_domain::Status;
 
 use super::cross_user::checked;
 use super::{TaskPath, count_operation, task_response, write_context};
@@ -23,7 +23,7 @@ enum Change {
 /// Marks a task completed (no change if it already is).
 #[utoipa::path(post, path = "/api/tasks/{id}/complete", tag = "tasks",
     params(("id" = i64, Path, description = "Task id"), ("If-Match" = Option<String>, Header, description = "ETag the change is based on")),
-    responses((status = 200, description = "The completed task", body = todo_tasks::domain::Task),
+    responses((status = 200, description = "The completed task", body = todo_domain::Task),
         (status = 404, description = "No such task for this user", body = todo_kit::Problem),
         (status = 412, description = "The task changed since the given ETag", body = todo_kit::Problem)))]
 pub(crate) async fn tasks_complete(
@@ -39,7 +39,7 @@ pub(crate) async fn tasks_complete(
 /// Makes a completed task pending again (no change if it is pending).
 #[utoipa::path(post, path = "/api/tasks/{id}/reopen", tag = "tasks",
     params(("id" = i64, Path, description = "Task id"), ("If-Match" = Option<String>, Header, description = "ETag the change is based on")),
-    responses((status = 200, description = "The reopened task", body = todo_tasks::domain::Task),
+    responses((status = 200, description = "The reopened task", body = todo_domain::Task),
         (status = 404, description = "No such task for this user", body = todo_kit::Problem),
         (status = 412, description = "The task changed since the given ETag", body = todo_kit::Problem)))]
 pub(crate) async fn tasks_reopen(

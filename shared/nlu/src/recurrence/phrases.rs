@@ -2,7 +2,7 @@
 //! tuesdays and thursdays", "once a week", "at the end of each month".
 
 use chrono::Weekday;
-use todo_tasks::domain::recurrence::Frequency;
+use todo_domain::recurrence::Frequency;
 
 use super::Repeat;
 use crate::dates;

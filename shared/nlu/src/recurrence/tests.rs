@@ -59,7 +59,7 @@ fn every_rule_written_is_accepted_by_the_task_model_unchanged() {
         "yearly",
     ] {
         let written = rule(text);
-        let parsed = todo_tasks::domain::recurrence::Recurrence::from_str(&written).expect("a valid rule");
+        let parsed = todo_domain::recurrence::Recurrence::from_str(&written).expect("a valid rule");
         assert_eq!(parsed.to_string(), written);
     }
 }

@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::query::{KeyValue, ListQuery, SortField};
+use todo_domain::query::{KeyValue, ListQuery, SortField};
 
 /// The columns every task query selects (table alias `t`), as a literal so queries built with
 /// `concat!` stay static SQL.

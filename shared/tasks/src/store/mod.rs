@@ -29,8 +29,8 @@ pub use sqlite_options::{sqlite_in_memory, sqlite_options};
 use chrono::{DateTime, Utc};
 use todo_events::DomainEvent;
 
-use crate::domain::{HistoryEntry, Mutation, NewTask, SeriesPosition, Task, TaskPatch, WriteContext, change};
-use crate::query::{ListQuery, Page};
+use todo_domain::{HistoryEntry, Mutation, NewTask, SeriesPosition, Task, TaskPatch, WriteContext, change};
+use todo_domain::query::{ListQuery, Page};
 use crate::{Error, Result};
 
 /// A change of one task as the write path runs it (see [`TaskStore::apply_change`]).
@@ -66,7 +66,7 @@ pub trait TaskStore: Outbox + Send + Sync + std::fmt::Debug {
         expected_version: Option<i64>,
         patch: TaskPatch,
     ) -> Result<Task> {
-        self.apply_change(ctx, id, expected_version, &|t| change::apply_patch(t, &patch, ctx))
+        self.apply_change(ctx, id, expected_version, &|t| Ok(change::apply_patch(t, &patch, ctx)?))
             .await
     }
     /// Completes a task; completing a completed task changes nothing.

@@ -1,6 +1,6 @@
 //! Replaying archived task events into a store (disaster recovery): after a restore, each change
 //! made since the backup is put back from the event that announced it (see
-//! [`crate::domain::replay`]). Replaying an event twice changes nothing the second time: a created
+//! [`todo_domain::replay`]). Replaying an event twice changes nothing the second time: a created
 //! task exists, and a task that changed at or after an event's time already shows it. An event
 //! still in the restored outbox was written with the backup's rows and is skipped unread
 //! ([`replay_all`]).
@@ -8,7 +8,7 @@
 use todo_events::{DomainEvent, EventPayload};
 
 use super::TaskStore;
-use crate::domain::replay::{context_of, created_task, replayed_change};
+use todo_domain::replay::{context_of, created_task, replayed_change};
 use crate::{Error, Result};
 
 /// What replaying one event did.

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use crate::domain::{HistoryEntry, Priority, Status, Task};
+use todo_domain::{HistoryEntry, Priority, Status, Task};
 use crate::{Error, Result};
 
 /// A task row with database-neutral types.
@@ -82,7 +82,7 @@ impl From<HistoryParts> for HistoryEntry {
 }
 
 /// Splits a list result of `limit + 1` rows into a page and the cursor for the next one.
-pub(crate) fn into_page(mut items: Vec<Task>, query: &crate::query::ListQuery) -> crate::query::Page {
+pub(crate) fn into_page(mut items: Vec<Task>, query: &todo_domain::query::ListQuery) -> todo_domain::query::Page {
     let limit = usize::try_from(query.limit).unwrap_or(usize::MAX);
     let next_cursor = if items.len() > limit {
         items.truncate(limit);
@@ -90,5 +90,5 @@ pub(crate) fn into_page(mut items: Vec<Task>, query: &crate::query::ListQuery) -
     } else {
         None
     };
-    crate::query::Page { items, next_cursor }
+    todo_domain::query::Page { items, next_cursor }
 }

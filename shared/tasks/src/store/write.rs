@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use todo_events::DomainEvent;
 
-use crate::domain::{Mutation, NewTask, SeriesPosition, Task, WriteContext};
+use todo_domain::{Mutation, NewTask, SeriesPosition, Task, WriteContext};
 use crate::{Error, Result};
 
 /// The statements a store runs inside one write transaction.
@@ -71,14 +71,14 @@ where
     match change(&task)? {
         None => Ok(task),
         Some(mutation) => {
-            let deleted = mutation.action == crate::domain::Action::Deleted;
+            let deleted = mutation.action == todo_domain::Action::Deleted;
             persist(tx, ctx, mutation, deleted).await
         }
     }
 }
 
 async fn persist<T: WriteTx>(mut tx: T, ctx: &WriteContext, mutation: Mutation, deleted: bool) -> Result<Task> {
-    if mutation.action != crate::domain::Action::Created {
+    if mutation.action != todo_domain::Action::Created {
         tx.save_task(&mutation.task, deleted).await?;
     }
     tx.insert_history(ctx, &mutation).await?;

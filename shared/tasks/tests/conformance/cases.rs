@@ -4,8 +4,8 @@ use chrono::{Duration, Utc};
 use serde_json::json;
 use todo_events::{DomainEvent, EventPayload};
 use todo_tasks::Error;
-use todo_tasks::domain::{PatchField, Priority, Status, TaskDraft, TaskPatchDraft};
-use todo_tasks::query::ListQuery;
+use todo_domain::{PatchField, Priority, Status, TaskDraft, TaskPatchDraft};
+use todo_domain::query::ListQuery;
 use todo_tasks::store::TaskStore;
 
 use crate::fixtures::{create, ctx, draft, new_task};
@@ -17,7 +17,7 @@ async fn events(store: &dyn TaskStore) -> Vec<DomainEvent> {
         .collect()
 }
 
-fn patch(draft: TaskPatchDraft) -> todo_tasks::domain::TaskPatch {
+fn patch(draft: TaskPatchDraft) -> todo_domain::TaskPatch {
     draft.validate().expect("valid patch")
 }
 

@@ -1,9 +1,9 @@
 //! Cases about lists: filters, full-text search, every sort with cursor paging.
 
 use chrono::{DateTime, Duration, Utc};
-use todo_tasks::Error;
-use todo_tasks::domain::{Task, TaskDraft};
-use todo_tasks::query::{ListQuery, title_key};
+use todo_domain::Error;
+use todo_domain::{Task, TaskDraft};
+use todo_domain::query::{ListQuery, title_key};
 use todo_tasks::store::TaskStore;
 
 use crate::fixtures::{create, ctx};

@@ -3,7 +3,7 @@
 //! again changes nothing.
 
 use todo_events::DomainEvent;
-use todo_tasks::domain::{TaskDraft, TaskPatch};
+use todo_domain::{TaskDraft, TaskPatch};
 use todo_tasks::store::TaskStore;
 use todo_tasks::store::replay::{Replayed, replay, replay_all};
 
@@ -73,7 +73,7 @@ async fn same(original: &dyn TaskStore, replayed: &dyn TaskStore, ids: &[i64]) {
             let b = replayed.get(user, id).await.ok();
             assert_eq!(a, b, "task {id} of {user}");
             if a.is_some() {
-                let strip = |h: Vec<todo_tasks::domain::HistoryEntry>| {
+                let strip = |h: Vec<todo_domain::HistoryEntry>| {
                     h.into_iter()
                         .map(|e| (e.actor_id, e.action, e.changes, e.version, e.at))
                         .collect::<Vec<_>>()

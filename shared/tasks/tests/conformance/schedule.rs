@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use todo_events::{DomainEvent, EventMetadata, EventPayload, TaskOverdue};
-use todo_tasks::domain::{PatchField, SeriesPosition, TaskDraft, TaskPatchDraft};
+use todo_domain::{PatchField, SeriesPosition, TaskDraft, TaskPatchDraft};
 use todo_tasks::store::{DueKind, DueTask, TaskStore};
 
 use crate::fixtures::{create, ctx, draft};

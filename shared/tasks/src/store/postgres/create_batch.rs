@@ -15,8 +15,8 @@ use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
 use crate::Result;
-use crate::domain::Mutation;
-use crate::query::title_key;
+use todo_domain::Mutation;
+use todo_domain::query::title_key;
 use crate::store::batches::{Batches, Insert, Shape, Waiting, write_together_or_alone};
 use crate::store::outbox_columns::OutboxColumns;
 

@@ -21,8 +21,8 @@ mod writes;
 use super::TaskStore;
 use super::list_sql::{Dialect, SqlValue, list_sql, task_columns};
 use super::rows::{HistoryParts, TaskParts, into_page};
-use crate::domain::{HistoryEntry, NewTask, Task, WriteContext};
-use crate::query::{ListQuery, Page};
+use todo_domain::{HistoryEntry, NewTask, Task, WriteContext};
+use todo_domain::query::{ListQuery, Page};
 
 /// The variable that sizes the PostgreSQL pool (functions list it among their settings).
 pub const MAX_CONNECTIONS_VARIABLE: &str = "DATABASE_MAX_CONNECTIONS";
@@ -277,7 +277,7 @@ impl TaskStore for PostgresTaskStore {
         &self,
         ctx: &WriteContext,
         task: NewTask,
-        position: crate::domain::SeriesPosition,
+        position: todo_domain::SeriesPosition,
     ) -> Result<Option<Task>> {
         self.create_occurrence_task(ctx, task, position).await
     }

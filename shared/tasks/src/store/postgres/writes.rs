@@ -15,8 +15,8 @@ use todo_events::DomainEvent;
 
 use super::PostgresTaskStore;
 use super::create_batch::NewRow;
-use crate::domain::{Action, Mutation, NewTask, SeriesPosition, Task, WriteContext};
-use crate::query::title_key;
+use todo_domain::{Action, Mutation, NewTask, SeriesPosition, Task, WriteContext};
+use todo_domain::query::title_key;
 use crate::store::outbox_columns::OutboxColumns;
 use crate::store::write::plan;
 use crate::{Error, Result};

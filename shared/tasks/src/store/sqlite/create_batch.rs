@@ -13,8 +13,8 @@ use sqlx::SqlitePool;
 
 use super::{micros, tags_json};
 use crate::Result;
-use crate::domain::{Mutation, NewTask, Task, WriteContext};
-use crate::query::title_key;
+use todo_domain::{Mutation, NewTask, Task, WriteContext};
+use todo_domain::query::title_key;
 use crate::store::batches::{Batches, Shape, Waiting, write_together_or_alone};
 use crate::store::outbox_columns::OutboxColumns;
 
@@ -139,7 +139,7 @@ fn task_values(m: &Mutation) -> Value {
 mod tests {
     use super::*;
     use crate::Error;
-    use crate::domain::{Priority, TaskDraft};
+    use todo_domain::{Priority, TaskDraft};
 
     fn create(user: &str, title: &str) -> Create {
         let draft = TaskDraft {

@@ -19,8 +19,8 @@ use super::TaskStore;
 use super::list_sql::{Dialect, SqlValue, list_sql, task_columns};
 use super::rows::{HistoryParts, TaskParts, into_page};
 use super::write;
-use crate::domain::{HistoryEntry, NewTask, Task, WriteContext};
-use crate::query::{ListQuery, Page};
+use todo_domain::{HistoryEntry, NewTask, Task, WriteContext};
+use todo_domain::query::{ListQuery, Page};
 use crate::{Error, Result};
 use writes::SqliteWrite;
 
@@ -140,7 +140,7 @@ impl SqliteTaskStore {
     /// The shared write path on the writer connection, then a wake-up for the relay.
     async fn modify<F>(&self, ctx: &WriteContext, id: i64, expected: Option<i64>, change: F) -> Result<Task>
     where
-        F: FnOnce(&Task) -> Result<Option<crate::domain::Mutation>> + Send,
+        F: FnOnce(&Task) -> Result<Option<todo_domain::Mutation>> + Send,
     {
         let task = write::modify(self.begin().await?, ctx, id, expected, change).await?;
         self.written.notify_one();
@@ -265,7 +265,7 @@ impl TaskStore for SqliteTaskStore {
         &self,
         ctx: &WriteContext,
         task: NewTask,
-        position: crate::domain::SeriesPosition,
+        position: todo_domain::SeriesPosition,
     ) -> Result<Option<Task>> {
         let task = write::create_at(self.begin().await?, ctx, &task, Some(position)).await?;
         self.written.notify_one();

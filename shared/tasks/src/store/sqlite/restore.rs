@@ -4,8 +4,8 @@
 
 use super::{SqliteTaskStore, micros, tags_json};
 use crate::Result;
-use crate::domain::{Mutation, Task, WriteContext};
-use crate::query::title_key;
+use todo_domain::{Mutation, Task, WriteContext};
+use todo_domain::query::title_key;
 
 impl SqliteTaskStore {
     pub(super) async fn insert_restored(&self, ctx: &WriteContext, task: &Task) -> Result<bool> {

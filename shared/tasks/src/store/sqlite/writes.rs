@@ -7,8 +7,8 @@ use todo_events::DomainEvent;
 
 use super::{SELECT_ONE, SqliteTaskRow, micros, tags_json};
 use crate::Result;
-use crate::domain::{self, NewTask, SeriesPosition, Task, WriteContext};
-use crate::query::title_key;
+use todo_domain::{NewTask, SeriesPosition, Task, WriteContext};
+use todo_domain::query::title_key;
 use crate::store::list_sql::task_columns_bare;
 use crate::store::write::WriteTx;
 
@@ -96,7 +96,7 @@ impl WriteTx for SqliteWrite {
         Ok(())
     }
 
-    async fn insert_history(&mut self, ctx: &WriteContext, m: &domain::Mutation) -> Result<()> {
+    async fn insert_history(&mut self, ctx: &WriteContext, m: &todo_domain::Mutation) -> Result<()> {
         sqlx::query(
             "INSERT INTO task_history (task_id, owner_id, actor_id, action, changes, version, at) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",

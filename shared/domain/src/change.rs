@@ -8,9 +8,9 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 use todo_events::{DomainEvent, EventMetadata, EventPayload, TaskCompleted, TaskCreated, TaskDeleted, TaskUpdated};
 
-use super::input::check_needs_due;
-use super::{Status, Task, TaskPatch, to_stored_precision};
+use crate::input::check_needs_due;
 use crate::{FieldErrors, Result};
+use crate::{Status, Task, TaskPatch, to_stored_precision};
 
 /// Who writes, when, and the event metadata to stamp on what the write publishes.
 #[derive(Debug, Clone)]

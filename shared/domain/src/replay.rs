@@ -12,9 +12,9 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use todo_events::{DomainEvent, EventPayload, TaskCreated};
 
-use super::change::{self, Action, Mutation, WriteContext, bump, diff};
-use super::{Priority, Status, Task, to_stored_precision};
+use crate::change::{self, Action, Mutation, WriteContext, bump, diff};
 use crate::{Error, Result};
+use crate::{Priority, Status, Task, to_stored_precision};
 
 /// The write context of the change an event announced: its user at its time.
 ///

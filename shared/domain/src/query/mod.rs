@@ -7,8 +7,8 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::domain::{Priority, Status, Task, to_stored_precision};
 use crate::{Error, FieldErrors, Result};
+use crate::{Priority, Status, Task, to_stored_precision};
 
 /// Default page size.
 pub const DEFAULT_LIMIT: u32 = 50;
@@ -95,7 +95,7 @@ impl ListQuery {
                 "tag" => {
                     for tag in value.split(',') {
                         let tag = tag.trim().trim_start_matches('#').to_lowercase();
-                        if tag.is_empty() || tag.chars().count() > crate::domain::limits::TAG_MAX {
+                        if tag.is_empty() || tag.chars().count() > crate::limits::TAG_MAX {
                             errors.add("tag", "a tag filter has 1 to 50 characters");
                         } else if !query.tags.contains(&tag) {
                             query.tags.push(tag);

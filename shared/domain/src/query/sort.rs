@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Priority, Task};
+use crate::{Priority, Task};
 
 /// The field a list is sorted by; ties are always broken by id in the same direction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

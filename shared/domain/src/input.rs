@@ -6,11 +6,11 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer};
 
-use super::limits::{DESCRIPTION_MAX, REMINDER_MAX_MINUTES, TITLE_MAX};
-use super::recurrence::Recurrence;
-use super::tags::normalise_tags;
-use super::{Priority, to_stored_precision};
+use crate::limits::{DESCRIPTION_MAX, REMINDER_MAX_MINUTES, TITLE_MAX};
+use crate::recurrence::Recurrence;
+use crate::tags::normalise_tags;
 use crate::{FieldErrors, Result};
+use crate::{Priority, to_stored_precision};
 
 /// A field of a partial update: left out, set to null (cleared), or set to a value.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -114,9 +114,9 @@ pub struct NewTask {
 
 impl NewTask {
     /// The task this becomes once stored with `id` by `owner_id` at `now`.
-    pub fn into_task(self, id: i64, owner_id: &str, now: DateTime<Utc>) -> super::Task {
+    pub fn into_task(self, id: i64, owner_id: &str, now: DateTime<Utc>) -> crate::Task {
         let recurring = self.recurrence.is_some();
-        super::Task {
+        crate::Task {
             id,
             owner_id: owner_id.to_owned(),
             title: self.title,
@@ -126,7 +126,7 @@ impl NewTask {
             due_at: self.due_at,
             remind_before_minutes: self.remind_before_minutes,
             recurrence: self.recurrence,
-            status: super::Status::Pending,
+            status: crate::Status::Pending,
             completed_at: None,
             created_at: now,
             updated_at: now,

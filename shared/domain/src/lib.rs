@@ -1,8 +1,13 @@
-//! The task domain without I/O: validated values, the task itself, and the changes a write makes.
+//! The task domain without I/O: validated values, the task itself, the changes a write makes, and
+//! the list queries (filters, sorts, cursors) the stores run. Nothing here touches a database, so
+//! the CLI, the chat's language layer and the stores share one meaning of a task; the stores live
+//! in `todo-tasks`.
 
 pub mod change;
+mod error;
 pub mod input;
 pub mod priority;
+pub mod query;
 pub mod recurrence;
 pub mod replay;
 pub mod status;
@@ -10,6 +15,7 @@ pub mod tags;
 pub mod task;
 
 pub use change::{Action, FieldChange, Mutation, WriteContext};
+pub use error::{Error, FieldError, FieldErrors, Result};
 pub use input::{NewTask, PatchField, TaskDraft, TaskPatch, TaskPatchDraft};
 pub use priority::Priority;
 pub use status::Status;

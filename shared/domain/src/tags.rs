@@ -1,7 +1,7 @@
 //! Tags: normalised to lower case and trimmed, without duplicates, in the order first given.
 
-use super::limits::{TAG_MAX, TAGS_MAX};
 use crate::FieldErrors;
+use crate::limits::{TAG_MAX, TAGS_MAX};
 
 /// Normalises tags and records every rule they break against `field`.
 ///
