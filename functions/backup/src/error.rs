@@ -62,3 +62,10 @@ impl Error {
         move |source| Self::Io { path, source }
     }
 }
+
+/// A URL of neither engine is the operator's configuration to fix.
+impl From<todo_db::UnsupportedUrl> for Error {
+    fn from(error: todo_db::UnsupportedUrl) -> Self {
+        Self::Config(error.to_string())
+    }
+}

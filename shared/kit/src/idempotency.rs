@@ -120,42 +120,24 @@ where
     }
 }
 
-/// Creates `processed_events` in a PostgreSQL database unless it exists.
+/// Applies the idempotency records' migrations (`shared/kit/migrations/postgres`) unless done.
 ///
 /// # Errors
-/// When the statement fails.
+/// When a migration fails.
 pub async fn ensure_table_postgres(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "CREATE TABLE IF NOT EXISTS processed_events (
-            consumer     TEXT NOT NULL,
-            source       TEXT NOT NULL,
-            event_id     TEXT NOT NULL,
-            processed_at TIMESTAMPTZ NOT NULL DEFAULT now(),
-            PRIMARY KEY (consumer, source, event_id)
-        )",
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
+    todo_db::migrate::apply(sqlx::migrate!("./migrations/postgres"), conn)
+        .await
+        .map_err(|e| sqlx::Error::Migrate(Box::new(e)))
 }
 
-/// Creates `processed_events` in a SQLite database unless it exists.
+/// Applies the idempotency records' migrations (`shared/kit/migrations/sqlite`) unless done.
 ///
 /// # Errors
-/// When the statement fails.
+/// When a migration fails.
 pub async fn ensure_table_sqlite(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "CREATE TABLE IF NOT EXISTS processed_events (
-            consumer     TEXT NOT NULL,
-            source       TEXT NOT NULL,
-            event_id     TEXT NOT NULL,
-            processed_at INTEGER NOT NULL,
-            PRIMARY KEY (consumer, source, event_id)
-        )",
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
+    todo_db::migrate::apply(sqlx::migrate!("./migrations/sqlite"), conn)
+        .await
+        .map_err(|e| sqlx::Error::Migrate(Box::new(e)))
 }
 
 /// Records that `consumer` processes `event`, inside the caller's transaction. `false` when it

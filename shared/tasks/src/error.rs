@@ -59,3 +59,10 @@ impl From<todo_domain::Error> for Error {
         }
     }
 }
+
+/// A stored time no clock can hold is stored data gone wrong.
+impl From<todo_db::time::OutOfRange> for Error {
+    fn from(error: todo_db::time::OutOfRange) -> Self {
+        Self::Corrupt(error.to_string())
+    }
+}

@@ -7,11 +7,11 @@ use std::sync::Arc;
 use chrono::{Duration, Utc};
 use secrecy::SecretString;
 use sqlx::Connection;
+use todo_domain::{TaskDraft, TaskPatch, WriteContext};
 use todo_events::{DomainEvent, EventMetadata};
 use todo_kit::Authenticator;
 use todo_kit::auth::AuthSettings;
 use todo_kit::handler::EventHandler;
-use todo_domain::{TaskDraft, TaskPatch, WriteContext};
 use todo_tasks::store::TaskStore;
 
 /// A store that empties itself when the test ends.

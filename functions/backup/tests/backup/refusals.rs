@@ -19,8 +19,7 @@ async fn a_database_with_data_is_refused_and_left_as_it_was(source: TestDatabase
     let store = TestStore::folder();
     let manifest = backed_up(&source, &store).await;
     let tasks = todo_tasks::store::connect(target.url()).await.expect("target");
-    let ctx =
-        todo_domain::WriteContext::new("carol", "/functions/task-api", todo_events::EventMetadata::default());
+    let ctx = todo_domain::WriteContext::new("carol", "/functions/task-api", todo_events::EventMetadata::default());
     let draft = todo_domain::TaskDraft {
         title: "Already here".into(),
         ..Default::default()

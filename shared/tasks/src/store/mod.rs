@@ -11,7 +11,6 @@ pub mod replay;
 mod rows;
 mod schedule;
 mod sqlite;
-mod sqlite_options;
 mod write;
 
 use std::sync::Arc;
@@ -24,13 +23,14 @@ pub(crate) use outbox::{Held, InFlight};
 pub use postgres::{MAX_CONNECTIONS_VARIABLE, PostgresTaskStore};
 pub use schedule::{DUE_SOON_WINDOW, DueKind, DueTask};
 pub use sqlite::SqliteTaskStore;
-pub use sqlite_options::{sqlite_in_memory, sqlite_options};
 
 use chrono::{DateTime, Utc};
 use todo_events::DomainEvent;
 
-use todo_domain::{HistoryEntry, Mutation, NewTask, SeriesPosition, Task, TaskPatch, WriteContext, change};
+use todo_db::Engine;
 use todo_domain::query::{ListQuery, Page};
+use todo_domain::{HistoryEntry, Mutation, NewTask, SeriesPosition, Task, TaskPatch, WriteContext, change};
+
 use crate::{Error, Result};
 
 /// A change of one task as the write path runs it (see [`TaskStore::apply_change`]).
@@ -137,14 +137,8 @@ pub trait TaskStore: Outbox + Send + Sync + std::fmt::Debug {
 /// # Errors
 /// Fails when the URL names no supported database, or connecting or migrating fails.
 pub async fn connect(database_url: &str) -> Result<Arc<dyn TaskStore>> {
-    if database_url.starts_with("postgres://") || database_url.starts_with("postgresql://") {
-        Ok(Arc::new(PostgresTaskStore::connect(database_url).await?))
-    } else if database_url.starts_with("sqlite:") {
-        Ok(Arc::new(SqliteTaskStore::connect(database_url).await?))
-    } else {
-        Err(Error::InvalidQuery(format!(
-            "DATABASE_URL must start with postgres:// or sqlite://, got '{}'",
-            database_url.split(':').next().unwrap_or_default()
-        )))
+    match Engine::of_url(database_url).map_err(|e| Error::InvalidQuery(format!("DATABASE_URL: {e}")))? {
+        Engine::Postgres => Ok(Arc::new(PostgresTaskStore::connect(database_url).await?)),
+        Engine::Sqlite => Ok(Arc::new(SqliteTaskStore::connect(database_url).await?)),
     }
 }

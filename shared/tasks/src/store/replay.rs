@@ -8,8 +8,8 @@
 use todo_events::{DomainEvent, EventPayload};
 
 use super::TaskStore;
-use todo_domain::replay::{context_of, created_task, replayed_change};
 use crate::{Error, Result};
+use todo_domain::replay::{context_of, created_task, replayed_change};
 
 /// What replaying one event did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

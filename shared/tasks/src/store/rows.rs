@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use todo_domain::{HistoryEntry, Priority, Status, Task};
 use crate::{Error, Result};
+use todo_domain::{HistoryEntry, Priority, Status, Task};
 
 /// A task row with database-neutral types.
 pub(crate) struct TaskParts {

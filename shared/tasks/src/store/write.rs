@@ -4,8 +4,8 @@
 use async_trait::async_trait;
 use todo_events::DomainEvent;
 
-use todo_domain::{Mutation, NewTask, SeriesPosition, Task, WriteContext};
 use crate::{Error, Result};
+use todo_domain::{Mutation, NewTask, SeriesPosition, Task, WriteContext};
 
 /// The statements a store runs inside one write transaction.
 #[async_trait]

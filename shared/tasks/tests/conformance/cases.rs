@@ -2,10 +2,10 @@
 
 use chrono::{Duration, Utc};
 use serde_json::json;
+use todo_domain::query::ListQuery;
+use todo_domain::{PatchField, Priority, Status, TaskDraft, TaskPatchDraft};
 use todo_events::{DomainEvent, EventPayload};
 use todo_tasks::Error;
-use todo_domain::{PatchField, Priority, Status, TaskDraft, TaskPatchDraft};
-use todo_domain::query::ListQuery;
 use todo_tasks::store::TaskStore;
 
 use crate::fixtures::{create, ctx, draft, new_task};

@@ -1,7 +1,7 @@
 //! Builders for the conformance cases.
 
-use todo_events::EventMetadata;
 use todo_domain::{NewTask, Task, TaskDraft, WriteContext};
+use todo_events::EventMetadata;
 use todo_tasks::store::TaskStore;
 
 pub(crate) fn ctx(user: &str) -> WriteContext {

@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 use todo_domain::Error;
-use todo_domain::{Task, TaskDraft};
 use todo_domain::query::{ListQuery, title_key};
+use todo_domain::{Task, TaskDraft};
 use todo_tasks::store::TaskStore;
 
 use crate::fixtures::{create, ctx};

@@ -2,8 +2,8 @@
 //! store of the same kind gives back the same tasks, history and list versions; replaying them
 //! again changes nothing.
 
-use todo_events::DomainEvent;
 use todo_domain::{TaskDraft, TaskPatch};
+use todo_events::DomainEvent;
 use todo_tasks::store::TaskStore;
 use todo_tasks::store::replay::{Replayed, replay, replay_all};
 

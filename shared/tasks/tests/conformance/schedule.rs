@@ -2,8 +2,8 @@
 //! exactly once, and creating a series' next occurrence exactly once.
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
-use todo_events::{DomainEvent, EventMetadata, EventPayload, TaskOverdue};
 use todo_domain::{PatchField, SeriesPosition, TaskDraft, TaskPatchDraft};
+use todo_events::{DomainEvent, EventMetadata, EventPayload, TaskOverdue};
 use todo_tasks::store::{DueKind, DueTask, TaskStore};
 
 use crate::fixtures::{create, ctx, draft};

@@ -53,14 +53,14 @@ impl SqliteReadModel {
     /// # Errors
     /// When the file cannot be opened or the tables cannot be created.
     pub async fn connect(url: &str) -> Result<Self> {
-        let options = todo_tasks::store::sqlite_options(url)?;
+        let options = todo_db::sqlite::options(url)?;
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .connect_with(options.clone())
             .await?;
         sqlx::raw_sql(SCHEMA).execute(&writer).await?;
         // An in-memory database exists once per connection, so it cannot have separate readers.
-        let in_memory = todo_tasks::store::sqlite_in_memory(url);
+        let in_memory = todo_db::sqlite::in_memory(url);
         let reader = if in_memory {
             writer.clone()
         } else {

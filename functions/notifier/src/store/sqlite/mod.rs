@@ -112,7 +112,7 @@ impl SqliteStore {
     pub async fn connect(url: &str) -> Result<Self> {
         drop(todo_tasks::store::connect(url).await?);
         // The task store writes to the same file: its options wait for that writer rather than fail.
-        let options = todo_tasks::store::sqlite_options(url)?;
+        let options = todo_db::sqlite::options(url)?;
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)

@@ -15,10 +15,10 @@ use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
 use crate::Result;
-use todo_domain::Mutation;
-use todo_domain::query::title_key;
 use crate::store::batches::{Batches, Insert, Shape, Waiting, write_together_or_alone};
 use crate::store::outbox_columns::OutboxColumns;
+use todo_domain::Mutation;
+use todo_domain::query::title_key;
 
 /// Four statements in flight at once (the pool keeps other connections for reads and updates),
 /// each of at most 64 creates.

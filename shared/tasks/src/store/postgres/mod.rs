@@ -21,8 +21,8 @@ mod writes;
 use super::TaskStore;
 use super::list_sql::{Dialect, SqlValue, list_sql, task_columns};
 use super::rows::{HistoryParts, TaskParts, into_page};
-use todo_domain::{HistoryEntry, NewTask, Task, WriteContext};
 use todo_domain::query::{ListQuery, Page};
+use todo_domain::{HistoryEntry, NewTask, Task, WriteContext};
 
 /// The variable that sizes the PostgreSQL pool (functions list it among their settings).
 pub const MAX_CONNECTIONS_VARIABLE: &str = "DATABASE_MAX_CONNECTIONS";
@@ -153,7 +153,7 @@ impl PostgresTaskStore {
     /// # Errors
     /// Fails when a migration fails.
     pub async fn from_pool(pool: PgPool) -> Result<Self> {
-        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        todo_db::migrate::apply_to_pool(sqlx::migrate!("./migrations/postgres"), &pool).await?;
         Ok(Self {
             pool,
             listener: std::sync::Arc::default(),

@@ -6,8 +6,8 @@ use sqlx::types::Json;
 
 use super::PostgresTaskStore;
 use crate::Result;
-use todo_domain::{Mutation, Task, WriteContext};
 use todo_domain::query::title_key;
+use todo_domain::{Mutation, Task, WriteContext};
 
 const INSERT: &str = "
 WITH t AS (

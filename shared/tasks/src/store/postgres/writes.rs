@@ -15,11 +15,11 @@ use todo_events::DomainEvent;
 
 use super::PostgresTaskStore;
 use super::create_batch::NewRow;
-use todo_domain::{Action, Mutation, NewTask, SeriesPosition, Task, WriteContext};
-use todo_domain::query::title_key;
 use crate::store::outbox_columns::OutboxColumns;
 use crate::store::write::plan;
 use crate::{Error, Result};
+use todo_domain::query::title_key;
+use todo_domain::{Action, Mutation, NewTask, SeriesPosition, Task, WriteContext};
 
 /// How often a write is recomputed after losing a race before it gives up with a conflict.
 const MAX_ATTEMPTS: usize = 8;

@@ -11,12 +11,13 @@
 use serde_json::{Value, json};
 use sqlx::SqlitePool;
 
-use super::{micros, tags_json};
+use super::tags_json;
 use crate::Result;
-use todo_domain::{Mutation, NewTask, Task, WriteContext};
-use todo_domain::query::title_key;
 use crate::store::batches::{Batches, Shape, Waiting, write_together_or_alone};
 use crate::store::outbox_columns::OutboxColumns;
+use todo_db::time::micros;
+use todo_domain::query::title_key;
+use todo_domain::{Mutation, NewTask, Task, WriteContext};
 
 /// One writer: SQLite has one writer connection.
 const SHAPE: Shape = Shape {

@@ -7,7 +7,9 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::sqlite::{SqlitePool, SqlitePoolOptions};
+use sqlx::sqlite::SqlitePool;
+use todo_db::sqlite::Pools;
+use todo_db::time::{from_micros, from_opt_micros, micros};
 
 mod create_batch;
 mod outbox;
@@ -19,9 +21,9 @@ use super::TaskStore;
 use super::list_sql::{Dialect, SqlValue, list_sql, task_columns};
 use super::rows::{HistoryParts, TaskParts, into_page};
 use super::write;
-use todo_domain::{HistoryEntry, NewTask, Task, WriteContext};
-use todo_domain::query::{ListQuery, Page};
 use crate::{Error, Result};
+use todo_domain::query::{ListQuery, Page};
+use todo_domain::{HistoryEntry, NewTask, Task, WriteContext};
 use writes::SqliteWrite;
 
 /// Tasks in a SQLite file.
@@ -35,18 +37,6 @@ pub struct SqliteTaskStore {
     relay_turn: std::sync::Arc<tokio::sync::Mutex<()>>,
     /// Creates waiting to share a transaction.
     creates: std::sync::Arc<create_batch::CreateBatcher>,
-}
-
-fn micros(time: DateTime<Utc>) -> i64 {
-    time.timestamp_micros()
-}
-
-fn time(micros: i64) -> Result<DateTime<Utc>> {
-    DateTime::from_timestamp_micros(micros).ok_or_else(|| Error::Corrupt(format!("time {micros} is out of range")))
-}
-
-fn opt_time(micros: Option<i64>) -> Result<Option<DateTime<Utc>>> {
-    micros.map(time).transpose()
 }
 
 /// One live task of an owner: `?1` id, `?2` owner. Reads and the write transaction share it.
@@ -88,13 +78,13 @@ impl TryFrom<SqliteTaskRow> for Task {
             description: r.description,
             priority: r.priority,
             tags,
-            due_at: opt_time(r.due_at)?,
+            due_at: from_opt_micros(r.due_at)?,
             remind_before_minutes: r.remind_before_minutes,
             recurrence: r.recurrence,
             status: r.status,
-            completed_at: opt_time(r.completed_at)?,
-            created_at: time(r.created_at)?,
-            updated_at: time(r.updated_at)?,
+            completed_at: from_opt_micros(r.completed_at)?,
+            created_at: from_micros(r.created_at)?,
+            updated_at: from_micros(r.updated_at)?,
             version: r.version,
             series_id: r.series_id,
             occurrence: r.occurrence,
@@ -112,22 +102,11 @@ impl SqliteTaskStore {
     /// # Errors
     /// Fails when the file cannot be opened or a migration fails.
     pub async fn connect(url: &str) -> Result<Self> {
-        let options = crate::store::sqlite_options(url)?;
-        let in_memory = crate::store::sqlite_in_memory(url);
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(options.clone())
-            .await?;
-        sqlx::migrate!("./migrations/sqlite").run(&writer).await?;
-        // An in-memory database exists once per connection, so it cannot have separate readers.
-        let reader = if in_memory {
-            writer.clone()
-        } else {
-            SqlitePoolOptions::new()
-                .max_connections(4)
-                .connect_with(options.read_only(true))
-                .await?
-        };
+        let Pools { writer, reader } = Pools::open(url, 4, async |writer| -> Result<()> {
+            todo_db::migrate::apply_to_pool(sqlx::migrate!("./migrations/sqlite"), writer).await?;
+            Ok(())
+        })
+        .await?;
         Ok(Self {
             reader,
             writer,
@@ -232,7 +211,7 @@ impl TaskStore for SqliteTaskStore {
                     action: r.action,
                     changes,
                     version: r.version,
-                    at: time(r.at)?,
+                    at: from_micros(r.at)?,
                 }))
             })
             .collect()

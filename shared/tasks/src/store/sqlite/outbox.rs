@@ -8,10 +8,11 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::{SqliteTaskStore, micros, opt_time, time};
+use super::SqliteTaskStore;
 use crate::store::outbox::{Backlog, Outbox, OutboxClaim, OutboxLeader, OutboxRow};
 use crate::store::{Held, InFlight};
 use crate::{Error, Result};
+use todo_db::time::{from_micros, from_opt_micros, micros};
 
 #[derive(sqlx::FromRow)]
 struct SqliteOutboxRow {
@@ -40,8 +41,8 @@ impl TryFrom<SqliteOutboxRow> for OutboxRow {
             partition_key: r.partition_key,
             event_data: serde_json::from_str(&r.event_data)
                 .map_err(|e| Error::Corrupt(format!("outbox {}: {e}", r.id)))?,
-            created_at: time(r.created_at)?,
-            published_at: opt_time(r.published_at)?,
+            created_at: from_micros(r.created_at)?,
+            published_at: from_opt_micros(r.published_at)?,
         })
     }
 }
@@ -130,7 +131,7 @@ impl Outbox for SqliteTaskStore {
         .await?;
         Ok(Backlog {
             pending,
-            oldest: opt_time(oldest)?,
+            oldest: from_opt_micros(oldest)?,
         })
     }
 

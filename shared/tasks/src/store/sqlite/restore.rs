@@ -2,10 +2,11 @@
 //! [`crate::store::replay`]): the task with its own id, its `created` history and its list
 //! version in one transaction. SQLite hands out ids above the largest one by itself.
 
-use super::{SqliteTaskStore, micros, tags_json};
+use super::{SqliteTaskStore, tags_json};
 use crate::Result;
-use todo_domain::{Mutation, Task, WriteContext};
+use todo_db::time::micros;
 use todo_domain::query::title_key;
+use todo_domain::{Mutation, Task, WriteContext};
 
 impl SqliteTaskStore {
     pub(super) async fn insert_restored(&self, ctx: &WriteContext, task: &Task) -> Result<bool> {

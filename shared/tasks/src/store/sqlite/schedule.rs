@@ -4,9 +4,10 @@ use chrono::{DateTime, Utc};
 use sqlx::Row;
 use todo_events::DomainEvent;
 
-use super::{SqliteTaskStore, micros, time};
+use super::SqliteTaskStore;
 use crate::Result;
 use crate::store::schedule::{DUE_SOON_WINDOW, DueKind, DueTask};
+use todo_db::time::{from_micros, micros};
 
 /// `?1` now, `?2` kind, `?3` limit, `?4` the end of the due-soon window.
 fn due_sql(kind: DueKind) -> String {
@@ -41,7 +42,7 @@ impl SqliteTaskStore {
                     task_id: row.try_get(0)?,
                     owner_id: row.try_get(1)?,
                     title: row.try_get(2)?,
-                    due_at: time(row.try_get(3)?)?,
+                    due_at: from_micros(row.try_get(3)?)?,
                     remind_before_minutes: row.try_get(4)?,
                 })
             })

@@ -5,12 +5,13 @@ use async_trait::async_trait;
 use sqlx::{Sqlite, Transaction};
 use todo_events::DomainEvent;
 
-use super::{SELECT_ONE, SqliteTaskRow, micros, tags_json};
+use super::{SELECT_ONE, SqliteTaskRow, tags_json};
 use crate::Result;
-use todo_domain::{NewTask, SeriesPosition, Task, WriteContext};
-use todo_domain::query::title_key;
 use crate::store::list_sql::task_columns_bare;
 use crate::store::write::WriteTx;
+use todo_db::time::micros;
+use todo_domain::query::title_key;
+use todo_domain::{NewTask, SeriesPosition, Task, WriteContext};
 
 pub(super) struct SqliteWrite(pub(super) Transaction<'static, Sqlite>);
 
