@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use scheduler::{Announcer, Clock, ManualClock, NextOccurrence, TickReport};
+use todo_domain::{Task, TaskDraft, WriteContext};
 use todo_events::{DomainEvent, EventMetadata, EventPayload};
 use todo_kit::handler::{EventHandler, Outcome};
-use todo_domain::{Task, TaskDraft, WriteContext};
 use todo_tasks::store::TaskStore;
 use todo_testing::TestDatabase;
 
@@ -116,25 +116,20 @@ impl Fixture {
     }
 }
 
-macro_rules! on_both {
-    ($($case:ident),* $(,)?) => {
-        mod on_sqlite {
-            $(#[tokio::test] async fn $case() { super::$case(super::Fixture::on(super::TestDatabase::sqlite()).await).await; })*
-        }
-        mod on_postgres {
-            $(#[tokio::test] async fn $case() { super::$case(super::Fixture::on(super::TestDatabase::postgres().await).await).await; })*
-        }
-    };
+todo_testing::each_backend! {
+    backends {
+        on_sqlite => |case| case(Fixture::on(TestDatabase::sqlite()).await).await,
+        on_postgres => |case| case(Fixture::on(TestDatabase::postgres().await).await).await,
+    }
+    cases {
+        each_announcement_is_made_once_as_the_clock_moves,
+        a_changed_due_time_is_announced_again,
+        two_schedulers_ticking_at_once_announce_once,
+        completing_a_daily_task_creates_tomorrows_once,
+        a_late_completion_skips_the_missed_dates,
+        a_series_ends_at_its_count,
+    }
 }
-
-on_both!(
-    each_announcement_is_made_once_as_the_clock_moves,
-    a_changed_due_time_is_announced_again,
-    two_schedulers_ticking_at_once_announce_once,
-    completing_a_daily_task_creates_tomorrows_once,
-    a_late_completion_skips_the_missed_dates,
-    a_series_ends_at_its_count,
-);
 
 async fn each_announcement_is_made_once_as_the_clock_moves(f: Fixture) {
     // Arrange

@@ -5,6 +5,7 @@
 //! When it does not answer, tests fail with a message saying how to start it: they never skip.
 
 mod cookies;
+mod each_backend;
 mod objects;
 
 use std::path::PathBuf;

@@ -10,28 +10,17 @@
 //! `isolation` (cross-user, every route), `compat` (`/api/{user_id}/tasks`), `auth` (HS256),
 //! `jwks` (RS256, ES256, EdDSA; keys in `keys`), `probes`, `openapi`, `metrics` (`/metrics`), `in_process` (`oneshot`).
 
-/// Declares each case of the enclosing module once per backend: `on_sqlite::case` and
-/// `on_postgres::case`. A case is `async fn case(backend: Backend) -> anyhow::Result<()>`;
-/// attributes written before a case (such as `#[ignore = "..."]`) apply to both tests.
+/// Declares each case once per backend (`on_sqlite::case`, `on_postgres::case`) with the
+/// shared [`todo_testing::each_backend!`]; a case takes the [`helpers::Backend`] to start.
 macro_rules! on_both_backends {
-    ($($(#[$attr:meta])* $case:ident),* $(,)?) => {
-        mod on_sqlite {
-            $(
-                $(#[$attr])*
-                #[tokio::test]
-                async fn $case() -> anyhow::Result<()> {
-                    super::$case(crate::helpers::Backend::Sqlite).await
-                }
-            )*
-        }
-        mod on_postgres {
-            $(
-                $(#[$attr])*
-                #[tokio::test]
-                async fn $case() -> anyhow::Result<()> {
-                    super::$case(crate::helpers::Backend::Postgres).await
-                }
-            )*
+    ($($cases:tt)*) => {
+        todo_testing::each_backend! {
+            returns anyhow::Result<()>;
+            backends {
+                on_sqlite => |case| case(crate::helpers::Backend::Sqlite).await,
+                on_postgres => |case| case(crate::helpers::Backend::Postgres).await,
+            }
+            cases { $($cases)* }
         }
     };
 }

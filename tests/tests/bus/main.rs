@@ -8,6 +8,9 @@ use std::sync::Arc;
 
 use todo_kit::bus::{EventBus, KafkaBus, MemoryBus};
 
+// The cases each_backend! runs, by name.
+use cases::*;
+
 pub(crate) fn memory() -> Arc<dyn EventBus> {
     Arc::new(MemoryBus::new())
 }
@@ -17,28 +20,23 @@ pub(crate) fn kafka() -> Arc<dyn EventBus> {
     Arc::new(KafkaBus::connect(&brokers, 1).expect("kafka client"))
 }
 
-/// Declares each case once per bus: `on_memory::case` and `on_kafka::case`.
-macro_rules! conformance {
-    ($($case:ident),* $(,)?) => {
-        mod on_memory {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $case() { super::cases::$case(super::memory()).await; })*
-        }
-        mod on_kafka {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $case() { super::cases::$case(super::kafka()).await; })*
-        }
-    };
+todo_testing::each_backend! {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    backends {
+        on_memory => |case| case(memory()).await,
+        on_kafka => |case| case(kafka()).await,
+    }
+    cases {
+        a_published_event_reaches_a_new_group_unchanged,
+        events_of_one_key_arrive_in_publish_order,
+        sends_on_the_way_at_once_keep_each_keys_order,
+        many_keys_published_in_parallel_all_arrive_once,
+        a_restarted_member_resumes_after_the_last_commit,
+        groups_do_not_share_offsets,
+        applying_the_catalog_creates_then_reports_drift,
+        the_log_has_a_stable_name,
+    }
 }
-
-conformance!(
-    a_published_event_reaches_a_new_group_unchanged,
-    events_of_one_key_arrive_in_publish_order,
-    sends_on_the_way_at_once_keep_each_keys_order,
-    many_keys_published_in_parallel_all_arrive_once,
-    a_restarted_member_resumes_after_the_last_commit,
-    groups_do_not_share_offsets,
-    applying_the_catalog_creates_then_reports_drift,
-    the_log_has_a_stable_name,
-);
 
 #[tokio::test]
 async fn two_memory_buses_are_two_logs() {

@@ -8,6 +8,9 @@ use std::sync::Arc;
 
 use todo_kit::bus::{EventBus, MemoryBus};
 
+// The cases each_backend! runs, by name.
+use cases::*;
+
 pub(crate) fn memory() -> Arc<dyn EventBus> {
     Arc::new(MemoryBus::new())
 }
@@ -17,20 +20,16 @@ pub(crate) fn kafka() -> Arc<dyn EventBus> {
     todo_kit::bus::connect(&format!("kafka://{brokers}"), 1).expect("kafka")
 }
 
-macro_rules! on_both_buses {
-    ($($case:ident),* $(,)?) => {
-        mod on_memory {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $case() { super::cases::$case(super::memory()).await; })*
-        }
-        mod on_kafka {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $case() { super::cases::$case(super::kafka()).await; })*
-        }
-    };
+todo_testing::each_backend! {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    backends {
+        on_memory => |case| case(memory()).await,
+        on_kafka => |case| case(kafka()).await,
+    }
+    cases {
+        every_valid_event_is_handled_once_and_committed,
+        a_failing_handler_is_retried_until_it_succeeds,
+        poison_and_invalid_events_go_to_dead_letter_without_blocking_their_key,
+        an_event_that_keeps_failing_is_dead_lettered_after_the_last_attempt,
+    }
 }
-
-on_both_buses!(
-    every_valid_event_is_handled_once_and_committed,
-    a_failing_handler_is_retried_until_it_succeeds,
-    poison_and_invalid_events_go_to_dead_letter_without_blocking_their_key,
-    an_event_that_keeps_failing_is_dead_lettered_after_the_last_attempt,
-);

@@ -8,6 +8,9 @@ mod cases;
 use todo_objects::{Credentials, FileStore, ObjectStore, S3Location, S3Store};
 use todo_testing::TestObjectStore;
 
+// The cases each_backend! runs, by name.
+use cases::*;
+
 pub(crate) const BUCKET: &str = todo_testing::S3_TEST_BUCKET;
 
 pub(crate) fn s3_location(bucket: &str, prefix: &str) -> S3Location {
@@ -26,27 +29,21 @@ pub(crate) fn s3() -> TestObjectStore {
     TestObjectStore::s3()
 }
 
-/// Declares each case once per store: `on_folder::case` and `on_s3::case`.
-macro_rules! on_every_store {
-    ($($case:ident),* $(,)?) => {
-        mod on_folder {
-            $(#[tokio::test] async fn $case() { let b = super::folder(); super::cases::$case(b.get()).await; })*
-        }
-        mod on_s3 {
-            $(#[tokio::test] async fn $case() { let b = super::s3(); super::cases::$case(b.get()).await; })*
-        }
-    };
+todo_testing::each_backend! {
+    backends {
+        on_folder => |case| case(folder().get()).await,
+        on_s3 => |case| case(s3().get()).await,
+    }
+    cases {
+        an_object_reads_back_with_its_size_and_checksum,
+        a_missing_object_is_none_and_deleting_it_is_fine,
+        a_put_replaces_the_object_whole,
+        listing_finds_exactly_the_keys_under_a_prefix_in_order,
+        a_large_object_goes_up_in_parts_and_reads_back_exactly,
+        concurrent_puts_of_one_key_never_read_back_as_a_mix,
+        keys_that_could_escape_are_refused,
+    }
 }
-
-on_every_store!(
-    an_object_reads_back_with_its_size_and_checksum,
-    a_missing_object_is_none_and_deleting_it_is_fine,
-    a_put_replaces_the_object_whole,
-    listing_finds_exactly_the_keys_under_a_prefix_in_order,
-    a_large_object_goes_up_in_parts_and_reads_back_exactly,
-    concurrent_puts_of_one_key_never_read_back_as_a_mix,
-    keys_that_could_escape_are_refused,
-);
 
 #[tokio::test]
 async fn a_missing_bucket_is_named() {

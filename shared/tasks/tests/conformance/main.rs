@@ -14,6 +14,12 @@ use std::sync::Arc;
 use todo_tasks::store::TaskStore;
 use todo_testing::TestDatabase;
 
+// The cases each_backend! runs, by name.
+use cases::*;
+use listing::*;
+use outbox::*;
+use schedule::*;
+
 /// A store over a throwaway database, kept alive as long as the store is used.
 pub(crate) struct Backend {
     pub(crate) store: Arc<dyn TaskStore>,
@@ -34,51 +40,45 @@ pub(crate) async fn postgres() -> Backend {
     Backend { store, _db: db }
 }
 
-/// Declares each case once per backend: `sqlite::case` and `postgres::case`.
-macro_rules! conformance {
-    ($($module:ident :: $case:ident),* $(,)?) => {
-        mod on_sqlite {
-            $(#[tokio::test] async fn $case() { let b = super::sqlite().await; super::$module::$case(b.store.as_ref()).await; })*
-        }
-        mod on_postgres {
-            $(#[tokio::test] async fn $case() { let b = super::postgres().await; super::$module::$case(b.store.as_ref()).await; })*
-        }
-    };
+todo_testing::each_backend! {
+    backends {
+        on_sqlite => |case| case(sqlite().await.store.as_ref()).await,
+        on_postgres => |case| case(postgres().await.store.as_ref()).await,
+    }
+    cases {
+    a_created_task_reads_back_with_every_field,
+    another_user_can_neither_see_nor_change_a_task,
+    an_update_bumps_the_version_and_records_history_and_an_event,
+    a_patch_that_changes_nothing_writes_nothing,
+    a_stale_version_is_refused_and_changes_nothing,
+    completing_twice_publishes_one_completion,
+    reopening_clears_completion,
+    deleting_hides_the_task_and_publishes_the_reason,
+    a_reminder_without_due_date_is_refused_on_update,
+    concurrent_updates_from_the_same_version_let_exactly_one_win,
+    concurrent_changes_without_if_match_are_all_applied,
+    concurrent_creates_each_write_their_task_history_and_event_once,
+    every_outbox_row_is_a_valid_cloudevent_in_write_order,
+    the_list_version_moves_with_every_change_of_the_owner_only,
+    filters_select_exactly_the_matching_tasks,
+    search_matches_word_prefixes_in_title_and_description,
+    every_sort_pages_through_all_tasks_in_order,
+    a_cursor_from_another_query_is_refused,
+    a_claim_hands_out_the_oldest_rows_until_they_are_marked,
+    the_backlog_counts_pending_rows_and_dates_the_oldest,
+    a_leader_polling_an_empty_outbox_sees_the_next_write,
+    claims_on_the_way_at_once_never_share_a_row,
+    a_dropped_claim_leaves_its_rows_pending,
+    pruning_deletes_only_rows_published_before_the_cutoff,
+    a_write_wakes_a_waiting_relay,
+    due_tasks_are_exactly_the_pending_ones_owed_each_kind,
+    a_mark_is_made_once_and_a_new_due_time_rearms_it,
+    concurrent_marks_of_one_task_make_one_announcement,
+    a_task_completed_since_the_scan_is_not_announced,
+    an_occurrence_is_created_once_and_shows_its_series,
+    a_task_made_recurring_starts_its_own_series,
+    }
 }
-
-conformance!(
-    cases::a_created_task_reads_back_with_every_field,
-    cases::another_user_can_neither_see_nor_change_a_task,
-    cases::an_update_bumps_the_version_and_records_history_and_an_event,
-    cases::a_patch_that_changes_nothing_writes_nothing,
-    cases::a_stale_version_is_refused_and_changes_nothing,
-    cases::completing_twice_publishes_one_completion,
-    cases::reopening_clears_completion,
-    cases::deleting_hides_the_task_and_publishes_the_reason,
-    cases::a_reminder_without_due_date_is_refused_on_update,
-    cases::concurrent_updates_from_the_same_version_let_exactly_one_win,
-    cases::concurrent_changes_without_if_match_are_all_applied,
-    cases::concurrent_creates_each_write_their_task_history_and_event_once,
-    cases::every_outbox_row_is_a_valid_cloudevent_in_write_order,
-    cases::the_list_version_moves_with_every_change_of_the_owner_only,
-    listing::filters_select_exactly_the_matching_tasks,
-    listing::search_matches_word_prefixes_in_title_and_description,
-    listing::every_sort_pages_through_all_tasks_in_order,
-    listing::a_cursor_from_another_query_is_refused,
-    outbox::a_claim_hands_out_the_oldest_rows_until_they_are_marked,
-    outbox::the_backlog_counts_pending_rows_and_dates_the_oldest,
-    outbox::a_leader_polling_an_empty_outbox_sees_the_next_write,
-    outbox::claims_on_the_way_at_once_never_share_a_row,
-    outbox::a_dropped_claim_leaves_its_rows_pending,
-    outbox::pruning_deletes_only_rows_published_before_the_cutoff,
-    outbox::a_write_wakes_a_waiting_relay,
-    schedule::due_tasks_are_exactly_the_pending_ones_owed_each_kind,
-    schedule::a_mark_is_made_once_and_a_new_due_time_rearms_it,
-    schedule::concurrent_marks_of_one_task_make_one_announcement,
-    schedule::a_task_completed_since_the_scan_is_not_announced,
-    schedule::an_occurrence_is_created_once_and_shows_its_series,
-    schedule::a_task_made_recurring_starts_its_own_series,
-);
 
 /// Several relays share an outbox: while one leads, the others do not; when it goes, one may.
 #[tokio::test]
