@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 
 use cloudevents::event::AttributesReader;
 use outbox_relay::{Relay, RelaySettings, Step};
+use todo_domain::{TaskDraft, WriteContext};
 use todo_events::EventMetadata;
 use todo_kit::bus::EventBus;
-use todo_domain::{TaskDraft, WriteContext};
 use todo_tasks::store::TaskStore;
 
 const BACKLOG: i64 = 20_000;

@@ -74,6 +74,7 @@ pub async fn start() -> anyhow::Result<Parts> {
         poll: Duration::from_millis(RELAY_POLL_MS.parse_required("a number of milliseconds")?),
         retention: Duration::from_secs(hours * 3600),
         topic_prefix: common::TOPIC_PREFIX.value().unwrap_or_default(),
+        ..RelaySettings::default()
     };
     let store = todo_tasks::store::connect(&common::DATABASE_URL.require()?)
         .await

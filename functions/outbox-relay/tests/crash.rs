@@ -7,9 +7,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use cloudevents::event::AttributesReader;
+use todo_domain::{PatchField, TaskDraft, TaskPatchDraft, WriteContext};
 use todo_events::EventMetadata;
 use todo_kit::bus::Subscription;
-use todo_domain::{PatchField, TaskDraft, TaskPatchDraft, WriteContext};
 use todo_tasks::store::TaskStore;
 use todo_testing::TestDatabase;
 

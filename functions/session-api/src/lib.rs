@@ -5,11 +5,13 @@
 //! here and appends each exchange, so a conversation survives restarts of either function.
 //! Sessions live in Redis in the cluster and in process memory in `todo serve`
 //! ([`store::connect`]); their events (`session.created`, `session.message_received`,
-//! `session.expired`) go through the store's outbox and [`worker::SessionWorker`] to the bus.
+//! `session.expired`) go through the store's outbox ([`SessionOutbox`]) and the shared outbox relay
+//! that [`worker::SessionWorker`] runs, to the bus.
 
 pub mod function;
 pub mod model;
 mod openapi;
+mod outbox;
 mod routes;
 pub mod store;
 pub mod worker;
@@ -25,6 +27,7 @@ use todo_kit::health;
 
 pub use function::{FUNCTION, start};
 pub use openapi::ApiDoc;
+pub use outbox::SessionOutbox;
 pub use store::{SessionSettings, SessionStore};
 pub use worker::{SessionWorker, WorkerSettings};
 

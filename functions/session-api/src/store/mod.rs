@@ -2,8 +2,9 @@
 //! conformance suite (`tests/conformance`) for both.
 //!
 //! Every change that publishes an event writes it to the store's own outbox in the same atomic
-//! step (a Redis `MULTI` or script; one lock in memory), and [`crate::relay`] moves the outbox to
-//! the bus, so a crash never leaves a session without its event or an event without its session.
+//! step (a Redis `MULTI` or script; one lock in memory), and the shared outbox relay moves the
+//! outbox to the bus ([`crate::SessionOutbox`]), so a crash never leaves a session without its
+//! event or an event without its session.
 //! Expiry does not rely on Redis keyspace notifications (they are lossy): deadlines sit in a sorted
 //! set that [`SessionStore::sweep`] claims atomically, so each session expires exactly once even
 //! with several sweepers.

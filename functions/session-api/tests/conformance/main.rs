@@ -5,6 +5,7 @@
 //! sleeping. Without their Redis the cases fail, never skip.
 
 mod cases;
+mod relay;
 mod tls;
 
 use std::sync::Arc;
@@ -47,13 +48,13 @@ async fn redis_store(settings: SessionSettings) -> (Arc<dyn SessionStore>, Redis
 }
 
 macro_rules! on_every_store {
-    ($($case:ident),* $(,)?) => {
+    ($($module:ident::$case:ident),* $(,)?) => {
         mod on_memory {
             $(
                 #[tokio::test]
                 async fn $case() {
                     let settings = super::cases::settings();
-                    super::cases::$case(std::sync::Arc::new(super::MemorySessionStore::new(settings))).await;
+                    super::$module::$case(std::sync::Arc::new(super::MemorySessionStore::new(settings))).await;
                 }
             )*
         }
@@ -62,7 +63,7 @@ macro_rules! on_every_store {
                 #[tokio::test]
                 async fn $case() {
                     let (store, _guard) = super::redis_store(super::cases::settings()).await;
-                    super::cases::$case(store).await;
+                    super::$module::$case(store).await;
                 }
             )*
         }
@@ -71,7 +72,7 @@ macro_rules! on_every_store {
                 #[tokio::test]
                 async fn $case() {
                     let (store, _guard) = super::tls::rediss_store(super::cases::settings()).await;
-                    super::cases::$case(store).await;
+                    super::$module::$case(store).await;
                 }
             )*
         }
@@ -79,17 +80,19 @@ macro_rules! on_every_store {
 }
 
 on_every_store!(
-    a_session_belongs_to_its_owner,
-    opening_queues_session_created,
-    a_message_slides_the_deadline_and_counts,
-    only_user_messages_publish_message_received,
-    history_keeps_the_newest_messages_and_pages_back,
-    an_idle_session_expires_at_its_deadline,
-    each_session_expires_exactly_once_even_with_concurrent_sweepers,
-    closing_ends_the_session_with_one_expired_event,
-    bad_input_is_refused_and_changes_nothing,
-    concurrent_messages_get_distinct_positions,
-    active_sessions_are_counted,
-    acknowledged_events_leave_the_outbox,
-    intent_events_ride_with_a_message_and_nothing_else_does,
+    cases::a_session_belongs_to_its_owner,
+    cases::opening_queues_session_created,
+    cases::a_message_slides_the_deadline_and_counts,
+    cases::only_user_messages_publish_message_received,
+    cases::history_keeps_the_newest_messages_and_pages_back,
+    cases::an_idle_session_expires_at_its_deadline,
+    cases::each_session_expires_exactly_once_even_with_concurrent_sweepers,
+    cases::closing_ends_the_session_with_one_expired_event,
+    cases::bad_input_is_refused_and_changes_nothing,
+    cases::concurrent_messages_get_distinct_positions,
+    cases::active_sessions_are_counted,
+    cases::acknowledged_events_leave_the_outbox,
+    cases::intent_events_ride_with_a_message_and_nothing_else_does,
+    relay::the_shared_relay_publishes_session_events_beside_task_events,
+    relay::a_relay_claim_skips_what_unfinished_claims_hold,
 );
