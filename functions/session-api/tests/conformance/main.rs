@@ -13,6 +13,10 @@ use std::sync::Arc;
 use session_api::SessionSettings;
 use session_api::store::{MemorySessionStore, RedisSessionStore, SessionStore};
 
+// The cases each_backend! runs, by name.
+use cases::*;
+use relay::*;
+
 fn redis_url() -> String {
     std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
 }
@@ -47,52 +51,33 @@ async fn redis_store(settings: SessionSettings) -> (Arc<dyn SessionStore>, Redis
     (Arc::new(store), RedisGuard { prefix, client })
 }
 
-macro_rules! on_every_store {
-    ($($module:ident::$case:ident),* $(,)?) => {
-        mod on_memory {
-            $(
-                #[tokio::test]
-                async fn $case() {
-                    let settings = super::cases::settings();
-                    super::$module::$case(std::sync::Arc::new(super::MemorySessionStore::new(settings))).await;
-                }
-            )*
-        }
-        mod on_redis {
-            $(
-                #[tokio::test]
-                async fn $case() {
-                    let (store, _guard) = super::redis_store(super::cases::settings()).await;
-                    super::$module::$case(store).await;
-                }
-            )*
-        }
-        mod on_rediss {
-            $(
-                #[tokio::test]
-                async fn $case() {
-                    let (store, _guard) = super::tls::rediss_store(super::cases::settings()).await;
-                    super::$module::$case(store).await;
-                }
-            )*
-        }
-    };
+todo_testing::each_backend! {
+    backends {
+        on_memory => |case| case(Arc::new(MemorySessionStore::new(cases::settings()))).await,
+        on_redis => |case| {
+            let (store, _guard) = redis_store(cases::settings()).await;
+            case(store).await
+        },
+        on_rediss => |case| {
+            let (store, _guard) = tls::rediss_store(cases::settings()).await;
+            case(store).await
+        },
+    }
+    cases {
+        a_session_belongs_to_its_owner,
+        opening_queues_session_created,
+        a_message_slides_the_deadline_and_counts,
+        only_user_messages_publish_message_received,
+        history_keeps_the_newest_messages_and_pages_back,
+        an_idle_session_expires_at_its_deadline,
+        each_session_expires_exactly_once_even_with_concurrent_sweepers,
+        closing_ends_the_session_with_one_expired_event,
+        bad_input_is_refused_and_changes_nothing,
+        concurrent_messages_get_distinct_positions,
+        active_sessions_are_counted,
+        acknowledged_events_leave_the_outbox,
+        intent_events_ride_with_a_message_and_nothing_else_does,
+        the_shared_relay_publishes_session_events_beside_task_events,
+        a_relay_claim_skips_what_unfinished_claims_hold,
+    }
 }
-
-on_every_store!(
-    cases::a_session_belongs_to_its_owner,
-    cases::opening_queues_session_created,
-    cases::a_message_slides_the_deadline_and_counts,
-    cases::only_user_messages_publish_message_received,
-    cases::history_keeps_the_newest_messages_and_pages_back,
-    cases::an_idle_session_expires_at_its_deadline,
-    cases::each_session_expires_exactly_once_even_with_concurrent_sweepers,
-    cases::closing_ends_the_session_with_one_expired_event,
-    cases::bad_input_is_refused_and_changes_nothing,
-    cases::concurrent_messages_get_distinct_positions,
-    cases::active_sessions_are_counted,
-    cases::acknowledged_events_leave_the_outbox,
-    cases::intent_events_ride_with_a_message_and_nothing_else_does,
-    relay::the_shared_relay_publishes_session_events_beside_task_events,
-    relay::a_relay_claim_skips_what_unfinished_claims_hold,
-);
