@@ -10,14 +10,13 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use sqlx::{Postgres, Sqlite};
 use todo_events::DomainEvent;
 use todo_kit::handler::{EventHandler, HandlerError, Outcome};
 use todo_kit::idempotency::TransactionalHandler;
 use tokio::sync::Notify;
 
 use crate::clock::Clock;
-use crate::store::{postgres_queue, sqlite_queue};
+use crate::store::{Dialect, queue};
 
 /// The consumer's name: its consumer group and idempotency records.
 pub const CONSUMER: &str = "notifier";
@@ -48,41 +47,20 @@ fn retryable(error: &crate::Error) -> HandlerError {
     HandlerError::Retryable(format!("notifier store: {error}"))
 }
 
-fn outcome(queued: usize) -> Outcome {
-    if queued == 0 { Outcome::Skipped } else { Outcome::Done }
-}
-
 #[async_trait]
-impl TransactionalHandler<Postgres> for NotifierHandler {
+impl<DB: Dialect> TransactionalHandler<DB> for NotifierHandler {
     fn name(&self) -> &str {
         CONSUMER
     }
 
-    async fn apply(&self, tx: &mut sqlx::PgConnection, event: &DomainEvent) -> Result<Outcome, HandlerError> {
+    async fn apply(&self, tx: &mut DB::Connection, event: &DomainEvent) -> Result<Outcome, HandlerError> {
         let Some(owner) = recipient_owner(event) else {
             return Ok(Outcome::Skipped);
         };
-        let queued = postgres_queue(tx, owner, event, self.clock.now())
+        let queued = queue::<DB>(tx, owner, event, self.clock.now())
             .await
             .map_err(|e| retryable(&e))?;
-        Ok(outcome(queued))
-    }
-}
-
-#[async_trait]
-impl TransactionalHandler<Sqlite> for NotifierHandler {
-    fn name(&self) -> &str {
-        CONSUMER
-    }
-
-    async fn apply(&self, tx: &mut sqlx::SqliteConnection, event: &DomainEvent) -> Result<Outcome, HandlerError> {
-        let Some(owner) = recipient_owner(event) else {
-            return Ok(Outcome::Skipped);
-        };
-        let queued = sqlite_queue(tx, owner, event, self.clock.now())
-            .await
-            .map_err(|e| retryable(&e))?;
-        Ok(outcome(queued))
+        Ok(if queued == 0 { Outcome::Skipped } else { Outcome::Done })
     }
 }
 

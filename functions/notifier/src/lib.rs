@@ -109,8 +109,8 @@ pub async fn connect(database_url: &str, settings: Settings, auth: Arc<Authentic
     connect_with_clock(database_url, settings, auth, Arc::new(SystemClock)).await
 }
 
-/// Opens the notifier with `clock` as its time source: applies the task migrations, creates the
-/// notifier's tables and the idempotency table, and builds handler, API state and worker.
+/// Opens the notifier with `clock` as its time source: applies the task migrations, the
+/// notifier's and the idempotency records', and builds handler, API state and worker.
 ///
 /// # Errors
 /// `Config` for an unsupported URL or HTTP client setup; database errors.

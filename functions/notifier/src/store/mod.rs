@@ -1,25 +1,36 @@
 //! Subscriptions and deliveries, in the task database (`notifier_*` tables beside the task store's
 //! `outbox`, so a delivery's result and its `notification.*` event commit together). One trait,
-//! implemented for PostgreSQL and SQLite and checked by one conformance suite.
+//! checked by one conformance suite (`tests/notifier`), implemented once ([`SqlStore`]) over the
+//! engine's [`dialect::Dialect`]: PostgreSQL and SQLite differ only in a few statements' SQL and
+//! in the types their columns hold.
 //!
-//! The tables are created with `CREATE TABLE IF NOT EXISTS` when connecting, not with
-//! `sqlx::migrate!`: the task store owns `_sqlx_migrations` in the same database.
+//! The tables are sqlx migrations in `migrations/{postgres,sqlite}`, versions 3000-3999 of the
+//! `_sqlx_migrations` table the notifier shares with the other owners of the database
+//! ([`todo_db::migrate`]), applied at connect.
 
+mod attempt;
+mod deliveries;
+mod dialect;
 mod postgres;
+mod rows;
+mod sql;
 mod sqlite;
+mod statement;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use todo_db::Engine;
 use todo_events::DomainEvent;
 use uuid::Uuid;
 
+pub(crate) use deliveries::queue;
+pub(crate) use dialect::Dialect;
 pub use postgres::PostgresStore;
-pub(crate) use postgres::queue as postgres_queue;
+pub use sql::SqlStore;
 pub use sqlite::SqliteStore;
-pub(crate) use sqlite::queue as sqlite_queue;
 
-use crate::Result;
 use crate::model::{AttemptResult, Claim, DeliveryPage, NewSubscription, Subscription};
+use crate::{Error, Result};
 
 /// Where subscriptions and deliveries live. Reads and writes of subscriptions are scoped to an
 /// owner: another owner's subscription is `None` / `false`, like a missing one.
@@ -75,21 +86,17 @@ pub trait NotifierStore: Send + Sync + std::fmt::Debug {
 }
 
 /// Opens the store for a `postgres://` or `sqlite://` URL: applies the task migrations (so the
-/// `outbox` exists) and creates the notifier's tables.
+/// `outbox` exists) and the notifier's.
 ///
 /// # Errors
-/// `Config` for another scheme; connection and DDL failures.
+/// `Config` for another scheme; connection and migration failures.
 pub async fn connect(database_url: &str) -> Result<Backend> {
-    if database_url.starts_with("postgres://") || database_url.starts_with("postgresql://") {
-        Ok(Backend::Postgres(PostgresStore::connect(database_url).await?))
-    } else if database_url.starts_with("sqlite:") {
-        Ok(Backend::Sqlite(SqliteStore::connect(database_url).await?))
-    } else {
-        Err(crate::Error::Config(format!(
-            "DATABASE_URL must start with postgres:// or sqlite://, got '{}'",
-            database_url.split(':').next().unwrap_or_default()
-        )))
-    }
+    let engine = Engine::of_url(database_url).map_err(|e| Error::Config(format!("DATABASE_URL: {e}")))?;
+    drop(todo_tasks::store::connect(database_url).await?);
+    Ok(match engine {
+        Engine::Postgres => Backend::Postgres(PostgresStore::connect(database_url).await?),
+        Engine::Sqlite => Backend::Sqlite(SqliteStore::connect(database_url).await?),
+    })
 }
 
 /// An opened store, by database: the idempotent handler needs the concrete pool.
@@ -107,70 +114,6 @@ impl Backend {
         match self {
             Self::Postgres(store) => std::sync::Arc::new(store.clone()),
             Self::Sqlite(store) => std::sync::Arc::new(store.clone()),
-        }
-    }
-}
-
-/// How a delivery's correlation id is chosen: the triggering event's, or its id when it had none
-/// (so every notification can be tied back to what caused it).
-pub(crate) fn correlation_of(event: &DomainEvent) -> String {
-    event
-        .metadata
-        .correlation_id
-        .clone()
-        .unwrap_or_else(|| event.id.to_string())
-}
-
-/// The columns an attempt writes, computed once for both databases.
-pub(crate) struct AttemptColumns {
-    pub(crate) status: &'static str,
-    pub(crate) attempts_added: i32,
-    pub(crate) status_code: Option<i32>,
-    pub(crate) error: Option<String>,
-    pub(crate) next_attempt_at: Option<DateTime<Utc>>,
-    pub(crate) completed: bool,
-    pub(crate) disable: Option<String>,
-}
-
-impl AttemptColumns {
-    pub(crate) fn of(result: &AttemptResult) -> Self {
-        match result {
-            AttemptResult::Sent { status_code } => Self {
-                status: "sent",
-                attempts_added: 1,
-                status_code: Some(i32::from(*status_code)),
-                error: None,
-                next_attempt_at: None,
-                completed: true,
-                disable: None,
-            },
-            AttemptResult::Retry {
-                status_code,
-                error,
-                next_attempt_at,
-            } => Self {
-                status: "pending",
-                attempts_added: 1,
-                status_code: status_code.map(i32::from),
-                error: Some(error.clone()),
-                next_attempt_at: Some(*next_attempt_at),
-                completed: false,
-                disable: None,
-            },
-            AttemptResult::Failed {
-                status_code,
-                error,
-                attempted,
-                disable,
-            } => Self {
-                status: "failed",
-                attempts_added: i32::from(*attempted),
-                status_code: status_code.map(i32::from),
-                error: Some(error.clone()),
-                next_attempt_at: None,
-                completed: true,
-                disable: disable.clone(),
-            },
         }
     }
 }

@@ -1,210 +1,89 @@
-//! The PostgreSQL store: subscriptions here, deliveries in [`deliveries`].
-
-mod deliveries;
+//! PostgreSQL: ids are `UUID`, times `TIMESTAMPTZ`, event types a `TEXT[]`; the store binds and
+//! reads them as they are. One owner's creations are serialized by an advisory lock, and claims
+//! pass over rows another claimer is taking with `FOR UPDATE SKIP LOCKED`.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::error::BoxDynError;
+use sqlx::postgres::{PgArguments, PgConnection, PgPoolOptions, PgQueryResult};
+use sqlx::{Arguments, Executor, Postgres};
 use todo_events::DomainEvent;
 use uuid::Uuid;
 
-pub(crate) use deliveries::queue;
-
-use super::NotifierStore;
-use crate::model::{AttemptResult, Claim, DeliveryPage, NewSubscription, Subscription};
-use crate::{Error, Result};
-
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS notifier_subscriptions (
-    id              UUID PRIMARY KEY,
-    owner_id        TEXT NOT NULL,
-    url             TEXT NOT NULL,
-    event_types     TEXT[] NOT NULL,
-    secret          TEXT NOT NULL,
-    description     TEXT,
-    active          BOOLEAN NOT NULL DEFAULT TRUE,
-    disabled_reason TEXT,
-    created_at      TIMESTAMPTZ NOT NULL
-);
-CREATE INDEX IF NOT EXISTS notifier_subscriptions_owner_idx ON notifier_subscriptions (owner_id, created_at);
-CREATE TABLE IF NOT EXISTS notifier_deliveries (
-    id               UUID PRIMARY KEY,
-    subscription_id  UUID NOT NULL REFERENCES notifier_subscriptions (id) ON DELETE CASCADE,
-    event_source     TEXT NOT NULL,
-    event_id         TEXT NOT NULL,
-    event_type       TEXT NOT NULL,
-    correlation_id   TEXT,
-    traceparent      TEXT,
-    body             TEXT NOT NULL,
-    status           TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
-    attempts         INTEGER NOT NULL DEFAULT 0,
-    last_status_code INTEGER,
-    last_error       TEXT,
-    next_attempt_at  TIMESTAMPTZ,
-    first_attempt_at TIMESTAMPTZ,
-    lease_token      UUID,
-    leased_until     TIMESTAMPTZ,
-    created_at       TIMESTAMPTZ NOT NULL,
-    updated_at       TIMESTAMPTZ NOT NULL,
-    completed_at     TIMESTAMPTZ,
-    UNIQUE (subscription_id, event_source, event_id)
-);
-CREATE INDEX IF NOT EXISTS notifier_deliveries_due_idx ON notifier_deliveries (next_attempt_at) WHERE status = 'pending';
-CREATE INDEX IF NOT EXISTS notifier_deliveries_log_idx ON notifier_deliveries (subscription_id, id DESC);
-";
+use super::dialect::{Dialect, Sql};
+use super::rows::{ClaimRow, DeliveryRow, IdRow, SubscriptionRow};
+use super::sql::SqlStore;
+use super::statement::Value;
+use crate::Result;
 
 /// Subscriptions and deliveries in PostgreSQL.
-#[derive(Debug, Clone)]
-pub struct PostgresStore {
-    pool: PgPool,
-}
-
-#[derive(sqlx::FromRow)]
-struct SubscriptionRow {
-    id: Uuid,
-    url: String,
-    event_types: Vec<String>,
-    description: Option<String>,
-    active: bool,
-    disabled_reason: Option<String>,
-    created_at: DateTime<Utc>,
-}
-
-impl From<SubscriptionRow> for Subscription {
-    fn from(r: SubscriptionRow) -> Self {
-        Self {
-            id: r.id,
-            url: r.url,
-            event_types: r.event_types,
-            description: r.description,
-            active: r.active,
-            disabled_reason: r.disabled_reason,
-            created_at: r.created_at,
-        }
-    }
-}
-
-const SUBSCRIPTION_COLUMNS: &str = "id, url, event_types, description, active, disabled_reason, created_at";
+pub type PostgresStore = SqlStore<Postgres>;
 
 impl PostgresStore {
-    /// Connects, applies the task migrations and creates the notifier's tables.
+    /// Connects and applies the notifier's migrations (`migrations/postgres`). The task
+    /// migrations, which create the outbox, are [`super::connect`]'s to apply.
     ///
     /// # Errors
-    /// When connecting or a statement fails.
+    /// When connecting or a migration fails.
     pub async fn connect(url: &str) -> Result<Self> {
-        drop(todo_tasks::store::connect(url).await?);
         let pool = PgPoolOptions::new().max_connections(10).connect(url).await?;
-        let mut tx = pool.begin().await?;
-        // Two instances starting at once would race on CREATE TABLE IF NOT EXISTS.
-        sqlx::query("SELECT pg_advisory_xact_lock(hashtext('notifier_schema'))")
-            .execute(&mut *tx)
-            .await?;
-        sqlx::raw_sql(SCHEMA).execute(&mut *tx).await?;
-        tx.commit().await?;
-        Ok(Self { pool })
-    }
-
-    /// The pool, for the idempotent event handler.
-    pub fn pool(&self) -> &PgPool {
-        &self.pool
+        todo_db::migrate::apply_to_pool(sqlx::migrate!("./migrations/postgres"), &pool)
+            .await
+            .map_err(sqlx::Error::from)?;
+        Ok(Self::new(pool.clone(), pool))
     }
 }
 
 #[async_trait]
-impl NotifierStore for PostgresStore {
-    async fn create_subscription(
-        &self,
-        owner: &str,
-        new: &NewSubscription,
-        max: usize,
-        now: DateTime<Utc>,
-    ) -> Result<Subscription> {
-        let mut tx = self.pool.begin().await?;
-        // Serializes one owner's creations, so two at once cannot both pass the limit.
-        sqlx::query("SELECT pg_advisory_xact_lock(hashtext('notifier_subscriptions:' || $1))")
-            .bind(owner)
-            .execute(&mut *tx)
-            .await?;
-        let count: i64 = sqlx::query_scalar("SELECT count(*) FROM notifier_subscriptions WHERE owner_id = $1")
-            .bind(owner)
-            .fetch_one(&mut *tx)
-            .await?;
-        if usize::try_from(count).unwrap_or(usize::MAX) >= max {
-            return Err(Error::LimitReached { max });
+impl Dialect for Postgres {
+    const SQL: Sql = Sql {
+        // Two creations at once could both count fewer than the limit under READ COMMITTED.
+        lock_owner: Some("SELECT pg_advisory_xact_lock(hashtext('notifier_subscriptions:' || $1))"),
+        subscribers: "SELECT id FROM notifier_subscriptions \
+                      WHERE owner_id = $1 AND active AND $2 = ANY(event_types) ORDER BY id",
+        claim: "WITH due AS (
+                SELECT id FROM notifier_deliveries
+                WHERE status = 'pending' AND next_attempt_at <= $1 AND (leased_until IS NULL OR leased_until <= $1)
+                ORDER BY next_attempt_at, id LIMIT $2 FOR UPDATE SKIP LOCKED
+            ), claimed AS (
+                UPDATE notifier_deliveries d SET lease_token = $3, leased_until = $4 FROM due WHERE d.id = due.id
+                RETURNING d.id, d.lease_token, d.subscription_id, d.event_id, d.event_type, d.body,
+                          d.correlation_id, d.traceparent, d.attempts, d.first_attempt_at
+            )
+            SELECT c.*, s.owner_id, s.url, s.secret, s.active
+            FROM claimed c JOIN notifier_subscriptions s ON s.id = c.subscription_id",
+        claimed: None,
+    };
+
+    type Subscription = SubscriptionRow<Uuid, Vec<String>, DateTime<Utc>>;
+    type Delivery = DeliveryRow<Uuid, DateTime<Utc>>;
+    type Claimed = ClaimRow<Uuid, DateTime<Utc>>;
+    type Id = IdRow<Uuid>;
+
+    fn bind(arguments: &mut PgArguments, value: Value) -> Result<(), BoxDynError> {
+        match value {
+            Value::Id(id) => arguments.add(id),
+            Value::Text(text) => arguments.add(text),
+            Value::MaybeId(id) => arguments.add(id),
+            Value::MaybeText(text) => arguments.add(text),
+            Value::Time(at) => arguments.add(at),
+            Value::Int(n) => arguments.add(n),
+            Value::MaybeTime(at) => arguments.add(at),
+            Value::Int32(n) => arguments.add(n),
+            Value::List(list) => arguments.add(list),
+            Value::MaybeInt32(n) => arguments.add(n),
         }
-        let row: SubscriptionRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO notifier_subscriptions (id, owner_id, url, event_types, secret, description, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {SUBSCRIPTION_COLUMNS}"
-        )))
-        .bind(Uuid::now_v7())
-        .bind(owner)
-        .bind(&new.url)
-        .bind(&new.event_types)
-        .bind(new.secret.expose())
-        .bind(&new.description)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(row.into())
     }
 
-    async fn list_subscriptions(&self, owner: &str) -> Result<Vec<Subscription>> {
-        let rows: Vec<SubscriptionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {SUBSCRIPTION_COLUMNS} FROM notifier_subscriptions WHERE owner_id = $1 ORDER BY created_at, id"
-        )))
-        .bind(owner)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows.into_iter().map(Into::into).collect())
+    fn executor(conn: &mut PgConnection) -> impl Executor<'_, Database = Self> {
+        conn
     }
 
-    async fn get_subscription(&self, owner: &str, id: Uuid) -> Result<Option<Subscription>> {
-        let row: Option<SubscriptionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {SUBSCRIPTION_COLUMNS} FROM notifier_subscriptions WHERE owner_id = $1 AND id = $2"
-        )))
-        .bind(owner)
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(Into::into))
+    fn rows_affected(result: &PgQueryResult) -> u64 {
+        result.rows_affected()
     }
 
-    async fn delete_subscription(&self, owner: &str, id: Uuid) -> Result<bool> {
-        let deleted = sqlx::query("DELETE FROM notifier_subscriptions WHERE owner_id = $1 AND id = $2")
-            .bind(owner)
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
-        Ok(deleted.rows_affected() == 1)
-    }
-
-    async fn deliveries(
-        &self,
-        owner: &str,
-        subscription: Uuid,
-        limit: usize,
-        before: Option<Uuid>,
-    ) -> Result<Option<DeliveryPage>> {
-        deliveries::page(&self.pool, owner, subscription, limit, before).await
-    }
-
-    async fn claim_due(&self, now: DateTime<Utc>, lease_until: DateTime<Utc>, limit: usize) -> Result<Vec<Claim>> {
-        deliveries::claim(&self.pool, now, lease_until, limit).await
-    }
-
-    async fn record_attempt(
-        &self,
-        claim: &Claim,
-        result: &AttemptResult,
-        events: &[DomainEvent],
-        now: DateTime<Utc>,
-    ) -> Result<bool> {
-        deliveries::record(&self.pool, claim, result, events, now).await
-    }
-
-    async fn ping(&self) -> Result<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
+    async fn enqueue(conn: &mut PgConnection, events: &[DomainEvent]) -> Result<()> {
+        Ok(todo_tasks::store::enqueue_postgres(conn, events).await?)
     }
 }

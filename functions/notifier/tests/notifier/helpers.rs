@@ -214,6 +214,34 @@ pub(crate) async fn outbox(url: &str) -> Vec<(String, Value)> {
         .collect()
 }
 
+/// Runs `statement` on the database at `url`, outside the notifier.
+pub(crate) async fn execute(url: &str, statement: &'static str) {
+    if url.starts_with("postgres") {
+        let mut conn = sqlx::PgConnection::connect(url).await.expect("connect");
+        sqlx::query(statement)
+            .execute(&mut conn)
+            .await
+            .expect("run the statement");
+    } else {
+        let mut conn = sqlx::SqliteConnection::connect(url).await.expect("connect");
+        sqlx::query(statement)
+            .execute(&mut conn)
+            .await
+            .expect("run the statement");
+    }
+}
+
+/// The one number `query` answers on the database at `url`.
+pub(crate) async fn count(url: &str, query: &'static str) -> i64 {
+    if url.starts_with("postgres") {
+        let mut conn = sqlx::PgConnection::connect(url).await.expect("connect");
+        sqlx::query_scalar(query).fetch_one(&mut conn).await.expect("count")
+    } else {
+        let mut conn = sqlx::SqliteConnection::connect(url).await.expect("connect");
+        sqlx::query_scalar(query).fetch_one(&mut conn).await.expect("count")
+    }
+}
+
 /// A `task.created` event of `user`.
 pub(crate) fn task_created(user: &str) -> DomainEvent {
     DomainEvent::new(

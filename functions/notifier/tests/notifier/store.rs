@@ -4,7 +4,7 @@ use chrono::Duration;
 use notifier::Error;
 use notifier::model::{AttemptResult, NewSubscription};
 
-use crate::helpers::{Backend, TestNotifier, both, spawn, start, task_created};
+use crate::helpers::{Backend, TestNotifier, both, count, execute, open, settings, spawn, start, task_created};
 
 fn new_subscription() -> NewSubscription {
     NewSubscription {
@@ -65,6 +65,35 @@ async fn the_subscription_limit_is_kept(backend: Backend) {
     assert_eq!(store.list_subscriptions("alice").await.expect("read").len(), 2);
 }
 both!(the_subscription_limit_is_kept);
+
+async fn a_database_from_before_the_migrations_keeps_its_subscriptions(backend: Backend) {
+    // Arrange: the tables hold a subscription, but `_sqlx_migrations` does not list the notifier's
+    // versions, as in a database the notifier set up before it had migrations.
+    let app = spawn(backend).await;
+    let created = app
+        .notifier
+        .state
+        .store
+        .create_subscription("alice", &new_subscription(), 25, start())
+        .await
+        .expect("created");
+    let ours = "SELECT count(*) FROM _sqlx_migrations WHERE version BETWEEN 3000 AND 3999";
+    assert_eq!(count(app.db.url(), ours).await, 1);
+    execute(
+        app.db.url(),
+        "DELETE FROM _sqlx_migrations WHERE version BETWEEN 3000 AND 3999",
+    )
+    .await;
+
+    // Act
+    let reopened = open(app.db.url(), settings(), app.clock.clone()).await;
+
+    // Assert
+    let listed = reopened.state.store.list_subscriptions("alice").await.expect("read");
+    assert_eq!(listed, [created]);
+    assert_eq!(count(app.db.url(), ours).await, 1);
+}
+both!(a_database_from_before_the_migrations_keeps_its_subscriptions);
 
 async fn claims_are_exclusive_until_their_lease_expires(backend: Backend) {
     // Arrange
