@@ -4,7 +4,18 @@ use axum::http::{Method, StatusCode};
 use notifier::Settings;
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, both, settings, spawn, spawn_with, task_created};
+use crate::helpers::{Backend, on_both, settings, spawn, spawn_with, task_created};
+
+on_both!(
+    a_subscription_shows_its_secret_only_when_created,
+    a_given_secret_is_kept,
+    another_users_subscription_is_not_found_on_every_route,
+    requests_without_a_token_are_unauthorized,
+    invalid_fields_are_problem_json_naming_each_field,
+    private_targets_are_refused_without_the_setting,
+    a_user_has_at_most_twenty_five_subscriptions,
+    the_delivery_log_pages_newest_first,
+);
 
 const HOOK: &str = "http://127.0.0.1:9/hook";
 
@@ -40,7 +51,6 @@ async fn a_subscription_shows_its_secret_only_when_created(backend: Backend) {
     assert_eq!(list.body["items"].as_array().map(Vec::len), Some(1));
     assert!(list.body["items"][0].get("secret").is_none());
 }
-both!(a_subscription_shows_its_secret_only_when_created);
 
 async fn a_given_secret_is_kept(backend: Backend) {
     let app = spawn(backend).await;
@@ -48,7 +58,6 @@ async fn a_given_secret_is_kept(backend: Backend) {
     let created = app.subscribe("alice", HOOK, json!({ "secret": secret })).await;
     assert_eq!(created["secret"], json!(secret));
 }
-both!(a_given_secret_is_kept);
 
 async fn another_users_subscription_is_not_found_on_every_route(backend: Backend) {
     // Arrange
@@ -84,7 +93,6 @@ async fn another_users_subscription_is_not_found_on_every_route(backend: Backend
         .await;
     assert_eq!(junk.status, StatusCode::NOT_FOUND);
 }
-both!(another_users_subscription_is_not_found_on_every_route);
 
 async fn requests_without_a_token_are_unauthorized(backend: Backend) {
     let app = spawn(backend).await;
@@ -94,7 +102,6 @@ async fn requests_without_a_token_are_unauthorized(backend: Backend) {
         assert_eq!(answer.content_type, "application/problem+json");
     }
 }
-both!(requests_without_a_token_are_unauthorized);
 
 async fn invalid_fields_are_problem_json_naming_each_field(backend: Backend) {
     // Arrange
@@ -144,7 +151,6 @@ async fn invalid_fields_are_problem_json_naming_each_field(backend: Backend) {
     let nothing = app.call(Some("alice"), Method::GET, "/api/webhooks", None).await;
     assert_eq!(nothing.body["items"], json!([]), "nothing invalid was stored");
 }
-both!(invalid_fields_are_problem_json_naming_each_field);
 
 async fn private_targets_are_refused_without_the_setting(backend: Backend) {
     // Arrange
@@ -183,7 +189,6 @@ async fn private_targets_are_refused_without_the_setting(backend: Backend) {
         .subscribe("alice", "http://127.0.0.1:8080/hook", json!({}))
         .await;
 }
-both!(private_targets_are_refused_without_the_setting);
 
 async fn a_user_has_at_most_twenty_five_subscriptions(backend: Backend) {
     let app = spawn(backend).await;
@@ -206,7 +211,6 @@ async fn a_user_has_at_most_twenty_five_subscriptions(backend: Backend) {
     );
     app.subscribe("bob", HOOK, json!({})).await;
 }
-both!(a_user_has_at_most_twenty_five_subscriptions);
 
 async fn the_delivery_log_pages_newest_first(backend: Backend) {
     // Arrange: five queued deliveries.
@@ -259,7 +263,6 @@ async fn the_delivery_log_pages_newest_first(backend: Backend) {
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert_eq!(invalid_names(&bad.body), ["limit", "cursor", "sort"]);
 }
-both!(the_delivery_log_pages_newest_first);
 
 #[tokio::test]
 async fn the_openapi_document_lists_the_webhook_routes() {

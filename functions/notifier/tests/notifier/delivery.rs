@@ -9,8 +9,20 @@ use serde_json::{Value, json};
 use todo_events::{DomainEvent, EventPayload, TaskUpdated};
 use todo_kit::handler::Outcome;
 
-use crate::helpers::{Backend, TestNotifier, both, open, settings, spawn, spawn_with, start, task_created};
+use crate::helpers::{Backend, TestNotifier, on_both, open, settings, spawn, spawn_with, start, task_created};
 use crate::receiver::Receiver;
+
+on_both!(
+    a_delivery_is_signed_and_carries_the_cloudevent,
+    failures_are_retried_with_backoff_until_sent,
+    a_delivery_failing_past_the_retry_horizon_fails_for_good,
+    a_duplicate_event_is_delivered_once,
+    events_nobody_subscribed_to_are_skipped,
+    an_endpoint_answering_gone_disables_its_subscription,
+    a_target_that_turned_private_fails_without_a_connection,
+    a_hanging_endpoint_does_not_delay_another,
+    a_connection_error_is_recorded_without_the_target_url,
+);
 
 async fn log(app: &TestNotifier, user: &str, subscription: &str) -> Vec<Value> {
     let answer = app
@@ -93,7 +105,6 @@ async fn a_delivery_is_signed_and_carries_the_cloudevent(backend: Backend) {
         json!({ "notification_id": webhook_id, "type": "task.created", "recipient": endpoint.url, "status": "delivered" })
     );
 }
-both!(a_delivery_is_signed_and_carries_the_cloudevent);
 
 async fn failures_are_retried_with_backoff_until_sent(backend: Backend) {
     // Arrange
@@ -136,7 +147,6 @@ async fn failures_are_retried_with_backoff_until_sent(backend: Backend) {
     assert_eq!(kinds, ["notification.sent"]);
     assert!(app.notifier.worker.step().await.expect("a round").is_empty());
 }
-both!(failures_are_retried_with_backoff_until_sent);
 
 async fn a_delivery_failing_past_the_retry_horizon_fails_for_good(backend: Backend) {
     // Arrange
@@ -174,7 +184,6 @@ async fn a_delivery_failing_past_the_retry_horizon_fails_for_good(backend: Backe
     assert!(failed["data"]["error"].as_str().is_some_and(|e| e.contains("HTTP 500")));
     assert!(app.notifier.worker.step().await.expect("a round").is_empty());
 }
-both!(a_delivery_failing_past_the_retry_horizon_fails_for_good);
 
 async fn a_duplicate_event_is_delivered_once(backend: Backend) {
     let app = spawn(backend).await;
@@ -187,7 +196,6 @@ async fn a_duplicate_event_is_delivered_once(backend: Backend) {
     assert_eq!(log(&app, "alice", &id_of(&created)).await.len(), 1);
     assert_eq!(endpoint.received().len(), 1);
 }
-both!(a_duplicate_event_is_delivered_once);
 
 async fn events_nobody_subscribed_to_are_skipped(backend: Backend) {
     let app = spawn(backend).await;
@@ -208,7 +216,6 @@ async fn events_nobody_subscribed_to_are_skipped(backend: Backend) {
     }
     assert!(app.notifier.worker.step().await.expect("a round").is_empty());
 }
-both!(events_nobody_subscribed_to_are_skipped);
 
 async fn an_endpoint_answering_gone_disables_its_subscription(backend: Backend) {
     // Arrange
@@ -234,7 +241,6 @@ async fn an_endpoint_answering_gone_disables_its_subscription(backend: Backend) 
     assert_eq!(outbox[0].1["data"]["retry_count"], 0);
     assert_eq!(app.deliver_event(&task_created("alice")).await, Outcome::Skipped);
 }
-both!(an_endpoint_answering_gone_disables_its_subscription);
 
 async fn a_target_that_turned_private_fails_without_a_connection(backend: Backend) {
     // Arrange: subscribed while allowed; delivered by a worker that refuses private targets.
@@ -256,7 +262,6 @@ async fn a_target_that_turned_private_fails_without_a_connection(backend: Backen
     );
     assert_eq!(delivery["last_status_code"], Value::Null);
 }
-both!(a_target_that_turned_private_fails_without_a_connection);
 
 async fn a_hanging_endpoint_does_not_delay_another(backend: Backend) {
     // Arrange
@@ -292,7 +297,6 @@ async fn a_hanging_endpoint_does_not_delay_another(backend: Backend) {
         .expect("the worker stops after its requests time out")
         .expect("the worker does not panic");
 }
-both!(a_hanging_endpoint_does_not_delay_another);
 
 async fn a_connection_error_is_recorded_without_the_target_url(backend: Backend) {
     // Arrange: an endpoint that refuses connections, with a token in its query.
@@ -314,4 +318,3 @@ async fn a_connection_error_is_recorded_without_the_target_url(backend: Backend)
     assert!(!error.is_empty());
     assert!(!error.contains("s3cret-token"), "{error}");
 }
-both!(a_connection_error_is_recorded_without_the_target_url);

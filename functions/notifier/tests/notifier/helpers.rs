@@ -35,22 +35,22 @@ pub(crate) enum Backend {
     Sqlite,
 }
 
-/// Runs one async test body on each backend: `both!(name);` for `async fn name(Backend)`.
-macro_rules! both {
-    ($name:ident) => {
-        mod $name {
+/// Declares each case of the enclosing module once per backend (`on_postgres::case`,
+/// `on_sqlite::case`) with the shared [`todo_testing::each_backend!`]; a case is
+/// `async fn case(backend: Backend)`.
+macro_rules! on_both {
+    ($($cases:tt)*) => {
+        todo_testing::each_backend! {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn on_postgres() {
-                super::$name(crate::helpers::Backend::Postgres).await;
+            backends {
+                on_postgres => |case| case(crate::helpers::Backend::Postgres).await,
+                on_sqlite => |case| case(crate::helpers::Backend::Sqlite).await,
             }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn on_sqlite() {
-                super::$name(crate::helpers::Backend::Sqlite).await;
-            }
+            cases { $($cases)* }
         }
     };
 }
-pub(crate) use both;
+pub(crate) use on_both;
 
 /// Test settings: private targets allowed (receivers are on 127.0.0.1), a fast poll.
 pub(crate) fn settings() -> Settings {

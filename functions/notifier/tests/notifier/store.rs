@@ -4,7 +4,16 @@ use chrono::Duration;
 use notifier::Error;
 use notifier::model::{AttemptResult, NewSubscription};
 
-use crate::helpers::{Backend, TestNotifier, both, count, execute, open, settings, spawn, start, task_created};
+use crate::helpers::{Backend, TestNotifier, count, execute, on_both, open, settings, spawn, start, task_created};
+
+on_both!(
+    subscriptions_are_scoped_to_their_owner,
+    the_subscription_limit_is_kept,
+    a_database_from_before_the_migrations_keeps_its_subscriptions,
+    claims_are_exclusive_until_their_lease_expires,
+    a_retry_is_due_again_at_its_time,
+    deleting_a_subscription_drops_its_pending_deliveries,
+);
 
 fn new_subscription() -> NewSubscription {
     NewSubscription {
@@ -47,7 +56,6 @@ async fn subscriptions_are_scoped_to_their_owner(backend: Backend) {
     assert!(store.delete_subscription("alice", created.id).await.expect("delete"));
     assert!(store.list_subscriptions("alice").await.expect("read").is_empty());
 }
-both!(subscriptions_are_scoped_to_their_owner);
 
 async fn the_subscription_limit_is_kept(backend: Backend) {
     let app = spawn(backend).await;
@@ -64,7 +72,6 @@ async fn the_subscription_limit_is_kept(backend: Backend) {
     assert!(matches!(refused, Err(Error::LimitReached { max: 2 })), "{refused:?}");
     assert_eq!(store.list_subscriptions("alice").await.expect("read").len(), 2);
 }
-both!(the_subscription_limit_is_kept);
 
 async fn a_database_from_before_the_migrations_keeps_its_subscriptions(backend: Backend) {
     // Arrange: the tables hold a subscription, but `_sqlx_migrations` does not list the notifier's
@@ -93,7 +100,6 @@ async fn a_database_from_before_the_migrations_keeps_its_subscriptions(backend: 
     assert_eq!(listed, [created]);
     assert_eq!(count(app.db.url(), ours).await, 1);
 }
-both!(a_database_from_before_the_migrations_keeps_its_subscriptions);
 
 async fn claims_are_exclusive_until_their_lease_expires(backend: Backend) {
     // Arrange
@@ -142,7 +148,6 @@ async fn claims_are_exclusive_until_their_lease_expires(backend: Backend) {
     );
     assert_eq!(app.outbox().await.len(), 1);
 }
-both!(claims_are_exclusive_until_their_lease_expires);
 
 async fn a_retry_is_due_again_at_its_time(backend: Backend) {
     // Arrange
@@ -188,7 +193,6 @@ async fn a_retry_is_due_again_at_its_time(backend: Backend) {
     assert_eq!(page.items[0].last_status_code, Some(502));
     assert_eq!(page.items[0].next_attempt_at, Some(now + Duration::seconds(10)));
 }
-both!(a_retry_is_due_again_at_its_time);
 
 async fn deleting_a_subscription_drops_its_pending_deliveries(backend: Backend) {
     let app = spawn(backend).await;
@@ -205,4 +209,3 @@ async fn deleting_a_subscription_drops_its_pending_deliveries(backend: Backend) 
         .expect("claim");
     assert!(claimed.is_empty());
 }
-both!(deleting_a_subscription_drops_its_pending_deliveries);
