@@ -11,7 +11,6 @@ mod dev_auth;
 mod embedded;
 mod fault;
 mod object_stores;
-mod rebuild_route;
 mod render;
 mod serve;
 mod time_zone;

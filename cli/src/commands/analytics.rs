@@ -141,7 +141,7 @@ async fn rebuild_from_kafka(args: &RebuildArgs) -> anyhow::Result<()> {
         },
     )
     .await?;
-    print_report(&crate::rebuild_route::report_json(&report))
+    print_report(&report.to_json())
 }
 
 fn show_progress(events: u64) {

@@ -12,7 +12,8 @@
 //!   conformance suite (`tests/conformance`).
 //! - The API ([`routes`], [`app`]): `GET /api/analytics/summary`, `/trends`, `/intents`, each
 //!   scoped to the caller.
-//! - [`rebuild()`] recomputes the model from the topics' history.
+//! - [`rebuild()`] recomputes the model from the topics' history; [`rebuild_routes`] serves it as
+//!   `POST /api/admin/analytics/rebuild` (mounted by `todo serve` only).
 //!
 //! Run the tests with `cargo test -p analytics` (PostgreSQL at 127.0.0.1:5432, see todo-testing).
 
@@ -45,6 +46,7 @@ pub use handler::AnalyticsHandler;
 pub use model::{CONSUMER, Metric, ReadModel};
 pub use openapi::ApiDoc;
 pub use rebuild::{RebuildReport, rebuild};
+pub use routes::rebuild::RebuildState;
 pub use stats::Bucket;
 
 /// The `service` label of this function's metrics and logs.
@@ -116,6 +118,13 @@ pub async fn connect(database_url: &str) -> Result<Analytics> {
 /// The API routes without probes or middleware, for mounting into a larger gateway.
 pub fn routes(state: AppState) -> Router {
     todo_kit::metrics::track_http(SERVICE, routes::router(state))
+}
+
+/// `POST /api/admin/analytics/rebuild` without middleware: `todo serve` mounts it beside
+/// [`routes`] to rebuild from its in-process bus. Not part of [`app`]: in the cluster
+/// `todo analytics rebuild --bus kafka://...` replays Kafka itself (see `routes/rebuild.rs`).
+pub fn rebuild_routes(state: RebuildState) -> Router {
+    routes::rebuild::router(state)
 }
 
 /// [`app`] without the standard middleware, for the kit's runtime to add routes to.

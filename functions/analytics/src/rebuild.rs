@@ -41,6 +41,22 @@ pub struct RebuildReport {
     pub elapsed: Duration,
 }
 
+impl RebuildReport {
+    /// The report as `POST /api/admin/analytics/rebuild` answers it and `todo analytics rebuild`
+    /// prints it (`elapsed` as `elapsed_ms`).
+    #[must_use]
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "events": self.events,
+            "applied": self.applied,
+            "duplicates": self.duplicates,
+            "skipped": self.skipped,
+            "failed": self.failed,
+            "elapsed_ms": u64::try_from(self.elapsed.as_millis()).unwrap_or(u64::MAX),
+        })
+    }
+}
+
 /// Empties the read model and replays `topics` into it until they stay quiet for `idle`;
 /// `progress` hears the number of records read after each one.
 ///

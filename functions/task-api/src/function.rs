@@ -7,10 +7,10 @@ use todo_kit::Authenticator;
 use todo_kit::auth::AuthSettings;
 use todo_kit::function::{EventDelivery, Function, Http, Parts};
 use todo_kit::handler::spawn_kafka_consumer;
-use todo_kit::live::{FeedHandler, LiveFeed};
 use todo_kit::settings::{Setting, common};
 
 use crate::AppState;
+use crate::live::{self, FeedHandler, LiveFeed};
 
 /// `TASK_LIST_CACHE_MB`: the list cache's size per process.
 pub const TASK_LIST_CACHE_MB: Setting = Setting::optional(
@@ -45,9 +45,6 @@ pub const FUNCTION: Function = Function {
     periodic: &[],
 };
 
-/// How many recent events the live feed keeps for clients resuming with `Last-Event-ID`.
-const LIVE_EVENTS_KEPT: usize = 2000;
-
 /// Opens the task store and, with a Kafka bus, the live feed of `GET /api/stream`.
 ///
 /// # Errors
@@ -64,8 +61,8 @@ pub async fn start() -> anyhow::Result<Parts> {
         ..Parts::default()
     };
     if common::EVENT_BUS.value().is_some_and(|url| url.starts_with("kafka://")) {
-        let feed = LiveFeed::new(LIVE_EVENTS_KEPT);
-        parts.routes = parts.routes.merge(todo_kit::live::router(feed.clone(), auth));
+        let feed = LiveFeed::new(live::EVENTS_KEPT);
+        parts.routes = parts.routes.merge(live::router(feed.clone(), auth));
         // Its own group per instance: every instance shows every event.
         let handler = Arc::new(FeedHandler::new(format!("live-{}", uuid::Uuid::new_v4()), feed));
         parts

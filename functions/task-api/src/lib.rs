@@ -3,12 +3,14 @@
 //! `app(state)` is the whole function as an axum Router: `main.rs` serves it on `$PORT` or as a
 //! Lambda, `todo serve` mounts it beside the other functions, and tests call it directly.
 //! Every route is scoped to the authenticated user; every write goes through the task store,
-//! which records history and outbox events in the same transaction.
+//! which records history and outbox events in the same transaction. [`live`] streams the caller's
+//! task events as they happen (`GET /api/stream`).
 
 mod error;
 mod etag;
 pub mod function;
 mod list_cache;
+pub mod live;
 mod openapi;
 mod routes;
 

@@ -16,7 +16,6 @@ pub mod idempotency;
 pub mod json;
 pub mod layers;
 pub mod limits;
-pub mod live;
 pub mod metrics;
 pub mod openapi;
 pub mod paging;

@@ -1,9 +1,11 @@
 //! The query API: `/api/analytics/summary`, `/trends` and `/intents`. Every route needs a bearer
 //! token and answers only about the caller; refusals are problem+json naming the parameter.
+//! Apart from them, [`rebuild`]: the administrators' route that recomputes the read model.
 
 pub(crate) mod audit;
 pub(crate) mod intents;
 mod params;
+pub(crate) mod rebuild;
 pub(crate) mod summary;
 pub(crate) mod trends;
 

@@ -3,8 +3,8 @@
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
-use todo_kit::{AppJson, AuthUser, RequestContext};
 use todo_domain::TaskDraft;
+use todo_kit::{AppJson, AuthUser, RequestContext};
 
 use super::{count_operation, task_response, write_context};
 use crate::AppState;

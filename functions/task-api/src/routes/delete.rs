@@ -6,9 +6,9 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
+use todo_domain::limits::REASON_MAX;
 use todo_kit::problem::InvalidParam;
 use todo_kit::{AppPath, AuthUser, Problem, RequestContext};
-use todo_domain::limits::REASON_MAX;
 
 use super::{TaskPath, count_operation, write_context};
 use crate::AppState;

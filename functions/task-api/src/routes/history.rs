@@ -2,8 +2,8 @@
 
 use axum::extract::State;
 use serde::Serialize;
-use todo_kit::{AppJson, AppPath, AuthUser};
 use todo_domain::HistoryEntry;
+use todo_kit::{AppJson, AppPath, AuthUser};
 
 use super::TaskPath;
 use super::cross_user::checked;

@@ -10,9 +10,9 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
+use todo_domain::query::{ListQuery, Page};
 use todo_kit::AuthUser;
 use todo_kit::limits::Budgets;
-use todo_domain::query::{ListQuery, Page};
 
 use crate::AppState;
 use crate::error::ApiError;

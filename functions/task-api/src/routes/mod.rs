@@ -16,9 +16,9 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
+use todo_domain::{Task, WriteContext};
 use todo_events::EventMetadata;
 use todo_kit::{AppJson, AuthUser, Problem, RequestContext};
-use todo_domain::{Task, WriteContext};
 
 use crate::etag::etag;
 use crate::{AppState, EVENT_SOURCE};

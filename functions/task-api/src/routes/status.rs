@@ -4,8 +4,8 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use todo_kit::{AppPath, AuthUser, RequestContext};
 use todo_domain::Status;
+use todo_kit::{AppPath, AuthUser, RequestContext};
 
 use super::cross_user::checked;
 use super::{TaskPath, count_operation, task_response, write_context};

@@ -4,8 +4,8 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use todo_kit::{AppJson, AppPath, AuthUser, RequestContext};
 use todo_domain::{TaskDraft, TaskPatch, TaskPatchDraft};
+use todo_kit::{AppJson, AppPath, AuthUser, RequestContext};
 
 use super::{TaskPath, count_operation, task_response, write_context};
 use crate::AppState;

@@ -14,10 +14,10 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures_util::stream::{self, Stream, StreamExt};
+use todo_kit::{AuthUser, Authenticator};
 use tokio::sync::broadcast::error::RecvError;
 
 use super::{LiveEvent, LiveFeed};
-use crate::{AuthUser, Authenticator};
 
 #[derive(Clone)]
 struct Stream_ {
@@ -84,7 +84,7 @@ async fn stream_events(State(state): State<Stream_>, user: AuthUser, headers: He
     let stop = async move {
         tokio::select! {
             () = feed.closed() => {}
-            () = crate::serve::shutdown_signal() => {}
+            () = todo_kit::serve::shutdown_signal() => {}
         }
     };
     let events: std::pin::Pin<Box<dyn Stream<Item = Result<Event, Infallible>> + Send>> =

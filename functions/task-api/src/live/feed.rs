@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use todo_events::DomainEvent;
 use tokio::sync::broadcast;
 
-use crate::handler::{EventHandler, HandlerError, Outcome};
+use todo_kit::handler::{EventHandler, HandlerError, Outcome};
 
 /// One event as clients receive it.
 #[derive(Debug, Clone, PartialEq)]

@@ -2,7 +2,7 @@
 //! `GET /api/stream` over a real socket (authentication, per-user filtering, `Last-Event-ID`), and
 //! [`FeedHandler`] fed by the in-memory bus until shutdown.
 //!
-//! Run with `cargo test -p todo-kit --test live`. Every wait is bounded, so a broken stream fails
+//! Run with `cargo test -p task-api --test live`. Every wait is bounded, so a broken stream fails
 //! a test instead of hanging it.
 
 use std::sync::Arc;
@@ -12,12 +12,12 @@ use anyhow::{Context, Result, ensure};
 use chrono::{TimeZone, Utc};
 use secrecy::SecretString;
 use serde_json::Value;
+use task_api::live::{FeedHandler, LiveEvent, LiveFeed};
 use todo_events::{DomainEvent, EventMetadata, TaskCreated};
 use todo_kit::Authenticator;
 use todo_kit::auth::{AuthSettings, mint_hs256};
 use todo_kit::bus::{EventBus, MemoryBus, Outgoing};
 use todo_kit::handler::{ConsumeSettings, consume_until_shutdown};
-use todo_kit::live::{FeedHandler, LiveEvent, LiveFeed};
 use tokio::sync::broadcast::error::TryRecvError;
 use tokio::time::timeout;
 

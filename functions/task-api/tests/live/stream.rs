@@ -78,7 +78,7 @@ async fn serve_stream(feed: Arc<LiveFeed>) -> Result<String> {
         jwt_secret: Some(SecretString::from(SECRET.to_owned())),
         ..Default::default()
     })?;
-    let router = todo_kit::live::router(feed, Arc::new(auth));
+    let router = task_api::live::router(feed, Arc::new(auth));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}/api/stream", listener.local_addr()?);
     tokio::spawn(async move { axum::serve(listener, router).await });
@@ -223,7 +223,7 @@ async fn graceful_shutdown_is_not_held_open_by_a_connected_client() -> Result<()
         ..Default::default()
     })?;
     let feed = LiveFeed::new(10);
-    let router = todo_kit::live::router(feed.clone(), Arc::new(auth));
+    let router = task_api::live::router(feed.clone(), Arc::new(auth));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}/api/stream", listener.local_addr()?);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

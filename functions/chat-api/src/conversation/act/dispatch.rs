@@ -1,0 +1,48 @@
+//! Which handler an intent goes to: conversation itself (greeting, help, yes, no) is answered here,
+//! the rest goes on to the handler of its intent.
+
+use todo_nlu::{self as nlu, Intent, Understanding};
+
+use super::turn::{Acted, Turn};
+use super::{add, delete, list, target};
+use crate::conversation::reply;
+use crate::conversation::state::Pending;
+
+/// Handles `understanding` for the turn.
+pub(crate) async fn act(turn: Turn<'_>, understanding: &Understanding, message: &str) -> Acted {
+    let slots = &understanding.slots;
+    match understanding.intent {
+        Intent::Greeting => {
+            turn.keep("Hi! Tell me what to add, or ask what's on your list. Say \"help\" for examples.".into())
+        }
+        Intent::Help => turn.keep(nlu::help_text().to_owned()),
+        Intent::Unknown => turn.keep(reply::not_understood()),
+        Intent::Deny => {
+            let reply = if turn.state.pending.is_some() {
+                "OK, I left everything as it was."
+            } else {
+                "OK."
+            };
+            turn.keep(reply.into())
+        }
+        Intent::Confirm => match turn.state.pending.clone() {
+            Some(Pending::ConfirmDelete { task_ids }) => delete::confirmed(turn, &task_ids).await,
+            _ => turn.keep("There's nothing waiting for a yes right now.".into()),
+        },
+        Intent::Add => add::add(turn, understanding).await,
+        Intent::List | Intent::Search => list::list(turn, understanding).await,
+        Intent::Complete | Intent::Reopen | Intent::Delete | Intent::Update | Intent::SetRecurrence => {
+            let Some(target) = understanding.target.clone() else {
+                let what = if slots.title.is_some() || slots.due.is_some() {
+                    "change"
+                } else {
+                    "use"
+                };
+                return turn.keep(format!(
+                    "Which task should I {what}? Say its name or number from the list."
+                ));
+            };
+            target::targeted(turn, understanding, &target, message).await
+        }
+    }
+}

@@ -1,0 +1,72 @@
+//! "What's due …" and "find …": the filter as `list_tasks` arguments, or `search_tasks` when the
+//! message names words to look for. The tasks shown become "the first one", "task 2".
+
+use serde_json::{Map, Value, json};
+use todo_nlu::{self as nlu, Intent, Understanding};
+
+use super::turn::{Acted, Turn, tool_error};
+use crate::conversation::reply;
+use crate::conversation::time::rfc3339;
+
+pub(super) async fn list(mut turn: Turn<'_>, understanding: &Understanding) -> Acted {
+    let slots = &understanding.slots;
+    let mut args = Map::new();
+    let filter = slots.filter.clone().unwrap_or_default();
+    if let Some(status) = filter.status {
+        args.insert(
+            "status".into(),
+            json!(if status == nlu::Status::Completed {
+                "completed"
+            } else {
+                "pending"
+            }),
+        );
+    }
+    if !filter.priorities.is_empty() {
+        args.insert(
+            "priority".into(),
+            json!(filter.priorities.iter().map(|p| p.as_str()).collect::<Vec<_>>()),
+        );
+    }
+    if !filter.tags.is_empty() {
+        args.insert("tags".into(), json!(filter.tags));
+    }
+    if let Some(range) = filter.due {
+        if let Some(from) = range.from {
+            args.insert("due_after".into(), json!(rfc3339(from, turn.tz)));
+        }
+        if let Some(to) = range.to {
+            args.insert("due_before".into(), json!(rfc3339(to, turn.tz)));
+        }
+    }
+    if filter.overdue {
+        args.insert("overdue".into(), json!(true));
+    }
+    let text = slots.search.clone().or(filter.text.clone());
+    let tool = if let Some(text) = text {
+        args.insert("query".into(), json!(text));
+        "search_tasks"
+    } else {
+        "list_tasks"
+    };
+    if understanding.intent == Intent::List && !args.contains_key("due_after") && !args.contains_key("due_before") {
+        args.insert("sort".into(), json!("due_at"));
+    }
+    match turn.tool(tool, Value::Object(args)).await {
+        Ok(items) => {
+            let items = items.as_array().cloned().unwrap_or_default();
+            let reply = reply::listing(&items, &filter, tool == "search_tasks", turn.now, turn.tz);
+            let mut state = turn.state.clone();
+            state.last_listed = items.iter().filter_map(|t| t["id"].as_i64()).collect();
+            if items.len() == 1 {
+                state.last_mentioned = items[0]["id"].as_i64();
+            }
+            state.pending = None;
+            turn.done(reply, state)
+        }
+        Err(error) => {
+            let reply = tool_error(&error);
+            turn.keep(reply)
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! Which tasks a message means: its reference ("the second one", "milk", "it") resolved among the
+//! user's tasks, then handed to completing or reopening, deleting or updating. Several matches
+//! with no way to choose get a question; none get a message saying so.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use todo_nlu::{self as nlu, Candidate, Intent, Resolution, TaskRef, Understanding};
+
+use super::turn::{Acted, Turn, tool_error};
+use super::{delete, status, update};
+use crate::conversation::state::Pending;
+
+/// A task as the resolver sees it.
+fn candidate(task: &Value) -> Option<Candidate> {
+    let time = |name: &str| {
+        task[name]
+            .as_str()
+            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| t.with_timezone(&Utc))
+    };
+    // task-api always sends these; a task without them is not guessed at but left out.
+    let priority = nlu::Priority::parse(task["priority"].as_str()?)?;
+    Some(Candidate {
+        id: task["id"].as_i64()?.to_string(),
+        title: task["title"].as_str()?.to_owned(),
+        status: nlu::Status::parse(task["status"].as_str()?)?,
+        due_at: time("due_at"),
+        created_at: time("created_at")?,
+        tags: task["tags"]
+            .as_array()
+            .map(|t| t.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default(),
+        priority,
+    })
+}
+
+/// Resolves the target among the user's tasks, then completes, reopens, asks to delete or updates.
+pub(super) async fn targeted(
+    mut turn: Turn<'_>,
+    understanding: &Understanding,
+    target: &TaskRef,
+    message: &str,
+) -> Acted {
+    let tasks = match turn.tasks().await {
+        Ok(tasks) => tasks,
+        Err(error) => {
+            let reply = tool_error(&error);
+            return turn.keep(reply);
+        }
+    };
+    let pool: Vec<Candidate> = tasks
+        .iter()
+        .filter_map(candidate)
+        .filter(|c| match understanding.intent {
+            Intent::Complete => {
+                c.status == nlu::Status::Pending || !matches!(target, TaskRef::Title { .. } | TaskRef::Selection { .. })
+            }
+            Intent::Reopen => {
+                c.status == nlu::Status::Completed
+                    || !matches!(target, TaskRef::Title { .. } | TaskRef::Selection { .. })
+            }
+            _ => true,
+        })
+        .collect();
+    let resolution = nlu::resolve(target, &turn.ctx, &pool);
+    let ids: Vec<i64> = match resolution {
+        Resolution::Unique { id } => id.parse().into_iter().collect(),
+        Resolution::Many { ids } => ids.iter().filter_map(|id| id.parse().ok()).collect(),
+        Resolution::Ambiguous { candidates, question } => {
+            let mut state = turn.state.clone();
+            state.last_listed = candidates.iter().filter_map(|c| c.id.parse().ok()).collect();
+            state.pending = Some(Pending::Clarify {
+                message: message.to_owned(),
+            });
+            return turn.done(question, state);
+        }
+        Resolution::NotFound { message } => return turn.keep(message),
+    };
+    let titled: Vec<(i64, String)> = ids
+        .iter()
+        .map(|id| {
+            let title = tasks
+                .iter()
+                .find(|t| t["id"].as_i64() == Some(*id))
+                .and_then(|t| t["title"].as_str());
+            (*id, title.unwrap_or("?").to_owned())
+        })
+        .collect();
+    match understanding.intent {
+        Intent::Delete => delete::ask(turn, &ids, &titled),
+        Intent::Complete | Intent::Reopen => {
+            status::change(turn, understanding.intent == Intent::Complete, &ids, &titled).await
+        }
+        _ => update::update(turn, understanding, &tasks, &titled).await,
+    }
+}

@@ -1,0 +1,95 @@
+//! "Move …", "rename …", "tag …", "repeat … every week": `update_task` for each resolved task with
+//! only what the message changes. A relative due date moves the task's own, tags are added to and
+//! removed from its own, and "no due date" or "stop repeating" clears a field.
+
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value, json};
+use todo_nlu::{Field, Understanding};
+
+use super::turn::{Acted, Turn, finish_on};
+use crate::conversation::reply;
+use crate::conversation::time::rfc3339;
+
+/// Applies the message's changes to each task `titled` names (`tasks` holds their current values).
+pub(super) async fn update(
+    mut turn: Turn<'_>,
+    understanding: &Understanding,
+    tasks: &[Value],
+    titled: &[(i64, String)],
+) -> Acted {
+    let slots = &understanding.slots;
+    let mut changed = Vec::new();
+    let mut failures = Vec::new();
+    for (id, title) in titled {
+        let task = tasks
+            .iter()
+            .find(|t| t["id"].as_i64() == Some(*id))
+            .cloned()
+            .unwrap_or(Value::Null);
+        let mut args = Map::new();
+        args.insert("task_id".into(), json!(id));
+        if let Some(new_title) = &slots.title {
+            args.insert("title".into(), json!(new_title));
+        }
+        if let Some(description) = &slots.description {
+            args.insert("description".into(), json!(description));
+        }
+        if let Some(priority) = slots.priority {
+            args.insert("priority".into(), json!(priority.as_str()));
+        }
+        if let Some(due) = &slots.due {
+            let current = task["due_at"]
+                .as_str()
+                .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+                .map(|t| t.with_timezone(&Utc));
+            match due.apply(current, turn.now, turn.tz) {
+                Some(at) => {
+                    args.insert("due_at".into(), json!(rfc3339(at, turn.tz)));
+                }
+                None => {
+                    failures.push(format!("“{title}” has no due date to move"));
+                    continue;
+                }
+            }
+        }
+        if !slots.tags_add.is_empty() || !slots.tags_remove.is_empty() {
+            let mut tags: Vec<String> = task["tags"]
+                .as_array()
+                .map(|t| t.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect())
+                .unwrap_or_default();
+            tags.retain(|t| !slots.tags_remove.contains(t));
+            for tag in &slots.tags_add {
+                if !tags.contains(tag) {
+                    tags.push(tag.clone());
+                }
+            }
+            args.insert("tags".into(), json!(tags));
+        }
+        if let Some(rule) = &slots.recurrence {
+            args.insert("recurrence".into(), json!(rule));
+        }
+        if let Some(minutes) = slots.reminder_minutes {
+            args.insert("remind_before_minutes".into(), json!(minutes));
+        }
+        for field in &slots.clear {
+            let name = match field {
+                Field::Due => "due_at",
+                Field::Description => "description",
+                Field::Recurrence => "recurrence",
+                Field::Reminder => "remind_before_minutes",
+                Field::Tags => "tags",
+            };
+            args.insert(name.into(), Value::Null);
+        }
+        if args.len() == 1 {
+            return turn.keep(format!("What should I change about “{title}”?"));
+        }
+        match turn.tool("update_task", Value::Object(args)).await {
+            Ok(result) => changed.push(result["title"].as_str().unwrap_or(title).to_owned()),
+            Err(error) => failures.push(format!("“{title}”: {error}")),
+        }
+    }
+    let reply = reply::updated(&changed, &failures);
+    let ids: Vec<i64> = titled.iter().map(|(id, _)| *id).collect();
+    finish_on(turn, &ids, reply)
+}
