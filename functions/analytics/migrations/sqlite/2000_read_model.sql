@@ -1,3 +1,5 @@
+-- The analytics read model (versions 2000-2999). IF NOT EXISTS: databases made before the read
+-- model had migrations already hold these tables, created at connect by the same statements.
 CREATE TABLE IF NOT EXISTS analytics_tasks (
     user_id        TEXT NOT NULL,
     task_id        INTEGER NOT NULL,
