@@ -132,8 +132,8 @@ async fn create_schema(database_url: &str, conn: &mut PgConnection) -> Result<()
     Ok(())
 }
 
-/// Checks that every table of the backup is one the platform created, with its columns, at its
-/// migration versions. A table the platform has and the backup lacks (a function that had not
+/// Checks that every table of the backup is one the platform created, with its columns, and that
+/// every migration the backup was taken at is one this platform has applied. A table the platform has and the backup lacks (a function that had not
 /// started yet when the backup was taken, say) stays empty, as it was then.
 async fn check_schema(conn: &mut PgConnection, manifest: &Manifest) -> Result<()> {
     let tables = catalog::tables(conn).await?;
@@ -158,10 +158,19 @@ async fn check_schema(conn: &mut PgConnection, manifest: &Manifest) -> Result<()
             )));
         }
     }
+    // A backup from an older version of the platform fits once its tables do (checked above):
+    // the owners applied their newer migrations to the target before the copy. A migration this
+    // platform does not know means the backup is from a newer one, whose data may not fit.
     let versions = catalog::schema_versions(conn, &tables).await?;
-    if versions != manifest.schema_versions {
+    let unknown: Vec<i64> = manifest
+        .schema_versions
+        .iter()
+        .filter(|version| !versions.contains(version))
+        .copied()
+        .collect();
+    if !unknown.is_empty() {
         return Err(Error::SchemaMismatch(format!(
-            "the backup was taken at migrations {:?}, this version of the platform is at {:?}",
+            "the backup was taken at migrations {:?}, which this version of the platform ({:?}) does not know: {unknown:?}",
             manifest.schema_versions, versions
         )));
     }

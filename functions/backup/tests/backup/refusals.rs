@@ -3,6 +3,7 @@
 
 use backup::{Error, Manifest, SnapshotSettings, manifest_key, no_progress, restore, snapshot};
 use bytes::Bytes;
+use sqlx::Connection;
 use todo_testing::TestDatabase;
 
 use crate::helpers::{TestStore, dump, populate, table_names};
@@ -126,4 +127,54 @@ async fn an_unknown_id_and_another_engine_are_refused() {
     let other = restore(store.get(), &manifest.id, postgres.url(), no_progress()).await;
     assert!(matches!(other, Err(Error::SchemaMismatch(_))), "{other:?}");
     assert!(table_names(postgres.url()).await.is_empty());
+}
+
+/// A backup taken before a migration existed (one owner's newest version missing from it)
+/// restores into this platform; one taken at a migration this platform does not know is refused
+/// before any row is copied.
+#[tokio::test]
+async fn a_backup_from_an_older_platform_restores_and_one_from_a_newer_is_refused() {
+    for (edit, restores) in [
+        (
+            "DELETE FROM _sqlx_migrations WHERE version = (SELECT max(version) FROM _sqlx_migrations)",
+            true,
+        ),
+        (
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+             VALUES (999999, 'from the future', true, '\\x00', 0)",
+            false,
+        ),
+    ] {
+        // Arrange
+        let source = TestDatabase::postgres().await;
+        let store = TestStore::folder();
+        let _platform = populate(source.url()).await;
+        let mut conn = sqlx::PgConnection::connect(source.url()).await.expect("source");
+        sqlx::query(edit).execute(&mut conn).await.expect("edit the migrations");
+        let manifest = snapshot(source.url(), store.get(), &SnapshotSettings::default())
+            .await
+            .expect("snapshot");
+        let target = TestDatabase::postgres().await;
+
+        // Act
+        let restored = restore(store.get(), &manifest.id, target.url(), no_progress()).await;
+
+        // Assert
+        if restores {
+            restored.expect("an older backup restores");
+            assert_eq!(
+                dump(target.url()).await.get("tasks"),
+                dump(source.url()).await.get("tasks")
+            );
+        } else {
+            let message = restored.expect_err("a newer backup is refused").to_string();
+            assert!(message.contains("999999"), "{message}");
+            let copied: Vec<(String, Vec<String>)> = dump(target.url())
+                .await
+                .into_iter()
+                .filter(|(table, rows)| table != "_sqlx_migrations" && !rows.is_empty())
+                .collect();
+            assert!(copied.is_empty(), "no row of the backup was copied: {copied:?}");
+        }
+    }
 }
