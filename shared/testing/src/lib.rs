@@ -7,6 +7,7 @@
 mod cookies;
 mod each_backend;
 mod objects;
+mod scrape;
 
 use std::path::PathBuf;
 
@@ -14,6 +15,7 @@ pub use cookies::set_cookies;
 pub use objects::{
     S3_TEST_BUCKET, TestObjectStore, s3_test_credentials, s3_test_endpoint, s3_test_env, s3_test_location, s3_test_url,
 };
+pub use scrape::sample;
 
 use sqlx::{Connection, PgConnection};
 

@@ -3,8 +3,8 @@
 
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use todo_events::EventMetadata;
 use todo_domain::{TaskDraft, WriteContext};
+use todo_events::EventMetadata;
 
 use crate::helpers::{Backend, TestApp, spawn_app};
 

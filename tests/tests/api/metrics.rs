@@ -4,7 +4,7 @@
 
 use std::io::Write;
 use std::process::{Command, Stdio};
-use todo_tests::sample;
+use todo_testing::sample;
 
 use reqwest::{Method, StatusCode, header};
 use serde_json::json;

@@ -329,7 +329,7 @@ async fn the_dev_overlay_runs_here_and_does_its_work_when_its_triggers_fire() {
     let archived = || async {
         let scrape = http.get(url("archiver", "/metrics")).send().await.expect("scrape");
         let text = scrape.text().await.expect("text");
-        todo_tests::sample(&text, "archived_events_total", &[("topic", "task-events")])
+        todo_testing::sample(&text, "archived_events_total", &[("topic", "task-events")])
     };
     let waited = std::time::Instant::now();
     while archived().await < 2.0 {
@@ -354,7 +354,7 @@ async fn the_dev_overlay_runs_here_and_does_its_work_when_its_triggers_fire() {
         let consumed: f64 = ["processed", "skipped", "duplicate"]
             .iter()
             .map(|outcome| {
-                todo_tests::sample(
+                todo_testing::sample(
                     &scrape,
                     "events_consumed_total",
                     &[

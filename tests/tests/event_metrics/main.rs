@@ -5,17 +5,17 @@
 
 use std::sync::Arc;
 use std::time::Duration;
-use todo_tests::sample;
+use todo_testing::sample;
 
 use async_trait::async_trait;
 use axum::body::Body;
 use http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use outbox_relay::{Relay, RelaySettings, Step};
+use todo_domain::{TaskDraft, WriteContext};
 use todo_events::{DomainEvent, EventMetadata, EventPayload};
 use todo_kit::bus::{EventBus, MemoryBus};
 use todo_kit::handler::{ConsumeSettings, EventHandler, HandlerError, Outcome, consume};
-use todo_domain::{TaskDraft, WriteContext};
 use todo_testing::TestDatabase;
 use tower::ServiceExt;
 
