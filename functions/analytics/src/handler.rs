@@ -5,7 +5,6 @@
 //! [`Idempotent`]: todo_kit::idempotency::Idempotent
 
 use async_trait::async_trait;
-use sqlx::{PgConnection, Postgres, Sqlite, SqliteConnection};
 use todo_events::DomainEvent;
 use todo_kit::handler::{HandlerError, Outcome};
 use todo_kit::idempotency::TransactionalHandler;
@@ -13,7 +12,7 @@ use todo_kit::idempotency::TransactionalHandler;
 use crate::Error;
 use crate::change::change_of;
 use crate::model::CONSUMER;
-use crate::store::{postgres, sqlite};
+use crate::store::Sql;
 
 /// Applies task, session, intent and notification events to the read model.
 #[derive(Debug, Clone, Copy, Default)]
@@ -27,34 +26,19 @@ fn handler_error(error: Error) -> HandlerError {
     }
 }
 
+/// One handler for both engines: the store's statements are written once over [`Sql`].
 #[async_trait]
-impl TransactionalHandler<Postgres> for AnalyticsHandler {
+impl<D: Sql> TransactionalHandler<D> for AnalyticsHandler {
     fn name(&self) -> &str {
         CONSUMER
     }
 
     #[tracing::instrument(name = "analytics.apply", skip_all, fields(ce_id = %event.id, ce_type = %event.event_type()))]
-    async fn apply(&self, tx: &mut PgConnection, event: &DomainEvent) -> Result<Outcome, HandlerError> {
+    async fn apply(&self, tx: &mut D::Connection, event: &DomainEvent) -> Result<Outcome, HandlerError> {
         let Some(change) = change_of(event).map_err(HandlerError::Poison)? else {
             return Ok(Outcome::Skipped);
         };
-        postgres::apply(tx, &change).await.map_err(handler_error)?;
-        Ok(Outcome::Done)
-    }
-}
-
-#[async_trait]
-impl TransactionalHandler<Sqlite> for AnalyticsHandler {
-    fn name(&self) -> &str {
-        CONSUMER
-    }
-
-    #[tracing::instrument(name = "analytics.apply", skip_all, fields(ce_id = %event.id, ce_type = %event.event_type()))]
-    async fn apply(&self, tx: &mut SqliteConnection, event: &DomainEvent) -> Result<Outcome, HandlerError> {
-        let Some(change) = change_of(event).map_err(HandlerError::Poison)? else {
-            return Ok(Outcome::Skipped);
-        };
-        sqlite::apply(tx, &change).await.map_err(handler_error)?;
+        D::apply(tx, &change).await.map_err(handler_error)?;
         Ok(Outcome::Done)
     }
 }

@@ -12,10 +12,10 @@
 
 mod dialect;
 mod model;
-pub(crate) mod postgres;
+mod postgres;
 mod rows;
 mod sql;
-pub(crate) mod sqlite;
+mod sqlite;
 mod statements;
 #[cfg(test)]
 mod tests;
@@ -26,6 +26,7 @@ use todo_db::Engine;
 
 pub use model::SqlReadModel;
 pub use postgres::PostgresReadModel;
+pub(crate) use sql::Sql;
 pub use sqlite::SqliteReadModel;
 
 use crate::model::ReadModel;

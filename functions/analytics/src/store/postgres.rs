@@ -8,14 +8,12 @@ use std::time::Duration;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::migrate::Migrator;
 use sqlx::postgres::PgPoolOptions;
-use sqlx::{PgConnection, PgPool, Postgres};
+use sqlx::{PgPool, Postgres};
 
 use super::dialect::Dialect;
 use super::model::{SqlReadModel, migrate, open};
-use super::sql::Sql;
 use super::statements::{audit_page, daily_completed, daily_created, daily_deleted, retract, select_facts};
 use crate::Result;
-use crate::change::Change;
 
 /// The read model in a PostgreSQL database.
 pub type PostgresReadModel = SqlReadModel<Postgres>;
@@ -78,12 +76,4 @@ impl PostgresReadModel {
         migrate::<Postgres>(&pool).await?;
         open(pool.clone(), pool).await
     }
-}
-
-/// Applies `change` with the handler's open transaction `tx`.
-///
-/// # Errors
-/// When a statement fails or the task's stored facts cannot be read.
-pub(crate) async fn apply(tx: &mut PgConnection, change: &Change) -> Result<()> {
-    Postgres::apply(tx, change).await
 }

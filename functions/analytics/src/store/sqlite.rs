@@ -5,16 +5,14 @@
 //! key), so a task's read-merge-write cannot interleave with another writer.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::Sqlite;
 use sqlx::migrate::Migrator;
-use sqlx::{Sqlite, SqliteConnection};
 use todo_db::sqlite::Pools;
 use todo_db::time::{from_micros, micros};
 
 use super::dialect::Dialect;
 use super::model::{SqlReadModel, migrate, open};
-use super::sql::Sql;
 use super::statements::{audit_page, daily_completed, daily_created, daily_deleted, retract, select_facts};
-use crate::change::Change;
 use crate::{Error, Result};
 
 /// The read connections of a file.
@@ -69,12 +67,4 @@ impl SqliteReadModel {
         let Pools { writer, reader } = Pools::open(url, READERS, migrate::<Sqlite>).await?;
         open(writer, reader).await
     }
-}
-
-/// Applies `change` with the handler's open transaction `tx`.
-///
-/// # Errors
-/// When a statement fails or the task's stored facts cannot be read.
-pub(crate) async fn apply(tx: &mut SqliteConnection, change: &Change) -> Result<()> {
-    Sqlite::apply(tx, change).await
 }
