@@ -8,9 +8,9 @@ use std::time::Duration;
 
 use cloudevents::event::AttributesReader;
 use outbox_relay::{Relay, RelaySettings, Step};
+use todo_domain::{PatchField, TaskDraft, TaskPatchDraft, WriteContext};
 use todo_events::EventMetadata;
 use todo_kit::bus::{Delivery, EventBus, Subscription};
-use todo_domain::{PatchField, TaskDraft, TaskPatchDraft, WriteContext};
 use todo_tasks::store::TaskStore;
 use todo_testing::TestDatabase;
 use todo_tests::RunningRelays;

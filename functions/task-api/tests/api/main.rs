@@ -2,7 +2,7 @@
 //! authentication, store) on a random port over its own database, and talks to it with a real
 //! client. The important suites run twice, `on_sqlite::*` and `on_postgres::*`.
 //!
-//! Run with `cargo test -p todo-tests --test api`. PostgreSQL must answer on 127.0.0.1:5432
+//! Run with `cargo test -p task-api --test api`. PostgreSQL must answer on 127.0.0.1:5432
 //! (or `TEST_POSTGRES_URL`); the tests fail rather than skip without it. `TEST_LOG=1` shows logs.
 //!
 //! Modules: `crud`, `delete`, `completion`, `history` (history and outbox rows), `validation`,

@@ -16,7 +16,7 @@ pub(crate) fn memory() -> Arc<dyn EventBus> {
 }
 
 pub(crate) fn kafka() -> Arc<dyn EventBus> {
-    let brokers = todo_tests::kafka_brokers();
+    let brokers = todo_testing::kafka_brokers();
     Arc::new(KafkaBus::connect(&brokers, 1).expect("kafka client"))
 }
 
