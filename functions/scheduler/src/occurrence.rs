@@ -8,10 +8,10 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use todo_events::{DomainEvent, EventMetadata, EventPayload};
-use todo_kit::handler::{EventHandler, HandlerError, Outcome};
 use todo_domain::recurrence::Recurrence;
 use todo_domain::{NewTask, SeriesPosition, Task, WriteContext};
+use todo_events::{DomainEvent, EventMetadata, EventPayload};
+use todo_kit::handler::{EventHandler, HandlerError, Outcome};
 use todo_tasks::store::TaskStore;
 
 use crate::{CONSUMER, Clock, SOURCE};
