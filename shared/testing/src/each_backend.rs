@@ -3,7 +3,7 @@
 //! in each, so `cargo test on_postgres` or `cargo test on_kafka::` picks one backend and a failing
 //! test names both the case and the backend.
 //!
-//! ```ignore
+//! ```text
 //! todo_testing::each_backend! {
 //!     backends {
 //!         on_sqlite => |case| case(sqlite().await.store.as_ref()).await,
