@@ -173,7 +173,9 @@ async fn a_failed_webhook_is_retried_and_delivered_by_triggers_alone() {
     }
 
     // Assert
-    assert_eq!(first["attempted"], 1, "{first}");
+    // Full jitter may draw a pause of a few milliseconds, making the retry due within the first
+    // run already; either way both attempts went out on triggers alone.
+    assert!(matches!(first["attempted"].as_u64(), Some(1 | 2)), "{first}");
     assert_eq!(hits.load(Ordering::SeqCst), 2);
     let log: Value = http
         .get(format!("{base}/api/webhooks/{subscription}/deliveries"))
