@@ -169,7 +169,7 @@ pub async fn claim_sqlite(tx: &mut SqliteConnection, consumer: &str, event: &Dom
     .bind(consumer)
     .bind(&event.source)
     .bind(event.id.to_string())
-    .bind(chrono::Utc::now().timestamp_micros())
+    .bind(todo_db::time::micros(chrono::Utc::now()))
     .execute(tx)
     .await?;
     Ok(inserted.rows_affected() == 1)

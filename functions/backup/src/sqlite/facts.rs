@@ -4,7 +4,6 @@
 
 use std::path::Path;
 
-use chrono::DateTime;
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{Connection, SqliteConnection};
 
@@ -75,7 +74,9 @@ pub(super) async fn read(conn: &mut SqliteConnection) -> Result<Facts> {
             .await?;
         (
             newest.and_then(|(event_id, micros)| {
-                DateTime::from_timestamp_micros(micros).map(|created_at| NewestEvent { event_id, created_at })
+                todo_db::time::from_micros(micros)
+                    .ok()
+                    .map(|created_at| NewestEvent { event_id, created_at })
             }),
             published,
         )

@@ -54,7 +54,7 @@ pub async fn enqueue_sqlite(conn: &mut SqliteConnection, events: &[DomainEvent])
         .bind(row.topic)
         .bind(row.partition_key)
         .bind(row.data)
-        .bind(row.at.timestamp_micros())
+        .bind(todo_db::time::micros(row.at))
         .execute(&mut *conn)
         .await?;
     }

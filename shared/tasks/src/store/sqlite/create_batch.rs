@@ -98,7 +98,7 @@ async fn insert(writer: &SqlitePool, creates: &[&Create]) -> std::result::Result
                 "topic": row.topic,
                 "key": row.partition_key,
                 "data": row.data,
-                "at": row.at.timestamp_micros(),
+                "at": micros(row.at),
             })
         })
         .collect();
