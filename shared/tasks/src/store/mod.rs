@@ -7,6 +7,7 @@ mod list_sql;
 mod outbox;
 mod outbox_columns;
 mod postgres;
+mod read;
 pub mod replay;
 mod rows;
 mod schedule;

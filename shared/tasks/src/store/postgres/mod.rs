@@ -5,8 +5,10 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use sqlx::Arguments;
 use sqlx::Row;
-use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
+use sqlx::error::BoxDynError;
+use sqlx::postgres::{PgArguments, PgPool, PgPoolOptions, PgRow};
 use sqlx::types::Json;
 
 mod change_signal;
@@ -19,8 +21,9 @@ mod task_ids;
 mod writes;
 
 use super::TaskStore;
-use super::list_sql::{Dialect, SqlValue, list_sql, task_columns};
-use super::rows::{HistoryParts, TaskParts, into_page};
+use super::list_sql::{Dialect, SqlValue};
+use super::read;
+use super::rows::{HistoryParts, TaskParts};
 use todo_domain::query::{ListQuery, Page};
 use todo_domain::{HistoryEntry, NewTask, Task, WriteContext};
 
@@ -46,7 +49,7 @@ pub struct PostgresTaskStore {
 
 /// A task row, decoded by position in `task_columns!()` order: lists decode 50 rows per request,
 /// and looking each column up by name was a fifth of the request's CPU time.
-struct PgTaskRow {
+pub(crate) struct PgTaskRow {
     id: i64,
     owner_id: String,
     title: String,
@@ -114,20 +117,6 @@ impl TryFrom<PgTaskRow> for Task {
 }
 
 impl PostgresTaskStore {
-    async fn get_task(&self, owner_id: &str, id: i64) -> Result<Task> {
-        let sql = concat!(
-            "SELECT ",
-            task_columns!(),
-            " FROM tasks t WHERE t.id = $1 AND t.owner_id = $2 AND t.deleted_at IS NULL"
-        );
-        let row: Option<PgTaskRow> = sqlx::query_as(sql)
-            .bind(id)
-            .bind(owner_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(Task::try_from).transpose()?.ok_or(Error::NotFound(id))
-    }
-
     /// Connects with a pool sized for this machine and applies the migrations.
     ///
     /// The pool holds `DATABASE_MAX_CONNECTIONS` connections, by default twice the CPU count: more
@@ -166,7 +155,7 @@ impl PostgresTaskStore {
 }
 
 #[derive(sqlx::FromRow)]
-struct PgHistoryRow {
+pub(crate) struct PgHistoryRow {
     id: i64,
     task_id: i64,
     actor_id: String,
@@ -174,6 +163,38 @@ struct PgHistoryRow {
     changes: Json<serde_json::Value>,
     version: i64,
     at: DateTime<Utc>,
+}
+
+impl TryFrom<PgHistoryRow> for HistoryEntry {
+    type Error = Error;
+
+    fn try_from(r: PgHistoryRow) -> Result<Self> {
+        Ok(HistoryEntry::from(HistoryParts {
+            id: r.id,
+            task_id: r.task_id,
+            actor_id: r.actor_id,
+            action: r.action,
+            changes: r.changes.0,
+            version: r.version,
+            at: r.at,
+        }))
+    }
+}
+
+impl read::Engine for sqlx::Postgres {
+    const DIALECT: Dialect = Dialect::Postgres;
+    type TaskRow = PgTaskRow;
+    type HistoryRow = PgHistoryRow;
+    type Number = read::Number;
+
+    fn bind(arguments: &mut PgArguments, value: SqlValue) -> std::result::Result<(), BoxDynError> {
+        match value {
+            SqlValue::Int(i) => arguments.add(i),
+            SqlValue::Text(s) => arguments.add(s),
+            SqlValue::Time(t) => arguments.add(t),
+            SqlValue::TextList(l) => arguments.add(l),
+        }
+    }
 }
 
 #[async_trait]
@@ -185,25 +206,12 @@ impl TaskStore for PostgresTaskStore {
 
     #[tracing::instrument(name = "db.tasks.get", skip_all, fields(otel.kind = "client", db.system = "postgresql"))]
     async fn get(&self, owner_id: &str, id: i64) -> Result<Task> {
-        self.get_task(owner_id, id).await
+        read::task(&self.pool, owner_id, id).await
     }
 
     #[tracing::instrument(name = "db.tasks.list", skip_all, fields(otel.kind = "client", db.system = "postgresql"))]
     async fn list(&self, owner_id: &str, query: &ListQuery) -> Result<Page> {
-        let sql = list_sql(Dialect::Postgres, owner_id, query);
-        let text = sql.numbered();
-        let mut q = sqlx::query_as::<_, PgTaskRow>(sqlx::AssertSqlSafe(text));
-        for value in sql.values {
-            q = match value {
-                SqlValue::Int(i) => q.bind(i),
-                SqlValue::Text(s) => q.bind(s),
-                SqlValue::Time(t) => q.bind(t),
-                SqlValue::TextList(l) => q.bind(l),
-            };
-        }
-        let rows = q.fetch_all(&self.pool).await?;
-        let items = rows.into_iter().map(Task::try_from).collect::<Result<Vec<_>>>()?;
-        Ok(into_page(items, query))
+        read::page(&self.pool, owner_id, query).await
     }
 
     #[tracing::instrument(name = "db.tasks.apply_change", skip_all, fields(otel.kind = "client", db.system = "postgresql"))]
@@ -219,29 +227,7 @@ impl TaskStore for PostgresTaskStore {
 
     #[tracing::instrument(name = "db.tasks.history", skip_all, fields(otel.kind = "client", db.system = "postgresql"))]
     async fn history(&self, owner_id: &str, id: i64) -> Result<Vec<HistoryEntry>> {
-        self.get(owner_id, id).await?;
-        let rows: Vec<PgHistoryRow> = sqlx::query_as(
-            "SELECT id, task_id, actor_id, action, changes, version, at FROM task_history \
-             WHERE task_id = $1 AND owner_id = $2 ORDER BY id",
-        )
-        .bind(id)
-        .bind(owner_id)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| {
-                HistoryEntry::from(HistoryParts {
-                    id: r.id,
-                    task_id: r.task_id,
-                    actor_id: r.actor_id,
-                    action: r.action,
-                    changes: r.changes.0,
-                    version: r.version,
-                    at: r.at,
-                })
-            })
-            .collect())
+        read::history(&self.pool, owner_id, id).await
     }
 
     async fn list_version(&self, owner_id: &str) -> Result<i64> {
@@ -249,27 +235,17 @@ impl TaskStore for PostgresTaskStore {
             Ok(version) => return Ok(version),
             Err(start) => start,
         };
-        let version: Option<i64> = sqlx::query_scalar("SELECT version FROM task_list_versions WHERE owner_id = $1")
-            .bind(owner_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        let version = version.unwrap_or(0);
+        let version = read::list_version(&self.pool, owner_id).await?;
         self.versions.remember(owner_id, version, start);
         Ok(version)
     }
 
     async fn owned_by_another(&self, owner_id: &str, id: i64) -> Result<bool> {
-        let found: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM tasks WHERE id = $1 AND owner_id <> $2)")
-            .bind(id)
-            .bind(owner_id)
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(found)
+        read::owned_by_another(&self.pool, owner_id, id).await
     }
 
     async fn ping(&self) -> Result<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
+        read::ping(&self.pool).await
     }
 
     #[tracing::instrument(name = "db.tasks.create_occurrence", skip_all, fields(otel.kind = "client", db.system = "postgresql"))]

@@ -124,7 +124,7 @@ impl PostgresTaskStore {
     {
         let mut current = 0;
         for _ in 0..MAX_ATTEMPTS {
-            let task = self.get_task(&ctx.user_id, id).await?;
+            let task = super::read::task(&self.pool, &ctx.user_id, id).await?;
             current = task.version;
             let Some(mutation) = plan(&task, expected, &change)? else {
                 return Ok(task);

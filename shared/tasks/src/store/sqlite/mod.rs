@@ -7,7 +7,9 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::sqlite::SqlitePool;
+use sqlx::Arguments;
+use sqlx::error::BoxDynError;
+use sqlx::sqlite::{SqliteArguments, SqlitePool};
 use todo_db::sqlite::Pools;
 use todo_db::time::{from_micros, from_opt_micros, micros};
 
@@ -18,8 +20,9 @@ mod schedule;
 mod writes;
 
 use super::TaskStore;
-use super::list_sql::{Dialect, SqlValue, list_sql, task_columns};
-use super::rows::{HistoryParts, TaskParts, into_page};
+use super::list_sql::{Dialect, SqlValue};
+use super::read;
+use super::rows::{HistoryParts, TaskParts};
 use super::write;
 use crate::{Error, Result};
 use todo_domain::query::{ListQuery, Page};
@@ -39,15 +42,8 @@ pub struct SqliteTaskStore {
     creates: std::sync::Arc<create_batch::CreateBatcher>,
 }
 
-/// One live task of an owner: `?1` id, `?2` owner. Reads and the write transaction share it.
-pub(super) const SELECT_ONE: &str = concat!(
-    "SELECT ",
-    task_columns!(),
-    " FROM tasks t WHERE t.id = ?1 AND t.owner_id = ?2 AND t.deleted_at IS NULL"
-);
-
 #[derive(sqlx::FromRow)]
-struct SqliteTaskRow {
+pub(crate) struct SqliteTaskRow {
     id: i64,
     owner_id: String,
     title: String,
@@ -132,7 +128,7 @@ impl SqliteTaskStore {
 }
 
 #[derive(sqlx::FromRow)]
-struct SqliteHistoryRow {
+pub(crate) struct SqliteHistoryRow {
     id: i64,
     task_id: i64,
     actor_id: String,
@@ -140,6 +136,39 @@ struct SqliteHistoryRow {
     changes: String,
     version: i64,
     at: i64,
+}
+
+impl TryFrom<SqliteHistoryRow> for HistoryEntry {
+    type Error = Error;
+
+    fn try_from(r: SqliteHistoryRow) -> Result<Self> {
+        let changes = serde_json::from_str(&r.changes).map_err(|e| Error::Corrupt(format!("history {}: {e}", r.id)))?;
+        Ok(HistoryEntry::from(HistoryParts {
+            id: r.id,
+            task_id: r.task_id,
+            actor_id: r.actor_id,
+            action: r.action,
+            changes,
+            version: r.version,
+            at: from_micros(r.at)?,
+        }))
+    }
+}
+
+impl read::Engine for sqlx::Sqlite {
+    const DIALECT: Dialect = Dialect::Sqlite;
+    type TaskRow = SqliteTaskRow;
+    type HistoryRow = SqliteHistoryRow;
+    type Number = read::Number;
+
+    fn bind(arguments: &mut SqliteArguments, value: SqlValue) -> std::result::Result<(), BoxDynError> {
+        match value {
+            SqlValue::Int(i) => arguments.add(i),
+            SqlValue::Text(s) => arguments.add(s),
+            SqlValue::Time(t) => arguments.add(micros(t)),
+            SqlValue::TextList(l) => arguments.add(tags_json(&l)),
+        }
+    }
 }
 
 #[async_trait]
@@ -153,29 +182,12 @@ impl TaskStore for SqliteTaskStore {
 
     #[tracing::instrument(name = "db.tasks.get", skip_all, fields(otel.kind = "client", db.system = "sqlite"))]
     async fn get(&self, owner_id: &str, id: i64) -> Result<Task> {
-        let row: Option<SqliteTaskRow> = sqlx::query_as(SELECT_ONE)
-            .bind(id)
-            .bind(owner_id)
-            .fetch_optional(&self.reader)
-            .await?;
-        row.map(Task::try_from).transpose()?.ok_or(Error::NotFound(id))
+        read::task(&self.reader, owner_id, id).await
     }
 
     #[tracing::instrument(name = "db.tasks.list", skip_all, fields(otel.kind = "client", db.system = "sqlite"))]
     async fn list(&self, owner_id: &str, query: &ListQuery) -> Result<Page> {
-        let sql = list_sql(Dialect::Sqlite, owner_id, query);
-        let mut q = sqlx::query_as::<_, SqliteTaskRow>(sqlx::AssertSqlSafe(sql.text));
-        for value in sql.values {
-            q = match value {
-                SqlValue::Int(i) => q.bind(i),
-                SqlValue::Text(s) => q.bind(s),
-                SqlValue::Time(t) => q.bind(micros(t)),
-                SqlValue::TextList(l) => q.bind(tags_json(&l)),
-            };
-        }
-        let rows = q.fetch_all(&self.reader).await?;
-        let items = rows.into_iter().map(Task::try_from).collect::<Result<Vec<_>>>()?;
-        Ok(into_page(items, query))
+        read::page(&self.reader, owner_id, query).await
     }
 
     #[tracing::instrument(name = "db.tasks.apply_change", skip_all, fields(otel.kind = "client", db.system = "sqlite"))]
@@ -191,52 +203,19 @@ impl TaskStore for SqliteTaskStore {
 
     #[tracing::instrument(name = "db.tasks.history", skip_all, fields(otel.kind = "client", db.system = "sqlite"))]
     async fn history(&self, owner_id: &str, id: i64) -> Result<Vec<HistoryEntry>> {
-        self.get(owner_id, id).await?;
-        let rows: Vec<SqliteHistoryRow> = sqlx::query_as(
-            "SELECT id, task_id, actor_id, action, changes, version, at FROM task_history \
-             WHERE task_id = ?1 AND owner_id = ?2 ORDER BY id",
-        )
-        .bind(id)
-        .bind(owner_id)
-        .fetch_all(&self.reader)
-        .await?;
-        rows.into_iter()
-            .map(|r| {
-                let changes =
-                    serde_json::from_str(&r.changes).map_err(|e| Error::Corrupt(format!("history {}: {e}", r.id)))?;
-                Ok(HistoryEntry::from(HistoryParts {
-                    id: r.id,
-                    task_id: r.task_id,
-                    actor_id: r.actor_id,
-                    action: r.action,
-                    changes,
-                    version: r.version,
-                    at: from_micros(r.at)?,
-                }))
-            })
-            .collect()
+        read::history(&self.reader, owner_id, id).await
     }
 
     async fn list_version(&self, owner_id: &str) -> Result<i64> {
-        let version: Option<i64> = sqlx::query_scalar("SELECT version FROM task_list_versions WHERE owner_id = ?1")
-            .bind(owner_id)
-            .fetch_optional(&self.reader)
-            .await?;
-        Ok(version.unwrap_or(0))
+        read::list_version(&self.reader, owner_id).await
     }
 
     async fn owned_by_another(&self, owner_id: &str, id: i64) -> Result<bool> {
-        let found: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM tasks WHERE id = ?1 AND owner_id <> ?2)")
-            .bind(id)
-            .bind(owner_id)
-            .fetch_one(&self.reader)
-            .await?;
-        Ok(found)
+        read::owned_by_another(&self.reader, owner_id, id).await
     }
 
     async fn ping(&self) -> Result<()> {
-        sqlx::query("SELECT 1").execute(&self.reader).await?;
-        Ok(())
+        read::ping(&self.reader).await
     }
 
     #[tracing::instrument(name = "db.tasks.create_occurrence", skip_all, fields(otel.kind = "client", db.system = "sqlite"))]

@@ -5,9 +5,10 @@ use async_trait::async_trait;
 use sqlx::{Sqlite, Transaction};
 use todo_events::DomainEvent;
 
-use super::{SELECT_ONE, SqliteTaskRow, tags_json};
+use super::{SqliteTaskRow, tags_json};
 use crate::Result;
 use crate::store::list_sql::task_columns_bare;
+use crate::store::read::SELECT_ONE;
 use crate::store::write::WriteTx;
 use todo_db::time::micros;
 use todo_domain::query::title_key;
