@@ -75,6 +75,7 @@ async fn fixture(bus: Arc<dyn EventBus>, fail_times: &[(i64, u32)], poison: &[i6
     bus.ensure_topic(&dead, 1).await.expect("dead-letter");
     let settings = ConsumeSettings {
         max_attempts: 3,
+        retry_for: Duration::ZERO,
         first_backoff: Duration::from_millis(5),
         max_backoff: Duration::from_millis(20),
         dead_letter_topic: dead,

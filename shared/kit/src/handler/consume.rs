@@ -11,8 +11,14 @@ use crate::bus::{BusError, Delivery, EventBus, Outgoing};
 /// How a consumer retries and where it sends what it gives up on.
 #[derive(Debug, Clone)]
 pub struct ConsumeSettings {
-    /// Attempts per event, the first included, before it goes to `dead-letter`.
+    /// Attempts per event, the first included, before a retryable failure may go to `dead-letter`.
     pub max_attempts: u32,
+    /// How long a retryable failure is retried, from the first failed attempt, before it may go
+    /// to `dead-letter` (both this and `max_attempts` must be spent). A retryable failure means a
+    /// dependency is away (a database restarting, a connection reset): giving up after a few
+    /// seconds would turn a short outage into lost effects, while retrying holds the partition
+    /// and shows as consumer lag, which alerts.
+    pub retry_for: Duration,
     /// Pause before the second attempt; it doubles up to `max_backoff`.
     pub first_backoff: Duration,
     /// Longest pause between attempts.
@@ -25,6 +31,7 @@ impl Default for ConsumeSettings {
     fn default() -> Self {
         Self {
             max_attempts: 5,
+            retry_for: Duration::from_secs(3600),
             first_backoff: Duration::from_millis(100),
             max_backoff: Duration::from_secs(10),
             dead_letter_topic: todo_events::Topic::DeadLetter.name().to_owned(),
@@ -93,6 +100,7 @@ async fn process(
     };
     let mut backoff = settings.first_backoff;
     let mut attempt = 1;
+    let mut first_failure: Option<std::time::Instant> = None;
     loop {
         match super::run(handler, &domain).await {
             Ok(Outcome::Done | Outcome::Skipped | Outcome::Duplicate) => return Ok(()),
@@ -108,7 +116,10 @@ async fn process(
                 )
                 .await;
             }
-            Err(HandlerError::Retryable(reason)) if attempt >= settings.max_attempts => {
+            Err(HandlerError::Retryable(reason))
+                if attempt >= settings.max_attempts
+                    && first_failure.is_some_and(|at| at.elapsed() >= settings.retry_for) =>
+            {
                 return dead_letter(
                     bus,
                     handler,
@@ -121,6 +132,7 @@ async fn process(
                 .await;
             }
             Err(HandlerError::Retryable(reason)) => {
+                first_failure.get_or_insert_with(std::time::Instant::now);
                 tracing::warn!(consumer = handler.name(), ce_id = %domain.id, attempt, %reason, "handler failed; retrying");
                 tokio::time::sleep(backoff).await;
                 backoff = (backoff * 2).min(settings.max_backoff);
