@@ -11,7 +11,10 @@ Each input is a multi-document YAML stream, typically `kubectl kustomize DIR`. F
     declare them) and root metadata is checked against Kubernetes' ObjectMeta; `x-kubernetes-int-or-string`
     accepts an integer or a string; `format: int32/int64` means an integer in that range; CEL rules
     (`x-kubernetes-validations`) are not evaluated, except KEDA's minReplicaCount <= maxReplicaCount,
-    checked by hand;
+    checked by hand; Chaos Mesh objects (group chaos-mesh.org) also get the checks of Chaos Mesh's
+    admission webhook that no schema expresses: durations and latencies that Go's time.ParseDuration
+    reads, a `value` that suits the `mode`, a Schedule's 5-field cron and exactly one embedded
+    experiment, of its `type`;
   - else, when Kubernetes itself has the kind, it is validated with kubernetes-validate's strict schemas
     for the given Kubernetes version;
   - else it fails: "no schema for <apiVersion>/<kind>".
@@ -303,6 +306,102 @@ def keda_min_max(obj: dict) -> list[tuple[str, str]]:
     return []
 
 
+# ---------------------------------------------------------------------------------------------
+# Chaos Mesh: what its admission webhook refuses beyond the schema (api/v1alpha1/*_webhook.go)
+
+GO_DURATION = re.compile(r"[-+]?(0|((\d+\.?\d*|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h))+)")
+CRON_FIELDS = (("minute", 0, 59), ("hour", 0, 23), ("day of month", 1, 31), ("month", 1, 12), ("day of week", 0, 6))
+CRON_NAMES = {
+    3: {m: i + 1 for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split())},
+    4: {d: i for i, d in enumerate("sun mon tue wed thu fri sat".split())},
+}
+CRON_DESCRIPTORS = {"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"}
+
+
+def cron_problem(spec: Any) -> str | None:
+    """Why robfig/cron's ParseStandard (what the Schedule webhook and controller use) refuses `spec`, or None."""
+    if not isinstance(spec, str):
+        return "expected a string"
+    text = spec.strip()
+    if text in CRON_DESCRIPTORS:
+        return None
+    if text.startswith("@every "):
+        return None if GO_DURATION.fullmatch(text[7:].strip()) else f"bad duration in {text!r}"
+    fields = text.split()
+    if len(fields) != 5:
+        return f"expected 5 fields (minute hour day-of-month month day-of-week), got {len(fields)}"
+    for index, (field, (name, low, high)) in enumerate(zip(fields, CRON_FIELDS)):
+        names = CRON_NAMES.get(index, {})
+        for part in field.split(","):
+            body, _, step = part.partition("/")
+            if step and not (step.isdigit() and int(step) > 0):
+                return f"{name}: bad step in {part!r}"
+            if body in ("*", "?"):
+                continue
+            bounds = [names.get(b.lower(), int(b) if b.isdigit() else None) for b in body.split("-")]
+            if len(bounds) > 2 or any(b is None or not low <= b <= high for b in bounds):
+                return f"{name}: {part!r} is not within {low}-{high}"
+            if len(bounds) == 2 and bounds[0] > bounds[1]:
+                return f"{name}: {part!r} is an empty range"
+    return None
+
+
+def chaos_mode_problems(selector_spec: dict, path: tuple) -> list[tuple[str, str]]:
+    """`value` must suit `mode` (validatePodSelector): a count for fixed, a percentage in (0, 100] for the percent modes."""
+    mode, value = selector_spec.get("mode"), selector_spec.get("value")
+    if mode not in ("fixed", "fixed-percent", "random-max-percent"):
+        return []
+    number = int(value) if isinstance(value, str) and re.fullmatch(r"[-+]?\d+", value) else None
+    if number is None:
+        return [(json_path(path + ("value",)), f"mode {mode} needs a whole number as value, got {json.dumps(value)}")]
+    if mode == "fixed" and number <= 0:
+        return [(json_path(path + ("value",)), f"mode fixed needs a value above 0, got {number}")]
+    if mode != "fixed" and not 0 < number <= 100:
+        return [(json_path(path + ("value",)), f"mode {mode} needs a percentage in (0, 100], got {number}")]
+    return []
+
+
+def chaos_experiment_problems(spec: Any, path: tuple) -> list[tuple[str, str]]:
+    """An experiment's spec (a *Chaos object's, or embedded in a Schedule)."""
+    if not isinstance(spec, dict):
+        return []
+    out = []
+    durations = [("duration",)] + [("delay", key) for key in ("latency", "jitter")]
+    for keys in durations:
+        value = spec
+        for key in keys:
+            value = value.get(key) if isinstance(value, dict) else None
+        if value is not None and not (isinstance(value, str) and GO_DURATION.fullmatch(value)):
+            out.append((json_path(path + keys), f"not a Go duration (such as 30s, 5m, 1h30m): {json.dumps(value)}"))
+    out += chaos_mode_problems(spec, path)
+    if isinstance(spec.get("target"), dict):
+        out += chaos_mode_problems(spec["target"], path + ("target",))
+    if spec.get("externalTargets") and spec.get("direction") in ("from", "both") and spec.get("action") != "partition":
+        out.append((json_path(path + ("direction",)), "external targets take direction `to` only, except for a partition"))
+    return out
+
+
+def chaos_mesh_problems(obj: dict) -> list[tuple[str, str]]:
+    spec = obj.get("spec")
+    if not isinstance(spec, dict):
+        return []
+    if obj.get("kind") != "Schedule":
+        return chaos_experiment_problems(spec, ("spec",))
+    out = []
+    problem = cron_problem(spec.get("schedule"))
+    if problem:
+        out.append(("spec.schedule", f"not a cron schedule: {problem}"))
+    embedded = [key for key, value in spec.items() if (key.endswith("Chaos") or key == "workflow") and value is not None]
+    wanted = str(spec.get("type", ""))
+    if len(embedded) != 1:
+        out.append(("spec", f"a Schedule embeds exactly one experiment, found {len(embedded)}: {', '.join(embedded) or 'none'}"))
+    elif embedded[0].lower() != wanted.lower():
+        out.append(("spec.type", f"type {wanted} does not match the embedded experiment {embedded[0]}"))
+    else:
+        out += chaos_experiment_problems(spec[embedded[0]], ("spec", embedded[0]))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--crds", help="directory of CRD YAML files (default: $CRD_DIR or ../shared/schemas/crds)")
@@ -360,6 +459,8 @@ def main(argv: list[str] | None = None) -> int:
                     problems.extend(f"{label}: {p}: {m}" for p, m in describe(error, ("metadata",)))
             if group == "keda.sh" and kind == "ScaledObject":
                 problems.extend(f"{label}: {p}: {m}" for p, m in keda_min_max(obj))
+            if group == "chaos-mesh.org":
+                problems.extend(f"{label}: {p}: {m}" for p, m in chaos_mesh_problems(obj))
             continue
 
         validator = core.validator(api_version, kind)

@@ -3,8 +3,10 @@
 //! Kubernetes' own schemas; the manifests agree with the functions' descriptions in code; and the
 //! dev overlay's functions run here with exactly the environment their Services declare, taking
 //! the CloudEvents their KafkaSources and PingSources would send. `terraform/`, which creates the
-//! cluster, databases, buckets and add-ons they run on (issue 15), is checked here too.
+//! cluster, databases, buckets and add-ons they run on (issue 15), is checked here too, and so are
+//! the game day's Chaos Mesh experiments in `knative/chaos` (issue 21).
 
+mod chaos;
 mod cross_check;
 mod deploy_command;
 mod manifests;
