@@ -8,7 +8,7 @@ VARIANT ?= knative
 FN ?=
 DRY_RUN ?=
 
-.PHONY: run build test lint fmt unit bench bench-aiops bench-instructions fuzz deny sbom deps services clean \
+.PHONY: run build test lint fmt unit bench chaos bench-aiops bench-instructions fuzz deny sbom deps services clean \
 	manifest-tools manifests check-manifests dr-drill checkov image images deploy infra infra-apply infra-bootstrap
 
 ## run: build and start the whole platform on the embedded default (SQLite in ./data)
@@ -70,6 +70,13 @@ fuzz:
 	PROPTEST_CASES=20000 $(CARGO) test -q -p todo-nlu --test fuzz
 	FUZZ_CASES=1000 $(CARGO) test -q -p todo-cli --test cli fuzzed
 
+## chaos: the chaos soak (CHAOS_SECS, default 600; CHAOS_SEED replays a run's faults; CHAOS_FAULTS picks
+## kinds): the functions as processes on PostgreSQL, Redis and Kafka under load and random faults, then
+## every acknowledged write and event effect checked; prints the table (a 2-minute soak is in make test)
+chaos: services
+	$(CARGO) build --workspace --bins
+	"$${CARGO_TARGET_DIR:-target}/debug/chaos"
+
 ## bench-instructions: instructions per cached list read of task-api (callgrind), a figure that does not move with the machine's load
 bench-instructions:
 	bash scripts/bench_instructions.sh
@@ -105,6 +112,9 @@ check-manifests: manifest-tools
 	  variant=$${dir%%/*}; env=$${dir##*/}; \
 	  printf '%s: ' "$$dir"; \
 	  .venv-tools/bin/python scripts/render_manifests.py $$variant $$env | .venv-tools/bin/python scripts/validate_manifests.py -; \
+	done
+	set -eo pipefail; for dir in knative/chaos knative/chaos/experiments; do \
+	  printf '%s: ' "$$dir"; kubectl kustomize "$$dir" | .venv-tools/bin/python scripts/validate_manifests.py -; \
 	done
 	.venv-tools/bin/python scripts/check_dockerfile.py
 	bash scripts/checkov.sh

@@ -1,6 +1,8 @@
 //! Helpers the end-to-end tests under `tests/` share. Run the tests with `cargo test -p todo-tests`
 //! (PostgreSQL must answer on 127.0.0.1:5432).
 
+pub mod broker;
+pub mod chaos;
 pub mod processes;
 
 use std::sync::Arc;

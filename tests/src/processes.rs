@@ -9,13 +9,19 @@ use std::time::Duration;
 /// The HS256 secret every started function verifies tokens with.
 pub const SECRET: &str = "process-test-secret-of-at-least-32-bytes";
 
-/// The path of a function binary built beside the running test.
+/// The path of a function binary built beside the running test (or binary of this crate).
 ///
 /// # Panics
 /// When it was not built, saying how to build it.
 pub fn binary(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("test path");
-    let dir = exe.parent().and_then(|deps| deps.parent()).expect("target dir");
+    // A test runs from `target/<profile>/deps`, a binary of this crate from `target/<profile>`.
+    let beside = exe.parent().expect("target dir");
+    let dir = if beside.ends_with("deps") {
+        beside.parent().expect("target dir")
+    } else {
+        beside
+    };
     let path = dir.join(name);
     assert!(
         path.exists(),

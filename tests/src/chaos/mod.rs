@@ -1,0 +1,278 @@
+//! The chaos soak (`make chaos`): the cluster shape on this machine under steady load while a
+//! fault injector breaks processes, the broker, PostgreSQL sessions, Redis, the connections
+//! between them and the webhook endpoint, at random from a seed printed at the start. When the
+//! faults stop and the queues drain, every acknowledged write and every event effect is checked
+//! against the driver's record ([`verify`]); [`Report`] prints the table.
+//!
+//! A run is replayable in its faults (`CHAOS_SEED`): the same faults in the same order with the
+//! same holds. Timing between processes is not, so a failure a seed found may need a few runs.
+
+pub mod driver;
+pub mod faults;
+pub mod platform;
+pub mod proxy;
+pub mod receiver;
+pub mod redis;
+pub mod report;
+pub mod verify;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use tokio::sync::Mutex;
+
+use crate::processes::SECRET;
+pub use report::Report;
+
+/// How a soak runs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// How long faults are injected (the load runs as long).
+    pub duration: Duration,
+    /// Chooses the faults and the driver's requests.
+    pub seed: u64,
+    /// Users, each with a worker of its own.
+    pub users: usize,
+    /// Requests per second, all users together.
+    pub rate: u64,
+    /// The kinds of fault injected (indexes into [`faults::KINDS`]).
+    pub faults: Vec<usize>,
+    /// Where processes write their logs.
+    pub logs: PathBuf,
+}
+
+impl Config {
+    /// `CHAOS_SECS` (default `default_secs`), `CHAOS_SEED` (default: from the clock),
+    /// `CHAOS_USERS` (default 6), `CHAOS_RATE` (requests per second, default 40) and `CHAOS_FAULTS` (comma-separated [`faults::KINDS`], default
+    /// all); logs under `target/chaos/<seed>/`.
+    ///
+    /// # Panics
+    /// When a variable is set but cannot be read, saying what it takes.
+    pub fn from_env(default_secs: u64) -> Self {
+        let number = |name: &str| {
+            std::env::var(name).ok().map(|v| {
+                v.parse::<u64>()
+                    .unwrap_or_else(|_| panic!("{name} must be a whole number, not '{v}'"))
+            })
+        };
+        let seed = number("CHAOS_SEED").unwrap_or_else(|| {
+            u64::try_from(
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap_or_default()
+                    .as_micros()
+                    % 1_000_000_000,
+            )
+            .unwrap_or_default()
+        });
+        let faults = std::env::var("CHAOS_FAULTS").map_or_else(
+            |_| (0..faults::KINDS.len()).collect(),
+            |names| {
+                names
+                    .split(',')
+                    .filter(|n| !n.trim().is_empty())
+                    .map(|name| {
+                        faults::KINDS.iter().position(|k| *k == name.trim()).unwrap_or_else(|| {
+                            panic!(
+                                "CHAOS_FAULTS: no fault '{name}'; the faults are {}",
+                                faults::KINDS.join(", ")
+                            )
+                        })
+                    })
+                    .collect()
+            },
+        );
+        Self {
+            faults,
+            rate: number("CHAOS_RATE").unwrap_or(40).max(1),
+            duration: Duration::from_secs(number("CHAOS_SECS").unwrap_or(default_secs)),
+            seed,
+            users: usize::try_from(number("CHAOS_USERS").unwrap_or(6)).unwrap_or(6),
+            logs: PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("..")
+                .join("target")
+                .join("chaos")
+                .join(seed.to_string()),
+        }
+    }
+}
+
+/// Runs one soak and reports what it found.
+///
+/// # Panics
+/// When the platform cannot be started or read (a broken machine, not a finding).
+pub async fn run(config: &Config) -> Report {
+    eprintln!(
+        "chaos: seed {} for {} s, {} users sending {} requests/s (CHAOS_SEED={} replays the faults); logs in {}",
+        config.seed,
+        config.duration.as_secs(),
+        config.users,
+        config.rate,
+        config.seed,
+        config.logs.display()
+    );
+    let platform = platform::Platform::start(&config.logs).await;
+    let receiver = receiver::Receiver::start(Duration::from_secs(3))
+        .await
+        .expect("receiver");
+    let tokens: BTreeMap<String, String> = (0..config.users)
+        .map(|i| {
+            let user = format!("chaos-user-{i}");
+            let token =
+                todo_kit::auth::mint_hs256(SECRET.as_bytes(), &user, Duration::from_secs(24 * 3600)).expect("token");
+            (user, token)
+        })
+        .collect();
+    subscribe(&platform.url("notifier"), receiver.url(), &tokens).await;
+    let targets = driver::Targets {
+        tasks: platform.url("task-api"),
+        chat: platform.url("chat-api"),
+        sessions: platform.url("session-api"),
+    };
+    let analytics = platform.url("analytics");
+    let database = platform.database.url().to_owned();
+    let brokers = format!("127.0.0.1:{}", platform.proxies["functions→kafka"].port());
+    let platform = Arc::new(Mutex::new(platform));
+
+    // Load and faults for the duration.
+    let recorder = driver::Recorder::default();
+    let until = Instant::now() + config.duration;
+    let workers: Vec<_> = tokens
+        .iter()
+        .enumerate()
+        .map(|(i, (user, token))| {
+            tokio::spawn(driver::work(
+                user.clone(),
+                token.clone(),
+                targets.clone(),
+                recorder.clone(),
+                driver::Pace {
+                    seed: config.seed.wrapping_add(1 + i as u64),
+                    interval: Duration::from_secs_f64(config.users as f64 / config.rate as f64),
+                    until,
+                },
+            ))
+        })
+        .collect();
+    let injected = faults::inject(
+        faults::Targets {
+            platform: platform.clone(),
+            receiver: receiver.clone(),
+            recorder: recorder.clone(),
+        },
+        &config.faults,
+        config.seed,
+        until,
+    )
+    .await;
+    for worker in workers {
+        let _ = worker.await;
+    }
+
+    // Recovery: everything up again, a write answered, then the queues drained.
+    let healed = Instant::now();
+    let exited: Vec<String> = {
+        let mut platform = platform.lock().await;
+        let exited = platform
+            .functions
+            .iter_mut()
+            .filter_map(|(name, f)| (!f.running()).then(|| (*name).to_owned()))
+            .collect();
+        platform.heal().await;
+        exited
+    };
+    let (user, token) = tokens.iter().next().expect("a user");
+    let first_write = first_write(&targets.tasks, user, token, &recorder).await;
+    let pool = sqlx::PgPool::connect(&database).await.expect("database");
+    let acks = recorder.read(|r| r.acks.clone());
+    let (mut findings, caught_up) =
+        verify::settle(&pool, &acks, &receiver, &analytics, &tokens, Duration::from_secs(180)).await;
+    let drained = caught_up.then(|| healed.elapsed());
+    findings.dead_letters = dead_letters(&brokers).await;
+    pool.close().await;
+    let report = Report::new(
+        config,
+        &injected,
+        &recorder,
+        findings,
+        report::Recovery {
+            first_write: first_write.map(|at| at.duration_since(healed)),
+            drained,
+            exited_on_their_own: exited,
+        },
+    );
+    drop(platform);
+    report
+}
+
+/// Subscribes every user's webhook to the task events the checks follow.
+async fn subscribe(notifier: &str, endpoint: &str, tokens: &BTreeMap<String, String>) {
+    let http = reqwest::Client::new();
+    for token in tokens.values() {
+        let response = http
+            .post(format!("{notifier}/api/webhooks"))
+            .bearer_auth(token)
+            .json(&json!({ "url": endpoint, "event_types": verify::SUBSCRIBED }))
+            .send()
+            .await
+            .expect("subscribe");
+        assert!(response.status().is_success(), "subscribe: {}", response.status());
+    }
+}
+
+/// When a create first succeeds after the faults ended (`None` if none did within a minute);
+/// the task it writes is acknowledged like the driver's.
+async fn first_write(tasks: &str, user: &str, token: &str, recorder: &driver::Recorder) -> Option<Instant> {
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(2))
+        .build()
+        .expect("client");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        let response = http
+            .post(format!("{tasks}/api/tasks"))
+            .bearer_auth(token)
+            .json(&json!({ "title": "written after the faults" }))
+            .send()
+            .await;
+        if let Ok(response) = response
+            && response.status().is_success()
+            && let Ok(task) = response.json::<serde_json::Value>().await
+        {
+            recorder.ack(driver::Ack {
+                owner: user.to_owned(),
+                task_id: task["id"].as_i64().unwrap_or_default(),
+                version: task["version"].as_i64().unwrap_or_default(),
+                action: driver::Action::Created,
+                recurring: false,
+            });
+            return Some(Instant::now());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    None
+}
+
+/// Records in the dead-letter topic (read from the start until 5 s pass without one).
+///
+/// # Panics
+/// When the topic cannot be read: the check must not pass for want of reading it.
+async fn dead_letters(brokers: &str) -> usize {
+    use todo_kit::bus::EventBus;
+    let bus = todo_kit::bus::KafkaBus::connect_with_timeout(brokers, 1, Duration::from_secs(5))
+        .unwrap_or_else(|e| panic!("connect to the broker at {brokers}: {e}"));
+    let group = format!("chaos-dead-letters-{}", uuid::Uuid::new_v4().simple());
+    let mut member = bus
+        .subscribe(&group, &["dead-letter".to_owned()])
+        .await
+        .unwrap_or_else(|e| panic!("read the dead-letter topic: {e}"));
+    let mut count = 0;
+    while let Ok(delivery) = tokio::time::timeout(Duration::from_secs(5), member.next()).await {
+        delivery.unwrap_or_else(|e| panic!("read the dead-letter topic: {e}"));
+        count += 1;
+    }
+    count
+}
