@@ -5,7 +5,8 @@
 # python3-venv (for the test broker), promtool (Debian `prometheus`) for the metrics checks and
 # amtool (Debian `prometheus-alertmanager`) for the Alertmanager checks, and Chromium with its
 # WebDriver (Debian `chromium`, `chromium-driver`) for the web page's browser tests, and redis-server for
-# the chaos soak's private Redis (it kills and restarts its own). Installs them with apt-get
+# the chaos soak's private Redis (it kills and restarts its own) and libfaketime for its scheduler clock
+# jumps. Installs them with apt-get
 # when running as root on Debian/Ubuntu; otherwise says what to install and fails.
 set -euo pipefail
 
@@ -23,6 +24,7 @@ command -v amtool >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+[ -e /usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1 ] || missing+=(libfaketime)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -38,6 +38,8 @@ pub enum Fault {
     WebhookFails,
     /// The webhook endpoint hangs past the notifier's timeout.
     WebhookHangs,
+    /// The scheduler's wall clock jumps by this offset (libfaketime syntax), and back when healed.
+    ClockJump(&'static str),
 }
 
 impl Fault {
@@ -53,6 +55,7 @@ impl Fault {
             Self::Reset(proxy) => format!("reset {proxy}"),
             Self::WebhookFails => "webhook answers 500".into(),
             Self::WebhookHangs => "webhook times out".into(),
+            Self::ClockJump(offset) => format!("scheduler clock jumps {offset}"),
         }
     }
 }
@@ -116,7 +119,7 @@ pub async fn inject(targets: Targets, kinds: &[usize], seed: u64, until: Instant
 }
 
 /// The names `CHAOS_FAULTS` takes, in the order [`choose`] numbers them.
-pub const KINDS: [&str; 8] = [
+pub const KINDS: [&str; 9] = [
     "kill",
     "broker",
     "postgres",
@@ -125,7 +128,13 @@ pub const KINDS: [&str; 8] = [
     "reset",
     "webhook-500",
     "webhook-timeout",
+    "clock",
 ];
+
+/// Kinds left out unless `CHAOS_FAULTS` names them. `clock`: after a jump of the scheduler's wall
+/// clock (libfaketime) its next-occurrence consumer stops handling `task.completed`, and it is
+/// not yet known whether that is librdkafka under libfaketime or the platform (issue 21's note).
+pub const NOT_BY_DEFAULT: [&str; 1] = ["clock"];
 
 fn choose(rng: &mut StdRng, kinds: &[usize], proxies: &[String]) -> Fault {
     match kinds[rng.random_range(0..kinds.len())] {
@@ -139,7 +148,8 @@ fn choose(rng: &mut StdRng, kinds: &[usize], proxies: &[String]) -> Fault {
         ),
         5 => Fault::Reset(proxies[rng.random_range(0..proxies.len())].clone()),
         6 => Fault::WebhookFails,
-        _ => Fault::WebhookHangs,
+        7 => Fault::WebhookHangs,
+        _ => Fault::ClockJump(["+2h", "-1h", "+26h"][rng.random_range(0..3)]),
     }
 }
 
@@ -161,6 +171,7 @@ async fn apply(targets: &Targets, fault: &Fault) {
         Fault::Reset(proxy) => targets.platform.lock().await.proxies[proxy].set(Mode::Reset),
         Fault::WebhookFails => targets.receiver.set(Behaviour::Fail),
         Fault::WebhookHangs => targets.receiver.set(Behaviour::Hang),
+        Fault::ClockJump(offset) => targets.platform.lock().await.set_scheduler_clock(offset),
     }
 }
 
@@ -178,6 +189,7 @@ async fn heal(targets: &Targets, fault: &Fault) {
         Fault::KillRedis => targets.platform.lock().await.redis.ensure_running().await,
         Fault::Latency(proxy, _) | Fault::Reset(proxy) => targets.platform.lock().await.proxies[proxy].set(Mode::Pass),
         Fault::WebhookFails | Fault::WebhookHangs => targets.receiver.set(Behaviour::Accept),
+        Fault::ClockJump(_) => targets.platform.lock().await.set_scheduler_clock("+0"),
     }
 }
 

@@ -26,6 +26,9 @@ pub const FUNCTIONS: [&str; 7] = [
     "chat-api",
 ];
 
+/// libfaketime for multi-threaded programs (Debian package libfaketime).
+pub const FAKETIME: &str = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";
+
 /// One function process, restartable.
 #[derive(Debug)]
 pub struct Function {
@@ -105,12 +108,24 @@ pub struct Platform {
 }
 
 impl Platform {
+    /// Moves the scheduler's wall clock to `offset` from the system's (libfaketime's syntax:
+    /// `+0`, `+2h`, `-30m`), at once and while it runs.
+    pub fn set_scheduler_clock(&self, offset: &str) {
+        let _ = std::fs::write(self.logs.join("scheduler-clock"), offset);
+    }
+}
+
+impl Platform {
     /// Starts the services, the proxies and every function, and waits until each is ready.
     ///
     /// # Panics
     /// When a service or function does not come up.
     pub async fn start(logs: &Path) -> Self {
         std::fs::create_dir_all(logs).expect("log folder");
+        assert!(
+            Path::new(FAKETIME).exists(),
+            "{FAKETIME} is missing: install Debian's libfaketime (scripts/build-deps.sh does)"
+        );
         let database = TestDatabase::postgres().await;
         let database_address = authority(database.url()).to_owned();
         let cluster_id = format!("chaos-{}", uuid::Uuid::new_v4().simple());
@@ -167,9 +182,18 @@ impl Platform {
             ("WEBHOOK_TIMEOUT_SECONDS".into(), "2".into()),
             ("WEBHOOK_BACKOFF_BASE_SECONDS".into(), "1".into()),
         ]);
-        envs.entry("scheduler")
-            .or_default()
-            .push(("SCHEDULER_TICK_SECONDS".into(), "1".into()));
+        let clock = logs.join("scheduler-clock");
+        std::fs::write(&clock, "+0").expect("clock file");
+        envs.entry("scheduler").or_default().extend([
+            ("SCHEDULER_TICK_SECONDS".into(), "1".into()),
+            // The scheduler's wall clock is the system's plus the offset in `clock`, which the
+            // clock-jump fault changes while it runs (libfaketime; monotonic time is left alone,
+            // as an NTP step leaves it).
+            ("LD_PRELOAD".into(), FAKETIME.into()),
+            ("FAKETIME_TIMESTAMP_FILE".into(), clock.to_string_lossy().into_owned()),
+            ("FAKETIME_NO_CACHE".into(), "1".into()),
+            ("FAKETIME_DONT_FAKE_MONOTONIC".into(), "1".into()),
+        ]);
 
         let brokers = format!("kafka://127.0.0.1:{}", proxies["functions→kafka"].port());
         let mut functions = BTreeMap::new();
@@ -211,6 +235,7 @@ impl Platform {
         for proxy in self.proxies.values() {
             proxy.set(super::proxy::Mode::Pass);
         }
+        self.set_scheduler_clock("+0");
         self.broker.ensure_running();
         self.redis.ensure_running().await;
         for function in self.functions.values_mut() {
@@ -224,15 +249,16 @@ impl Platform {
     }
 }
 
-/// What every function gets: the broker, the token secret, JSON logs at warn, no request budgets
-/// (the driver is one client address sending as fast as the platform answers).
+/// What every function gets: the broker, the token secret, JSON logs at warn (`CHAOS_LOG` sets
+/// another `RUST_LOG`), no request budgets (the driver is one client address).
 fn common_env(brokers: &str) -> Vec<(String, String)> {
+    let log = std::env::var("CHAOS_LOG").unwrap_or_else(|_| "warn".into());
     [
         ("EVENT_BUS", brokers),
         ("KAFKA_REPLICATION_FACTOR", "1"),
         ("AUTH_JWT_SECRET", SECRET),
         ("LOG_FORMAT", "json"),
-        ("RUST_LOG", "warn"),
+        ("RUST_LOG", log.as_str()),
         ("DEPLOYMENT_ENVIRONMENT", "development"),
         ("BACKGROUND_WORK", "loop"),
         ("RATE_LIMIT_IP", "off"),
