@@ -162,6 +162,8 @@ pub async fn run(config: &Config) -> Report {
             ))
         })
         .collect();
+    let exits = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let supervisor = tokio::spawn(supervise(platform.clone(), exits.clone()));
     let injected = faults::inject(
         faults::Targets {
             platform: platform.clone(),
@@ -179,16 +181,14 @@ pub async fn run(config: &Config) -> Report {
 
     // Recovery: everything up again, a write answered, then the queues drained.
     let healed = Instant::now();
-    let exited: Vec<String> = {
+    supervisor.abort();
+    let _ = supervisor.await;
+    let mut exits = std::mem::take(&mut *exits.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+    {
         let mut platform = platform.lock().await;
-        let exited = platform
-            .functions
-            .iter_mut()
-            .filter_map(|(name, f)| (!f.running()).then(|| (*name).to_owned()))
-            .collect();
+        exits.extend(platform.restart_exited());
         platform.heal().await;
-        exited
-    };
+    }
     let (user, token) = tokens.iter().next().expect("a user");
     let first_write = first_write(&targets.tasks, user, token, &recorder).await;
     let pool = sqlx::PgPool::connect(&database).await.expect("database");
@@ -209,11 +209,24 @@ pub async fn run(config: &Config) -> Report {
         report::Recovery {
             first_write: first_write.map(|at| at.duration_since(healed)),
             drained,
-            exited_on_their_own: exited,
+            exits,
         },
     );
     drop(platform);
     report
+}
+
+/// Restarts functions that exit on their own, checking twice a second, as Kubernetes restarts a
+/// stopped container; records each exit in `exits`. Runs until aborted.
+async fn supervise(platform: Arc<Mutex<platform::Platform>>, exits: Arc<std::sync::Mutex<Vec<platform::Exit>>>) {
+    loop {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let restarted = platform.lock().await.restart_exited();
+        exits
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .extend(restarted);
+    }
 }
 
 /// Subscribes every user's webhook to the task events the checks follow.

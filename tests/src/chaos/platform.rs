@@ -76,9 +76,14 @@ impl Function {
         }
     }
 
-    /// Whether it is running (a process that exited on its own is a finding).
+    /// Whether it is running.
     pub fn running(&mut self) -> bool {
         self.child.as_mut().is_some_and(|c| matches!(c.try_wait(), Ok(None)))
+    }
+
+    /// How it ended, when it exited without being killed.
+    fn exited(&mut self) -> Option<std::process::ExitStatus> {
+        self.child.as_mut().and_then(|c| c.try_wait().ok().flatten())
     }
 }
 
@@ -107,7 +112,40 @@ pub struct Platform {
     pub logs: PathBuf,
 }
 
+/// A function that exited without being killed, and was started again.
+#[derive(Debug, Clone)]
+pub struct Exit {
+    /// Which.
+    pub function: &'static str,
+    /// Its exit code; `None` when a signal ended it.
+    pub code: Option<i32>,
+}
+
+impl Exit {
+    /// Whether it crashed (a panic, a signal) rather than stopping with an error it reported,
+    /// as a function does when a dependency is away while it starts.
+    pub fn crashed(&self) -> bool {
+        self.code != Some(1)
+    }
+}
+
 impl Platform {
+    /// Starts again every function that exited without being killed, as Kubernetes restarts a
+    /// pod whose container stopped; returns how each had ended.
+    pub fn restart_exited(&mut self) -> Vec<Exit> {
+        let mut exits = Vec::new();
+        for (name, function) in &mut self.functions {
+            if let Some(status) = function.exited() {
+                exits.push(Exit {
+                    function: name,
+                    code: status.code(),
+                });
+                function.start();
+            }
+        }
+        exits
+    }
+
     /// Moves the scheduler's wall clock to `offset` from the system's (libfaketime's syntax:
     /// `+0`, `+2h`, `-30m`), at once and while it runs.
     pub fn set_scheduler_clock(&self, offset: &str) {

@@ -16,8 +16,9 @@ pub struct Recovery {
     pub first_write: Option<Duration>,
     /// From the last heal until every effect had happened (`None`: not within the patience).
     pub drained: Option<Duration>,
-    /// Functions that had exited without being killed by the injector (a crash is a finding).
-    pub exited_on_their_own: Vec<String>,
+    /// Functions that exited without being killed by the injector (and were started again, as
+    /// Kubernetes would): a crash is a finding, stopping with a reported error at start is not.
+    pub exits: Vec<super::platform::Exit>,
 }
 
 /// A soak's outcome.
@@ -81,7 +82,7 @@ impl Report {
     /// Nothing lost, duplicated or stuck, no crash, and the platform came back.
     pub fn passed(&self) -> bool {
         self.findings.clean()
-            && self.recovery.exited_on_their_own.is_empty()
+            && !self.recovery.exits.iter().any(super::platform::Exit::crashed)
             && self.recovery.first_write.is_some()
             && self.recovery.drained.is_some()
     }
@@ -142,12 +143,16 @@ impl fmt::Display for Report {
             "| every effect done after the last fault | {} |",
             seconds(self.recovery.drained)
         )?;
-        if !self.recovery.exited_on_their_own.is_empty() {
-            writeln!(
-                f,
-                "\nexited without being killed: {}",
-                self.recovery.exited_on_their_own.join(", ")
-            )?;
+        for exit in &self.recovery.exits {
+            let how = exit
+                .code
+                .map_or_else(|| "a signal".to_owned(), |code| format!("exit code {code}"));
+            let verdict = if exit.crashed() {
+                "a crash"
+            } else {
+                "stopped with a reported error, restarted"
+            };
+            writeln!(f, "\n{} exited on its own ({how}): {verdict}", exit.function)?;
         }
         for (title, list) in [
             ("writes lost", &findings.writes_lost),
