@@ -1,9 +1,9 @@
 //! Fault injection for chaos drills and tests of `todo serve`: `TODO_FAULT_FAILING_CONSUMER=notifier`
-//! makes that consumer's handler fail every event with a retryable error, so the consumer retries
-//! each event with backoff and then dead-letters it, the way a consumer whose database or
-//! downstream is broken does. aiops' watch sees its dead-letter rate rise, opens an incident and
-//! proposes to pause it. Never set it in earnest: it loses that consumer's effects until the dead
-//! letters are replayed.
+//! makes that consumer's handler refuse every event as poison, so the consumer dead-letters each one,
+//! the way a consumer broken by a bad release does. (A retryable failure, a database away, is
+//! retried for an hour and shows as consumer lag instead: `ConsumeSettings::retry_for`.) aiops'
+//! watch sees its dead-letter rate rise, opens an incident and proposes to pause it. Never set it
+//! in earnest: it loses that consumer's effects until the dead letters are replayed.
 
 use std::sync::Arc;
 
@@ -16,7 +16,7 @@ use crate::background::Consumer;
 /// The variable that names the consumer to break.
 pub(crate) const TODO_FAULT_FAILING_CONSUMER: &str = "TODO_FAULT_FAILING_CONSUMER";
 
-/// A handler that fails every event, retryably, without calling the one it stands in for.
+/// A handler that refuses every event, without calling the one it stands in for.
 struct Failing {
     inner: Arc<dyn EventHandler>,
 }
@@ -28,7 +28,7 @@ impl EventHandler for Failing {
     }
 
     async fn handle(&self, _event: &DomainEvent) -> Result<Outcome, HandlerError> {
-        Err(HandlerError::Retryable(format!(
+        Err(HandlerError::Poison(format!(
             "fault injected by {TODO_FAULT_FAILING_CONSUMER}={}",
             self.inner.name()
         )))
@@ -113,11 +113,11 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn only_the_named_consumer_fails_and_retryably() {
+    async fn only_the_named_consumer_fails_and_as_poison() {
         let injected = inject(consumers(), Some("notifier")).unwrap();
         let notifier = injected[1].handler.handle(&event()).await;
         assert!(
-            matches!(&notifier, Err(HandlerError::Retryable(reason)) if reason.contains("TODO_FAULT_FAILING_CONSUMER=notifier")),
+            matches!(&notifier, Err(HandlerError::Poison(reason)) if reason.contains("TODO_FAULT_FAILING_CONSUMER=notifier")),
             "{notifier:?}"
         );
         assert_eq!(injected[1].handler.name(), "notifier");

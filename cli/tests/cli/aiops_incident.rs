@@ -1,5 +1,5 @@
 //! An incident found, remediated and audited inside `todo serve`, end to end: notifier is broken on
-//! purpose (`TODO_FAULT_FAILING_CONSUMER`), so each event it reads is retried and dead-lettered;
+//! purpose (`TODO_FAULT_FAILING_CONSUMER`), so each event it reads is refused and dead-lettered;
 //! aiops' watch, every 0.2 s over the process's own metrics, sees notifier's dead-letter rate rise
 //! from the 0 it learnt, opens one incident with notifier as its root cause, and proposes to pause
 //! notifier, which waits for a person (`AIOPS_REMEDIATION=auto`, a pause is destructive). Approving
