@@ -1,5 +1,6 @@
 //! The Kafka event bus on rdkafka: an idempotent producer (`acks=all`, lz4) whose publish returns
-//! only after every record was acknowledged, and consumer groups that commit offsets by hand.
+//! only after every record was acknowledged, and consumer groups that store each handled record's
+//! offset and commit what is stored every second and when the member closes.
 //! Keys are hashed with murmur2 like Kafka's Java clients, so every client agrees on partitions.
 //! Every client it creates takes the same [`KafkaSecurity`] (TLS, SASL), so none is left on
 //! plaintext against a managed cluster.
@@ -10,7 +11,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, ResourceSpecifier, TopicReplication};
 use rdkafka::client::DefaultClientContext;
-use rdkafka::consumer::{CommitMode, Consumer, StreamConsumer};
+use rdkafka::consumer::{Consumer, StreamConsumer};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{Header, Headers, Message, OwnedHeaders};
 use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
@@ -151,6 +152,10 @@ impl ProducerSlot {
         }))
     }
 }
+
+/// How often a consumer commits the offsets it stored. A crash redoes at most this much work;
+/// a shorter interval costs the broker a commit request per member per interval.
+const COMMIT_INTERVAL_MS: &str = "1000";
 
 fn unavailable(error: &KafkaError) -> BusError {
     BusError::Unavailable(error.to_string())
@@ -330,7 +335,12 @@ impl EventBus for KafkaBus {
         let consumer: StreamConsumer<LagReporter> = consumer_config
             .set("bootstrap.servers", &self.brokers)
             .set("group.id", group)
-            .set("enable.auto.commit", "false")
+            // Only offsets `commit` stored are committed: a record is never marked done before its
+            // handler finished. They go to the broker in the background, so a consumer pays no
+            // round trip per record; a crash redelivers what was stored but not yet committed,
+            // which the handlers' idempotency records turn into no second effect.
+            .set("enable.auto.commit", "true")
+            .set("auto.commit.interval.ms", COMMIT_INTERVAL_MS)
             .set("enable.auto.offset.store", "false")
             .set("auto.offset.reset", "earliest")
             .set("session.timeout.ms", "6000")
@@ -389,11 +399,19 @@ impl Subscription for KafkaSubscription {
         offsets
             .add_partition_offset(&delivery.topic, delivery.partition, Offset::Offset(delivery.offset + 1))
             .map_err(|e| BusError::Rejected(e.to_string()))?;
-        let consumer = self.consumer.clone();
-        // A synchronous commit blocks on the broker's answer: keep it off the async workers.
-        tokio::task::spawn_blocking(move || consumer.commit(&offsets, CommitMode::Sync))
-            .await
-            .map_err(|e| BusError::Unavailable(e.to_string()))?
-            .map_err(|e| unavailable(&e))
+        match self.consumer.store_offsets(&offsets) {
+            Ok(()) => Ok(()),
+            // The partition went to another member in a rebalance: it handles the record again
+            // from the last committed offset, and the handler's idempotency makes that harmless.
+            Err(KafkaError::StoreOffset(RDKafkaErrorCode::State)) => {
+                tracing::debug!(
+                    topic = %delivery.topic,
+                    partition = delivery.partition,
+                    "partition no longer assigned; its new owner resumes from the last commit"
+                );
+                Ok(())
+            }
+            Err(e) => Err(unavailable(&e)),
+        }
     }
 }
