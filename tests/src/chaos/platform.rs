@@ -218,7 +218,11 @@ impl Platform {
         envs.entry("notifier").or_default().extend([
             ("WEBHOOK_ALLOW_PRIVATE_TARGETS".into(), "true".into()),
             ("WEBHOOK_TIMEOUT_SECONDS".into(), "2".into()),
+            // Backoff grows to 10 s, not the production hour: the soak checks that each event is
+            // delivered once after the endpoint recovers, which a retry an hour out would only
+            // postpone past any patience (the backoff itself has its own tests).
             ("WEBHOOK_BACKOFF_BASE_SECONDS".into(), "1".into()),
+            ("WEBHOOK_BACKOFF_CAP_SECONDS".into(), "10".into()),
         ]);
         let clock = logs.join("scheduler-clock");
         std::fs::write(&clock, "+0").expect("clock file");
