@@ -19,6 +19,9 @@ pub struct Recovery {
     /// Functions that exited without being killed by the injector (and were started again, as
     /// Kubernetes would): a crash is a finding, stopping with a reported error at start is not.
     pub exits: Vec<super::platform::Exit>,
+    /// The readiness drill after the soak: each function unready without its dependency, and
+    /// ready again with it.
+    pub readiness: Vec<super::readiness::Drill>,
 }
 
 /// A soak's outcome.
@@ -85,6 +88,7 @@ impl Report {
             && !self.recovery.exits.iter().any(super::platform::Exit::crashed)
             && self.recovery.first_write.is_some()
             && self.recovery.drained.is_some()
+            && self.recovery.readiness.iter().all(super::readiness::Drill::passed)
     }
 }
 
@@ -143,6 +147,10 @@ impl fmt::Display for Report {
             "| every effect done after the last fault | {} |",
             seconds(self.recovery.drained)
         )?;
+        writeln!(f, "\n| readiness drill | unready | ready again |\n|---|---:|---:|")?;
+        for drill in &self.recovery.readiness {
+            writeln!(f, "{drill}")?;
+        }
         for exit in &self.recovery.exits {
             let how = exit
                 .code
