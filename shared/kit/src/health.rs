@@ -1,5 +1,5 @@
-//! `/healthz` (the process answers) and `/readyz` (its dependencies answer), for Kubernetes
-//! probes and for `todo serve`.
+//! `/healthz` (the process works: it answers, and no Kafka consumer of it is stalled) and
+//! `/readyz` (its dependencies answer), for Kubernetes probes and for `todo serve`.
 
 use std::sync::Arc;
 
@@ -58,9 +58,21 @@ where
 /// The two probe routes.
 pub fn router(readiness: Arc<dyn Readiness>) -> Router {
     Router::new()
-        .route("/healthz", get(|| async { Json(json!({ "status": "ok" })) }))
+        .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .with_state(readiness)
+}
+
+/// 200, or 503 when a Kafka consumer is stalled: a stalled client does not recover inside the
+/// process, so the liveness probe asks for a restart.
+async fn healthz() -> Response {
+    let stalled = crate::bus::stalled_consumers();
+    if stalled.is_empty() {
+        return Json(json!({ "status": "ok" })).into_response();
+    }
+    let reason = stalled.join("; ");
+    tracing::error!(%reason, "not live");
+    Problem::unavailable(format!("not live: {reason}")).into_response()
 }
 
 async fn readyz(State(readiness): State<Arc<dyn Readiness>>) -> Response {

@@ -20,6 +20,7 @@ use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 use super::binding::{Record, decode, encode};
 use super::kafka_lag::{LagReporter, STATISTICS_INTERVAL_MS};
 use super::kafka_security::KafkaSecurity;
+use super::kafka_watch::Watch;
 use super::topics::{TopicOutcome, TopicSpec, drift};
 use super::{Acknowledgements, BusError, Delivery, EventBus, Outgoing, Subscription};
 
@@ -332,6 +333,7 @@ impl EventBus for KafkaBus {
     async fn subscribe(&self, group: &str, topics: &[String]) -> Result<Box<dyn Subscription>, BusError> {
         let mut consumer_config = ClientConfig::new();
         self.security.apply(&mut consumer_config);
+        let watch = Watch::register(group);
         let consumer: StreamConsumer<LagReporter> = consumer_config
             .set("bootstrap.servers", &self.brokers)
             .set("group.id", group)
@@ -351,6 +353,7 @@ impl EventBus for KafkaBus {
             .set("statistics.interval.ms", STATISTICS_INTERVAL_MS)
             .create_with_context(LagReporter {
                 group: group.to_owned(),
+                watch: watch.clone(),
             })
             .map_err(|e| BusError::Rejected(e.to_string()))?;
         let names: Vec<&str> = topics.iter().map(String::as_str).collect();
@@ -359,6 +362,7 @@ impl EventBus for KafkaBus {
             .map_err(|e| BusError::Rejected(e.to_string()))?;
         Ok(Box::new(KafkaSubscription {
             consumer: Arc::new(consumer),
+            watch,
         }))
     }
 }
@@ -366,12 +370,17 @@ impl EventBus for KafkaBus {
 /// A member of a Kafka consumer group.
 struct KafkaSubscription {
     consumer: Arc<StreamConsumer<LagReporter>>,
+    /// Told when it waits for a record and when one comes, for the liveness probe.
+    watch: Arc<Watch>,
 }
 
 #[async_trait]
 impl Subscription for KafkaSubscription {
     async fn next(&mut self) -> Result<Delivery, BusError> {
-        let message = self.consumer.recv().await.map_err(|e| unavailable(&e))?;
+        self.watch.waiting();
+        let message = self.consumer.recv().await;
+        self.watch.received();
+        let message = message.map_err(|e| unavailable(&e))?;
         let headers = message
             .headers()
             .map(|h| {

@@ -7,18 +7,22 @@ use rdkafka::ClientContext;
 use rdkafka::consumer::ConsumerContext;
 use rdkafka::statistics::{Partition, Statistics};
 
+use super::kafka_watch::Watch;
 use crate::metrics::metrics;
 
 /// How often the consumer reports its statistics.
 pub(super) const STATISTICS_INTERVAL_MS: &str = "5000";
 
-/// The consumer's client context: turns statistics into the lag gauge of its group.
+/// The consumer's client context: turns statistics into the lag gauge of its group, and tells
+/// its [`Watch`] that the client is alive.
 pub(super) struct LagReporter {
     pub(super) group: String,
+    pub(super) watch: std::sync::Arc<Watch>,
 }
 
 impl ClientContext for LagReporter {
     fn stats(&self, statistics: Statistics) {
+        self.watch.statistics();
         let gauge = &metrics().kafka_consumer_lag;
         for (name, topic) in &statistics.topics {
             let owned: Vec<i64> = topic.partitions.values().filter_map(lag).collect();

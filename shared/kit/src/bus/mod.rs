@@ -12,6 +12,8 @@ mod kafka;
 #[cfg(feature = "kafka")]
 mod kafka_lag;
 mod kafka_security;
+#[cfg(feature = "kafka")]
+mod kafka_watch;
 mod memory;
 pub mod topics;
 
@@ -22,6 +24,16 @@ use cloudevents::Event;
 pub use kafka::KafkaBus;
 pub use kafka_security::{KafkaSecurity, SaslCredentials, SaslMechanism, SecurityProtocol};
 pub use memory::MemoryBus;
+
+/// Why each Kafka consumer of this process is stalled (its client stopped while it waits for
+/// records; see `kafka_watch`); empty when none is, and always without the `kafka` feature. The
+/// liveness probe fails while this is not empty, so the kubelet restarts the process.
+pub fn stalled_consumers() -> Vec<String> {
+    #[cfg(feature = "kafka")]
+    return kafka_watch::stalled();
+    #[cfg(not(feature = "kafka"))]
+    Vec::new()
+}
 
 /// An event to publish.
 #[derive(Debug, Clone, PartialEq)]
