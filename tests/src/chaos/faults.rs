@@ -131,10 +131,23 @@ pub const KINDS: [&str; 9] = [
     "clock",
 ];
 
-/// Kinds left out unless `CHAOS_FAULTS` names them. `clock`: after a jump of the scheduler's wall
-/// clock (libfaketime) its next-occurrence consumer stops handling `task.completed`, and it is
-/// not yet known whether that is librdkafka under libfaketime or the platform (issue 21's note).
-pub const NOT_BY_DEFAULT: [&str; 1] = ["clock"];
+/// The kinds `names` lists (comma-separated [`KINDS`]), as indexes into [`KINDS`].
+///
+/// # Panics
+/// On a name that is not a kind: a typo must not turn into a soak without that fault.
+pub fn named(names: &str) -> Vec<usize> {
+    names
+        .split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(|name| {
+            KINDS
+                .iter()
+                .position(|k| *k == name)
+                .unwrap_or_else(|| panic!("CHAOS_FAULTS: no fault '{name}'; the faults are {}", KINDS.join(", ")))
+        })
+        .collect()
+}
 
 fn choose(rng: &mut StdRng, kinds: &[usize], proxies: &[String]) -> Fault {
     match kinds[rng.random_range(0..kinds.len())] {

@@ -49,8 +49,8 @@ pub struct Config {
 impl Config {
     /// `CHAOS_SECS` (default `default_secs`), `CHAOS_SEED` (default: from the clock),
     /// `CHAOS_USERS` (default 6), `CHAOS_RATE` (requests per second, default 40) and
-    /// `CHAOS_FAULTS` (comma-separated [`faults::KINDS`], default all but
-    /// [`faults::NOT_BY_DEFAULT`]); logs under `target/chaos/<seed>/`.
+    /// `CHAOS_FAULTS` (comma-separated [`faults::KINDS`], default all); logs under
+    /// `target/chaos/<seed>/`.
     ///
     /// # Panics
     /// When a variable is set but cannot be read, saying what it takes.
@@ -71,27 +71,8 @@ impl Config {
             )
             .unwrap_or_default()
         });
-        let faults = std::env::var("CHAOS_FAULTS").map_or_else(
-            |_| {
-                (0..faults::KINDS.len())
-                    .filter(|k| !faults::NOT_BY_DEFAULT.contains(&faults::KINDS[*k]))
-                    .collect()
-            },
-            |names| {
-                names
-                    .split(',')
-                    .filter(|n| !n.trim().is_empty())
-                    .map(|name| {
-                        faults::KINDS.iter().position(|k| *k == name.trim()).unwrap_or_else(|| {
-                            panic!(
-                                "CHAOS_FAULTS: no fault '{name}'; the faults are {}",
-                                faults::KINDS.join(", ")
-                            )
-                        })
-                    })
-                    .collect()
-            },
-        );
+        let faults = std::env::var("CHAOS_FAULTS")
+            .map_or_else(|_| (0..faults::KINDS.len()).collect(), |names| faults::named(&names));
         Self {
             faults,
             rate: number("CHAOS_RATE").unwrap_or(40).max(1),
@@ -181,14 +162,16 @@ pub async fn run(config: &Config) -> Report {
         let _ = worker.await;
     }
 
-    // Recovery: everything up again, a write answered, then the queues drained.
+    // Recovery: everything up again, a write answered, then the queues drained. The supervisor
+    // stays on, as the kubelet does.
     let healed = Instant::now();
-    supervisor.abort();
-    let _ = supervisor.await;
-    let mut exits = std::mem::take(&mut *exits.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
     {
         let mut platform = platform.lock().await;
-        exits.extend(platform.restart_exited());
+        let restarted = platform.restart_exited();
+        exits
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .extend(restarted);
         platform.heal().await;
     }
     let (user, token) = tokens.iter().next().expect("a user");
@@ -205,6 +188,9 @@ pub async fn run(config: &Config) -> Report {
     findings.dead_letters = dead_letters(&brokers).await;
     pool.close().await;
     let readiness = readiness::drill(&platform).await;
+    supervisor.abort();
+    let _ = supervisor.await;
+    let exits = std::mem::take(&mut *exits.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
     let report = Report::new(
         config,
         &injected,
@@ -221,12 +207,51 @@ pub async fn run(config: &Config) -> Report {
     report
 }
 
-/// Restarts functions that exit on their own, checking twice a second, as Kubernetes restarts a
-/// stopped container; records each exit in `exits`. Runs until aborted.
+/// Does what the kubelet does for the soak's functions, until aborted: starts again a function
+/// that exits on its own (checking twice a second), and kills and starts again one that fails its
+/// liveness probe (`/healthz`, every [`platform::LIVENESS_PERIOD`], 2 s to answer)
+/// [`platform::LIVENESS_FAILURES`] times in a row. A function the injector killed is not probed.
+/// Records each restart in `exits`.
 async fn supervise(platform: Arc<Mutex<platform::Platform>>, exits: Arc<std::sync::Mutex<Vec<platform::Exit>>>) {
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(2))
+        .build()
+        .expect("client");
+    let mut failures: BTreeMap<&'static str, u32> = BTreeMap::new();
+    let mut next_probe = Instant::now() + platform::LIVENESS_PERIOD;
     loop {
         tokio::time::sleep(Duration::from_millis(500)).await;
-        let restarted = platform.lock().await.restart_exited();
+        let mut restarted = platform.lock().await.restart_exited();
+        if Instant::now() >= next_probe {
+            next_probe += platform::LIVENESS_PERIOD;
+            let mut running: Vec<(&'static str, String)> = Vec::new();
+            {
+                let mut platform = platform.lock().await;
+                let names: Vec<&'static str> = platform.functions.keys().copied().collect();
+                for name in names {
+                    if platform
+                        .functions
+                        .get_mut(name)
+                        .is_some_and(platform::Function::running)
+                    {
+                        running.push((name, platform.url(name)));
+                    }
+                }
+            }
+            for (name, url) in running {
+                let live = http
+                    .get(format!("{url}/healthz"))
+                    .send()
+                    .await
+                    .is_ok_and(|r| r.status().is_success());
+                let count = failures.entry(name).or_default();
+                *count = if live { 0 } else { *count + 1 };
+                if *count >= platform::LIVENESS_FAILURES {
+                    *count = 0;
+                    restarted.push(platform.lock().await.restart_unlive(name));
+                }
+            }
+        }
         exits
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)

@@ -29,6 +29,13 @@ pub const FUNCTIONS: [&str; 7] = [
 /// libfaketime for multi-threaded programs (Debian package libfaketime).
 pub const FAKETIME: &str = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";
 
+/// Liveness probe failures in a row after which a function is restarted (the manifests'
+/// `failureThreshold`).
+pub const LIVENESS_FAILURES: u32 = 3;
+
+/// How often the liveness probe asks (the manifests' `periodSeconds`).
+pub const LIVENESS_PERIOD: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// One function process, restartable.
 #[derive(Debug)]
 pub struct Function {
@@ -119,13 +126,16 @@ pub struct Exit {
     pub function: &'static str,
     /// Its exit code; `None` when a signal ended it.
     pub code: Option<i32>,
+    /// It did not exit: it failed its liveness probe [`LIVENESS_FAILURES`] times in a row and was
+    /// killed and started again, as the kubelet does.
+    pub unlive: bool,
 }
 
 impl Exit {
     /// Whether it crashed (a panic, a signal) rather than stopping with an error it reported,
     /// as a function does when a dependency is away while it starts.
     pub fn crashed(&self) -> bool {
-        self.code != Some(1)
+        !self.unlive && self.code != Some(1)
     }
 }
 
@@ -139,11 +149,25 @@ impl Platform {
                 exits.push(Exit {
                     function: name,
                     code: status.code(),
+                    unlive: false,
                 });
                 function.start();
             }
         }
         exits
+    }
+
+    /// Kills and starts again `name`, which failed its liveness probe.
+    pub fn restart_unlive(&mut self, name: &'static str) -> Exit {
+        if let Some(function) = self.functions.get_mut(name) {
+            function.kill();
+            function.start();
+        }
+        Exit {
+            function: name,
+            code: None,
+            unlive: true,
+        }
     }
 
     /// Moves the scheduler's wall clock to `offset` from the system's (libfaketime's syntax:

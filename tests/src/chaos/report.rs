@@ -155,6 +155,15 @@ impl fmt::Display for Report {
             let how = exit
                 .code
                 .map_or_else(|| "a signal".to_owned(), |code| format!("exit code {code}"));
+            if exit.unlive {
+                writeln!(
+                    f,
+                    "\n{} failed its liveness probe {} times: restarted, as the kubelet would",
+                    exit.function,
+                    super::platform::LIVENESS_FAILURES
+                )?;
+                continue;
+            }
             let verdict = if exit.crashed() {
                 "a crash"
             } else {

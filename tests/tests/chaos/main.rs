@@ -7,12 +7,42 @@ use std::time::Duration;
 
 use todo_tests::chaos::{Config, run};
 
-/// Seeds that once found a failure, each replayed for its first 45 s of faults:
+/// A seed that once found a failure, replayed with the faults it ran with.
+struct Regression {
+    seed: u64,
+    /// Fault kinds (`CHAOS_FAULTS` syntax), as when it failed: the seed picks among these.
+    faults: &'static str,
+    /// Seconds of faults replayed.
+    secs: u64,
+}
+
+/// The default mix before clock jumps joined it.
+const BEFORE_CLOCK_JUMPS: &str = "kill,broker,postgres,redis,latency,reset,webhook-500,webhook-timeout";
+
 /// - 8: analytics dead-lettered events during `pg_terminate_backend` (consumers now retry a
 ///   retryable failure for an hour);
 /// - 667643421: outbox-relay exited when restarted while its database connection was being
-///   reset (now restarted, as Kubernetes does, and only a crash fails the soak).
-const REGRESSIONS: &[u64] = &[8, 667_643_421];
+///   reset (now restarted, as Kubernetes does, and only a crash fails the soak);
+/// - 9, clock jumps only: after the scheduler's wall clock stepped back, librdkafka's threads
+///   waited out the step (confluentinc/librdkafka#2145) and its consumer read nothing more (now
+///   `/healthz` fails for a consumer stalled so, and the supervisor restarts it like the kubelet).
+const REGRESSIONS: &[Regression] = &[
+    Regression {
+        seed: 8,
+        faults: BEFORE_CLOCK_JUMPS,
+        secs: 45,
+    },
+    Regression {
+        seed: 667_643_421,
+        faults: BEFORE_CLOCK_JUMPS,
+        secs: 45,
+    },
+    Regression {
+        seed: 9,
+        faults: "clock",
+        secs: 30,
+    },
+];
 
 async fn soak(config: Config) {
     let report = run(&config).await;
@@ -34,12 +64,13 @@ async fn random_faults_lose_and_duplicate_nothing() {
     } else {
         20
     };
-    for seed in REGRESSIONS {
+    for regression in REGRESSIONS {
         soak(Config {
-            seed: *seed,
+            seed: regression.seed,
             rate,
-            duration: Duration::from_secs(45),
-            logs: config.logs.with_file_name(seed.to_string()),
+            duration: Duration::from_secs(regression.secs),
+            faults: todo_tests::chaos::faults::named(regression.faults),
+            logs: config.logs.with_file_name(regression.seed.to_string()),
             ..config.clone()
         })
         .await;
