@@ -72,7 +72,8 @@ fuzz:
 
 ## chaos: the chaos soak (CHAOS_SECS, default 600; CHAOS_SEED replays a run's faults; CHAOS_FAULTS picks
 ## kinds): the functions as processes on PostgreSQL, Redis and Kafka under load and random faults, then
-## every acknowledged write and event effect checked; prints the table (a 2-minute soak is in make test)
+## every acknowledged write and event effect checked and each function's readiness drilled against its
+## dependency; prints the table (a 2-minute soak is in make test)
 chaos: services
 	$(CARGO) build --workspace --bins
 	"$${CARGO_TARGET_DIR:-target}/debug/chaos"
