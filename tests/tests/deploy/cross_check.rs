@@ -405,3 +405,48 @@ fn task_apis_reactive_targets_plan_at_the_capacity_aiops_plans_with() {
         }
     }
 }
+
+/// An ISO 8601 duration of seconds (`PT5S`, `PT0.5S`), as Knative's delivery specs write them.
+fn iso_seconds(text: &str) -> f64 {
+    text.strip_prefix("PT")
+        .and_then(|t| t.strip_suffix('S'))
+        .and_then(|t| t.parse().ok())
+        .unwrap_or_else(|| panic!("'{text}' is not a duration of seconds (PT<n>S)"))
+}
+
+#[test]
+fn every_kafka_source_retries_as_long_as_a_pulling_consumer_and_pauses_at_most_minutes() {
+    let retry_for = todo_kit::handler::ConsumeSettings::default().retry_for.as_secs_f64();
+    for (variant, env, objects) in overlays() {
+        for source in of_kind(&objects, "KafkaSource") {
+            let at = format!("{variant}/{env} KafkaSource {}", source["metadata"]["name"]);
+            let delivery = &source["spec"]["delivery"];
+            let retries = delivery["retry"]
+                .as_u64()
+                .unwrap_or_else(|| panic!("{at}: no delivery.retry"));
+            let delay = iso_seconds(delivery["backoffDelay"].as_str().unwrap_or("PT0S"));
+            // Knative's pause before retry n: delay * n (linear) or delay * 2^n (exponential).
+            let pauses: Vec<f64> = (1..=retries)
+                .map(|n| match delivery["backoffPolicy"].as_str() {
+                    Some("linear") => delay * n as f64,
+                    Some("exponential") => delay * 2f64.powi(i32::try_from(n).unwrap_or(i32::MAX)),
+                    other => panic!("{at}: backoffPolicy {other:?}"),
+                })
+                .collect();
+            let total: f64 = pauses.iter().sum();
+            let longest = pauses.iter().copied().fold(0.0, f64::max);
+            assert!(
+                total >= retry_for,
+                "{at}: retries for {total} s, less than a pulling consumer's {retry_for} s: an outage that long dead-letters events"
+            );
+            assert!(
+                longest <= 300.0,
+                "{at}: waits up to {longest} s between attempts: delivery would resume long after the dependency"
+            );
+            assert!(
+                !delivery["deadLetterSink"].is_null(),
+                "{at}: no deadLetterSink for poison"
+            );
+        }
+    }
+}
