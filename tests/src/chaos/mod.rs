@@ -11,6 +11,7 @@
 pub mod driver;
 pub mod faults;
 pub mod platform;
+pub mod poison;
 pub mod proxy;
 pub mod readiness;
 pub mod receiver;
@@ -145,6 +146,18 @@ pub async fn run(config: &Config) -> Report {
             ))
         })
         .collect();
+    let poisoner = {
+        let (brokers, seed, duration) = (brokers.clone(), config.seed, config.duration);
+        tokio::spawn(async move {
+            let started = Instant::now();
+            for n in 0..poison::COUNT {
+                let at = started + duration * u32::try_from(n).unwrap_or(0) / u32::try_from(poison::COUNT).unwrap_or(1);
+                tokio::time::sleep_until(at.into()).await;
+                poison::publish(&brokers, seed, n).await;
+            }
+            poison::COUNT
+        })
+    };
     let exits = Arc::new(std::sync::Mutex::new(Vec::new()));
     let supervisor = tokio::spawn(supervise(platform.clone(), exits.clone()));
     let injected = faults::inject(
@@ -185,7 +198,8 @@ pub async fn run(config: &Config) -> Report {
         verify::settle(&pool, &acks, &receiver, &analytics, &tokens, config.duration.max(Duration::from_secs(180)))
             .await;
     let drained = caught_up.then(|| healed.elapsed());
-    findings.dead_letters = dead_letters(&brokers).await;
+    let poisoned = poisoner.await.expect("poison");
+    poison::check(&dead_letters(&brokers).await, config.seed, poisoned, &mut findings);
     pool.close().await;
     let readiness = readiness::drill(&platform).await;
     supervisor.abort();
@@ -307,11 +321,13 @@ async fn first_write(tasks: &str, user: &str, token: &str, recorder: &driver::Re
     None
 }
 
-/// Records in the dead-letter topic (read from the start until 5 s pass without one).
+/// The records in the dead-letter topic (read from the start until 5 s pass without one); an
+/// unreadable record as an event of type `record.unreadable`.
 ///
 /// # Panics
 /// When the topic cannot be read: the check must not pass for want of reading it.
-async fn dead_letters(brokers: &str) -> usize {
+async fn dead_letters(brokers: &str) -> Vec<cloudevents::Event> {
+    use cloudevents::event::AttributesWriter;
     use todo_kit::bus::EventBus;
     let bus = todo_kit::bus::KafkaBus::connect_with_timeout(brokers, 1, Duration::from_secs(5))
         .unwrap_or_else(|e| panic!("connect to the broker at {brokers}: {e}"));
@@ -320,10 +336,15 @@ async fn dead_letters(brokers: &str) -> usize {
         .subscribe(&group, &["dead-letter".to_owned()])
         .await
         .unwrap_or_else(|e| panic!("read the dead-letter topic: {e}"));
-    let mut count = 0;
+    let mut letters = Vec::new();
     while let Ok(delivery) = tokio::time::timeout(Duration::from_secs(5), member.next()).await {
-        delivery.unwrap_or_else(|e| panic!("read the dead-letter topic: {e}"));
-        count += 1;
+        let delivery = delivery.unwrap_or_else(|e| panic!("read the dead-letter topic: {e}"));
+        letters.push(delivery.event.unwrap_or_else(|reason| {
+            let mut unreadable = cloudevents::Event::default();
+            unreadable.set_id(format!("offset {} ({reason})", delivery.offset));
+            unreadable.set_type("record.unreadable");
+            unreadable
+        }));
     }
-    count
+    letters
 }

@@ -136,7 +136,18 @@ impl fmt::Display for Report {
             findings.redelivered
         )?;
         writeln!(f, "| stuck in the outbox | {} |", findings.stuck_in_outbox)?;
-        writeln!(f, "| dead letters | {} |", findings.dead_letters)?;
+        writeln!(
+            f,
+            "| dead letters (poison sent on purpose: {} events, {} consumers) | {} |",
+            super::poison::COUNT,
+            super::poison::CONSUMERS.len(),
+            findings.dead_letters
+        )?;
+        writeln!(
+            f,
+            "| dead letters for events that were not poison | {} |",
+            findings.unexpected_dead_letters.len()
+        )?;
         writeln!(
             f,
             "| first write after the last fault | {} |",
@@ -175,6 +186,7 @@ impl fmt::Display for Report {
             ("writes lost", &findings.writes_lost),
             ("effects lost", &findings.effects_lost),
             ("effects duplicated", &findings.effects_duplicated),
+            ("unexpected dead letters", &findings.unexpected_dead_letters),
         ] {
             if !list.is_empty() {
                 writeln!(f, "\n{title} (first 10 of {}):", list.len())?;
