@@ -63,11 +63,14 @@ pub async fn start() -> anyhow::Result<Parts> {
     if common::EVENT_BUS.value().is_some_and(|url| url.starts_with("kafka://")) {
         let feed = LiveFeed::new(live::EVENTS_KEPT);
         parts.routes = parts.routes.merge(live::router(feed.clone(), auth));
-        // Its own group per instance: every instance shows every event.
+        // Its own group per instance: every instance shows every event. From the end of the
+        // topic: a live feed shows what happens from now on, not the topic's history again
+        // after each restart.
         let handler = Arc::new(FeedHandler::new(format!("live-{}", uuid::Uuid::new_v4()), feed));
-        parts
-            .tasks
-            .extend(spawn_kafka_consumer(handler, &[Topic::TaskEvents.name()]).map_err(anyhow::Error::msg)?);
+        parts.tasks.extend(
+            spawn_kafka_consumer(handler, &[Topic::TaskEvents.name()], todo_kit::bus::Start::End)
+                .map_err(anyhow::Error::msg)?,
+        );
     }
     Ok(parts)
 }

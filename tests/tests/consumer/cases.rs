@@ -79,6 +79,7 @@ async fn fixture(bus: Arc<dyn EventBus>, fail_times: &[(i64, u32)], poison: &[i6
         first_backoff: Duration::from_millis(5),
         max_backoff: Duration::from_millis(20),
         dead_letter_topic: dead,
+        ..ConsumeSettings::default()
     };
     let handler = Arc::new(Recorder {
         name: format!("{prefix}recorder"),

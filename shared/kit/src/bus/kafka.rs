@@ -22,7 +22,7 @@ use super::kafka_lag::{LagReporter, STATISTICS_INTERVAL_MS};
 use super::kafka_security::KafkaSecurity;
 use super::kafka_watch::Watch;
 use super::topics::{TopicOutcome, TopicSpec, drift};
-use super::{Acknowledgements, BusError, Delivery, EventBus, Outgoing, Subscription};
+use super::{Acknowledgements, BusError, Delivery, EventBus, Outgoing, Start, Subscription};
 
 /// How long a publish waits for acknowledgements before it reports the broker unavailable.
 pub(super) const DELIVERY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -330,7 +330,12 @@ impl EventBus for KafkaBus {
         self.producer.send(events)
     }
 
-    async fn subscribe(&self, group: &str, topics: &[String]) -> Result<Box<dyn Subscription>, BusError> {
+    async fn subscribe_from(
+        &self,
+        group: &str,
+        topics: &[String],
+        start: Start,
+    ) -> Result<Box<dyn Subscription>, BusError> {
         let mut consumer_config = ClientConfig::new();
         self.security.apply(&mut consumer_config);
         let watch = Watch::register(group);
@@ -344,7 +349,13 @@ impl EventBus for KafkaBus {
             .set("enable.auto.commit", "true")
             .set("auto.commit.interval.ms", COMMIT_INTERVAL_MS)
             .set("enable.auto.offset.store", "false")
-            .set("auto.offset.reset", "earliest")
+            .set(
+                "auto.offset.reset",
+                match start {
+                    Start::Beginning => "earliest",
+                    Start::End => "latest",
+                },
+            )
             .set("session.timeout.ms", "6000")
             // Answer a fetch as soon as records arrive, at most `fetch_wait` later when the broker
             // holds fetches until their wait ends (librdkafka's default 500 ms shows up as latency).

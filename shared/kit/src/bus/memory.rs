@@ -13,7 +13,7 @@ use tokio::sync::Notify;
 
 use super::binding::{Record, decode, encode};
 use super::topics::{TopicOutcome, TopicSpec, drift};
-use super::{BusError, Delivery, EventBus, Outgoing, Subscription, partition_for_key};
+use super::{BusError, Delivery, EventBus, Outgoing, Start, Subscription, partition_for_key};
 
 /// How many records each partition keeps.
 pub(crate) const RETAINED_PER_PARTITION: usize = 10_000;
@@ -26,6 +26,11 @@ struct Partition {
 }
 
 impl Partition {
+    /// The offset the next record will get.
+    fn end(&self) -> i64 {
+        self.base + i64::try_from(self.records.len()).unwrap_or(i64::MAX)
+    }
+
     fn push(&mut self, key: Option<String>, record: Record) {
         self.records.push_back((key, record));
         if self.records.len() > RETAINED_PER_PARTITION {
@@ -154,7 +159,12 @@ impl EventBus for MemoryBus {
         Ok(Box::pin(std::future::ready(Ok(()))))
     }
 
-    async fn subscribe(&self, group: &str, topics: &[String]) -> Result<Box<dyn Subscription>, BusError> {
+    async fn subscribe_from(
+        &self,
+        group: &str,
+        topics: &[String],
+        start: Start,
+    ) -> Result<Box<dyn Subscription>, BusError> {
         let state = self.shared.lock();
         let mut positions = Vec::new();
         for topic in topics {
@@ -162,12 +172,16 @@ impl EventBus for MemoryBus {
                 .topics
                 .get(topic)
                 .ok_or_else(|| BusError::Rejected(format!("unknown topic {topic}")))?;
-            for partition in 0..i32::try_from(partitions.len()).unwrap_or(0) {
+            for (partition, log) in (0..i32::try_from(partitions.len()).unwrap_or(0)).zip(partitions.iter()) {
+                let never = match start {
+                    Start::Beginning => 0,
+                    Start::End => log.end(),
+                };
                 let next = state
                     .committed
                     .get(&(group.to_owned(), topic.clone(), partition))
                     .copied()
-                    .unwrap_or(0);
+                    .unwrap_or(never);
                 positions.push((topic.clone(), partition, next));
             }
         }

@@ -110,7 +110,30 @@ pub trait EventBus: Send + Sync + std::fmt::Debug {
 
     /// Joins consumer group `group` on `topics`. A new member resumes after the group's last
     /// commit (or from the beginning when the group never committed).
-    async fn subscribe(&self, group: &str, topics: &[String]) -> Result<Box<dyn Subscription>, BusError>;
+    async fn subscribe(&self, group: &str, topics: &[String]) -> Result<Box<dyn Subscription>, BusError> {
+        self.subscribe_from(group, topics, Start::Beginning).await
+    }
+
+    /// Like [`EventBus::subscribe`], with `start` saying where a group that never committed
+    /// begins.
+    async fn subscribe_from(
+        &self,
+        group: &str,
+        topics: &[String],
+        start: Start,
+    ) -> Result<Box<dyn Subscription>, BusError>;
+}
+
+/// Where a consumer group that never committed begins reading.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Start {
+    /// At the beginning of what the topics keep: a consumer whose state is built from every
+    /// event (a read model, a scheduler).
+    #[default]
+    Beginning,
+    /// At the end: only what arrives from now on, for a group of one process that wants no
+    /// history (task-api's live feed). Events published while it joins may be missed.
+    End,
 }
 
 /// A consumer group member.

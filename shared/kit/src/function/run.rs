@@ -167,7 +167,9 @@ where
     }
     if let Some(handler) = parts.handler {
         let topics: Vec<&str> = function.consumes.iter().map(|t| t.name()).collect();
-        if let Some(consumer) = spawn_kafka_consumer(handler, &topics).map_err(anyhow::Error::msg)? {
+        if let Some(consumer) =
+            spawn_kafka_consumer(handler, &topics, crate::bus::Start::Beginning).map_err(anyhow::Error::msg)?
+        {
             tasks.push(consumer);
         }
     }

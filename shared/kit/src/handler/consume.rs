@@ -6,7 +6,7 @@ use std::time::Duration;
 use cloudevents::Event;
 
 use super::{EventHandler, HandlerError, Outcome, validate};
-use crate::bus::{BusError, Delivery, EventBus, Outgoing};
+use crate::bus::{BusError, Delivery, EventBus, Outgoing, Start};
 
 /// How a consumer retries and where it sends what it gives up on.
 #[derive(Debug, Clone)]
@@ -25,6 +25,8 @@ pub struct ConsumeSettings {
     pub max_backoff: Duration,
     /// The dead-letter topic (with any prefix).
     pub dead_letter_topic: String,
+    /// Where the group begins when it never committed.
+    pub start: Start,
 }
 
 impl Default for ConsumeSettings {
@@ -35,6 +37,7 @@ impl Default for ConsumeSettings {
             first_backoff: Duration::from_millis(100),
             max_backoff: Duration::from_secs(10),
             dead_letter_topic: todo_events::Topic::DeadLetter.name().to_owned(),
+            start: Start::Beginning,
         }
     }
 }
@@ -51,7 +54,7 @@ pub async fn consume(
     settings: &ConsumeSettings,
     shutdown: impl std::future::Future<Output = ()>,
 ) -> Result<(), BusError> {
-    let mut member = bus.subscribe(handler.name(), topics).await?;
+    let mut member = bus.subscribe_from(handler.name(), topics, settings.start).await?;
     // Dead letters count from a known 0: a rate over them then exists before the first one (the
     // aiops watch sees a consumer start dead-lettering as a change, and `increase()` works).
     for topic in topics {

@@ -9,13 +9,19 @@ use std::sync::Arc;
 use tokio::task::JoinHandle;
 
 use super::{ConsumeSettings, EventHandler, consume_until_shutdown};
+use crate::bus::Start;
 use crate::settings::common;
 
-/// Starts `handler` on `topics` (names without the prefix) when `EVENT_BUS` names a Kafka cluster.
+/// Starts `handler` on `topics` (names without the prefix) when `EVENT_BUS` names a Kafka cluster;
+/// a group that never committed begins at `start`.
 ///
 /// # Errors
 /// A readable message for a bad `EVENT_BUS`, `KAFKA_REPLICATION_FACTOR` or Kafka security setting.
-pub fn spawn_kafka_consumer(handler: Arc<dyn EventHandler>, topics: &[&str]) -> Result<Option<JoinHandle<()>>, String> {
+pub fn spawn_kafka_consumer(
+    handler: Arc<dyn EventHandler>,
+    topics: &[&str],
+    start: Start,
+) -> Result<Option<JoinHandle<()>>, String> {
     let Some(url) = common::EVENT_BUS.value().filter(|url| url.starts_with("kafka://")) else {
         return Ok(None);
     };
@@ -24,6 +30,7 @@ pub fn spawn_kafka_consumer(handler: Arc<dyn EventHandler>, topics: &[&str]) -> 
     let topics: Vec<String> = topics.iter().map(|t| format!("{prefix}{t}")).collect();
     let settings = ConsumeSettings {
         dead_letter_topic: format!("{prefix}{}", todo_events::Topic::DeadLetter.name()),
+        start,
         ..ConsumeSettings::default()
     };
     Ok(Some(tokio::spawn(async move {

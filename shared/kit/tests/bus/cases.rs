@@ -249,3 +249,32 @@ pub(crate) async fn the_log_has_a_stable_name(bus: Arc<dyn EventBus>) {
         "usable in an object key: {first}"
     );
 }
+
+pub(crate) async fn a_new_group_from_the_end_reads_only_what_comes_after_it_joined(bus: Arc<dyn EventBus>) {
+    use todo_kit::bus::Start;
+    let topic = topic(&bus, 2).await;
+    let before: Vec<Outgoing> = (0..4).map(|i| outgoing(&topic, &format!("k{i}"), i)).collect();
+    bus.publish(&before).await.expect("publish before");
+    let mut member = bus
+        .subscribe_from(&unique("group"), std::slice::from_ref(&topic), Start::End)
+        .await
+        .expect("subscribe");
+    // Kafka places a new member at the end only once it is assigned its partitions, so events
+    // keep coming until one arrives: whatever arrives must be from after the join.
+    let mut seq = 100;
+    let first = loop {
+        bus.publish(&[outgoing(&topic, "after", seq)])
+            .await
+            .expect("publish after");
+        if let Ok(delivery) = tokio::time::timeout(Duration::from_millis(500), member.next()).await {
+            break delivery.expect("delivery");
+        }
+        seq += 1;
+        assert!(seq < 100 + 60, "nothing published after the join arrived");
+    };
+    assert!(
+        seq_of(&first) >= 100,
+        "a new group from the end read {} from before it joined",
+        seq_of(&first)
+    );
+}

@@ -32,6 +32,7 @@ todo_testing::each_backend! {
         sends_on_the_way_at_once_keep_each_keys_order,
         many_keys_published_in_parallel_all_arrive_once,
         a_restarted_member_resumes_after_the_last_commit,
+        a_new_group_from_the_end_reads_only_what_comes_after_it_joined,
         groups_do_not_share_offsets,
         applying_the_catalog_creates_then_reports_drift,
         the_log_has_a_stable_name,
