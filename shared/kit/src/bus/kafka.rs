@@ -388,10 +388,11 @@ struct KafkaSubscription {
 #[async_trait]
 impl Subscription for KafkaSubscription {
     async fn next(&mut self) -> Result<Delivery, BusError> {
-        self.watch.waiting();
-        let message = self.consumer.recv().await;
-        self.watch.received();
-        let message = message.map_err(|e| unavailable(&e))?;
+        let message = {
+            let _waiting = self.watch.waiting();
+            self.consumer.recv().await
+        }
+        .map_err(|e| unavailable(&e))?;
         let headers = message
             .headers()
             .map(|h| {

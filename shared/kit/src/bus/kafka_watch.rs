@@ -62,14 +62,12 @@ impl Watch {
         self.last_statistics.store(clock(), Ordering::Relaxed);
     }
 
-    /// It starts waiting for a record.
-    pub(super) fn waiting(&self) {
+    /// It starts waiting for a record, until the guard is dropped: when the record (or an error)
+    /// came, or when the wait was given up (a `select!` or a timeout dropped it), so a consumer
+    /// that stopped asking never counts as waiting.
+    pub(super) fn waiting(&self) -> Waiting<'_> {
         self.waiting_since.store(clock(), Ordering::Relaxed);
-    }
-
-    /// It got a record (or an error) and stops waiting.
-    pub(super) fn received(&self) {
-        self.waiting_since.store(0, Ordering::Relaxed);
+        Waiting(self)
     }
 
     /// Why it is stalled at `now`, if it is.
@@ -86,6 +84,15 @@ impl Watch {
                 silent / 1000
             )
         })
+    }
+}
+
+/// A consumer's wait for its next record; it ends when this is dropped.
+pub(super) struct Waiting<'a>(&'a Watch);
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.waiting_since.store(0, Ordering::Relaxed);
     }
 }
 
@@ -134,6 +141,15 @@ mod tests {
     #[test]
     fn a_short_wait_is_not_a_stall() {
         assert_eq!(watch(1, LIMIT).stalled(LIMIT + 29_999), None);
+    }
+
+    #[test]
+    fn a_wait_given_up_is_no_longer_waiting() {
+        let watch = watch(1, 0);
+        let wait = watch.waiting();
+        assert_ne!(watch.waiting_since.load(Ordering::Relaxed), 0);
+        drop(wait);
+        assert_eq!(watch.stalled(10 * LIMIT), None);
     }
 
     #[test]
