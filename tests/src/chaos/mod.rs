@@ -50,8 +50,8 @@ pub struct Config {
 impl Config {
     /// `CHAOS_SECS` (default `default_secs`), `CHAOS_SEED` (default: from the clock),
     /// `CHAOS_USERS` (default 6), `CHAOS_RATE` (requests per second, default 40) and
-    /// `CHAOS_FAULTS` (comma-separated [`faults::KINDS`], default all); logs under
-    /// `target/chaos/<seed>/`.
+    /// `CHAOS_FAULTS` (comma-separated [`faults::KINDS`], default all but
+    /// [`faults::NOT_BY_DEFAULT`]); logs under `target/chaos/<seed>/`.
     ///
     /// # Panics
     /// When a variable is set but cannot be read, saying what it takes.
@@ -72,8 +72,14 @@ impl Config {
             )
             .unwrap_or_default()
         });
-        let faults = std::env::var("CHAOS_FAULTS")
-            .map_or_else(|_| (0..faults::KINDS.len()).collect(), |names| faults::named(&names));
+        let faults = std::env::var("CHAOS_FAULTS").map_or_else(
+            |_| {
+                (0..faults::KINDS.len())
+                    .filter(|k| !faults::NOT_BY_DEFAULT.contains(&faults::KINDS[*k]))
+                    .collect()
+            },
+            |names| faults::named(&names),
+        );
         Self {
             faults,
             rate: number("CHAOS_RATE").unwrap_or(40).max(1),

@@ -16,7 +16,7 @@ struct Regression {
     secs: u64,
 }
 
-/// The default mix before clock jumps joined it.
+/// The default mix (clock jumps are opt-in: `faults::NOT_BY_DEFAULT`).
 const BEFORE_CLOCK_JUMPS: &str = "kill,broker,postgres,redis,latency,reset,webhook-500,webhook-timeout";
 
 /// - 8: analytics dead-lettered events during `pg_terminate_backend` (consumers now retry a
