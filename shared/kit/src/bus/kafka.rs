@@ -385,14 +385,39 @@ struct KafkaSubscription {
     watch: Arc<Watch>,
 }
 
+impl Drop for KafkaSubscription {
+    /// Dropping a member closes it: it commits what it stored and leaves its group, polling until
+    /// the broker answered or the requests timed out. That blocks, so it happens off the async
+    /// workers, which keep serving the process (probes included) meanwhile.
+    fn drop(&mut self) {
+        let consumer = Arc::clone(&self.consumer);
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            drop(runtime.spawn_blocking(move || drop(consumer)));
+        }
+    }
+}
+
 #[async_trait]
 impl Subscription for KafkaSubscription {
     async fn next(&mut self) -> Result<Delivery, BusError> {
         let message = {
             let _waiting = self.watch.waiting();
-            self.consumer.recv().await
-        }
-        .map_err(|e| unavailable(&e))?;
+            loop {
+                match self.consumer.recv().await {
+                    Ok(message) => break message,
+                    // librdkafka reports what it recovers from on its own (all brokers down, a
+                    // connection reset, a coordinator moving) as consumer errors. They tell, they
+                    // do not end the member: it reconnects, rejoins and fetches again. Starting a
+                    // new member instead throws away its session and assignment, and closing the
+                    // old one against an absent broker is what left a soak's consumer with no
+                    // partitions at all (chaos seed 20261206).
+                    Err(KafkaError::MessageConsumption(code)) => {
+                        tracing::warn!(group = %self.watch.group(), %code, "Kafka consumer error; the client recovers on its own");
+                    }
+                    Err(error) => return Err(unavailable(&error)),
+                }
+            }
+        };
         let headers = message
             .headers()
             .map(|h| {

@@ -7,14 +7,14 @@ use rdkafka::ClientContext;
 use rdkafka::consumer::ConsumerContext;
 use rdkafka::statistics::{Partition, Statistics};
 
-use super::kafka_watch::Watch;
+use super::kafka_watch::{Membership, Watch};
 use crate::metrics::metrics;
 
 /// How often the consumer reports its statistics.
 pub(super) const STATISTICS_INTERVAL_MS: &str = "5000";
 
 /// The consumer's client context: turns statistics into the lag gauge of its group, and tells
-/// its [`Watch`] that the client is alive.
+/// its [`Watch`] that the client is alive and where the member stands in its group.
 pub(super) struct LagReporter {
     pub(super) group: String,
     pub(super) watch: std::sync::Arc<Watch>,
@@ -22,7 +22,18 @@ pub(super) struct LagReporter {
 
 impl ClientContext for LagReporter {
     fn stats(&self, statistics: Statistics) {
-        self.watch.statistics();
+        let a_broker_is_up = statistics
+            .brokers
+            .values()
+            .any(|broker| broker.nodeid >= 0 && broker.state == "UP");
+        self.watch.statistics(
+            statistics
+                .cgrp
+                .as_ref()
+                .map_or(Membership::OutWithBrokersDown, |group| {
+                    Membership::from_statistics(&group.state, &group.join_state, a_broker_is_up)
+                }),
+        );
         let gauge = &metrics().kafka_consumer_lag;
         for (name, topic) in &statistics.topics {
             let owned: Vec<i64> = topic.partitions.values().filter_map(lag).collect();
