@@ -467,6 +467,7 @@ def facts() -> dict:
             "kafka_pool": "kafka_pool" in cluster_args,
             "analytics_pool": "analytics_pool" in cluster_args,
             "high_availability": cluster_args["high_availability"],
+            "chaos_mesh": call["addons"].get("chaos_mesh") in (True, "true", "${true}"),
         }
     taint = cluster.locals["kafka_taint"]
     values = yaml.safe_load((addons.path / "charts" / "cluster-config" / "values.yaml").read_text())
@@ -478,7 +479,12 @@ def facts() -> dict:
         for (rtype, _), body in addons.resources.items()
         if rtype == "kubernetes_service_v1"
     }
+    chaos_mesh = addons.resources[("helm_release", "chaos_mesh")]
     return {
+        "chaos_mesh": {
+            "namespace": unquote(chaos_mesh["namespace"]),
+            "filters_namespaces": "enableFilterNamespace = true" in addons.texts["chaos.tf"],
+        },
         "namespace": unquote(platform.locals["namespace"]),
         "secret_name": unquote(platform.locals["secret_name"]),
         "secret_keys": sorted(keys),

@@ -1,6 +1,7 @@
 # staging: production's shape at a smaller size, so that upgrades and releases run here first.
 # Control plane HA, a standby database, Kafka on three tainted nodes (knative/kafka/prod), patch
-# releases on Tuesdays (production's come on Thursdays).
+# releases on Tuesdays (production's come on Thursdays). Chaos Mesh runs the weekly game day here
+# (knative/chaos).
 
 module "platform" {
   source = "../../modules/platform"
@@ -41,5 +42,6 @@ module "platform" {
     acme_email             = "ops@example.com"
     metrics_retention_days = 15
     logs_retention_days    = 15
+    chaos_mesh             = true
   }
 }

@@ -1,7 +1,7 @@
 # Every add-on's chart, repository and pinned version, in one place: an upgrade is a one-line
 # change here, reviewed in a plan. Versions are the releases the platform was written against
 # (Knative 1.23, KEDA 2.20, Strimzi 1.2 with the kafka.strimzi.io/v1 API, cert-manager 1.21,
-# Contour 1.33); the CRD schemas the manifests are validated with are from the same releases.
+# Contour 1.33, Chaos Mesh 2.8); the CRD schemas the manifests are validated with are from the same releases.
 
 locals {
   charts = {
@@ -59,6 +59,11 @@ locals {
       repository = "https://prometheus-community.github.io/helm-charts"
       chart      = "prometheus-postgres-exporter"
       version    = "8.2.0"
+    }
+    chaos_mesh = {
+      repository = "https://charts.chaos-mesh.org"
+      chart      = "chaos-mesh"
+      version    = "2.8.2"
     }
     otel_collector = {
       repository = "https://open-telemetry.github.io/opentelemetry-helm-charts"

@@ -59,3 +59,14 @@ variable "database_url" {
   type        = string
   sensitive   = true
 }
+
+variable "chaos_mesh" {
+  description = "Whether Chaos Mesh is installed for the weekly game day (knative/chaos). Staging only: never in prod."
+  type        = bool
+  default     = false
+
+  validation {
+    condition     = !(var.chaos_mesh && var.environment == "prod")
+    error_message = "chaos_mesh must not be enabled in prod: the game day runs in staging."
+  }
+}

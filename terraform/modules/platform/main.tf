@@ -89,6 +89,7 @@ module "addons" {
   dns_api_token          = var.dns_api_token
   metrics_retention_days = var.addons.metrics_retention_days
   logs_retention_days    = var.addons.logs_retention_days
+  chaos_mesh             = var.addons.chaos_mesh
   database_url           = module.database.database_url
 
   # Strimzi's RoleBindings go into the functions' namespace, which platform_secrets creates.

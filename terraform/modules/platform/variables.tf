@@ -74,11 +74,12 @@ variable "storage" {
 }
 
 variable "addons" {
-  description = "The cluster add-ons: the ACME account's e-mail for the Let's Encrypt certificates and the observability stack's retention."
+  description = "The cluster add-ons: the ACME account's e-mail for the Let's Encrypt certificates, the observability stack's retention, and whether Chaos Mesh runs the game day (staging only)."
   type = object({
     acme_email             = string
     metrics_retention_days = number
     logs_retention_days    = number
+    chaos_mesh             = optional(bool, false)
   })
 }
 

@@ -554,3 +554,36 @@ fn functions_at_zero_are_killed_while_their_periodic_work_runs() {
         );
     }
 }
+
+#[test]
+fn chaos_mesh_is_installed_only_where_the_game_day_runs_and_may_touch_only_the_platforms_namespace() {
+    let facts = crate::terraform::facts();
+    let install = &facts["chaos_mesh"];
+    assert_eq!(
+        install["namespace"], CHAOS_NAMESPACE,
+        "Terraform installs Chaos Mesh where the experiments live"
+    );
+    assert_eq!(
+        install["filters_namespaces"], true,
+        "Chaos Mesh must be limited to annotated namespaces (controllerManager.enableFilterNamespace)"
+    );
+    let platform_namespace = facts["namespace"].as_str().expect("the platform's namespace");
+    for env in crate::manifests::ENVIRONMENTS {
+        let installed = facts["environments"][env]["chaos_mesh"] == true;
+        assert_eq!(
+            installed,
+            env == GAME_DAY_ENVIRONMENT,
+            "{env}: Chaos Mesh belongs to the game day's environment ({GAME_DAY_ENVIRONMENT}) alone"
+        );
+        let objects = render("knative", env);
+        let namespace = of_kind(&objects, "Namespace")
+            .into_iter()
+            .find(|n| n["metadata"]["name"] == platform_namespace)
+            .unwrap_or_else(|| panic!("knative/{env} has no namespace {platform_namespace}"));
+        assert_eq!(
+            namespace["metadata"]["annotations"]["chaos-mesh.org/inject"] == "enabled",
+            installed,
+            "knative/{env}: namespace {platform_namespace} must let Chaos Mesh in exactly where it is installed"
+        );
+    }
+}

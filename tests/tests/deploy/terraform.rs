@@ -35,7 +35,7 @@ fn passes(args: &[&str]) {
 }
 
 /// What `terraform/` names, as `check_terraform.py facts` reads it from the .tf files (once).
-fn facts() -> Value {
+pub(crate) fn facts() -> Value {
     static FACTS: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
     FACTS
         .get_or_init(|| {
@@ -140,6 +140,21 @@ fn the_validation_rules_refuse_what_would_hurt() {
                 "logs_retention_days=7",
             ],
             "acme_email must be an e-mail address",
+        ),
+        (
+            "modules/addons",
+            vec![
+                "acme_email=ops@example.com",
+                "environment=prod",
+                "functions_namespace=todo",
+                "kafka_in_cluster=true",
+                "dns_api_token=x",
+                "database_url=x",
+                "metrics_retention_days=7",
+                "logs_retention_days=7",
+                "chaos_mesh=true",
+            ],
+            "chaos_mesh must not be enabled in prod",
         ),
     ];
     for (module, values, says) in refused {
