@@ -39,11 +39,24 @@ pub struct Ack {
     pub recurring: bool,
 }
 
+/// One acknowledged session write: a session opened, or a message added to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionAck {
+    /// Whose session.
+    pub owner: String,
+    /// The session.
+    pub session_id: String,
+    /// A message added (otherwise the session was opened).
+    pub message: bool,
+}
+
 /// What the driver saw.
 #[derive(Debug, Default)]
 pub struct Record {
     /// Every acknowledged task write.
     pub acks: Vec<Ack>,
+    /// Every acknowledged session write.
+    pub session_acks: Vec<SessionAck>,
     /// Requests sent.
     pub requests: u64,
     /// Requests that failed (an error status, or no answer in time).
@@ -98,6 +111,14 @@ impl Recorder {
                 record.errors_in_faults += 1;
             }
         }
+    }
+
+    fn session_ack(&self, ack: SessionAck) {
+        self.record
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .session_acks
+            .push(ack);
     }
 
     pub(crate) fn ack(&self, ack: Ack) {
@@ -156,7 +177,7 @@ pub async fn work(user: String, token: String, targets: Targets, recorder: Recor
             _ => Op::Session,
         };
         let started = Instant::now();
-        let answer = send(&http, &targets, &token, &request, &mut session).await;
+        let answer = send(&http, &targets, (&user, &token), &request, &mut session, &recorder).await;
         recorder.count(started, answer.is_some());
         let Some(task) = answer else {
             // Unknown outcome: the task (if any) is left alone from here on.
@@ -204,9 +225,10 @@ enum Op {
 async fn send(
     http: &reqwest::Client,
     targets: &Targets,
-    token: &str,
+    (user, token): (&str, &str),
     op: &Op,
     session: &mut Option<String>,
+    recorder: &Recorder,
 ) -> Option<Value> {
     let tasks = format!("{}/api/tasks", targets.tasks);
     let now = chrono::Utc::now();
@@ -245,6 +267,11 @@ async fn send(
                         .ok()?;
                     let body: Value = created.error_for_status().ok()?.json().await.ok()?;
                     let id = body["id"].as_str()?.to_owned();
+                    recorder.session_ack(SessionAck {
+                        owner: user.to_owned(),
+                        session_id: id.clone(),
+                        message: false,
+                    });
                     *session = Some(id.clone());
                     id
                 }
@@ -263,6 +290,13 @@ async fn send(
     }
     if !status.is_success() {
         return None;
+    }
+    if let (Op::Session, Some(id)) = (op, session.as_ref()) {
+        recorder.session_ack(SessionAck {
+            owner: user.to_owned(),
+            session_id: id.clone(),
+            message: true,
+        });
     }
     if status == reqwest::StatusCode::NO_CONTENT {
         return Some(match op {

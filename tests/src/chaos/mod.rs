@@ -17,6 +17,8 @@ pub mod readiness;
 pub mod receiver;
 pub mod redis;
 pub mod report;
+pub mod sessions;
+pub mod topic;
 pub mod verify;
 
 use std::collections::BTreeMap;
@@ -203,9 +205,27 @@ pub async fn run(config: &Config) -> Report {
         // default load's ~95), and the 10-minute soak drained in under a minute.
         verify::settle(&pool, &acks, &receiver, &analytics, &tokens, config.duration.max(Duration::from_secs(180)))
             .await;
+    // Task events drained: the figure of the table. Session events are checked after it, as
+    // reading their topic to the end takes a few idle seconds.
     let drained = caught_up.then(|| healed.elapsed());
+    let session_acks = recorder.read(|r| r.session_acks.clone());
+    sessions::settle(
+        &brokers,
+        &pool,
+        &analytics,
+        &tokens,
+        &session_acks,
+        Duration::from_secs(120),
+        &mut findings,
+    )
+    .await;
     let poisoned = poisoner.await.expect("poison");
-    poison::check(&dead_letters(&brokers).await, config.seed, poisoned, &mut findings);
+    poison::check(
+        &topic::read(&brokers, todo_events::Topic::DeadLetter.name()).await,
+        config.seed,
+        poisoned,
+        &mut findings,
+    );
     pool.close().await;
     let readiness = readiness::drill(&platform).await;
     supervisor.abort();
@@ -325,32 +345,4 @@ async fn first_write(tasks: &str, user: &str, token: &str, recorder: &driver::Re
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     None
-}
-
-/// The records in the dead-letter topic (read from the start until 5 s pass without one); an
-/// unreadable record as an event of type `record.unreadable`.
-///
-/// # Panics
-/// When the topic cannot be read: the check must not pass for want of reading it.
-async fn dead_letters(brokers: &str) -> Vec<cloudevents::Event> {
-    use cloudevents::event::AttributesWriter;
-    use todo_kit::bus::EventBus;
-    let bus = todo_kit::bus::KafkaBus::connect_with_timeout(brokers, 1, Duration::from_secs(5))
-        .unwrap_or_else(|e| panic!("connect to the broker at {brokers}: {e}"));
-    let group = format!("chaos-dead-letters-{}", uuid::Uuid::new_v4().simple());
-    let mut member = bus
-        .subscribe(&group, &["dead-letter".to_owned()])
-        .await
-        .unwrap_or_else(|e| panic!("read the dead-letter topic: {e}"));
-    let mut letters = Vec::new();
-    while let Ok(delivery) = tokio::time::timeout(Duration::from_secs(5), member.next()).await {
-        let delivery = delivery.unwrap_or_else(|e| panic!("read the dead-letter topic: {e}"));
-        letters.push(delivery.event.unwrap_or_else(|reason| {
-            let mut unreadable = cloudevents::Event::default();
-            unreadable.set_id(format!("offset {} ({reason})", delivery.offset));
-            unreadable.set_type("record.unreadable");
-            unreadable
-        }));
-    }
-    letters
 }

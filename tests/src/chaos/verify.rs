@@ -9,6 +9,8 @@
 //!   one event; every event a subscription covers reached the endpoint under one delivery id.
 //! - Nothing stuck in the outbox; in the dead-letter topic, each poison event sent on purpose
 //!   once per consumer, and nothing else ([`super::poison`]).
+//! - Session events, from session-api's Redis outbox to analytics, the same way
+//!   ([`super::sessions`]).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::{Duration, Instant};
