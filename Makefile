@@ -8,7 +8,7 @@ VARIANT ?= knative
 FN ?=
 DRY_RUN ?=
 
-.PHONY: run build test lint fmt unit bench chaos bench-aiops bench-instructions fuzz deny sbom deps services clean \
+.PHONY: run build test lint fmt unit bench chaos chaos-regressions bench-aiops bench-instructions fuzz deny sbom deps services clean \
 	manifest-tools manifests check-manifests dr-drill checkov image images deploy infra infra-apply infra-bootstrap
 
 ## run: build and start the whole platform on the embedded default (SQLite in ./data)
@@ -77,6 +77,12 @@ fuzz:
 chaos: services
 	$(CARGO) build --workspace --bins
 	"$${CARGO_TARGET_DIR:-target}/debug/chaos"
+
+## chaos-regressions: replays whole the 10-minute soaks that once failed (too long for make test, which
+## replays the short ones)
+chaos-regressions: services
+	$(CARGO) build --workspace --bins
+	CHAOS_LONG_REGRESSIONS=1 $(CARGO) test -p todo-tests --test chaos -- --nocapture
 
 ## bench-instructions: instructions per cached list read of task-api (callgrind), a figure that does not move with the machine's load
 bench-instructions:
