@@ -6,6 +6,7 @@
 //! and the checks fail until the manifests follow.
 
 mod run;
+mod starting;
 mod work;
 
 use serde::Serialize;

@@ -125,14 +125,15 @@ pub fn check_work(function: &Function, work: &[(&'static str, Arc<dyn Work>)]) -
     Ok(())
 }
 
-/// Serves `function`: reads the kit's settings, starts the parts with `start`, and runs until
-/// SIGTERM or Ctrl-C, then lets the consumer, the loops and the requests in flight finish.
+/// Serves `function`: reads the kit's settings, starts the parts with `start` (again and again
+/// while a dependency does not answer, answering probes meanwhile: see `starting`), and runs
+/// until SIGTERM or Ctrl-C, then lets the consumer, the loops and the requests in flight finish.
 ///
 /// # Errors
 /// A bad setting, a backend that cannot be opened, or a server that cannot listen.
 pub async fn run<F, Fut>(function: &'static Function, start: F) -> anyhow::Result<()>
 where
-    F: FnOnce() -> Fut,
+    F: Fn() -> Fut,
     Fut: Future<Output = anyhow::Result<Parts>>,
 {
     crate::telemetry::init(function.name);
@@ -146,12 +147,16 @@ where
 
 async fn serve<F, Fut>(function: &'static Function, start: F) -> anyhow::Result<()>
 where
-    F: FnOnce() -> Fut,
+    F: Fn() -> Fut,
     Fut: Future<Output = anyhow::Result<Parts>>,
 {
     let server = ServerSettings::from_env()?;
     let background = BackgroundWork::from_env()?;
-    let parts = start()
+    // Probes answer while a dependency keeps it from starting; a Lambda has none.
+    let probes = std::env::var_os("AWS_LAMBDA_RUNTIME_API")
+        .is_none()
+        .then_some(server.addr);
+    let parts = super::starting::start_when_dependencies_answer(function.name, probes, start)
         .await
         .with_context(|| format!("{} could not start", function.name))?;
     let app = router(function, parts.routes, parts.handler.as_ref(), parts.work)?;
