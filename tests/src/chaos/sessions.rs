@@ -168,21 +168,9 @@ async fn counts(
     found: &mut SessionFindings,
 ) {
     let http = reqwest::Client::new();
-    let today = chrono::Utc::now().date_naive();
-    let from = (today - chrono::Days::new(2)).to_string();
-    let to = (today + chrono::Days::new(2)).to_string();
     for (user, token) in tokens {
         found.effects += 2;
-        let summary: Option<serde_json::Value> = match http
-            .get(format!("{analytics}/api/analytics/summary"))
-            .query(&[("from", &from), ("to", &to)])
-            .bearer_auth(token)
-            .send()
-            .await
-        {
-            Ok(response) if response.status().is_success() => response.json().await.ok(),
-            _ => None,
-        };
+        let summary = super::verify::analytics_summary(&http, analytics, token).await;
         let Some(summary) = summary else {
             found.effects_lost.push(format!("analytics has no summary for {user}"));
             continue;

@@ -197,12 +197,32 @@ async fn analytics_applied(pool: &PgPool, findings: &mut Findings) {
     );
 }
 
-/// Analytics' summary for each user equals what task-api holds.
-async fn analytics_counts(pool: &PgPool, analytics: &str, tokens: &BTreeMap<String, String>, findings: &mut Findings) {
-    let http = reqwest::Client::new();
+/// `user`'s analytics summary over every day the soak's events can carry: the scheduler stamps
+/// what it writes with its own clock, which the clock-jump fault moves up to 26 h ahead (the
+/// default range ends now, and would leave those out). `None` when analytics does not answer.
+pub(super) async fn analytics_summary(
+    http: &reqwest::Client,
+    analytics: &str,
+    token: &str,
+) -> Option<serde_json::Value> {
     let today = chrono::Utc::now().date_naive();
     let from = (today - chrono::Days::new(2)).to_string();
     let to = (today + chrono::Days::new(2)).to_string();
+    match http
+        .get(format!("{analytics}/api/analytics/summary"))
+        .query(&[("from", &from), ("to", &to)])
+        .bearer_auth(token)
+        .send()
+        .await
+    {
+        Ok(response) if response.status().is_success() => response.json().await.ok(),
+        _ => None,
+    }
+}
+
+/// Analytics' summary for each user equals what task-api holds.
+async fn analytics_counts(pool: &PgPool, analytics: &str, tokens: &BTreeMap<String, String>, findings: &mut Findings) {
+    let http = reqwest::Client::new();
     for (user, token) in tokens {
         let truth: (i64, i64) = sqlx::query_as(
             "SELECT count(*), count(*) FILTER (WHERE deleted_at IS NOT NULL) FROM tasks WHERE owner_id = $1",
@@ -211,19 +231,7 @@ async fn analytics_counts(pool: &PgPool, analytics: &str, tokens: &BTreeMap<Stri
         .fetch_one(pool)
         .await
         .expect("counts");
-        let summary: Option<serde_json::Value> = match http
-            // Every day the soak's events can carry: the scheduler stamps what it writes with its
-            // own clock, which the clock-jump fault moved up to 26 h ahead (the default range
-            // ends now, and would leave those out).
-            .get(format!("{analytics}/api/analytics/summary"))
-            .query(&[("from", &from), ("to", &to)])
-            .bearer_auth(token)
-            .send()
-            .await
-        {
-            Ok(response) if response.status().is_success() => response.json().await.ok(),
-            _ => None,
-        };
+        let summary = analytics_summary(&http, analytics, token).await;
         findings.effects += 2;
         let Some(summary) = summary else {
             findings
