@@ -73,11 +73,15 @@ where
 }
 
 /// Whether `error` says a dependency did not answer (connection refused, reset or timed out, a
-/// database shutting down or not accepting connections yet), rather than a bad setting.
+/// database shutting down or not accepting connections yet, a broker out of reach), rather than
+/// a bad setting.
 pub(super) fn dependency_away(error: &anyhow::Error) -> bool {
     error.chain().any(|cause| {
         if let Some(io) = cause.downcast_ref::<std::io::Error>() {
             return io_away(io);
+        }
+        if let Some(bus) = cause.downcast_ref::<crate::bus::BusError>() {
+            return matches!(bus, crate::bus::BusError::Unavailable(_));
         }
         match cause.downcast_ref::<sqlx::Error>() {
             Some(sqlx::Error::Io(io)) => io_away(io),
@@ -181,6 +185,13 @@ mod tests {
         assert!(dependency_away(&anyhow::Error::new(sqlx::Error::PoolTimedOut)));
         assert!(dependency_away(&anyhow::Error::new(std::io::Error::from(
             std::io::ErrorKind::TimedOut
+        ))));
+        assert!(dependency_away(
+            &anyhow::Error::new(crate::bus::BusError::Unavailable("BrokerTransportFailure".into()))
+                .context("Failed to create the topics")
+        ));
+        assert!(!dependency_away(&anyhow::Error::new(crate::bus::BusError::Rejected(
+            "bad config".into()
         ))));
         assert!(!dependency_away(&anyhow::anyhow!(
             "DATABASE_URL: unsupported scheme 'mysql'"
