@@ -17,6 +17,12 @@ pub enum Storage {
         /// Names this broker's folder in the bucket.
         cluster_id: String,
     },
+    /// In a SQLite file: survives a kill. Needs a Tansu compiled with its sqlite engine
+    /// (`cargo install tansu --locked --features dynostore,libsql`), named by `TANSU_SQLITE_BIN`.
+    Sqlite {
+        /// The database file.
+        file: PathBuf,
+    },
 }
 
 /// The broker binary.
@@ -88,7 +94,7 @@ impl Broker {
 
     /// Whether its log survives [`Self::kill`].
     pub fn durable(&self) -> bool {
-        matches!(self.storage, Storage::TestBucket { .. })
+        matches!(self.storage, Storage::TestBucket { .. } | Storage::Sqlite { .. })
     }
 
     /// Stops the process where it stands (SIGSTOP): connections stay open and nothing answers,
@@ -128,7 +134,13 @@ impl Broker {
         self.kill();
         let listener = format!("tcp://127.0.0.1:{}", self.port);
         let advertised = format!("tcp://127.0.0.1:{}", self.advertised);
-        let mut command = Command::new(tansu_binary());
+        let binary = match &self.storage {
+            Storage::Sqlite { .. } => std::env::var("TANSU_SQLITE_BIN").map(PathBuf::from).unwrap_or_else(|_| {
+                panic!("TANSU_SQLITE_BIN must name a Tansu built with its sqlite engine (cargo install tansu --locked --features dynostore,libsql)")
+            }),
+            _ => tansu_binary(),
+        };
+        let mut command = Command::new(binary);
         command
             .args([
                 "broker",
@@ -153,6 +165,14 @@ impl Broker {
                     .env("AWS_DEFAULT_REGION", "us-east-1")
                     .env("AWS_ENDPOINT", todo_testing::s3_test_endpoint())
                     .env("AWS_ALLOW_HTTP", "true");
+            }
+            Storage::Sqlite { file } => {
+                // Tansu reads the path relative to its working directory.
+                let name = file.file_name().expect("a file name").to_string_lossy().into_owned();
+                if let Some(dir) = file.parent() {
+                    command.current_dir(dir);
+                }
+                command.args(["--storage-engine", &format!("sqlite://{name}")]);
             }
         }
         self.child = Some(command.spawn().expect("start tansu"));

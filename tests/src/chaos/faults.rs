@@ -99,7 +99,10 @@ pub async fn inject(targets: Targets, kinds: &[usize], seed: u64, until: Instant
             continue;
         }
         let fault = match choose(&mut rng, kinds, &proxies) {
-            Fault::KillBroker if !durable => Fault::FreezeBroker,
+            // A broker whose log survives a kill is killed or frozen, one or the other at random;
+            // one in memory is only frozen (a kill would lose what it holds, as no real broker's
+            // disk does).
+            Fault::KillBroker if !durable || rng.random_bool(0.5) => Fault::FreezeBroker,
             fault => fault,
         };
         let hold = Duration::from_millis(rng.random_range(500..5000));

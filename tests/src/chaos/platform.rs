@@ -196,14 +196,20 @@ impl Platform {
         let kafka = Proxy::start("functions→kafka", format!("127.0.0.1:{broker_port}"))
             .await
             .expect("proxy");
-        // Tansu 0.6 keeps its log in memory or in S3. Its S3 engine keeps records and offsets
-        // across a kill, but desynchronizes idempotent producers' sequence numbers even without
-        // faults (OutOfOrderSequenceNumber), so the default broker is in memory and the broker
-        // fault is a freeze; `CHAOS_BROKER_STORAGE=s3` kills it instead.
-        let storage = if std::env::var("CHAOS_BROKER_STORAGE").is_ok_and(|s| s == "s3") {
-            Storage::TestBucket { cluster_id }
-        } else {
-            Storage::Memory
+        // Tansu 0.6 keeps its log in memory, in S3 or (compiled with libsql) in SQLite. Its S3
+        // engine keeps records and offsets across a kill, but desynchronizes idempotent
+        // producers' sequence numbers even without faults (OutOfOrderSequenceNumber). So the
+        // default broker is in memory and the broker fault is a freeze; `CHAOS_BROKER_STORAGE=s3`
+        // or `=sqlite` (with `TANSU_SQLITE_BIN`) kills it instead.
+        let storage = match std::env::var("CHAOS_BROKER_STORAGE").as_deref() {
+            Ok("s3") => Storage::TestBucket { cluster_id },
+            Ok("sqlite") => {
+                let file = logs.join("broker.db");
+                // A replayed seed starts from an empty broker, as any run does.
+                let _ = std::fs::remove_file(&file);
+                Storage::Sqlite { file }
+            }
+            _ => Storage::Memory,
         };
         let broker = Broker::start_behind(broker_port, kafka.port(), storage);
         let redis = Redis::start(&logs.join("redis")).await;
