@@ -125,7 +125,12 @@ impl fmt::Display for Report {
         )?;
         writeln!(f, "| p50 latency | {:.1} ms |", self.p50.as_secs_f64() * 1e3)?;
         writeln!(f, "| p99 latency | {:.1} ms |", self.p99.as_secs_f64() * 1e3)?;
-        writeln!(f, "| acknowledged writes checked | {} |", findings.writes)?;
+        writeln!(f, "| acknowledged task writes checked | {} |", findings.writes)?;
+        writeln!(
+            f,
+            "| acknowledged session writes checked | {} |",
+            findings.session_writes
+        )?;
         writeln!(f, "| writes lost | {} |", findings.writes_lost.len())?;
         writeln!(f, "| effects checked | {} |", findings.effects)?;
         writeln!(f, "| effects lost | {} |", findings.effects_lost.len())?;

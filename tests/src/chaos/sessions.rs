@@ -95,7 +95,7 @@ pub async fn settle(
         }
         tokio::time::sleep(Duration::from_secs(2)).await;
     };
-    findings.writes += acks.len();
+    findings.session_writes = acks.len();
     findings.writes_lost.extend(found.writes_lost);
     findings.effects += found.effects;
     findings.effects_lost.extend(found.effects_lost);

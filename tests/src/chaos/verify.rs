@@ -32,9 +32,11 @@ pub const SUBSCRIBED: [&str; 5] = [
 /// What the checks found.
 #[derive(Debug, Default)]
 pub struct Findings {
-    /// Acknowledged writes checked.
+    /// Acknowledged task writes checked.
     pub writes: usize,
-    /// Acknowledged writes missing or behind.
+    /// Acknowledged session writes checked (sessions opened, messages added).
+    pub session_writes: usize,
+    /// Acknowledged writes (task and session) missing or behind.
     pub writes_lost: Vec<String>,
     /// Effects checked (one per event and consumer, occurrence and due mark).
     pub effects: usize,
