@@ -87,31 +87,23 @@ async fn random_faults_lose_and_duplicate_nothing() {
     } else {
         20
     };
-    let long = std::env::var_os("CHAOS_LONG_REGRESSIONS").is_some_and(|v| v == "1");
-    if long {
+    let replay = |regression: &Regression, rate: u64| Config {
+        seed: regression.seed,
+        rate,
+        duration: Duration::from_secs(regression.secs),
+        faults: todo_tests::chaos::faults::named(regression.faults),
+        logs: config.logs.with_file_name(regression.seed.to_string()),
+        ..config.clone()
+    };
+    if std::env::var_os("CHAOS_LONG_REGRESSIONS").is_some_and(|v| v == "1") {
         // As `make chaos` runs them: at its rate.
         for regression in LONG_REGRESSIONS {
-            soak(Config {
-                seed: regression.seed,
-                duration: Duration::from_secs(regression.secs),
-                faults: todo_tests::chaos::faults::named(regression.faults),
-                logs: config.logs.with_file_name(regression.seed.to_string()),
-                ..config.clone()
-            })
-            .await;
+            soak(replay(regression, config.rate)).await;
         }
         return;
     }
     for regression in REGRESSIONS {
-        soak(Config {
-            seed: regression.seed,
-            rate,
-            duration: Duration::from_secs(regression.secs),
-            faults: todo_tests::chaos::faults::named(regression.faults),
-            logs: config.logs.with_file_name(regression.seed.to_string()),
-            ..config.clone()
-        })
-        .await;
+        soak(replay(regression, rate)).await;
     }
     soak(Config { rate, ..config }).await;
 }
