@@ -45,7 +45,7 @@ impl Platform {
         data_dir: &Path,
         auth: &Arc<Authenticator>,
     ) -> anyhow::Result<Self> {
-        let relay = Arc::new(Relay::new(
+        let relay = Arc::new(outbox_relay::task_relay(
             store.clone(),
             bus.clone(),
             RelaySettings {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use cloudevents::event::AttributesReader;
-use outbox_relay::{Relay, RelaySettings, Step};
+use outbox_relay::{RelaySettings, Step};
 use todo_domain::{TaskDraft, WriteContext};
 use todo_events::EventMetadata;
 use todo_kit::bus::EventBus;
@@ -64,7 +64,7 @@ async fn main() -> anyhow::Result<()> {
         in_flight,
         ..RelaySettings::default()
     };
-    let relay = Relay::new(store.clone(), bus.clone(), settings.clone());
+    let relay = outbox_relay::task_relay(store.clone(), bus.clone(), settings.clone());
     relay.ensure_topics().await?;
 
     // Throughput: a backlog of outbox rows (copies of one real event, over 1,000 keys).
@@ -91,7 +91,7 @@ async fn main() -> anyhow::Result<()> {
     // Latency: writes at a steady rate while a relay runs; a consumer measures write-to-receipt.
     // The new relay leads once the first one's session has ended.
     drop(relay);
-    let relay = Relay::new(
+    let relay = outbox_relay::task_relay(
         store.clone(),
         bus.clone(),
         RelaySettings {

@@ -7,7 +7,7 @@ use anyhow::Context;
 use todo_kit::function::{EventDelivery, Function, Http, Parts, Periodic};
 use todo_kit::settings::{Setting, common};
 
-use crate::{Relay, RelaySettings};
+use crate::RelaySettings;
 
 /// `RELAY_BATCH_SIZE`.
 pub const RELAY_BATCH_SIZE: Setting =
@@ -81,7 +81,7 @@ pub async fn start() -> anyhow::Result<Parts> {
         .context("Failed to open the outbox database")?;
     let bus = todo_kit::bus::from_env(&EVENT_BUS.require()?)?;
     let routes = crate::dead_letter_router(bus.clone(), &settings.topic_prefix);
-    let relay = Arc::new(Relay::new(store, bus, settings));
+    let relay = Arc::new(crate::task_relay(store, bus, settings));
     relay.ensure_topics().await.context("Failed to create the topics")?;
     let looping = relay.clone();
     Ok(Parts {

@@ -9,9 +9,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use cloudevents::Event;
 use todo_events::Topic;
-use todo_tasks::store::{Backlog, Outbox, OutboxClaim, OutboxLeader, OutboxRow};
-
-use crate::source::{Claim, Message, OutboxSource, Receipt, SourceError, SourceEvent, SourceLeader, Unreadable};
+use todo_outbox::Backlog;
+use todo_outbox::source::{Claim, Message, OutboxSource, Receipt, SourceError, SourceEvent, SourceLeader, Unreadable};
+use todo_tasks::store::{Outbox, OutboxClaim, OutboxLeader, OutboxRow};
 
 /// The task store's outbox, published by outbox-relay (the `service` label of its metrics).
 #[derive(Debug, Clone)]
@@ -40,7 +40,8 @@ impl OutboxSource for TaskOutbox {
         Ok(self
             .0
             .lead()
-            .await?
+            .await
+            .map_err(SourceError::new)?
             .map(|leader| Box::new(TaskLeader(leader)) as Box<dyn SourceLeader>))
     }
 
@@ -49,11 +50,15 @@ impl OutboxSource for TaskOutbox {
     }
 
     async fn backlog(&self) -> Result<Option<Backlog>, SourceError> {
-        Ok(Some(self.0.backlog().await?))
+        let backlog = self.0.backlog().await.map_err(SourceError::new)?;
+        Ok(Some(Backlog {
+            pending: backlog.pending,
+            oldest: backlog.oldest,
+        }))
     }
 
     async fn prune_published(&self, before: DateTime<Utc>) -> Result<u64, SourceError> {
-        Ok(self.0.prune_published(before).await?)
+        self.0.prune_published(before).await.map_err(SourceError::new)
     }
 }
 
@@ -62,7 +67,11 @@ struct TaskLeader(Box<dyn OutboxLeader>);
 #[async_trait]
 impl SourceLeader for TaskLeader {
     async fn claim(&self, limit: usize) -> Result<Option<Claim>, SourceError> {
-        let claim = self.0.claim(i64::try_from(limit).unwrap_or(i64::MAX)).await?;
+        let claim = self
+            .0
+            .claim(i64::try_from(limit).unwrap_or(i64::MAX))
+            .await
+            .map_err(SourceError::new)?;
         Ok(Some(Claim {
             events: claim.rows().iter().map(event).collect(),
             receipt: Box::new(TaskReceipt(claim)),
@@ -75,7 +84,7 @@ struct TaskReceipt(Box<dyn OutboxClaim>);
 #[async_trait]
 impl Receipt for TaskReceipt {
     async fn acknowledge(self: Box<Self>, at: DateTime<Utc>) -> Result<(), SourceError> {
-        Ok(self.0.mark_published(at).await?)
+        self.0.mark_published(at).await.map_err(SourceError::new)
     }
 }
 

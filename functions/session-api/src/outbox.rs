@@ -1,5 +1,5 @@
 //! The session store's outbox (a Redis stream, or a queue in process) as a source of the shared
-//! outbox relay (`outbox_relay::Relay`), which claims, publishes, acknowledges and counts for it.
+//! outbox relay (`todo_outbox::Relay`), which claims, publishes, acknowledges and counts for it.
 //!
 //! The store's publisher lock is taken claim by claim ([`SessionStore::claim_outbox`] answers
 //! `None` while another instance holds it), and a claim hands out the oldest events whether or
@@ -12,8 +12,9 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use outbox_relay::source::{Claim, Message, OutboxSource, Receipt, SourceError, SourceEvent, SourceLeader, Unreadable};
 use todo_events::{DomainEvent, Topic};
+use todo_outbox::Backlog;
+use todo_outbox::source::{Claim, Message, OutboxSource, Receipt, SourceError, SourceEvent, SourceLeader, Unreadable};
 
 use crate::model::SessionError;
 use crate::store::{PendingEvent, SessionStore};
@@ -55,6 +56,10 @@ impl OutboxSource for SessionOutbox {
             held: Held::default(),
             claiming: tokio::sync::Mutex::new(()),
         })))
+    }
+
+    async fn backlog(&self) -> Result<Option<Backlog>, SourceError> {
+        Ok(Some(self.store.outbox_backlog().await?))
     }
 }
 
@@ -144,7 +149,7 @@ fn event(pending: PendingEvent) -> SourceEvent {
     };
     SourceEvent {
         outbox_id: pending.outbox_id,
-        written_at: None,
+        written_at: Some(pending.written_at),
         message,
     }
 }
@@ -159,6 +164,7 @@ mod tests {
         let stored = serde_json::json!({ "not": "a cloudevent" });
         let pending = PendingEvent {
             outbox_id: "1700000000000-0".into(),
+            written_at: Utc::now(),
             event: stored.clone(),
         };
 

@@ -2,7 +2,7 @@
 //! (after the bus acknowledged them, never before), sweep expired sessions, and keep
 //! `active_sessions_count` current. Runs beside the HTTP server, and inside `todo serve`.
 //!
-//! Publishing is the shared outbox relay's (`outbox_relay::Relay`) over the store's outbox
+//! Publishing is the shared outbox relay's (`todo_outbox::Relay`) over the store's outbox
 //! ([`SessionOutbox`]): the same claim, publish, acknowledge loop, retries, metrics and
 //! dead letters as the task outbox's. The sweeps run beside it.
 
@@ -10,10 +10,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
-use outbox_relay::{Relay, RelaySettings, Step};
 use todo_kit::bus::EventBus;
 use todo_kit::function::{Work, WorkError, WorkReport};
 use todo_kit::metrics::metrics;
+use todo_outbox::{Relay, RelaySettings, Step};
 
 use crate::SERVICE;
 use crate::outbox::SessionOutbox;
@@ -60,7 +60,7 @@ pub struct SessionWorker {
 impl SessionWorker {
     /// A worker for `store`, publishing to `bus`.
     pub fn new(store: Arc<dyn SessionStore>, bus: Arc<dyn EventBus>, settings: WorkerSettings) -> Self {
-        let relay = Relay::with_source(
+        let relay = Relay::new(
             Arc::new(SessionOutbox::new(store.clone())),
             bus,
             RelaySettings {

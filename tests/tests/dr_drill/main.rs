@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use outbox_relay::{Relay, RelaySettings};
+use outbox_relay::RelaySettings;
 use serde_json::{Value, json};
 use sqlx::Connection;
 use todo_kit::auth::mint_hs256;
@@ -140,7 +140,7 @@ async fn a_destroyed_database_comes_back_with_every_acknowledged_write() {
     let (archive_store, backup_store) = (TestObjectStore::s3(), TestObjectStore::s3());
     let (archive_url, backups_url) = (archive_store.url(), backup_store.url());
     let bus = todo_kit::bus::connect(&format!("kafka://{}", todo_testing::kafka_brokers()), 1).expect("kafka");
-    let relay = Relay::new(
+    let relay = outbox_relay::task_relay(
         store.clone(),
         bus.clone(),
         RelaySettings {

@@ -11,7 +11,7 @@ use async_trait::async_trait;
 use axum::body::Body;
 use http::{Request, StatusCode};
 use http_body_util::BodyExt;
-use outbox_relay::{Relay, RelaySettings, Step};
+use outbox_relay::{RelaySettings, Step};
 use todo_domain::{TaskDraft, WriteContext};
 use todo_events::{DomainEvent, EventMetadata, EventPayload};
 use todo_kit::bus::{EventBus, MemoryBus};
@@ -59,7 +59,7 @@ async fn the_relay_and_a_consumer_report_what_they_did() {
         topic_prefix: "m.".into(),
         ..RelaySettings::default()
     };
-    let relay = Relay::new(store.clone(), bus.clone(), settings);
+    let relay = outbox_relay::task_relay(store.clone(), bus.clone(), settings);
     relay.ensure_topics().await.expect("topics");
     let ops = relay.ops_router();
     let ctx = WriteContext::new("alice", "/functions/task-api", EventMetadata::default());

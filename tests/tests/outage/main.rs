@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use cloudevents::event::AttributesReader;
-use outbox_relay::{Relay, RelaySettings};
+use outbox_relay::RelaySettings;
 use serde_json::json;
 use todo_kit::auth::mint_hs256;
 use todo_kit::bus::{EventBus, KafkaBus};
@@ -32,7 +32,7 @@ async fn writes_survive_a_broker_outage_and_their_events_arrive_after_it() {
     let brokers = format!("127.0.0.1:{port}");
     let bus: Arc<dyn EventBus> =
         Arc::new(KafkaBus::connect_with_timeout(&brokers, 1, Duration::from_secs(3)).expect("kafka"));
-    let relay = Relay::new(
+    let relay = outbox_relay::task_relay(
         store.clone(),
         bus.clone(),
         RelaySettings {

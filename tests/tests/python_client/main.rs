@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use outbox_relay::{Relay, RelaySettings};
+use outbox_relay::RelaySettings;
 use serde_json::{Value, json};
 use todo_kit::auth::mint_hs256;
 use todo_kit::bus::EventBus;
@@ -61,7 +61,7 @@ async fn a_task_created_through_task_api_is_a_cloudevent_confluent_kafka_reads()
     let store = todo_tasks::store::connect(db.url()).await.expect("store");
     let api = todo_tests::serve_task_api(store.clone(), SECRET).await;
     let bus: Arc<dyn EventBus> = todo_kit::bus::connect(&format!("kafka://{brokers}"), 1).expect("kafka");
-    let relay = Relay::new(
+    let relay = outbox_relay::task_relay(
         store.clone(),
         bus,
         RelaySettings {

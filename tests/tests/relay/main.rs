@@ -75,7 +75,7 @@ impl Setup {
             topic_prefix: self.prefix.clone(),
             ..RelaySettings::default()
         };
-        Relay::new(self.store.clone(), self.bus.clone(), settings)
+        outbox_relay::task_relay(self.store.clone(), self.bus.clone(), settings)
     }
 
     async fn subscribe(&self, topics: &[&str]) -> Box<dyn Subscription> {

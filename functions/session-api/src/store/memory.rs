@@ -9,6 +9,8 @@ use serde_json::Value;
 use todo_events::EventMetadata;
 use tokio::sync::Mutex;
 
+use todo_outbox::Backlog;
+
 use super::{PendingEvent, Result, SessionSettings, SessionStore};
 use crate::events;
 use crate::model::{Message, MessagePage, NewMessage, Role, Session, SessionError, validate_client_info};
@@ -23,7 +25,8 @@ pub struct MemorySessionStore {
 #[derive(Debug, Default)]
 struct State {
     sessions: HashMap<String, Entry>,
-    outbox: VecDeque<(u64, Value)>,
+    /// Queued events: outbox id, when queued, the event.
+    outbox: VecDeque<(u64, DateTime<Utc>, Value)>,
     next_outbox_id: u64,
 }
 
@@ -37,7 +40,7 @@ struct Entry {
 impl State {
     fn enqueue(&mut self, event: Value) {
         self.next_outbox_id += 1;
-        self.outbox.push_back((self.next_outbox_id, event));
+        self.outbox.push_back((self.next_outbox_id, Utc::now(), event));
     }
 
     /// The caller's live session.
@@ -218,8 +221,9 @@ impl SessionStore for MemorySessionStore {
                 .outbox
                 .iter()
                 .take(limit)
-                .map(|(id, event)| PendingEvent {
+                .map(|(id, written_at, event)| PendingEvent {
                     outbox_id: id.to_string(),
+                    written_at: *written_at,
                     event: event.clone(),
                 })
                 .collect(),
@@ -229,8 +233,16 @@ impl SessionStore for MemorySessionStore {
     async fn ack_outbox(&self, outbox_ids: &[String]) -> Result<()> {
         let acked: Vec<u64> = outbox_ids.iter().filter_map(|id| id.parse().ok()).collect();
         let mut state = self.state.lock().await;
-        state.outbox.retain(|(id, _)| !acked.contains(id));
+        state.outbox.retain(|(id, _, _)| !acked.contains(id));
         Ok(())
+    }
+
+    async fn outbox_backlog(&self) -> Result<Backlog> {
+        let state = self.state.lock().await;
+        Ok(Backlog {
+            pending: i64::try_from(state.outbox.len()).unwrap_or(i64::MAX),
+            oldest: state.outbox.front().map(|(_, written_at, _)| *written_at),
+        })
     }
 
     async fn ping(&self) -> Result<()> {

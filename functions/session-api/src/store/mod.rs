@@ -19,6 +19,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use todo_events::EventMetadata;
+pub use todo_outbox::Backlog;
 
 pub use memory::MemorySessionStore;
 pub use redis::RedisSessionStore;
@@ -55,6 +56,8 @@ impl Default for SessionSettings {
 pub struct PendingEvent {
     /// Its place in the outbox, for [`SessionStore::ack_outbox`].
     pub outbox_id: String,
+    /// When it was queued: the relay's publish lag runs from here.
+    pub written_at: DateTime<Utc>,
     /// The CloudEvent in structured JSON.
     pub event: Value,
 }
@@ -103,6 +106,8 @@ pub trait SessionStore: Send + Sync + std::fmt::Debug {
     async fn claim_outbox(&self, limit: usize) -> Result<Option<Vec<PendingEvent>>>;
     /// Removes published events from the outbox.
     async fn ack_outbox(&self, outbox_ids: &[String]) -> Result<()>;
+    /// How many events wait in the outbox and when the oldest was queued.
+    async fn outbox_backlog(&self) -> Result<Backlog>;
     /// Checks that the store answers.
     async fn ping(&self) -> Result<()>;
 }

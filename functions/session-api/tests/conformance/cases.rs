@@ -418,6 +418,31 @@ pub(crate) async fn acknowledged_events_leave_the_outbox(store: Arc<dyn SessionS
     assert_eq!(rest[0], again[2]);
 }
 
+pub(crate) async fn the_outbox_backlog_counts_what_waits_and_dates_the_oldest(store: Arc<dyn SessionStore>) {
+    // Arrange: an empty outbox, then three sessions opened (one event each).
+    let empty = store.outbox_backlog().await.expect("backlog");
+    assert_eq!((empty.pending, empty.oldest), (0, None));
+    let before = Utc::now() - chrono::Duration::seconds(1);
+    for user in ["a", "b", "c"] {
+        store.create(user, json!({}), &meta(), t0()).await.expect("create");
+    }
+
+    // Act
+    let waiting = store.outbox_backlog().await.expect("backlog");
+    let claimed = store.claim_outbox(10).await.expect("claim").expect("free");
+    store.ack_outbox(&[claimed[0].outbox_id.clone()]).await.expect("ack");
+    let after_ack = store.outbox_backlog().await.expect("backlog");
+
+    // Assert: counted, and dated when queued (the wall clock, not the session's `now`).
+    assert_eq!(waiting.pending, 3);
+    let oldest = waiting.oldest.expect("the oldest is dated");
+    assert!(oldest >= before && oldest <= Utc::now(), "queued just now: {oldest}");
+    assert_eq!(oldest, claimed[0].written_at, "the oldest is the first claimed");
+    assert!(claimed.windows(2).all(|w| w[0].written_at <= w[1].written_at));
+    assert_eq!(after_ack.pending, 2);
+    assert_eq!(after_ack.oldest, Some(claimed[1].written_at));
+}
+
 fn intent_event(session_id: &str, payload: EventPayload) -> Value {
     let _ = session_id;
     DomainEvent::new("/functions/chat-api", Utc::now(), EventMetadata::default(), payload).to_structured_json()

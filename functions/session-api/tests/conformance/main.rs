@@ -76,6 +76,7 @@ todo_testing::each_backend! {
         concurrent_messages_get_distinct_positions,
         active_sessions_are_counted,
         acknowledged_events_leave_the_outbox,
+        the_outbox_backlog_counts_what_waits_and_dates_the_oldest,
         intent_events_ride_with_a_message_and_nothing_else_does,
         the_shared_relay_publishes_session_events_beside_task_events,
         a_relay_claim_skips_what_unfinished_claims_hold,

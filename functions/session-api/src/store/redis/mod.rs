@@ -21,7 +21,7 @@ use serde_json::Value;
 use todo_events::EventMetadata;
 
 use super::memory::page;
-use super::{PendingEvent, Result, SessionSettings, SessionStore};
+use super::{Backlog, PendingEvent, Result, SessionSettings, SessionStore};
 use crate::events;
 use crate::model::{Message, MessagePage, NewMessage, Role, Session, SessionError, validate_client_info};
 

@@ -258,7 +258,12 @@ impl SessionStore for RedisSessionStore {
                     .and_then(|pair| pair.get(1))
                     .ok_or_else(|| SessionError::Corrupt(format!("outbox entry {outbox_id} has no event")))?;
                 let event = serde_json::from_str(json).map_err(|e| SessionError::Corrupt(e.to_string()))?;
-                Ok(PendingEvent { outbox_id, event })
+                let written_at = stream_entry_time(&outbox_id)?;
+                Ok(PendingEvent {
+                    outbox_id,
+                    written_at,
+                    event,
+                })
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(Some(events))
@@ -273,9 +278,35 @@ impl SessionStore for RedisSessionStore {
         Ok(())
     }
 
+    async fn outbox_backlog(&self) -> Result<Backlog> {
+        let mut redis = self.redis.clone();
+        let (pending, oldest): (i64, Vec<(String, Vec<String>)>) = redis::pipe()
+            .xlen(self.outbox_key())
+            .cmd("XRANGE")
+            .arg(self.outbox_key())
+            .arg("-")
+            .arg("+")
+            .arg("COUNT")
+            .arg(1)
+            .query_async(&mut redis)
+            .await
+            .map_err(unavailable)?;
+        let oldest = oldest.first().map(|(id, _)| stream_entry_time(id)).transpose()?;
+        Ok(Backlog { pending, oldest })
+    }
+
     async fn ping(&self) -> Result<()> {
         let mut redis = self.redis.clone();
         let _: String = redis::cmd("PING").query_async(&mut redis).await.map_err(unavailable)?;
         Ok(())
     }
+}
+
+/// When a stream entry was added: its id is `<milliseconds>-<sequence>`, given by Redis.
+fn stream_entry_time(id: &str) -> Result<DateTime<Utc>> {
+    let ms = id
+        .split_once('-')
+        .and_then(|(ms, _)| ms.parse().ok())
+        .ok_or_else(|| SessionError::Corrupt(format!("outbox entry id {id} is not a stream id")))?;
+    from_millis(ms)
 }

@@ -1,5 +1,5 @@
 //! What the relay publishes from: an outbox, seen through [`OutboxSource`]. The task store's
-//! outbox ([`crate::TaskOutbox`]) and session-api's store are sources; the relay's loop
+//! outbox (outbox-relay's `TaskOutbox`) and session-api's store are sources; the relay's loop
 //! (claim, publish, acknowledge, count) is the same for both.
 //!
 //! A source hands out batches of its oldest events to one leader at a time, so no event goes out
@@ -15,7 +15,15 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use cloudevents::Event;
 use todo_events::Topic;
-use todo_tasks::store::Backlog;
+
+/// The unpublished part of an outbox, for the `outbox_pending` gauges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Backlog {
+    /// Events not yet published.
+    pub pending: i64,
+    /// When the oldest of them was written; `None` when nothing waits.
+    pub oldest: Option<DateTime<Utc>>,
+}
 
 /// An outbox the relay publishes.
 #[async_trait]
@@ -138,11 +146,5 @@ impl SourceError {
     /// Wraps a store's error.
     pub fn new(error: impl std::error::Error + Send + Sync + 'static) -> Self {
         Self(Box::new(error))
-    }
-}
-
-impl From<todo_tasks::Error> for SourceError {
-    fn from(error: todo_tasks::Error) -> Self {
-        Self::new(error)
     }
 }

@@ -7,10 +7,9 @@ use std::sync::Arc;
 use chrono::Utc;
 use todo_kit::bus::{BusError, EventBus};
 use todo_kit::metrics::metrics;
-use todo_tasks::store::Outbox;
 
 use crate::source::{OutboxSource, SourceLeader};
-use crate::{RelayError, RelaySettings, Step, TaskOutbox};
+use crate::{RelayError, RelaySettings, Step};
 
 /// Publishes an outbox to a bus.
 #[derive(Clone)]
@@ -33,13 +32,8 @@ impl std::fmt::Debug for Relay {
 }
 
 impl Relay {
-    /// A relay from the task store's `outbox` to `bus`.
-    pub fn new(outbox: Arc<dyn Outbox>, bus: Arc<dyn EventBus>, settings: RelaySettings) -> Self {
-        Self::with_source(Arc::new(TaskOutbox::new(outbox)), bus, settings)
-    }
-
-    /// A relay from any outbox `source` to `bus`.
-    pub fn with_source(source: Arc<dyn OutboxSource>, bus: Arc<dyn EventBus>, settings: RelaySettings) -> Self {
+    /// A relay from the outbox `source` to `bus`.
+    pub fn new(source: Arc<dyn OutboxSource>, bus: Arc<dyn EventBus>, settings: RelaySettings) -> Self {
         Self {
             source,
             bus,
