@@ -5,24 +5,24 @@
 //! Every client it creates takes the same [`KafkaSecurity`] (TLS, SASL), so none is left on
 //! plaintext against a managed cluster.
 
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use rdkafka::ClientConfig;
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, ResourceSpecifier, TopicReplication};
 use rdkafka::client::DefaultClientContext;
 use rdkafka::consumer::{Consumer, StreamConsumer};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
-use rdkafka::message::{Header, Headers, Message, OwnedHeaders};
-use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
-use rdkafka::{ClientConfig, Offset, TopicPartitionList};
+use rdkafka::producer::{FutureProducer, Producer};
 
-use super::binding::{Record, decode, encode};
 use super::kafka_lag::{LagReporter, STATISTICS_INTERVAL_MS};
+use super::kafka_member::KafkaSubscription;
+use super::kafka_producer::ProducerSlot;
 use super::kafka_security::KafkaSecurity;
 use super::kafka_watch::Watch;
 use super::topics::{TopicOutcome, TopicSpec, drift};
-use super::{Acknowledgements, BusError, Delivery, EventBus, Outgoing, Start, Subscription};
+use super::{Acknowledgements, BusError, EventBus, Outgoing, Start, Subscription};
 
 /// How long a publish waits for acknowledgements before it reports the broker unavailable.
 pub(super) const DELIVERY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -55,110 +55,11 @@ impl std::fmt::Debug for KafkaBus {
     }
 }
 
-/// The producer, replaced when it hits a fatal error (an idempotent producer whose broker forgot it).
-struct ProducerSlot {
-    current: RwLock<FutureProducer>,
-    config: ClientConfig,
-}
-
-impl ProducerSlot {
-    fn get(&self) -> FutureProducer {
-        self.current
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone()
-    }
-
-    /// Replaces a producer that failed to deliver. librdkafka cannot recover a producer after a
-    /// fatal error, and an idempotent producer whose broker lost its state (a restarted broker
-    /// without durable storage) times out forever; a new one fetches fresh metadata and a new
-    /// producer id. Nothing of the failed batch is in flight any more (every record was awaited),
-    /// and the caller sends the batch again.
-    fn renew(&self, used: &FutureProducer) {
-        if let Some((code, reason)) = used.client().fatal_error() {
-            tracing::warn!(?code, %reason, "Kafka producer failed fatally");
-        }
-        match self.config.create::<FutureProducer>() {
-            Ok(fresh) => {
-                let old = std::mem::replace(
-                    &mut *self.current.write().unwrap_or_else(std::sync::PoisonError::into_inner),
-                    fresh,
-                );
-                // Dropping a producer flushes; keep that off the async workers.
-                drop(tokio::task::spawn_blocking(move || drop(old)));
-            }
-            Err(error) => tracing::error!(%error, "cannot create a new Kafka producer"),
-        }
-    }
-
-    /// Queues every event (the producer keeps per-partition order), and returns what waits for
-    /// their acknowledgements.
-    fn send(self: &Arc<Self>, events: &[Outgoing]) -> Result<Acknowledgements, BusError> {
-        let producer = self.get();
-        let mut pending = Vec::with_capacity(events.len());
-        for event in events {
-            let record = encode(&event.event);
-            let headers = record
-                .headers
-                .iter()
-                .fold(OwnedHeaders::new(), |headers, (key, value)| {
-                    headers.insert(Header {
-                        key: key.as_str(),
-                        value: Some(value.as_slice()),
-                    })
-                });
-            let mut message = FutureRecord::<str, [u8]>::to(&event.topic)
-                .payload(record.value.as_slice())
-                .headers(headers);
-            if let Some(key) = &event.key {
-                message = message.key(key.as_str());
-            }
-            match producer.send_result(message) {
-                Ok(delivery) => pending.push(delivery),
-                Err((error, _)) => {
-                    // What was queued before stays on its way: wait for it in the background,
-                    // so that the producer is renewed only once nothing of this batch travels.
-                    let slot = self.clone();
-                    let error = unavailable(&error);
-                    tokio::spawn(async move {
-                        for delivery in pending {
-                            let _ = delivery.await;
-                        }
-                        slot.renew(&producer);
-                    });
-                    return Err(error);
-                }
-            }
-        }
-        let slot = self.clone();
-        Ok(Box::pin(async move {
-            // Wait for every record, even after a failure: none of this batch may still be in
-            // flight when the caller publishes it again, or a retry could overtake it.
-            let mut first_error = None;
-            for delivery in pending {
-                let error = match delivery.await {
-                    Ok(Ok(_)) => continue,
-                    Ok(Err((error, _))) => unavailable(&error),
-                    Err(_) => BusError::Unavailable("the producer was dropped before the broker answered".into()),
-                };
-                first_error.get_or_insert(error);
-            }
-            match first_error {
-                None => Ok(()),
-                Some(error) => {
-                    slot.renew(&producer);
-                    Err(error)
-                }
-            }
-        }))
-    }
-}
-
 /// How often a consumer commits the offsets it stored. A crash redoes at most this much work;
 /// a shorter interval costs the broker a commit request per member per interval.
 const COMMIT_INTERVAL_MS: &str = "1000";
 
-fn unavailable(error: &KafkaError) -> BusError {
+pub(super) fn unavailable(error: &KafkaError) -> BusError {
     BusError::Unavailable(error.to_string())
 }
 
@@ -224,10 +125,7 @@ impl KafkaBus {
             .map_err(|e| BusError::Rejected(e.to_string()))?;
         Ok(Self {
             brokers: brokers.to_owned(),
-            producer: Arc::new(ProducerSlot {
-                current: RwLock::new(producer),
-                config: producer_config,
-            }),
+            producer: Arc::new(ProducerSlot::new(producer, producer_config)),
             admin,
             replication_factor,
             fetch_wait: DEFAULT_FETCH_WAIT,
@@ -371,93 +269,6 @@ impl EventBus for KafkaBus {
         consumer
             .subscribe(&names)
             .map_err(|e| BusError::Rejected(e.to_string()))?;
-        Ok(Box::new(KafkaSubscription {
-            consumer: Arc::new(consumer),
-            watch,
-        }))
-    }
-}
-
-/// A member of a Kafka consumer group.
-struct KafkaSubscription {
-    consumer: Arc<StreamConsumer<LagReporter>>,
-    /// Told when it waits for a record and when one comes, for the liveness probe.
-    watch: Arc<Watch>,
-}
-
-impl Drop for KafkaSubscription {
-    /// Dropping a member closes it: it commits what it stored and leaves its group, polling until
-    /// the broker answered or the requests timed out. That blocks, so it happens off the async
-    /// workers, which keep serving the process (probes included) meanwhile.
-    fn drop(&mut self) {
-        let consumer = Arc::clone(&self.consumer);
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            drop(runtime.spawn_blocking(move || drop(consumer)));
-        }
-    }
-}
-
-#[async_trait]
-impl Subscription for KafkaSubscription {
-    async fn next(&mut self) -> Result<Delivery, BusError> {
-        let message = {
-            let _waiting = self.watch.waiting();
-            loop {
-                match self.consumer.recv().await {
-                    Ok(message) => break message,
-                    // librdkafka reports what it recovers from on its own (all brokers down, a
-                    // connection reset, a coordinator moving) as consumer errors. They tell, they
-                    // do not end the member: it reconnects, rejoins and fetches again. Starting a
-                    // new member instead throws away its session and assignment, and closing the
-                    // old one against an absent broker is what left a soak's consumer with no
-                    // partitions at all (chaos seed 20261206).
-                    Err(KafkaError::MessageConsumption(code)) => {
-                        tracing::warn!(group = %self.watch.group(), %code, "Kafka consumer error; the client recovers on its own");
-                    }
-                    Err(error) => return Err(unavailable(&error)),
-                }
-            }
-        };
-        let headers = message
-            .headers()
-            .map(|h| {
-                h.iter()
-                    .map(|header| (header.key.to_owned(), header.value.unwrap_or_default().to_vec()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let record = Record {
-            headers,
-            value: message.payload().unwrap_or_default().to_vec(),
-        };
-        Ok(Delivery {
-            topic: message.topic().to_owned(),
-            partition: message.partition(),
-            offset: message.offset(),
-            key: message.key().map(|k| String::from_utf8_lossy(k).into_owned()),
-            size: record.value.len(),
-            event: decode(&record),
-        })
-    }
-
-    async fn commit(&mut self, delivery: &Delivery) -> Result<(), BusError> {
-        let mut offsets = TopicPartitionList::new();
-        offsets
-            .add_partition_offset(&delivery.topic, delivery.partition, Offset::Offset(delivery.offset + 1))
-            .map_err(|e| BusError::Rejected(e.to_string()))?;
-        match self.consumer.store_offsets(&offsets) {
-            Ok(()) => Ok(()),
-            // The partition went to another member in a rebalance: it handles the record again
-            // from the last committed offset, and the handler's idempotency makes that harmless.
-            Err(KafkaError::StoreOffset(RDKafkaErrorCode::State)) => {
-                tracing::debug!(
-                    topic = %delivery.topic,
-                    partition = delivery.partition,
-                    "partition no longer assigned; its new owner resumes from the last commit"
-                );
-                Ok(())
-            }
-            Err(e) => Err(unavailable(&e)),
-        }
+        Ok(Box::new(KafkaSubscription::new(consumer, watch)))
     }
 }

@@ -11,6 +11,10 @@ pub mod binding;
 mod kafka;
 #[cfg(feature = "kafka")]
 mod kafka_lag;
+#[cfg(feature = "kafka")]
+mod kafka_member;
+#[cfg(feature = "kafka")]
+mod kafka_producer;
 mod kafka_security;
 #[cfg(feature = "kafka")]
 mod kafka_watch;
