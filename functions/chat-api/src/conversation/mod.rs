@@ -13,11 +13,11 @@ mod time;
 use std::sync::Arc;
 use std::time::Instant;
 
-use chrono::Utc;
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use todo_events::{DomainEvent, EventMetadata, EventPayload, IntentFailed, IntentRecognized};
+use todo_kit::clock::{Clock, SystemClock};
 use todo_kit::metrics::metrics;
 use todo_kit::resilience::{Forwarded, PeerClient};
 
@@ -116,6 +116,8 @@ pub struct Chat {
     sessions: sessions::Sessions,
     settings: ChatSettings,
     models: Arc<ProviderChain>,
+    /// What "now" is when a message says "tomorrow" or "in 2 hours".
+    clock: Arc<dyn Clock>,
 }
 
 fn time_zone(name: Option<&str>) -> Option<Tz> {
@@ -130,7 +132,15 @@ impl Chat {
             sessions: sessions::Sessions::new(session_api),
             settings,
             models: Arc::new(ProviderChain::default()),
+            clock: Arc::new(SystemClock),
         }
+    }
+
+    /// The same engine reading the time from `clock` (tests fix "now" to read dates against).
+    #[must_use]
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// The task tools this engine acts with (shared with the MCP server).
@@ -216,7 +226,7 @@ impl Chat {
         self.sessions
             .append(&session_id, "user", &message, None, Vec::new(), fwd)
             .await?;
-        let now = Utc::now();
+        let now = self.clock.now();
         let metadata = EventMetadata {
             correlation_id: fwd.correlation_id.clone(),
             traceparent: fwd.traceparent.clone(),

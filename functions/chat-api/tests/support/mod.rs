@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use session_api::store::{MemorySessionStore, SessionStore};
 use todo_kit::Authenticator;
 use todo_kit::auth::{AuthSettings, mint_hs256};
+use todo_kit::clock::{Clock, SystemClock};
 use todo_kit::resilience::{PeerClient, ResilienceSettings};
 use todo_kit::serve::Server;
 use todo_testing::TestDatabase;
@@ -52,6 +53,16 @@ pub async fn chat_api(task_api: &str, session_api: &str) -> String {
 
 /// chat-api trying `models` before its rules.
 pub async fn chat_api_with(task_api: &str, session_api: &str, models: chat_api::ProviderChain) -> String {
+    chat_api_at(task_api, session_api, models, Arc::new(SystemClock)).await
+}
+
+/// chat-api trying `models` before its rules, reading "now" from `clock`.
+pub async fn chat_api_at(
+    task_api: &str,
+    session_api: &str,
+    models: chat_api::ProviderChain,
+    clock: Arc<dyn Clock>,
+) -> String {
     let peer =
         |name: &str, url: &str| Arc::new(PeerClient::new(name, url, ResilienceSettings::default()).expect("peer"));
     let chat = chat_api::Chat::new(
@@ -59,7 +70,8 @@ pub async fn chat_api_with(task_api: &str, session_api: &str, models: chat_api::
         peer("session-api", session_api),
         chat_api::ChatSettings::default(),
     )
-    .with_models(models);
+    .with_models(models)
+    .with_clock(clock);
     serve(chat_api::app(chat_api::AppState {
         chat: Arc::new(chat),
         auth: auth(),
@@ -68,6 +80,11 @@ pub async fn chat_api_with(task_api: &str, session_api: &str, models: chat_api::
 }
 
 pub async fn platform() -> Platform {
+    platform_with(Arc::new(SystemClock)).await
+}
+
+/// The platform with chat-api reading "now" from `clock` (task-api keeps the real one).
+pub async fn platform_with(clock: Arc<dyn Clock>) -> Platform {
     let db = TestDatabase::sqlite();
     let store = todo_tasks::store::connect(db.url()).await.expect("task store");
     let task_api = serve(task_api::app(task_api::AppState::new(store, auth()))).await;
@@ -77,7 +94,7 @@ pub async fn platform() -> Platform {
         auth: auth(),
     }))
     .await;
-    let chat = chat_api(&task_api, &session_api).await;
+    let chat = chat_api_at(&task_api, &session_api, chat_api::ProviderChain::default(), clock).await;
     Platform {
         chat,
         tasks: task_api.clone(),
