@@ -52,6 +52,44 @@ pub(crate) fn take_echoes(m: &mut Message<'_>, intent: Intent) {
     }
 }
 
+/// Days a person asks about the look of.
+const OUTLOOK_DAYS: &str = "day today tomorrow tonight week weekend morning afternoon evening monday tuesday wednesday \
+    thursday friday saturday sunday";
+
+/// "how's my day looking", "what does tomorrow look like", "how is the week shaping up": a list of
+/// what is due then. The day word stays for the date parser, except "my day" (today) and "my week"
+/// or "the weekend" (this one), which the cue says as a date.
+pub(crate) fn outlook(m: &mut Message<'_>) -> Option<Cue> {
+    let first = m.first_free_word()?;
+    let asked = m
+        .at(first, "how's|hows|what's")
+        .or_else(|| m.at(first, "how|what is|does|will"))?;
+    let owner = m.at(asked, "my|the").unwrap_or(asked);
+    let day = if listed(OUTLOOK_DAYS, m.word(owner)) {
+        owner
+    } else {
+        m.at(asked, "this").filter(|&i| listed(OUTLOOK_DAYS, m.word(i)))?
+    };
+    let looks = m
+        .at(day + 1, "look|looks|looking|shaping|like like|up?")
+        .or_else(|| m.at(day + 1, "gonna|going to? look like?"))?;
+    let mut found = Cue::new(Intent::List, 0.85);
+    let said = match m.word(day) {
+        "day" => Some("today"),
+        "week" if owner > asked => Some("this week"),
+        "weekend" if owner > asked => Some("this weekend"),
+        _ => None,
+    };
+    if said.is_some() {
+        found.outlook = said;
+        m.take(first..day + 1);
+    } else {
+        m.take(first..owner);
+    }
+    m.take(day + 1..looks);
+    Some(found)
+}
+
 /// "put task 3 back on my list": reopen.
 pub(crate) fn back_on_the_list(m: &mut Message<'_>) -> Option<Cue> {
     let len = m.len();

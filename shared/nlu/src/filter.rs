@@ -61,6 +61,14 @@ pub(crate) fn take(m: &mut Message<'_>, range: Range<usize>, ctx: &Context) -> L
     filter
 }
 
+/// The due range a date phrase ("today", "this week") means in the context.
+pub(crate) fn due_range(phrase: &str, ctx: &Context) -> Option<crate::types::DueRange> {
+    let mut said = Message::new(phrase);
+    let len = said.len();
+    let parsed = dates::take(&mut said, 0..len)?;
+    when::to_range(&parsed, ctx.now, ctx.tz)
+}
+
 /// The free words of `range` that are not `frame` words, lower case; claims them all.
 pub(crate) fn take_text(m: &mut Message<'_>, range: Range<usize>, frame: &str) -> Option<String> {
     let free = m.free_in(range);

@@ -37,13 +37,105 @@ pub(crate) fn stem(word: &str) -> String {
     }
 }
 
-/// How well a query word matches a title word: 1 for the same word (up to plural), 0.8 for a
-/// prefix of at least 3 letters, 0.6 for a close typo, 0 otherwise.
+/// Past forms and participles that no suffix rule undoes, with their base form.
+const IRREGULAR: &[(&str, &str)] = &[
+    ("bought", "buy"),
+    ("brought", "bring"),
+    ("built", "build"),
+    ("came", "come"),
+    ("did", "do"),
+    ("doing", "do"),
+    ("done", "do"),
+    ("drove", "drive"),
+    ("fed", "feed"),
+    ("found", "find"),
+    ("gave", "give"),
+    ("given", "give"),
+    ("going", "go"),
+    ("gone", "go"),
+    ("got", "get"),
+    ("gotten", "get"),
+    ("had", "have"),
+    ("kept", "keep"),
+    ("left", "leave"),
+    ("made", "make"),
+    ("met", "meet"),
+    ("paid", "pay"),
+    ("put", "put"),
+    ("ran", "run"),
+    ("read", "read"),
+    ("sent", "send"),
+    ("sold", "sell"),
+    ("spent", "spend"),
+    ("swept", "sweep"),
+    ("taken", "take"),
+    ("taught", "teach"),
+    ("thought", "think"),
+    ("told", "tell"),
+    ("took", "take"),
+    ("used", "use"),
+    ("went", "go"),
+    ("woke", "wake"),
+    ("won", "win"),
+    ("wore", "wear"),
+    ("written", "write"),
+    ("wrote", "write"),
+];
+
+/// The root of a word, so that its forms compare equal: "walking", "walked" and "walks" give
+/// "walk"; "call" and "called" give "cal"; "paid" gives "pay"; "make" and "making" give "mak".
+/// Not a dictionary form, only the same string for the forms of one word (English, regular
+/// endings and the common irregular pasts).
+pub(crate) fn root(word: &str) -> String {
+    let base = IRREGULAR
+        .iter()
+        .find(|(form, _)| *form == word)
+        .map_or(word, |(_, base)| base);
+    let mut root = stem(base);
+    let long_enough = |rest: &str| rest.chars().count() >= 3;
+    if let Some(rest) = root.strip_suffix("ied").filter(|r| long_enough(r)) {
+        root = format!("{rest}y");
+    } else if let Some(rest) = root.strip_suffix("ing").filter(|r| long_enough(r)) {
+        root = rest.to_owned();
+    } else if let Some(rest) = root.strip_suffix("ed").filter(|r| long_enough(r) && !r.ends_with('e')) {
+        root = rest.to_owned();
+    }
+    if let Some(rest) = root.strip_suffix('e').filter(|r| long_enough(r)) {
+        root = rest.to_owned();
+    }
+    let chars: Vec<char> = root.chars().collect();
+    if let [.., a, b] = chars.as_slice()
+        && a == b
+        && !"aeiou".contains(*b)
+        && b.is_alphabetic()
+    {
+        root.pop();
+    }
+    root
+}
+
+/// Pasts that are also present forms, or that do not report a task as done.
+const NOT_A_DEED: &str = "put read doing going left added created deleted removed changed updated edited moved \
+    renamed rescheduled postponed tagged marked repeated need needed wanted";
+
+/// True for a past form that can report a task as done at the head of a message ("called the
+/// plumber", "paid rent", "fed the cat"): a common irregular past, or a regular "-ed" form.
+pub(crate) fn is_past_form(word: &str) -> bool {
+    if crate::message::listed(NOT_A_DEED, word) {
+        return false;
+    }
+    let irregular = IRREGULAR.iter().any(|(form, _)| *form == word);
+    irregular || word.ends_with("ed") && root(word) != stem(word)
+}
+
+/// How well a query word matches a title word: 1 for the same word (up to plural or another
+/// form of it: "walking" for "walk"), 0.8 for a prefix of at least 3 letters, 0.6 for a close
+/// typo, 0 otherwise.
 pub(crate) fn word_score(query: &str, word: &str) -> f32 {
-    let (query, word) = (stem(query), stem(word));
-    if query == word {
+    if root(query) == root(word) {
         return 1.0;
     }
+    let (query, word) = (stem(query), stem(word));
     if query.chars().count() >= 3 && word.starts_with(&query) {
         return 0.8;
     }
@@ -117,6 +209,39 @@ mod tests {
         assert!((word_score("groc", "groceries") - 0.8).abs() < f32::EPSILON);
         assert!((word_score("grocries", "groceries") - 0.6).abs() < f32::EPSILON);
         assert!(word_score("cat", "car").abs() < f32::EPSILON);
+    }
+
+    #[test]
+    fn the_forms_of_a_word_share_its_root() {
+        let forms: &[&[&str]] = &[
+            &["walk", "walks", "walked", "walking"],
+            &["call", "calls", "called", "calling"],
+            &["make", "makes", "made", "making"],
+            &["pay", "pays", "paid", "paying"],
+            &["run", "runs", "ran", "running"],
+            &["wash", "washes", "washed", "washing"],
+            &["carry", "carries", "carried", "carrying"],
+            &["feed", "feeds", "fed", "feeding"],
+            &["need", "needs", "needed", "needing"],
+            &["buy", "buys", "bought", "buying"],
+            &["dish", "dishes"],
+            &["grocery", "groceries"],
+        ];
+        for words in forms {
+            let roots: Vec<String> = words.iter().map(|w| root(w)).collect();
+            assert!(roots.iter().all(|r| *r == roots[0]), "{words:?} -> {roots:?}");
+        }
+        for (a, b) in [("walk", "wake"), ("bed", "be"), ("call", "calendar"), ("thing", "thin")] {
+            assert_ne!(root(a), root(b), "{a} / {b}");
+        }
+    }
+
+    #[test]
+    fn a_task_is_found_from_another_form_of_its_words() {
+        assert!((title_score("walking the dog", "walk the dog") - 1.0).abs() < f32::EPSILON);
+        assert!((title_score("called the plumber", "Call the plumber") - 1.0).abs() < f32::EPSILON);
+        assert!((title_score("paid the electric bill", "pay electric bill") - 1.0).abs() < f32::EPSILON);
+        assert!(title_score("calling mom", "Call the plumber").abs() < f32::EPSILON);
     }
 
     #[test]

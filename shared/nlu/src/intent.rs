@@ -22,6 +22,8 @@ pub(crate) struct Cue {
     pub(crate) clear: Option<Field>,
     /// "do i have …", "is there …": a list question whose leftover words are a search.
     pub(crate) existence: bool,
+    /// "how's my day looking": a list of what is due then, said as a date ("today").
+    pub(crate) outlook: Option<&'static str>,
 }
 
 impl Cue {
@@ -34,6 +36,7 @@ impl Cue {
             describe: false,
             clear: None,
             existence: false,
+            outlook: None,
         }
     }
 }
@@ -102,6 +105,7 @@ pub(crate) fn classify(m: &mut Message<'_>) -> Cue {
 
 fn detect(m: &mut Message<'_>, head: usize) -> Cue {
     if let Some(cue) = cues::stop_repeating(m)
+        .or_else(|| cues::outlook(m))
         .or_else(|| cues::back_on_the_list(m))
         .or_else(|| cues::list_only(m))
     {
@@ -111,6 +115,12 @@ fn detect(m: &mut Message<'_>, head: usize) -> Cue {
         return cue;
     }
     if let Some(cue) = cues::statement(m) {
+        return cue;
+    }
+    // A time may come first: "every monday at 9 remind me to water the plants".
+    if let Some(i) = (head + 1..m.len()).find(|&i| verbs::is_add_request(m, i))
+        && let Some(cue) = verbs::at_head(m, i)
+    {
         return cue;
     }
     // A later clause may carry the command: "i don't need it anymore, delete it".

@@ -47,6 +47,9 @@ pub fn understand(message: &str, ctx: &Context) -> Understanding {
 fn listing(m: &mut Message<'_>, ctx: &Context, cue: &Cue) -> (Intent, Slots, Option<TaskRef>) {
     let len = m.len();
     let mut found = filter::take(m, 0..len, ctx);
+    if let Some(when) = cue.outlook.filter(|_| found.due.is_none()) {
+        found.due = filter::due_range(when, ctx);
+    }
     let searching = cue.intent == Intent::Search || cue.existence;
     if searching && let Some(search) = filter::take_search_text(m, 0..len) {
         let filter = (!found.is_empty()).then_some(found);

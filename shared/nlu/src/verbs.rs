@@ -134,6 +134,10 @@ pub(crate) fn at_head(m: &mut Message<'_>, i: usize) -> Option<Cue> {
         m.take(i..end);
         return cue(Intent::Add, 0.8);
     }
+    if let Some(end) = m.at(i, "jot|note|write down :?") {
+        m.take(i..end);
+        return cue(Intent::Add, 0.85);
+    }
     if let Some(end) = m.at(i, "add|create|insert|put|jot|append") {
         return Some(add_or_update(m, i, end));
     }
@@ -209,7 +213,34 @@ pub(crate) fn at_head(m: &mut Message<'_>, i: usize) -> Option<Cue> {
     if m.at(i, "repeat|recur").is_some() {
         return cue(Intent::SetRecurrence, 0.9);
     }
-    None
+    past_deed(m, i)
+}
+
+/// "called the plumber", "i just paid the rent": a past form at the head reports a task done. The
+/// verb stays in the reference, so "called the plumber" finds "call the plumber" and not "pay the
+/// plumber".
+fn past_deed(m: &mut Message<'_>, i: usize) -> Option<Cue> {
+    let verb = m.at(i, "i|we just|already|finally?").unwrap_or(i);
+    let reported = crate::fuzzy::is_past_form(m.word(verb)) && m.is_free_word(verb + 1);
+    if !reported {
+        return None;
+    }
+    m.take(i..verb);
+    cue(Intent::Complete, 0.7)
+}
+
+/// True when a request to be reminded starts at `i` ("remind me to", "don't forget to"), which
+/// makes the message an add wherever it stands.
+pub(crate) fn is_add_request(m: &Message<'_>, i: usize) -> bool {
+    m.is_free_word(i)
+        && [
+            "remind me to",
+            "remember to",
+            "don't|do not forget to",
+            "don't let me forget to",
+        ]
+        .iter()
+        .any(|p| m.at(i, p).is_some())
 }
 
 /// "remind me to" after "i need to": one command said twice.
