@@ -43,25 +43,48 @@ async fn the_hackathon_conversation_works_end_to_end() {
     let pending = p.turn(&session, "What's pending?").await;
     assert_eq!(pending["actions"][0]["arguments"]["status"], "pending");
 
-    // "task 1" is the first of the list just shown.
+    // "task 1" is both #1 and the first of the list just shown, two tasks: the chat asks which.
     let listed = pending["actions"][0]["result"].as_array().expect("items").clone();
     let first_listed = listed[0]["title"].as_str().expect("title").to_owned();
-    let done = p.turn(&session, "Mark task 1 as complete").await;
-    assert_eq!(done["intent"], "complete", "{done}");
-    assert_eq!(done["actions"][0]["result"]["status"], "completed");
+    let asked = p.turn(&session, "Mark task 1 as complete").await;
+    assert_eq!(asked["intent"], "complete", "{asked}");
+    let question = asked["reply"].as_str().expect("reply");
+    assert!(
+        question.contains("#1") && question.contains("number 1 in the last list"),
+        "{question}"
+    );
+    assert!(
+        asked["actions"].as_array().is_none_or(Vec::is_empty),
+        "nothing done yet: {asked}"
+    );
+    let done = p.turn(&session, "2").await;
+    assert_eq!(done["actions"][0]["result"]["status"], "completed", "{done}");
+    assert!(
+        done["reply"].as_str().expect("reply").contains(&first_listed),
+        "the list's reading: {done}"
+    );
     let completed = p.turn(&session, "What have I completed?").await;
     assert!(
         completed["reply"].as_str().expect("reply").contains(&first_listed),
         "{completed}"
     );
 
-    let renamed = p.turn(&session, "Change task 1 to 'Call mom tonight'").await;
-    assert_eq!(renamed["intent"], "update", "{renamed}");
+    // "task 1" is again both #1 ("Buy groceries") and the first of the last list (the completed
+    // "Team meeting"): asked, then answered with the list's reading.
+    let asked = p.turn(&session, "Change task 1 to 'Call mom tonight'").await;
+    assert_eq!(asked["intent"], "update", "{asked}");
+    assert!(asked["reply"].as_str().expect("reply").contains("Which one"), "{asked}");
+    let renamed = p.turn(&session, "the second one").await;
     assert!(titles(&p.tasks().await).contains(&"Call mom tonight"), "{renamed}");
-
-    // "task 1" of the last list (the completed one, the earliest due: "Team meeting") was renamed.
     assert_eq!(first_listed, "Team meeting");
     assert_eq!(renamed["actions"][0]["arguments"]["title"], "Call mom tonight");
+    assert!(
+        renamed["reply"]
+            .as_str()
+            .expect("reply")
+            .contains("renamed to “Call mom tonight”"),
+        "the reply says what changed: {renamed}"
+    );
 
     // Pending morning meetings move to 14:00 on their own day; the 12:30 lunch meeting stays.
     let moved = p.turn(&session, "Reschedule my morning meetings to 2 PM").await;
@@ -243,4 +266,71 @@ async fn priority_tags_description_repetition_search_and_reopen_change_the_right
         .find(|t| t["title"] == "Pay the gas bill")
         .expect("bill");
     assert_eq!(bill["status"], "pending");
+}
+
+#[tokio::test]
+async fn undo_reverses_the_last_change_and_every_reply_names_the_task_and_the_way_back() {
+    let p = platform().await;
+    let dentist = p.add("dentist appointment", Some("2026-12-02T09:00:00+01:00")).await;
+    let (_, first) = p.say(None, "delete").await;
+    let session = first["session_id"].as_str().expect("session").to_owned();
+    assert_eq!(
+        first["reply"], "Which task should I delete? Say its name or its number in the list.",
+        "a bare command is asked about: {first}"
+    );
+    let asked = p.turn(&session, "the dentist one").await;
+    assert!(
+        asked["reply"]
+            .as_str()
+            .expect("reply")
+            .starts_with(&format!("Delete #{dentist} “dentist appointment”?")),
+        "{asked}"
+    );
+    let deleted = p.turn(&session, "yes").await;
+    let reply = deleted["reply"].as_str().expect("reply");
+    assert!(
+        reply.contains(&format!("Deleted #{dentist}")) && reply.contains("undo"),
+        "{reply}"
+    );
+    assert!(p.tasks().await.is_empty());
+
+    // Undo adds it again, with its due date, as a new task.
+    let undone = p.turn(&session, "undo").await;
+    assert_eq!(undone["intent"], "undo", "{undone}");
+    let tasks = p.tasks().await;
+    assert_eq!(titles(&tasks), ["dentist appointment"], "{undone}");
+    assert_eq!(tasks[0]["due_at"], "2026-12-02T08:00:00Z");
+    assert!(
+        undone["reply"]
+            .as_str()
+            .expect("reply")
+            .contains(&format!("(was #{dentist})")),
+        "{undone}"
+    );
+
+    // A completion is undone by reopening; a second undo has nothing left to undo.
+    let done = p.turn(&session, "done with the dentist appointment").await;
+    assert!(
+        done["reply"]
+            .as_str()
+            .expect("reply")
+            .contains("Say “undo” to reopen it"),
+        "{done}"
+    );
+    p.turn(&session, "undo").await;
+    assert_eq!(p.tasks().await[0]["status"], "pending");
+    let nothing = p.turn(&session, "undo").await;
+    assert!(
+        nothing["reply"].as_str().expect("reply").contains("nothing to undo"),
+        "{nothing}"
+    );
+
+    // A change is put back as it was.
+    let moved = p.turn(&session, "move the dentist appointment to friday at 10").await;
+    assert!(
+        moved["reply"].as_str().expect("reply").contains("due "),
+        "the reply says what changed: {moved}"
+    );
+    p.turn(&session, "undo").await;
+    assert_eq!(p.tasks().await[0]["due_at"], "2026-12-02T08:00:00Z");
 }

@@ -45,5 +45,5 @@ pub use phrase::{PhraseError, RepeatPhrase, parse_due, parse_repeat};
 pub use resolver::resolve;
 pub use target::{Candidate, Resolution, TaskRef};
 pub use types::{Due, DueRange, Field, Intent, ListFilter, PartOfDay, Priority, Slots, Status, Understanding};
-pub use understand::understand;
+pub use understand::{reference, understand};
 pub use when::END_OF_DAY;

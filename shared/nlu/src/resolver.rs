@@ -2,9 +2,10 @@
 //! two tasks fit a title equally well it returns [`Resolution::Ambiguous`] with a question
 //! listing them, so no action changes the wrong task.
 //!
-//! Numbers: "task 3" is the 3rd task of the last list shown; when no list was shown yet, the task
-//! whose id is 3 (the id `todo list` prints), else the 3rd of the candidates ordered by creation
-//! time (oldest first). Positions ("the second one") only
+//! Numbers: "task 3" is the task whose id is 3 (the id `todo list` prints) when no list was shown
+//! or the last list has fewer than 3 rows, and the 3rd task of the last list otherwise; when both
+//! readings exist and differ, the user is asked which. Without a list or a task with that id, it is
+//! the 3rd of the candidates ordered by creation time (oldest first). Positions ("the second one") only
 //! exist in a list shown, so without one the user is asked to list first. Pass the candidates the
 //! action applies to (for example only pending tasks when completing): they are what titles and
 //! selections match.
@@ -40,13 +41,20 @@ pub fn resolve(reference: &TaskRef, ctx: &Context, candidates: &[Candidate]) -> 
                 .collect();
             pick(matching, ctx, &format!("I can't find a task with id {id}."))
         }
-        TaskRef::Number { number } if !ctx.last_listed.is_empty() => match listed_at(ctx, i64::from(*number)) {
-            Some(id) => unique(by_id(id), "That task no longer exists."),
-            None => not_found(&format!(
-                "The last list had {} tasks; there is no task {number}.",
-                ctx.last_listed.len()
-            )),
-        },
+        TaskRef::Number { number } if !ctx.last_listed.is_empty() => {
+            let listed = listed_at(ctx, i64::from(*number)).and_then(|id| by_id(id));
+            match (listed, by_id(&number.to_string())) {
+                (Some(listed), Some(with_id)) if listed.id != with_id.id => {
+                    both_readings(*number, with_id, listed, ctx)
+                }
+                (Some(listed), _) => unique(Some(listed), ""),
+                (None, Some(with_id)) => unique(Some(with_id), ""),
+                (None, None) => not_found(&format!(
+                    "The last list had {} tasks, and no task has the id {number}.",
+                    ctx.last_listed.len()
+                )),
+            }
+        }
         TaskRef::Number { number } if by_id(&number.to_string()).is_some() => unique(by_id(&number.to_string()), ""),
         TaskRef::Number { number } => {
             let mut ordered: Vec<&Candidate> = candidates.iter().collect();
@@ -129,6 +137,20 @@ pub fn resolve(reference: &TaskRef, ctx: &Context, candidates: &[Candidate]) -> 
                 }
             }
         }
+    }
+}
+
+/// "task 2" when the task with id 2 is not the 2nd of the last list: the question names both.
+fn both_readings(number: u32, with_id: &Candidate, listed: &Candidate, ctx: &Context) -> Resolution {
+    let (by_id, in_list) = (describe(with_id, ctx), describe(listed, ctx));
+    let question = format!(
+        "Task {number} could be #{} “{by_id}” or number {number} in the last list, “{in_list}”. \
+         Which one do you mean? 1. #{} {by_id} 2. {in_list}",
+        with_id.id, with_id.id
+    );
+    Resolution::Ambiguous {
+        candidates: vec![with_id.clone(), listed.clone()],
+        question,
     }
 }
 

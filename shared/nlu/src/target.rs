@@ -13,8 +13,8 @@ use crate::types::{DueRange, ListFilter, PartOfDay, Priority, Status};
 pub enum TaskRef {
     /// A task id: a whole UUID or a prefix of at least 8 hex digits ("3f2a9c1e").
     Id { id: String },
-    /// "task 3", "#3", "number 3": the 3rd task of the last list shown, or, when no list was
-    /// shown, the 3rd of the user's tasks by creation time.
+    /// "task 3", "#3", "number 3": the task with id 3, or the 3rd of the last list shown (see
+    /// [`crate::resolve`] for which, and when it asks).
     Number { number: u32 },
     /// "the second one" (2), "the last one" (-1): a position in the last list shown; negative
     /// counts from the end.

@@ -34,6 +34,8 @@ pub enum Intent {
     Confirm,
     /// "no" to a question the chat layer asked.
     Deny,
+    /// "undo", "take that back": reverse the last change the chat made.
+    Undo,
     /// The user asks what they can say.
     Help,
     /// Hello, thanks and other small talk.
@@ -44,7 +46,7 @@ pub enum Intent {
 
 impl Intent {
     /// Every intent, for reports.
-    pub const ALL: [Intent; 13] = [
+    pub const ALL: [Intent; 14] = [
         Self::Add,
         Self::List,
         Self::Search,
@@ -55,6 +57,7 @@ impl Intent {
         Self::SetRecurrence,
         Self::Confirm,
         Self::Deny,
+        Self::Undo,
         Self::Help,
         Self::Greeting,
         Self::Unknown,
@@ -73,6 +76,7 @@ impl Intent {
             Self::SetRecurrence => "set_recurrence",
             Self::Confirm => "confirm",
             Self::Deny => "deny",
+            Self::Undo => "undo",
             Self::Help => "help",
             Self::Greeting => "greeting",
             Self::Unknown => "unknown",

@@ -43,6 +43,15 @@ pub fn understand(message: &str, ctx: &Context) -> Understanding {
     }
 }
 
+/// A whole message read as the answer to "which task?" for a command of `intent`: "the second
+/// one", "2nd", "the milk one", "it", "buy milk". `None` when it names no task.
+pub fn reference(message: &str, ctx: &Context, intent: Intent) -> Option<TaskRef> {
+    let mut m = Message::new(message);
+    intent::strip_padding(&mut m);
+    let len = m.len();
+    references::take(&mut m, 0..len, ctx, intent)
+}
+
 /// A list request's filter, or a search's words; a search for nothing but filters is a list.
 fn listing(m: &mut Message<'_>, ctx: &Context, cue: &Cue) -> (Intent, Slots, Option<TaskRef>) {
     let len = m.len();

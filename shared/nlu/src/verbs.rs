@@ -60,6 +60,9 @@ pub(crate) fn at_head(m: &mut Message<'_>, i: usize) -> Option<Cue> {
         m.take(i..end);
         return cue(Intent::Help, 0.85);
     }
+    if let Some(cue) = undo(m, i) {
+        return Some(cue);
+    }
     if let Some(end) = m
         .at(
             i,
@@ -214,6 +217,26 @@ pub(crate) fn at_head(m: &mut Message<'_>, i: usize) -> Option<Cue> {
         return cue(Intent::SetRecurrence, 0.9);
     }
     past_deed(m, i)
+}
+
+/// Words that may follow "undo" and still mean the last change, not a task.
+const LAST_CHANGE: &str = "that it this the last latest previous change action one thing step please";
+
+/// "undo", "undo that", "take that back", "revert the last change": the last change, whatever it
+/// was. "undo task 3" names a task, so it is a reopen.
+fn undo(m: &mut Message<'_>, i: usize) -> Option<Cue> {
+    let end = m
+        .at(i, "undo|revert|reverse")
+        .or_else(|| m.at(i, "take it|that back"))?;
+    let rest = m.free_in(end..m.len());
+    let only_the_last = rest
+        .iter()
+        .all(|&j| !m.is_free_word(j) || listed(LAST_CHANGE, m.word(j)));
+    if !only_the_last {
+        return None;
+    }
+    m.take(i..m.len());
+    cue(Intent::Undo, 0.9)
 }
 
 /// "called the plumber", "i just paid the rent": a past form at the head reports a task done. The

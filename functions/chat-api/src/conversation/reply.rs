@@ -16,15 +16,6 @@ pub(crate) fn not_understood() -> String {
     "Sorry, I didn't understand that. Try \"add buy milk tomorrow\", \"show my tasks\" or \"help\".".to_owned()
 }
 
-fn quoted(titles: &[String]) -> String {
-    let quoted: Vec<String> = titles.iter().map(|t| format!("“{t}”")).collect();
-    match quoted.as_slice() {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
-}
-
 fn with_failures(mut reply: String, failures: &[String]) -> String {
     if !failures.is_empty() {
         if !reply.is_empty() {
@@ -49,7 +40,7 @@ pub(crate) fn added(
     if let Some(rule) = recurrence {
         let _ = write!(reply, ", repeating ({rule})");
     }
-    let _ = write!(reply, " (task #{}).", created["task_id"]);
+    let _ = write!(reply, " (task #{}). Say “undo” to remove it.", created["task_id"]);
     reply
 }
 
@@ -108,29 +99,49 @@ pub(crate) fn listing(items: &[Value], filter: &ListFilter, search: bool, now: D
     reply
 }
 
-pub(crate) fn confirm_delete(titled: &[(i64, String)]) -> String {
-    let titles: Vec<String> = titled.iter().map(|(_, t)| t.clone()).collect();
-    let it = if titled.len() == 1 { "it" } else { "them" };
+/// Tasks as a reply names them: `#5 “walk the dog”`, each label made by the caller.
+fn listed_labels(labels: &[String]) -> String {
+    match labels {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+fn it_or_them(count: usize) -> &'static str {
+    if count == 1 { "it" } else { "them" }
+}
+
+pub(crate) fn confirm_delete(labels: &[String]) -> String {
+    let it = it_or_them(labels.len());
     format!(
         "Delete {}? Say yes to delete {it}, or no to keep {it}.",
-        quoted(&titles)
+        listed_labels(labels)
     )
 }
 
 pub(crate) fn status_changed(done: &[String], failures: &[String], completed: bool) -> String {
+    let it = it_or_them(done.len());
     let reply = match (done.len(), completed) {
         (0, _) => String::new(),
-        (_, true) => format!("Marked {} as done.", quoted(done)),
-        (_, false) => format!("Marked {} as not done yet.", quoted(done)),
+        (_, true) => format!("Marked {} as done. Say “undo” to reopen {it}.", listed_labels(done)),
+        (_, false) => format!(
+            "Marked {} as not done yet. Say “undo” to mark {it} done again.",
+            listed_labels(done)
+        ),
     };
     with_failures(reply, failures)
 }
 
-pub(crate) fn updated(changed: &[String], failures: &[String]) -> String {
+pub(crate) fn updated(changed: &[String], what: &str, failures: &[String]) -> String {
     let reply = if changed.is_empty() {
         String::new()
     } else {
-        format!("Updated {}.", quoted(changed))
+        format!(
+            "Updated {}: {what}. Say “undo” to change {} back.",
+            listed_labels(changed),
+            it_or_them(changed.len())
+        )
     };
     with_failures(reply, failures)
 }
@@ -139,7 +150,16 @@ pub(crate) fn deleted(deleted: &[String], failures: &[String]) -> String {
     let reply = if deleted.is_empty() {
         String::new()
     } else {
-        format!("Deleted {}.", quoted(deleted))
+        format!(
+            "Deleted {}. Say “undo” to bring {} back.",
+            listed_labels(deleted),
+            it_or_them(deleted.len())
+        )
     };
     with_failures(reply, failures)
+}
+
+/// What "undo" did.
+pub(crate) fn undone(what: &str, failures: &[String]) -> String {
+    with_failures(format!("Undone: {what}."), failures)
 }

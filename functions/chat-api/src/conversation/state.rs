@@ -17,6 +17,26 @@ pub struct ConversationState {
     /// A question the user's next message may answer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending: Option<Pending>,
+    /// The last change the chat made, for "undo".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_change: Option<Change>,
+}
+
+/// A change the chat made, with what it takes to reverse it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Change {
+    /// Tasks were added: undo deletes them.
+    Added { task_ids: Vec<i64> },
+    /// Tasks were completed: undo reopens them.
+    Completed { task_ids: Vec<i64> },
+    /// Tasks were reopened: undo completes them.
+    Reopened { task_ids: Vec<i64> },
+    /// Tasks were changed; `before` holds them as they were, and undo puts those values back.
+    Updated { before: Vec<Value> },
+    /// Tasks were deleted; `tasks` holds them as they were, and undo adds them again (task-api
+    /// has no restore, so they come back as new tasks with new ids).
+    Deleted { tasks: Vec<Value> },
 }
 
 /// A question the assistant asked.
@@ -31,6 +51,12 @@ pub enum Pending {
     /// "Which one do you mean?": the candidates are `last_listed`; the answer completes `message`.
     Clarify {
         /// The message that was ambiguous.
+        message: String,
+    },
+    /// "Which task should I delete?", "What should I remind you about?": `message` said what to do
+    /// but not to which task or what task; the answer is read as its continuation.
+    Missing {
+        /// The command that lacked its task or title.
         message: String,
     },
 }

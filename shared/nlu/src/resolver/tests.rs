@@ -70,6 +70,58 @@ fn a_number_is_a_position_in_the_last_list_shown() {
     assert!(message.contains("had 3 tasks"), "{message}");
 }
 
+/// Tasks whose ids are numbers, as task-api's are: "fix the sink" is #12, "buy milk" #2.
+fn numbered() -> Vec<Candidate> {
+    let mut tasks = tasks();
+    for (task, id) in tasks.iter_mut().zip(["2", "12", "3", "5", "7"]) {
+        task.id = id.to_owned();
+    }
+    tasks
+}
+
+#[test]
+fn a_number_is_an_id_without_a_list_or_past_its_end() {
+    let numbered = numbered();
+    assert_eq!(
+        resolve(&TaskRef::Number { number: 12 }, &ctx(), &numbered),
+        unique("12")
+    );
+    let short = ctx().with_last_listed(["3", "5"]);
+    assert_eq!(
+        resolve(&TaskRef::Number { number: 12 }, &short, &numbered),
+        unique("12")
+    );
+    let Resolution::NotFound { message } = resolve(&TaskRef::Number { number: 9 }, &short, &numbered) else {
+        panic!("not found")
+    };
+    assert!(message.contains("had 2 tasks") && message.contains("id 9"), "{message}");
+}
+
+#[test]
+fn a_number_that_is_both_an_id_and_a_position_is_asked_about_when_they_differ() {
+    let numbered = numbered();
+    // The 2nd listed is #12, and #2 exists too: ask, naming both.
+    let listed = ctx().with_last_listed(["3", "12", "2"]);
+    let Resolution::Ambiguous { candidates, question } = resolve(&TaskRef::Number { number: 2 }, &listed, &numbered)
+    else {
+        panic!("a question")
+    };
+    let ids: Vec<&str> = candidates.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["2", "12"], "the id's reading first, then the list's");
+    assert!(
+        question.contains("#2") && question.contains("number 2 in the last list"),
+        "{question}"
+    );
+    // Both readings are one task: no question.
+    let agreeing = ctx().with_last_listed(["3", "2"]);
+    assert_eq!(
+        resolve(&TaskRef::Number { number: 2 }, &agreeing, &numbered),
+        unique("2")
+    );
+    // No task has the id: the list's reading.
+    assert_eq!(resolve(&TaskRef::Number { number: 1 }, &listed, &numbered), unique("3"));
+}
+
 #[test]
 fn without_a_list_a_number_counts_tasks_by_creation_time() {
     // "d" was created first.

@@ -6,6 +6,7 @@ use todo_nlu::Understanding;
 
 use super::turn::{Acted, Turn, tool_error};
 use crate::conversation::reply;
+use crate::conversation::state::Change;
 use crate::conversation::time::rfc3339;
 
 pub(super) async fn add(mut turn: Turn<'_>, understanding: &Understanding) -> Acted {
@@ -41,6 +42,7 @@ pub(super) async fn add(mut turn: Turn<'_>, understanding: &Understanding) -> Ac
             let mut state = turn.state.clone();
             state.last_mentioned = id;
             state.pending = None;
+            state.last_change = id.map(|id| Change::Added { task_ids: vec![id] });
             turn.done(reply, state)
         }
         Err(error) => {

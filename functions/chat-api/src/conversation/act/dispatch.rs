@@ -4,7 +4,7 @@
 use todo_nlu::{self as nlu, Intent, Understanding};
 
 use super::turn::{Acted, Turn};
-use super::{add, delete, list, target};
+use super::{add, delete, list, target, undo};
 use crate::conversation::reply;
 use crate::conversation::state::Pending;
 
@@ -17,6 +17,7 @@ pub(crate) async fn act(turn: Turn<'_>, understanding: &Understanding, message: 
         }
         Intent::Help => turn.keep(nlu::help_text().to_owned()),
         Intent::Unknown => turn.keep(reply::not_understood()),
+        Intent::Undo => undo::undo(turn).await,
         Intent::Deny => {
             let reply = if turn.state.pending.is_some() {
                 "OK, I left everything as it was."
@@ -29,18 +30,25 @@ pub(crate) async fn act(turn: Turn<'_>, understanding: &Understanding, message: 
             Some(Pending::ConfirmDelete { task_ids }) => delete::confirmed(turn, &task_ids).await,
             _ => turn.keep("There's nothing waiting for a yes right now.".into()),
         },
+        Intent::Add if slots.title.is_none() => {
+            let question = if message.to_lowercase().contains("remind") {
+                "What should I remind you about?"
+            } else {
+                "What should the new task be?"
+            };
+            turn.ask_for_missing(question.into(), message)
+        }
         Intent::Add => add::add(turn, understanding).await,
         Intent::List | Intent::Search => list::list(turn, understanding).await,
         Intent::Complete | Intent::Reopen | Intent::Delete | Intent::Update | Intent::SetRecurrence => {
             let Some(target) = understanding.target.clone() else {
-                let what = if slots.title.is_some() || slots.due.is_some() {
-                    "change"
-                } else {
-                    "use"
+                let question = match understanding.intent {
+                    Intent::Delete => "Which task should I delete?",
+                    Intent::Complete => "Which task did you finish?",
+                    Intent::Reopen => "Which task should I reopen?",
+                    _ => "Which task should I change?",
                 };
-                return turn.keep(format!(
-                    "Which task should I {what}? Say its name or number from the list."
-                ));
+                return turn.ask_for_missing(format!("{question} Say its name or its number in the list."), message);
             };
             target::targeted(turn, understanding, &target, message).await
         }

@@ -5,7 +5,7 @@
 //! [`act`] sends each intent on ([`dispatch`]): adding ([`add`]), listing and searching ([`list`]),
 //! and the intents about existing tasks, whose target is resolved first ([`target`]) and which are
 //! then completed or reopened ([`status`]), deleted after a yes ([`delete`]) or changed, their
-//! recurrence included ([`update`]). A [`Turn`] is one message's context and records each tool call.
+//! recurrence included ([`update`]); "undo" reverses the last change ([`undo`]). A [`Turn`] is one message's context and records each tool call.
 
 mod add;
 mod delete;
@@ -14,6 +14,7 @@ mod list;
 mod status;
 mod target;
 mod turn;
+mod undo;
 mod update;
 
 pub(crate) use dispatch::act;

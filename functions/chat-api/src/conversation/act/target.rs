@@ -76,14 +76,17 @@ pub(super) async fn targeted(
         }
         Resolution::NotFound { message } => return turn.keep(message),
     };
-    let titled: Vec<(i64, String)> = ids
+    let titled: Vec<Titled> = ids
         .iter()
         .map(|id| {
             let title = tasks
                 .iter()
                 .find(|t| t["id"].as_i64() == Some(*id))
-                .and_then(|t| t["title"].as_str());
-            (*id, title.unwrap_or("?").to_owned())
+                .and_then(|t| t["title"].as_str())
+                .unwrap_or("?")
+                .to_owned();
+            let label = label(*id, &title, target, &turn.state.last_listed);
+            Titled { id: *id, title, label }
         })
         .collect();
     match understanding.intent {
@@ -92,5 +95,30 @@ pub(super) async fn targeted(
             status::change(turn, understanding.intent == Intent::Complete, &ids, &titled).await
         }
         _ => update::update(turn, understanding, &tasks, &titled).await,
+    }
+}
+
+/// A resolved task: its id, its title and how a reply names it.
+pub(super) struct Titled {
+    pub(super) id: i64,
+    pub(super) title: String,
+    pub(super) label: String,
+}
+
+/// `#12 “fix the sink”`, and which reading of a number chose it when it was the list's:
+/// `#5 “walk the dog” (number 2 in the last list)`.
+fn label(id: i64, title: &str, target: &TaskRef, last_listed: &[i64]) -> String {
+    let named = super::turn::label(id, title);
+    match target {
+        TaskRef::Number { number } => {
+            let position = usize::try_from(*number).ok().and_then(|n| n.checked_sub(1));
+            let by_position = position.and_then(|p| last_listed.get(p)) == Some(&id);
+            if by_position && i64::from(*number) != id {
+                format!("{named} (number {number} in the last list)")
+            } else {
+                named
+            }
+        }
+        _ => named,
     }
 }

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use todo_kit::resilience::Forwarded;
 use todo_nlu as nlu;
 
-use crate::conversation::state::ConversationState;
+use crate::conversation::state::{ConversationState, Pending};
 use crate::tools::{TaskTools, ToolError};
 
 /// One tool call made for a message.
@@ -105,11 +105,25 @@ impl<'a> Turn<'a> {
         }
     }
 
+    /// Asks `question` about `message`, whose next answer completes it.
+    pub(super) fn ask_for_missing(self, question: String, message: &str) -> Acted {
+        let mut state = self.state.clone();
+        state.pending = Some(Pending::Missing {
+            message: message.to_owned(),
+        });
+        self.done(question, state)
+    }
+
     pub(super) fn keep(self, reply: String) -> Acted {
         let mut state = self.state.clone();
         state.pending = None;
         self.done(reply, state)
     }
+}
+
+/// How a reply names a task: `#12 “fix the sink”`.
+pub(super) fn label(id: i64, title: &str) -> String {
+    format!("#{id} “{title}”")
 }
 
 /// The reply when task-api could not do what was asked.

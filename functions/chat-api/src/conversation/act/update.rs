@@ -6,21 +6,25 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 use todo_nlu::{Field, Understanding};
 
+use super::target::Titled;
 use super::turn::{Acted, Turn, finish_on};
 use crate::conversation::reply;
-use crate::conversation::time::rfc3339;
+use crate::conversation::state::Change;
+use crate::conversation::time::{describe, rfc3339};
 
 /// Applies the message's changes to each task `titled` names (`tasks` holds their current values).
 pub(super) async fn update(
     mut turn: Turn<'_>,
     understanding: &Understanding,
     tasks: &[Value],
-    titled: &[(i64, String)],
+    titled: &[Titled],
 ) -> Acted {
     let slots = &understanding.slots;
     let mut changed = Vec::new();
+    let mut before = Vec::new();
+    let mut what = String::new();
     let mut failures = Vec::new();
-    for (id, title) in titled {
+    for Titled { id, title, label } in titled {
         let task = tasks
             .iter()
             .find(|t| t["id"].as_i64() == Some(*id))
@@ -82,14 +86,55 @@ pub(super) async fn update(
             args.insert(name.into(), Value::Null);
         }
         if args.len() == 1 {
-            return turn.keep(format!("What should I change about “{title}”?"));
+            return turn.keep(format!("What should I change about {label}?"));
+        }
+        if what.is_empty() {
+            what = describe_changes(&args, turn.now, turn.tz);
         }
         match turn.tool("update_task", Value::Object(args)).await {
-            Ok(result) => changed.push(result["title"].as_str().unwrap_or(title).to_owned()),
-            Err(error) => failures.push(format!("“{title}”: {error}")),
+            Ok(result) => {
+                changed.push(super::turn::label(*id, result["title"].as_str().unwrap_or(title)));
+                before.push(task);
+            }
+            Err(error) => failures.push(format!("{label}: {error}")),
         }
     }
-    let reply = reply::updated(&changed, &failures);
-    let ids: Vec<i64> = titled.iter().map(|(id, _)| *id).collect();
+    let reply = reply::updated(&changed, &what, &failures);
+    if !before.is_empty() {
+        turn.state.last_change = Some(Change::Updated { before });
+    }
+    let ids: Vec<i64> = titled.iter().map(|t| t.id).collect();
     finish_on(turn, &ids, reply)
+}
+
+/// What an `update_task` call changes, as a reply says it: "due tomorrow 09:00, priority high".
+fn describe_changes(args: &Map<String, Value>, now: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
+    let mut parts = Vec::new();
+    for (field, value) in args.iter().filter(|(field, _)| *field != "task_id") {
+        let part = match (field.as_str(), value) {
+            (name, Value::Null) => format!("no {}", name.replace("_at", "").replace('_', " ")),
+            ("title", v) => format!("renamed to “{}”", v.as_str().unwrap_or_default()),
+            ("description", v) => format!("note “{}”", v.as_str().unwrap_or_default()),
+            ("due_at", v) => {
+                let due = v.as_str().and_then(|t| DateTime::parse_from_rfc3339(t).ok());
+                due.map_or_else(String::new, |due| {
+                    format!("due {}", describe(due.with_timezone(&Utc), now, tz))
+                })
+            }
+            ("tags", Value::Array(tags)) => {
+                let tags: Vec<String> = tags
+                    .iter()
+                    .filter_map(|t| t.as_str().map(|t| format!("#{t}")))
+                    .collect();
+                format!("tags {}", tags.join(" "))
+            }
+            ("remind_before_minutes", v) => format!("reminder {} min before", v),
+            ("recurrence", v) => format!("repeating ({})", v.as_str().unwrap_or_default()),
+            (name, v) => format!("{name} {}", v.as_str().map_or_else(|| v.to_string(), str::to_owned)),
+        };
+        if !part.is_empty() {
+            parts.push(part);
+        }
+    }
+    parts.join(", ")
 }
