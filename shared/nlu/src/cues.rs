@@ -32,6 +32,49 @@ pub(crate) fn take_fillers(m: &mut Message<'_>) {
     }
 }
 
+/// Where a task is kept, said around it: "from my list", "off my to do list", "on my calendar".
+/// "on the list" may be the list just shown ("tick off everything on the list"), so "the" counts
+/// only after "from" or "off".
+const LIST_LOCATIONS: &[&str] = &[
+    "from|off|on|onto|to|in|into my|our to do list|lists?",
+    "from|off|on|onto|to|in|into my|our to-do|todo|task|reminder list|lists",
+    "from|off|on|onto|to|in|into my|our list|lists|todos|to-dos|tasks|reminders|calendar|agenda|planner",
+    "from|off the to do list|lists?",
+    "from|off the to-do|todo|task|reminder list|lists",
+    "from|off the list|lists|todos|to-dos|tasks|reminders|calendar|agenda|planner",
+];
+
+/// Claims the places a task is kept ("from my list", "off my to do list"), which name no task
+/// and no field; true when one said it leaves ("from", "off"), as in "take X off my list".
+pub(crate) fn take_list_location(m: &mut Message<'_>) -> bool {
+    // In a question the list is what is asked about: "what's on my list".
+    let asking = m.first_free_word().is_some_and(|head| {
+        m.at(
+            head,
+            "what|what's|which|how|how's|any|anything|is|are|do|does|did|show|list|display|view|see|give|get",
+        )
+        .is_some()
+    });
+    if asking {
+        return false;
+    }
+    let mut leaving = false;
+    let mut i = 0;
+    while i < m.len() {
+        match LIST_LOCATIONS.iter().find_map(|pattern| m.at(i, pattern)) {
+            // Only after something ("to do list: buy milk" starts with it), and not "back on my
+            // list", which is a reopen.
+            Some(end) if (0..i).any(|j| m.is_free_word(j)) && (i == 0 || m.word(i - 1) != "back") => {
+                leaving |= matches!(m.word(i), "from" | "off");
+                m.take(i..end);
+                i = end;
+            }
+            _ => i += 1,
+        }
+    }
+    leaving
+}
+
 /// True when token `i` starts a clause: after a comma, "please", "and then"…
 pub(crate) fn clause_start(m: &Message<'_>, i: usize) -> bool {
     i > 0 && m.is_free_word(i) && matches!(m.word(i - 1), "," | ";" | "." | "please" | "and" | "then" | "so" | "-")

@@ -98,7 +98,11 @@ pub(crate) fn classify(m: &mut Message<'_>) -> Cue {
         return Cue::new(Intent::Unknown, 0.1);
     };
     cues::take_fillers(m);
-    let cue = detect(m, head);
+    let leaving = cues::take_list_location(m);
+    let cue = leaving
+        .then(|| verbs::taken_off(m, head))
+        .flatten()
+        .unwrap_or_else(|| detect(m, head));
     cues::take_echoes(m, cue.intent);
     cue
 }

@@ -111,14 +111,15 @@ pub(super) fn add_or_update(m: &mut Message<'_>, i: usize, end: usize) -> Cue {
 /// "delete task 3" deletes; "remove the due date", "remove the home tag" update.
 pub(super) fn delete_or_clear(m: &mut Message<'_>, i: usize, end: usize) -> Cue {
     let window = end..(end + 5).min(m.len());
-    let field = window.clone().find_map(|j| match m.word(j) {
+    // Claimed words ("from my reminders" is where the task is kept) name no field.
+    let field = window.clone().filter(|&j| m.is_free(j)).find_map(|j| match m.word(j) {
         "deadline" | "date" => Some(Field::Due),
         "due" if m.word(j + 1) == "date" => Some(Field::Due),
         "description" | "note" | "notes" | "details" => Some(Field::Description),
         "reminder" | "reminders" | "alert" | "alarm" => Some(Field::Reminder),
         _ => None,
     });
-    let tags = window.clone().any(|j| {
+    let tags = window.clone().filter(|&j| m.is_free(j)).any(|j| {
         listed("tag tags label labels", m.word(j))
             || m.kind(j) == Some(Kind::Hashtag) && !m.word(j).starts_with(char::is_numeric)
     });

@@ -252,6 +252,17 @@ fn past_deed(m: &mut Message<'_>, i: usize) -> Option<Cue> {
     cue(Intent::Complete, 0.7)
 }
 
+/// "cross X off my list" (done) and "take|scratch X off my list" (gone), once the list was claimed.
+pub(crate) fn taken_off(m: &mut Message<'_>, i: usize) -> Option<Cue> {
+    let (end, intent) = if let Some(end) = m.at(i, "cross|strike|tick|check") {
+        (end, Intent::Complete)
+    } else {
+        (m.at(i, "take|scratch|knock|wipe|strike")?, Intent::Delete)
+    };
+    m.is_free_word(end).then(|| m.take(i..end))?;
+    cue(intent, 0.85)
+}
+
 /// True when a request to be reminded starts at `i` ("remind me to", "don't forget to"), which
 /// makes the message an add wherever it stands.
 pub(crate) fn is_add_request(m: &Message<'_>, i: usize) -> bool {
