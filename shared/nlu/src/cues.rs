@@ -133,6 +133,30 @@ pub(crate) fn outlook(m: &mut Message<'_>) -> Option<Cue> {
     Some(found)
 }
 
+/// "what's next", "what should i do now", "what's left to do": a list of the pending tasks (the
+/// chat shows them soonest due first).
+pub(crate) fn next_up(m: &mut Message<'_>) -> Option<Cue> {
+    let first = m.first_free_word()?;
+    let end = [
+        "what's|whats up? next",
+        "what is up? next",
+        "what should|do|can i|we do|tackle next|now|first",
+        "what's|what is left to do",
+        "what else is|do i have? left? to do",
+    ]
+    .iter()
+    .find_map(|pattern| m.at(first, pattern))?;
+    if (end..m.len())
+        .any(|i| m.is_free_word(i) && !listed("? . ! please on my the list to-do todo tasks agenda", m.word(i)))
+    {
+        return None;
+    }
+    m.take(first..end);
+    let mut found = Cue::new(Intent::List, 0.85);
+    found.pending = true;
+    Some(found)
+}
+
 /// "put task 3 back on my list": reopen.
 pub(crate) fn back_on_the_list(m: &mut Message<'_>) -> Option<Cue> {
     let len = m.len();

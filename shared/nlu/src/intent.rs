@@ -24,6 +24,8 @@ pub(crate) struct Cue {
     pub(crate) existence: bool,
     /// "how's my day looking": a list of what is due then, said as a date ("today").
     pub(crate) outlook: Option<&'static str>,
+    /// "what's next": a list of what is still to do.
+    pub(crate) pending: bool,
 }
 
 impl Cue {
@@ -37,6 +39,7 @@ impl Cue {
             clear: None,
             existence: false,
             outlook: None,
+            pending: false,
         }
     }
 }
@@ -110,6 +113,7 @@ pub(crate) fn classify(m: &mut Message<'_>) -> Cue {
 fn detect(m: &mut Message<'_>, head: usize) -> Cue {
     if let Some(cue) = cues::stop_repeating(m)
         .or_else(|| cues::outlook(m))
+        .or_else(|| cues::next_up(m))
         .or_else(|| cues::back_on_the_list(m))
         .or_else(|| cues::list_only(m))
     {

@@ -19,6 +19,9 @@ const REF_LEADING: &str = "the my a an this that our your task tasks todo to-do 
     named titled about to for with from i i'm done of on";
 const REF_TRAILING: &str = "task tasks todo to-do item one reminder entry thing please thanks anymore again too now \
     yet , . ! ? ; : - off 's";
+/// A task's fields, which name no task after a possessive: "the report's priority".
+const FIELDS: &str = "priority deadline due date time name title description note notes tags tag label labels \
+    reminder repetition recurrence schedule";
 /// Words that say "several tasks".
 const MANY: &str = "all every everything each";
 /// Words of a several-task target that only frame it.
@@ -221,6 +224,17 @@ fn title_words(m: &mut Message<'_>, range: Range<usize>) -> Option<String> {
         }
     };
     let mut kept: Vec<String> = free.into_iter().filter(|&i| m.is_word_like(i)).map(text).collect();
+    // "the report's priority": the task is the owner, the rest is the field being changed.
+    if let Some(owner) = kept
+        .iter()
+        .position(|w| w.ends_with("'s") && w.len() > 2)
+        .filter(|&at| kept[at + 1..].iter().all(|w| listed(FIELDS, w)) && at + 1 < kept.len())
+    {
+        kept.truncate(owner + 1);
+        if let Some(last) = kept.last_mut() {
+            last.truncate(last.len() - 2);
+        }
+    }
     loop {
         let before = kept.len();
         if kept.first().is_some_and(|w| listed(REF_LEADING, w)) {

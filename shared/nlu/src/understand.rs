@@ -56,6 +56,9 @@ pub fn reference(message: &str, ctx: &Context, intent: Intent) -> Option<TaskRef
 fn listing(m: &mut Message<'_>, ctx: &Context, cue: &Cue) -> (Intent, Slots, Option<TaskRef>) {
     let len = m.len();
     let mut found = filter::take(m, 0..len, ctx);
+    if cue.pending && found.status.is_none() {
+        found.status = Some(crate::types::Status::Pending);
+    }
     if let Some(when) = cue.outlook.filter(|_| found.due.is_none()) {
         found.due = filter::due_range(when, ctx);
     }

@@ -91,6 +91,11 @@ pub(crate) fn at_head(m: &mut Message<'_>, i: usize) -> Option<Cue> {
         .at(i, "get rid of")
         .or_else(|| m.at(i, "throw away|out"))
         .or_else(|| m.at(i, "forget about"))
+        .or_else(|| m.at(i, "i|we no longer need|have|want to?"))
+        .or_else(|| {
+            m.at(i, "forget")
+                .filter(|&end| m.is_free_word(end) && !listed("it that to", m.word(end)))
+        })
     {
         m.take(i..end);
         return cue(Intent::Delete, 0.85);
@@ -106,6 +111,16 @@ pub(crate) fn at_head(m: &mut Message<'_>, i: usize) -> Option<Cue> {
         }
         m.take_first(end..len, "delete|remove|drop|trash|bin|scrap");
         return cue(Intent::Delete, 0.75);
+    }
+    if let Some(end) = m.at(i, "read|tell me? out? my|the to do list|lists?").or_else(|| {
+        m.at(
+            i,
+            "read|tell me? out? my|the to-do|todo|task|reminder? list|lists|tasks|todos|to-dos|reminders|agenda",
+        )
+    }) {
+        m.take(i..i + 1);
+        let _ = end;
+        return Some(list_or_search(m, 0.85));
     }
     if let Some(end) = m
         .at(i, "show|list|display|view|see|fetch|print")
