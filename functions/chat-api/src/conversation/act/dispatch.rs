@@ -39,7 +39,7 @@ pub(crate) async fn act(turn: Turn<'_>, understanding: &Understanding, message: 
             turn.ask_for_missing(question.into(), message)
         }
         Intent::Add => add::add(turn, understanding).await,
-        Intent::List | Intent::Search => list::list(turn, understanding).await,
+        Intent::List | Intent::Search => list::list(turn, understanding, message).await,
         Intent::Complete | Intent::Reopen | Intent::Delete | Intent::Update | Intent::SetRecurrence => {
             let Some(target) = understanding.target.clone() else {
                 let question = match understanding.intent {

@@ -8,10 +8,20 @@ use super::turn::{Acted, Turn, tool_error};
 use crate::conversation::reply;
 use crate::conversation::time::rfc3339;
 
-pub(super) async fn list(mut turn: Turn<'_>, understanding: &Understanding) -> Acted {
+/// Words that ask for done tasks too: "show me all my tasks", "everything on my list".
+const EVERYTHING: &[&str] = &["all", "every", "everything", "both", "entire", "whole", "history"];
+
+pub(super) async fn list(mut turn: Turn<'_>, understanding: &Understanding, message: &str) -> Acted {
     let slots = &understanding.slots;
     let mut args = Map::new();
-    let filter = slots.filter.clone().unwrap_or_default();
+    let mut filter = slots.filter.clone().unwrap_or_default();
+    // Like a to-do app, a list shows what is still to do unless done tasks are asked for.
+    let everything = message
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|word| EVERYTHING.iter().any(|all| word.eq_ignore_ascii_case(all)));
+    if understanding.intent == Intent::List && filter.status.is_none() && !everything {
+        filter.status = Some(nlu::Status::Pending);
+    }
     if let Some(status) = filter.status {
         args.insert(
             "status".into(),
