@@ -251,6 +251,22 @@ pub(crate) fn statement(m: &mut Message<'_>) -> Option<Cue> {
         m.take(found);
         return cue(Intent::Update, 0.75);
     }
+    // "the report is now due friday", "i want the report to be due on monday instead".
+    if let Some(found) = m
+        .find(all.clone(), "is|are|'s now? due")
+        .or_else(|| m.find(all.clone(), "to be due"))
+    {
+        m.take(found.start..found.end - 1);
+        let len = m.len();
+        if let Some(head) = m.first_free_word() {
+            let wish = ["i|we want|need", "i|we would like", "i'd|we'd like"];
+            if let Some(end) = wish.iter().find_map(|p| m.at(head, p)) {
+                m.take(head..end);
+            }
+        }
+        m.take_first(0..len, "instead");
+        return cue(Intent::Update, 0.75);
+    }
     let last = (0..m.len()).rev().find(|&i| m.is_free_word(i))?;
     if m.at(last, "done|finished|complete|completed").is_some() && last > 0 {
         m.take(last..last + 1);

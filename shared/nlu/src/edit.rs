@@ -14,7 +14,7 @@ use crate::message::{Message, listed};
 use crate::normalise::Kind;
 use crate::target::TaskRef;
 use crate::title::{TITLE_TRAILING, capitalise, take_text};
-use crate::types::{Due, Field, Intent, Slots};
+use crate::types::{Due, Field, Intent, Priority, Slots};
 use crate::{dates, extras, priority, recurrence, references, tags, when, words};
 
 /// Words that end the task's name and start the new value.
@@ -44,11 +44,26 @@ const FIELDS: &[(&str, Named)] = &[
 pub(crate) fn understand(m: &mut Message<'_>, ctx: &Context, cue: &Cue) -> (Intent, Slots, Option<TaskRef>) {
     let len = m.len();
     let all = 0..len;
+    // "lower the priority of …", "raise its priority": a level said as a direction.
+    let relative = if m
+        .take_first(all.clone(), "lower|decrease|reduce|drop the|its? priority|prio of?")
+        .is_some()
+    {
+        Some(Priority::Low)
+    } else if m
+        .take_first(all.clone(), "raise|increase|boost|bump up? the|its? priority|prio of?")
+        .is_some()
+    {
+        Some(Priority::High)
+    } else {
+        None
+    };
     let named = FIELDS
         .iter()
         .find_map(|(pattern, field)| m.take_first(all.clone(), pattern).map(|_| *field));
     let mut slots = Slots {
         clear: cue.clear.into_iter().collect(),
+        priority: relative,
         ..Slots::default()
     };
     let literal = cue.rename || named == Some(Named::Title);
@@ -137,9 +152,9 @@ fn read_values(
         slots.due = take_shift(m, range.clone(), backwards);
     }
     slots.reminder_minutes = extras::take_reminder(m, range.clone());
-    slots.priority = priority::take(m, range.clone(), named == Some(Named::Priority))
-        .first()
-        .copied();
+    if let Some(level) = priority::take(m, range.clone(), named == Some(Named::Priority)).first() {
+        slots.priority = Some(*level);
+    }
     if slots.due.is_none()
         && let Some(parsed) = dates::take(m, range.clone())
     {

@@ -221,6 +221,15 @@ pub(crate) fn at_head(m: &mut Message<'_>, i: usize) -> Option<Cue> {
     {
         return cue(Intent::Update, 0.85);
     }
+    // "lower the priority of …": the priority parser reads the whole phrase.
+    if m.at(
+        i,
+        "lower|raise|increase|decrease|reduce|boost|drop|bump up? the|its? priority|prio",
+    )
+    .is_some()
+    {
+        return cue(Intent::Update, 0.85);
+    }
     if let Some(end) = m.at(
         i,
         "change|edit|update|modify|move|reschedule|postpone|push|delay|bump|lower|raise|make|give|adjust|shift|bring|have|turn|switch",
