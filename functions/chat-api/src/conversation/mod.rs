@@ -5,6 +5,7 @@
 //! tasks in task-api, so any instance answers any message and a restart loses nothing.
 
 mod act;
+mod answers;
 mod missing;
 mod reply;
 mod sessions;
@@ -295,49 +296,12 @@ impl Chat {
 
         let turn = act::Turn::new(&self.tools, user, fwd, now, tz, state.clone());
         let started = Instant::now();
-        let mut understanding = nlu::understand(&message, &turn.ctx);
-        // What is acted on: the message, or the command it completes.
-        let mut command = message.clone();
-        match &state.pending {
-            Some(Pending::Clarify { message: original }) => {
-                // The question numbered its options: a bare "2" picks the second; "the milk one"
-                // or "the second one" is read as a task even though it commands nothing.
-                if let Ok(position) = message.trim().trim_end_matches('.').parse::<i32>() {
-                    understanding.target = Some(nlu::TaskRef::Position { position });
-                } else if understanding.intent == Intent::Unknown && understanding.target.is_none() {
-                    let asked = nlu::understand(original, &turn.ctx).intent;
-                    understanding.target = nlu::reference(&message, &turn.ctx, asked);
-                }
-                // An answer to "which one?" names a task; the action is the original message's.
-                let answers = understanding.target.is_some()
-                    && matches!(understanding.intent, Intent::Unknown | Intent::Confirm)
-                    || understanding.confidence < self.settings.confidence_threshold && understanding.target.is_some();
-                if answers {
-                    // The question numbered its options: "2" is the second of them, not task #2.
-                    let target = match understanding.target.clone() {
-                        Some(nlu::TaskRef::Number { number }) => i32::try_from(number)
-                            .ok()
-                            .map(|position| nlu::TaskRef::Position { position }),
-                        other => other,
-                    };
-                    understanding = nlu::understand(original, &turn.ctx);
-                    understanding.target = target;
-                }
-            }
-            Some(Pending::Missing { message: original }) => {
-                if let Some((completed, text)) = missing::completed(
-                    original,
-                    &message,
-                    &understanding,
-                    &turn.ctx,
-                    self.settings.confidence_threshold,
-                ) {
-                    understanding = completed;
-                    command = text;
-                }
-            }
-            _ => {}
-        }
+        let (understanding, command) = answers::understand_in_context(
+            &message,
+            state.pending.as_ref(),
+            &turn.ctx,
+            self.settings.confidence_threshold,
+        );
         let m = metrics();
         m.ai_request_duration
             .with_label_values(&[SERVICE, RULES_MODEL])
