@@ -128,20 +128,22 @@ fn list_query(args: &Map<String, Value>) -> Result<String, ToolError> {
     Ok(query.finish())
 }
 
+/// The fields of a task that `add_task` and `update_task` set (and "undo" puts back).
+pub const TASK_FIELDS: [&str; 7] = [
+    "title",
+    "description",
+    "priority",
+    "tags",
+    "due_at",
+    "remind_before_minutes",
+    "recurrence",
+];
+
 /// The body of `add_task` or `update_task`: the task fields, nothing else.
 fn task_fields(args: &Map<String, Value>, allowed_extra: &[&str]) -> Result<Value, ToolError> {
-    const FIELDS: [&str; 7] = [
-        "title",
-        "description",
-        "priority",
-        "tags",
-        "due_at",
-        "remind_before_minutes",
-        "recurrence",
-    ];
     let mut body = Map::new();
     for (name, value) in args {
-        if FIELDS.contains(&name.as_str()) {
+        if TASK_FIELDS.contains(&name.as_str()) {
             body.insert(name.clone(), value.clone());
         } else if !allowed_extra.contains(&name.as_str()) && name != "user_id" {
             return Err(ToolError::InvalidArguments(format!("unknown argument '{name}'")));

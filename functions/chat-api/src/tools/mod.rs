@@ -5,4 +5,4 @@ mod definitions;
 mod execute;
 
 pub use definitions::{ToolDefinition, definitions};
-pub use execute::{TaskTools, ToolError};
+pub use execute::{TASK_FIELDS, TaskTools, ToolError};

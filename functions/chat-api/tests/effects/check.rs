@@ -10,17 +10,11 @@ use serde_json::Value;
 use super::case::{Case, Change, Effect, Fields};
 use super::run::{Outcome, ZONE, local_instant};
 
-/// The fields a change can touch, compared between before and after.
-const FIELDS: [&str; 8] = [
-    "title",
-    "description",
-    "priority",
-    "tags",
-    "due_at",
-    "remind_before_minutes",
-    "recurrence",
-    "status",
-];
+/// The fields a change can touch, compared between before and after: the ones chat-api's tools
+/// set, and the status.
+fn fields() -> impl Iterator<Item = &'static str> {
+    chat_api::tools::TASK_FIELDS.into_iter().chain(["status"])
+}
 
 /// `Ok` when the case's effect happened; otherwise what went wrong.
 pub(crate) fn effect(case: &Case, outcome: &Outcome) -> Result<(), String> {
@@ -81,7 +75,7 @@ fn unchanged_except(outcome: &Outcome, except: Option<&Value>) -> Result<(), Str
         let Some(now) = outcome.after.iter().find(|t| t["id"] == task["id"]) else {
             return Err(format!("'{}' was deleted", task["title"]));
         };
-        for field in FIELDS {
+        for field in fields() {
             if !same(field, &task[field], &now[field]) {
                 return Err(format!(
                     "'{}' changed its {field}: {} -> {}",
@@ -261,9 +255,9 @@ fn changed(outcome: &Outcome, change: &Change) -> Result<(), String> {
         touched.insert("recurrence");
         expect_repeat(&mut misses, after, change.repeat.as_deref());
     }
-    for field in FIELDS.iter().filter(|f| !touched.contains(*f)) {
-        if !same(field, &before[*field], &after[*field]) {
-            misses.push(format!("{field} changed: {} -> {}", before[*field], after[*field]));
+    for field in fields().filter(|f| !touched.contains(f)) {
+        if !same(field, &before[field], &after[field]) {
+            misses.push(format!("{field} changed: {} -> {}", before[field], after[field]));
         }
     }
     if !misses.is_empty() {

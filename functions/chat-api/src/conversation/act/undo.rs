@@ -8,17 +8,7 @@ use serde_json::{Map, Value, json};
 use super::turn::{Acted, Turn, finish_on, label};
 use crate::conversation::reply;
 use crate::conversation::state::Change;
-
-/// The fields a change can touch, put back as they were.
-const RESTORED: [&str; 7] = [
-    "title",
-    "description",
-    "priority",
-    "tags",
-    "due_at",
-    "remind_before_minutes",
-    "recurrence",
-];
+use crate::tools::TASK_FIELDS;
 
 /// Reverses the conversation's last change.
 pub(super) async fn undo(mut turn: Turn<'_>) -> Acted {
@@ -55,7 +45,7 @@ pub(super) async fn undo(mut turn: Turn<'_>) -> Acted {
         Change::Updated { before } => {
             for task in before {
                 let Some(id) = task["id"].as_i64() else { continue };
-                let mut args: Map<String, Value> = RESTORED
+                let mut args: Map<String, Value> = TASK_FIELDS
                     .iter()
                     .map(|field| ((*field).to_owned(), task[*field].clone()))
                     .collect();
@@ -97,7 +87,7 @@ pub(super) async fn undo(mut turn: Turn<'_>) -> Acted {
 
 /// Adds a deleted task again with its fields (completed again when it was); returns its new id.
 async fn restore(turn: &mut Turn<'_>, task: &Value) -> Result<i64, crate::tools::ToolError> {
-    let mut args: Map<String, Value> = RESTORED
+    let mut args: Map<String, Value> = TASK_FIELDS
         .iter()
         .filter(|field| !task[**field].is_null())
         .map(|field| ((*field).to_owned(), task[*field].clone()))
