@@ -128,15 +128,35 @@ pub(crate) fn is_past_form(word: &str) -> bool {
     irregular || word.ends_with("ed") && root(word) != stem(word)
 }
 
+/// A word with the forms it is compared by, computed once per word rather than per pair.
+struct Forms {
+    stem: String,
+    root: String,
+}
+
+impl Forms {
+    fn of(word: &str) -> Self {
+        Self {
+            stem: stem(word),
+            root: root(word),
+        }
+    }
+}
+
 /// How well a query word matches a title word: 1 for the same word (up to plural or another
 /// form of it: "walking" for "walk"), 0.8 for a prefix of at least 3 letters, 0.6 for a close
 /// typo, 0 otherwise.
-pub(crate) fn word_score(query: &str, word: &str) -> f32 {
-    if root(query) == root(word) {
+#[cfg(test)]
+fn word_score(query: &str, word: &str) -> f32 {
+    score(&Forms::of(query), &Forms::of(word))
+}
+
+fn score(query: &Forms, word: &Forms) -> f32 {
+    if query.root == word.root {
         return 1.0;
     }
-    let (query, word) = (stem(query), stem(word));
-    if query.chars().count() >= 3 && word.starts_with(&query) {
+    let (query, word) = (&query.stem, &word.stem);
+    if query.chars().count() >= 3 && word.starts_with(query.as_str()) {
         return 0.8;
     }
     let allowed = match query.chars().count() {
@@ -144,7 +164,7 @@ pub(crate) fn word_score(query: &str, word: &str) -> f32 {
         4..=5 => 1,
         _ => 2,
     };
-    if allowed > 0 && distance(&query, &word) <= allowed {
+    if allowed > 0 && distance(query, word) <= allowed {
         0.6
     } else {
         0.0
@@ -176,12 +196,11 @@ pub(crate) fn title_score(query: &str, title: &str) -> f32 {
     if query_words.is_empty() {
         return 0.0;
     }
+    let title_forms: Vec<Forms> = title_words.iter().map(|w| Forms::of(w)).collect();
     let mut total = 0.0;
     for query_word in &query_words {
-        let best = title_words
-            .iter()
-            .map(|w| word_score(query_word, w))
-            .fold(0.0, f32::max);
+        let query_forms = Forms::of(query_word);
+        let best = title_forms.iter().map(|w| score(&query_forms, w)).fold(0.0, f32::max);
         if best == 0.0 {
             return 0.0;
         }
