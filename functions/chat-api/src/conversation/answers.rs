@@ -19,13 +19,13 @@ pub(super) fn understand_in_context(
     let mut understanding = nlu::understand(message, ctx);
     match pending {
         Some(Pending::Clarify { message: original }) => {
+            let asked = nlu::understand(original, ctx);
             // The question numbered its options: a bare "2" picks the second; "the milk one"
             // or "the second one" is read as a task even though it commands nothing.
             if let Ok(position) = message.trim().trim_end_matches('.').parse::<i32>() {
                 understanding.target = Some(nlu::TaskRef::Position { position });
             } else if understanding.intent == Intent::Unknown && understanding.target.is_none() {
-                let asked = nlu::understand(original, ctx).intent;
-                understanding.target = nlu::reference(message, ctx, asked);
+                understanding.target = nlu::reference(message, ctx, asked.intent);
             }
             // An answer to "which one?" names a task; the action is the original message's.
             let answers = understanding.target.is_some()
@@ -39,8 +39,7 @@ pub(super) fn understand_in_context(
                         .map(|position| nlu::TaskRef::Position { position }),
                     other => other,
                 };
-                understanding = nlu::understand(original, ctx);
-                understanding.target = target;
+                understanding = Understanding { target, ..asked };
             }
             (understanding, message.to_owned())
         }
