@@ -42,6 +42,9 @@ pub(crate) struct Seed {
     /// Local time in the case's zone, `YYYY-MM-DDTHH:MM`.
     #[serde(default)]
     pub(crate) due: Option<String>,
+    /// Its repetition, as an RRULE (`FREQ=WEEKLY;BYDAY=MO`); needs `due`.
+    #[serde(default)]
+    pub(crate) repeat: Option<String>,
     /// The id the task must have (cases about task numbers).
     #[serde(default)]
     pub(crate) id: Option<i64>,
@@ -111,6 +114,9 @@ pub(crate) struct Change {
     pub(crate) repeat: Option<String>,
     #[serde(default)]
     pub(crate) repeat_cleared: bool,
+    /// Minutes before the due time the reminder fires.
+    #[serde(default)]
+    pub(crate) remind_before_minutes: Option<i64>,
     #[serde(default)]
     pub(crate) due_cleared: bool,
 }

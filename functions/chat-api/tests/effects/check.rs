@@ -251,6 +251,15 @@ fn changed(outcome: &Outcome, change: &Change) -> Result<(), String> {
             ));
         }
     }
+    if let Some(minutes) = change.remind_before_minutes {
+        touched.insert("remind_before_minutes");
+        if after["remind_before_minutes"].as_i64() != Some(minutes) {
+            misses.push(format!(
+                "reminder {} (expected {minutes})",
+                after["remind_before_minutes"]
+            ));
+        }
+    }
     if change.repeat.is_some() || change.repeat_cleared {
         touched.insert("recurrence");
         expect_repeat(&mut misses, after, change.repeat.as_deref());

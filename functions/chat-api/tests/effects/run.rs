@@ -99,6 +99,9 @@ async fn create(p: &Platform, seed: &Seed) -> Result<(), String> {
     if let Some(due) = &seed.due {
         body["due_at"] = json!(local_instant(due)?.with_timezone(&ZONE).to_rfc3339());
     }
+    if let Some(rule) = &seed.repeat {
+        body["recurrence"] = json!(rule);
+    }
     let id = loop {
         let task = send(p, reqwest::Method::POST, "/api/tasks", Some(&body)).await?;
         let id = task["id"].as_i64().ok_or_else(|| format!("no id in {task}"))?;
