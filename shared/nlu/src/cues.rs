@@ -32,49 +32,6 @@ pub(crate) fn take_fillers(m: &mut Message<'_>) {
     }
 }
 
-/// Where a task is kept, said around it: "from my list", "off my to do list", "on my calendar".
-/// "on the list" may be the list just shown ("tick off everything on the list"), so "the" counts
-/// only after "from" or "off".
-const LIST_LOCATIONS: &[&str] = &[
-    "from|off|on|onto|to|in|into my|our to do list|lists?",
-    "from|off|on|onto|to|in|into my|our to-do|todo|task|reminder list|lists",
-    "from|off|on|onto|to|in|into my|our list|lists|todos|to-dos|tasks|reminders|calendar|agenda|planner",
-    "from|off the to do list|lists?",
-    "from|off the to-do|todo|task|reminder list|lists",
-    "from|off the list|lists|todos|to-dos|tasks|reminders|calendar|agenda|planner",
-];
-
-/// Claims the places a task is kept ("from my list", "off my to do list"), which name no task
-/// and no field; true when one said it leaves ("from", "off"), as in "take X off my list".
-pub(crate) fn take_list_location(m: &mut Message<'_>) -> bool {
-    // In a question the list is what is asked about: "what's on my list".
-    let asking = m.first_free_word().is_some_and(|head| {
-        m.at(
-            head,
-            "what|what's|which|how|how's|any|anything|is|are|do|does|did|show|list|display|view|see|give|get",
-        )
-        .is_some()
-    });
-    if asking {
-        return false;
-    }
-    let mut leaving = false;
-    let mut i = 0;
-    while i < m.len() {
-        match LIST_LOCATIONS.iter().find_map(|pattern| m.at(i, pattern)) {
-            // Only after something ("to do list: buy milk" starts with it), and not "back on my
-            // list", which is a reopen.
-            Some(end) if (0..i).any(|j| m.is_free_word(j)) && (i == 0 || m.word(i - 1) != "back") => {
-                leaving |= matches!(m.word(i), "from" | "off");
-                m.take(i..end);
-                i = end;
-            }
-            _ => i += 1,
-        }
-    }
-    leaving
-}
-
 /// True when token `i` starts a clause: after a comma, "please", "and then"…
 pub(crate) fn clause_start(m: &Message<'_>, i: usize) -> bool {
     i > 0 && m.is_free_word(i) && matches!(m.word(i - 1), "," | ";" | "." | "please" | "and" | "then" | "so" | "-")
@@ -247,7 +204,10 @@ pub(crate) fn statement(m: &mut Message<'_>) -> Option<Cue> {
         m.take(found);
         return cue(Intent::Complete, 0.8);
     }
-    if let Some(found) = m.find(all.clone(), "should|must|needs|has|will to? be") {
+    if let Some(cue) = state_reported(m) {
+        return Some(cue);
+    }
+    if let Some(found) = m.find(all.clone(), "should|must|needs|has|will|can|could to? be") {
         m.take(found);
         return cue(Intent::Update, 0.75);
     }
@@ -273,6 +233,50 @@ pub(crate) fn statement(m: &mut Message<'_>) -> Option<Cue> {
         return cue(Intent::Complete, 0.7);
     }
     None
+}
+
+/// Words that say a task's state without a past form: "the bathroom is clean now".
+const DONE_STATES: &str = "clean ready sorted over handled paid";
+/// Past forms that report a change of plan, not a deed: "the meeting has been moved".
+const PLAN_CHANGES: &str = "changed moved rescheduled postponed delayed updated renamed shifted pushed cancelled canceled \
+    planned scheduled";
+
+/// "the car's been washed", "the permission slips are signed", "the fence isn't fixed yet": the
+/// state a deed left, said of the task. The participle stays in the reference, so "the car's been
+/// washed" finds "wash the car".
+fn state_reported(m: &mut Message<'_>) -> Option<Cue> {
+    let all = 0..m.len();
+    let done = |m: &Message<'_>, i: usize| {
+        let word = m.word(i);
+        m.is_free_word(i)
+            && !listed(PLAN_CHANGES, word)
+            && (crate::fuzzy::is_past_form(word) || listed(DONE_STATES, word))
+    };
+    let undone = m
+        .find(all.clone(), "isn't|aren't|wasn't|weren't|hasn't|haven't been?")
+        .or_else(|| m.find(all.clone(), "is|are|was|were|has|have not been?"))
+        .filter(|found| found.start > 0 && done(m, found.end));
+    if let Some(found) = undone {
+        m.take(found);
+        let len = m.len();
+        m.take_first(0..len, "yet");
+        return cue(Intent::Reopen, 0.75);
+    }
+    let finished = m
+        .find(all.clone(), "has|have|'s been|got")
+        .or_else(|| m.find(all.clone(), "is|are|was|were|'s|got all? now|already?"))
+        .filter(|found| found.start > 0 && done(m, found.end));
+    // "the car's been washed": the "'s" is inside the word.
+    let contracted = || {
+        (1..m.len())
+            .find(|&i| m.word(i - 1).ends_with("'s") && m.word(i) == "been" && done(m, i + 1))
+            .map(|i| i..i + 1)
+    };
+    let found = finished.or_else(contracted)?;
+    m.take(found);
+    let len = m.len();
+    m.take_first(0..len, "now|already|finally");
+    cue(Intent::Complete, 0.7)
 }
 
 /// No verb and no statement: a list request in few words ("my tasks please", "pending?"), a

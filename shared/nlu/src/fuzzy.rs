@@ -151,9 +151,26 @@ fn word_score(query: &str, word: &str) -> f32 {
     score(&Forms::of(query), &Forms::of(word))
 }
 
+/// Verbs people use for one another's tasks: "phoned the electrician" is "call the electrician".
+const SYNONYMS: &[&[&str]] = &[
+    &["call", "phone", "ring", "rang"],
+    &["buy", "purchase", "bought"],
+    &["email", "e-mail", "mail"],
+    &["fix", "repair"],
+    &["tidy", "clean"],
+    &["finish", "complete"],
+];
+
+fn synonyms(a: &str, b: &str) -> bool {
+    SYNONYMS.iter().any(|group| group.contains(&a) && group.contains(&b))
+}
+
 fn score(query: &Forms, word: &Forms) -> f32 {
     if query.root == word.root {
         return 1.0;
+    }
+    if synonyms(&query.root, &word.root) {
+        return 0.9;
     }
     let (query, word) = (&query.stem, &word.stem);
     if query.chars().count() >= 3 && word.starts_with(query.as_str()) {
@@ -171,6 +188,29 @@ fn score(query: &Forms, word: &Forms) -> f32 {
     }
 }
 
+/// How much of `title` the words of `query` cover: the mean, over the title's telling words, of
+/// each one's best score against any word of the query. For a reference that says more than the
+/// title ("picked up the dry cleaning on the way home" for "pick up dry cleaning"), which
+/// [`title_score`] refuses because some of its words are not in the title.
+pub(crate) fn coverage(query: &str, title: &str) -> f32 {
+    let all = words(title);
+    let title_words = telling(&all);
+    if title_words.is_empty() {
+        return 0.0;
+    }
+    let query_forms: Vec<Forms> = words(query).iter().map(|w| Forms::of(w)).collect();
+    let total: f32 = title_words
+        .iter()
+        .map(|word| {
+            let forms = Forms::of(word);
+            query_forms.iter().map(|q| score(q, &forms)).fold(0.0, f32::max)
+        })
+        .sum();
+    #[allow(clippy::cast_precision_loss)] // a handful of words
+    let mean = total / title_words.len() as f32;
+    mean
+}
+
 /// Lower-case words of a text, without punctuation.
 pub(crate) fn words(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_alphanumeric() && c != '\'')
@@ -182,17 +222,22 @@ pub(crate) fn words(text: &str) -> Vec<String> {
 /// Words too common to tell tasks apart; ignored in queries unless they are all there is.
 const WEAK: &str = "the a an my to for of and with on at in";
 
+/// The words that tell tasks apart, or all of them when none does.
+fn telling(all: &[String]) -> Vec<&String> {
+    let strong: Vec<&String> = all.iter().filter(|w| !crate::message::listed(WEAK, w)).collect();
+    if strong.is_empty() {
+        all.iter().collect()
+    } else {
+        strong
+    }
+}
+
 /// How well `query` matches `title`: the mean of each query word's best score, or 0 when any
 /// query word matches nothing.
 pub(crate) fn title_score(query: &str, title: &str) -> f32 {
     let title_words = words(title);
     let all = words(query);
-    let strong: Vec<&String> = all.iter().filter(|w| !crate::message::listed(WEAK, w)).collect();
-    let query_words: Vec<&String> = if strong.is_empty() {
-        all.iter().collect()
-    } else {
-        strong
-    };
+    let query_words = telling(&all);
     if query_words.is_empty() {
         return 0.0;
     }

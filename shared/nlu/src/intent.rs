@@ -5,7 +5,7 @@
 
 use crate::message::Message;
 use crate::types::{Field, Intent};
-use crate::{cues, verbs};
+use crate::{cues, location, verbs};
 
 /// The intent of a command and how the slot extractors should read it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -101,7 +101,7 @@ pub(crate) fn classify(m: &mut Message<'_>) -> Cue {
         return Cue::new(Intent::Unknown, 0.1);
     };
     cues::take_fillers(m);
-    let leaving = cues::take_list_location(m);
+    let leaving = location::take(m);
     let cue = leaving
         .then(|| verbs::taken_off(m, head))
         .flatten()

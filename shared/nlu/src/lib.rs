@@ -21,6 +21,7 @@ mod filter;
 mod fuzzy;
 mod help;
 mod intent;
+mod location;
 mod message;
 mod normalise;
 mod phrase;

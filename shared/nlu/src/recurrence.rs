@@ -100,7 +100,11 @@ pub(crate) fn take(m: &mut Message<'_>, range: Range<usize>, today: NaiveDate) -
         .filter_map(|i| phrases::spec(m, i).map(|(stop, repeat)| (i, stop, repeat)))
         .filter(|(_, stop, _)| *stop <= end)
         .max_by_key(|(i, stop, repeat)| (stop - i, repeat.by_day.len(), usize::MAX - i))?;
-    let (start, stop, mut repeat) = best;
+    let (mut start, stop, mut repeat) = best;
+    // "on every tuesday": the "on" belongs to the repetition, not to the title.
+    if start > range.start && m.word(start) == "every" && m.at(start - 1, "on|at").is_some() && m.is_free(start - 1) {
+        start -= 1;
+    }
     m.take(start..stop);
     // "biweekly team sync on thursdays": the adjective gives the interval of the day list.
     if repeat.freq == Frequency::Weekly

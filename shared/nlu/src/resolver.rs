@@ -22,6 +22,9 @@ use crate::when;
 const MIN_SCORE: f32 = 0.6;
 /// Candidates this close to the best score tie with it.
 const TIE: f32 = 0.05;
+/// Of a title's telling words, the share a longer reference must hold: more than half, so
+/// "called the bank" does not pick "call mom".
+const MIN_COVERAGE: f32 = 0.55;
 
 /// Which task (or tasks) `reference` means, given the conversation and the user's tasks.
 pub fn resolve(reference: &TaskRef, ctx: &Context, candidates: &[Candidate]) -> Resolution {
@@ -94,12 +97,21 @@ pub fn resolve(reference: &TaskRef, ctx: &Context, candidates: &[Candidate]) -> 
         }
         TaskRef::Title { text, when } => {
             let in_range = |c: &&Candidate| when.is_none_or(|range| c.due_at.is_some_and(|due| range.contains(due)));
-            let scored: Vec<(&Candidate, f32)> = candidates
+            let mut scored: Vec<(&Candidate, f32)> = candidates
                 .iter()
                 .filter(in_range)
                 .map(|c| (c, fuzzy::title_score(text, &c.title)))
                 .filter(|(_, score)| *score >= MIN_SCORE)
                 .collect();
+            // The words say more than a title: the task most of whose words they hold.
+            if scored.is_empty() {
+                scored = candidates
+                    .iter()
+                    .filter(in_range)
+                    .map(|c| (c, fuzzy::coverage(text, &c.title)))
+                    .filter(|(_, score)| *score > MIN_COVERAGE)
+                    .collect();
+            }
             let best = scored.iter().map(|(_, score)| *score).fold(0.0, f32::max);
             let exact: Vec<&Candidate> = scored
                 .iter()

@@ -16,6 +16,7 @@ const ADD_CUES: &[&str] = &[
     "new task|todo|to-do|reminder|item|entry :?",
     "make|set|create up? a|an new? task|todo|reminder|note|entry",
     "remind me to?",
+    "tell|ask me to",
     "remember to|that",
     "don't forget to|about",
     "do not forget to|about",
@@ -73,9 +74,8 @@ pub(crate) fn at_head(m: &mut Message<'_>, i: usize) -> Option<Cue> {
         m.take(i..end);
         return cue(Intent::Reopen, 0.9);
     }
-    if let Some(end) = m.at(i, "set|create|make a|an reminder|alarm|task|todo|note") {
-        m.take(i..end);
-        return cue(Intent::Add, 0.85);
+    if let Some(found) = new_entry(m, i) {
+        return Some(found);
     }
     if m.at(i, "mark|flag|set").is_some() {
         return Some(mark(m, i));
@@ -183,7 +183,8 @@ pub(crate) fn at_head(m: &mut Message<'_>, i: usize) -> Option<Cue> {
         return Some(delete_or_clear(m, i, end));
     }
     let done_with = [
-        "i'm|we're done|finished with",
+        "i'm|we're all? done|finished with",
+        "all done|finished with",
         "i|we am|are done|finished with",
         "done|finished with",
     ];
@@ -243,6 +244,46 @@ pub(crate) fn at_head(m: &mut Message<'_>, i: usize) -> Option<Cue> {
     past_deed(m, i)
 }
 
+/// Things a person sets up that are tasks themselves: "set up a meeting with nick" adds "meeting
+/// with nick".
+const EVENTS: &str = "meeting meetings appointment appointments event call lunch dinner date session class";
+/// Entries that are only the container of a task: "set a reminder for X" adds "X".
+const ENTRIES: &str = "reminder reminders alarm task todo to-do note entry item";
+
+/// "set a reminder for the gym class", "set up a meeting with nick", "make me a repeating reminder
+/// to stretch", "set reminder for tennis": a new entry. A reminder set "for task 3" or "for it"
+/// changes that task instead. "daily", "weekly"… stay for the repetition.
+fn new_entry(m: &mut Message<'_>, i: usize) -> Option<Cue> {
+    let article = m.at(
+        i,
+        "set|create|make|schedule|arrange|organise|organize|book up? me|us? a|an new?",
+    );
+    let end = article.or_else(|| m.at(i, "set|create|make up? me|us?"))?;
+    let noun = (end..(end + 2).min(m.len())).find(|&j| listed(ENTRIES, m.word(j)) || listed(EVENTS, m.word(j)))?;
+    let between_are_kinds =
+        (end..noun).all(|j| listed("repeating recurring daily weekly monthly yearly quick", m.word(j)));
+    if !between_are_kinds {
+        return None;
+    }
+    if listed(EVENTS, m.word(noun)) {
+        article?;
+        m.take(i..end);
+        return cue(Intent::Add, 0.8);
+    }
+    m.take(i..end);
+    for j in end..noun {
+        if listed("repeating recurring quick", m.word(j)) {
+            m.take(j..j + 1);
+        }
+    }
+    let after = m.at(noun + 1, "for|to|about|that").unwrap_or(noun + 1);
+    m.take(noun..after);
+    if explicit_reference(m, after) {
+        return cue(Intent::Update, 0.8);
+    }
+    cue(Intent::Add, 0.85)
+}
+
 /// Words that may follow "undo" and still mean the last change, not a task.
 const LAST_CHANGE: &str = "that it this the last latest previous change action one thing step please";
 
@@ -267,12 +308,25 @@ fn undo(m: &mut Message<'_>, i: usize) -> Option<Cue> {
 /// verb stays in the reference, so "called the plumber" finds "call the plumber" and not "pay the
 /// plumber".
 fn past_deed(m: &mut Message<'_>, i: usize) -> Option<Cue> {
-    let verb = m.at(i, "i|we just|already|finally?").unwrap_or(i);
+    let verb = m
+        .at(i, "i|we have just|already|finally|now|also?")
+        .or_else(|| m.at(i, "i|we|i've|we've just|already|finally|now|also?"))
+        .or_else(|| m.at(i, "just|already|finally|also"))
+        .unwrap_or(i);
     let reported = crate::fuzzy::is_past_form(m.word(verb)) && m.is_free_word(verb + 1);
     if !reported {
         return None;
     }
-    m.take(i..verb);
+    // "finished my tax return": a verb that only says "done" names no task.
+    let generic = listed("finished completed did done sorted", m.word(verb));
+    m.take(i..if generic { verb + 1 } else { verb });
+    let len = m.len();
+    if let Some(last) = (0..len).rev().find(|&j| m.is_free_word(j))
+        && listed("finally already today now too", m.word(last))
+        && last > verb + 1
+    {
+        m.take(last..last + 1);
+    }
     cue(Intent::Complete, 0.7)
 }
 

@@ -1,4 +1,5 @@
-//! Times of day: "5pm", "14:30", "at 6", "at 5:30 pm", "noon", "midnight".
+//! Times of day: "5pm", "14:30", "at 6", "at 5:30 pm", "noon", "midnight", and said in words as
+//! speech-to-text writes them: "at five pm", "seven thirty", "four hundred pm", "twelve o'clock".
 
 use super::{Piece, Time};
 use crate::message::Message;
@@ -17,8 +18,8 @@ pub(super) fn clock(m: &Message<'_>, j: usize, at: bool) -> Option<(usize, Piece
             (hour.parse::<u32>().ok()?, minute.parse::<u32>().ok()?, true)
         }
         Some(_) => return None,
-        None if word.len() <= 2 => (word.parse::<u32>().ok()?, 0, false),
-        None => return None,
+        None if word.len() <= 2 && word.bytes().all(|b| b.is_ascii_digit()) => (word.parse::<u32>().ok()?, 0, false),
+        None => return spoken(m, j, at),
     };
     let meridiem = m
         .at(j + 1, "am|pm|a.m.|p.m.")
@@ -39,6 +40,59 @@ pub(super) fn clock(m: &Message<'_>, j: usize, at: bool) -> Option<(usize, Piece
             minute,
             pm,
             exact,
+        }),
+    ))
+}
+
+/// The hours said as words.
+const HOURS: [&str; 12] = [
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+];
+
+/// Minutes said after an hour word, longest first: "seven thirty", "four forty five", "nine oh
+/// five", and the military "four hundred", "seven hundred and forty five".
+const MINUTES: &[(&str, u32)] = &[
+    ("hundred and? forty five", 45),
+    ("hundred and? thirty", 30),
+    ("hundred and? fifteen", 15),
+    ("hundred hours?", 0),
+    ("oh|o five", 5),
+    ("fifty five", 55),
+    ("forty five", 45),
+    ("forty-five", 45),
+    ("thirty five", 35),
+    ("twenty five", 25),
+    ("fifty", 50),
+    ("forty", 40),
+    ("thirty", 30),
+    ("twenty", 20),
+    ("fifteen", 15),
+    ("ten", 10),
+];
+
+/// "at five", "five pm", "seven thirty pm", "twelve o'clock": an hour word with its minutes, when
+/// "at", am/pm or o'clock says it is a time.
+fn spoken(m: &Message<'_>, j: usize, at: bool) -> Option<(usize, Piece)> {
+    let hour = HOURS.iter().position(|h| *h == m.word(j))? as u32 + 1;
+    let (after, minute) = MINUTES
+        .iter()
+        .find_map(|(pattern, minute)| m.at(j + 1, pattern).map(|end| (end, *minute)))
+        .unwrap_or((j + 1, 0));
+    let meridiem = m
+        .at(after, "am|pm|a.m.|p.m.")
+        .map(|end| (end, m.word(after).starts_with('p')));
+    let clock = m.at(after, "o'clock|oclock").or_else(|| m.at(after, "o clock"));
+    if !(at || meridiem.is_some() || clock.is_some()) {
+        return None;
+    }
+    let end = meridiem.map(|(end, _)| end).or(clock).unwrap_or(after);
+    Some((
+        end,
+        Piece::Time(Time::Clock {
+            hour,
+            minute,
+            pm: meridiem.map(|(_, pm)| pm),
+            exact: meridiem.is_some(),
         }),
     ))
 }

@@ -130,6 +130,31 @@ fn clock_times_need_am_pm_a_colon_or_at() {
 }
 
 #[test]
+fn clock_times_said_in_words() {
+    let clock = |hour, minute, pm: Option<bool>| {
+        Some(Time::Clock {
+            hour,
+            minute,
+            pm,
+            exact: pm.is_some(),
+        })
+    };
+    assert_eq!(when("at five pm").time, clock(5, 0, Some(true)));
+    assert_eq!(when("at seven thirty am").time, clock(7, 30, Some(false)));
+    assert_eq!(when("at four hundred pm").time, clock(4, 0, Some(true)));
+    assert_eq!(
+        when("at seven hundred and forty five pm").time,
+        clock(7, 45, Some(true))
+    );
+    assert_eq!(when("twelve o'clock").time, clock(12, 0, None));
+    assert_eq!(when("at eleven thirty").time, clock(11, 30, None));
+    assert_eq!(when("at nine oh five").time, clock(9, 5, None));
+    assert_eq!(when("at six forty-five pm").time, clock(6, 45, Some(true)));
+    // Without "at", am/pm or o'clock a number word is not a time: "buy five apples".
+    assert_eq!(parse("buy five apples").0, None);
+}
+
+#[test]
 fn words_that_only_look_like_dates_stay_free() {
     for text in [
         "pick up kids at the school",

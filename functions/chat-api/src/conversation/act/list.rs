@@ -49,8 +49,12 @@ pub(super) async fn list(mut turn: Turn<'_>, understanding: &Understanding, mess
             args.insert("due_before".into(), json!(rfc3339(to, turn.tz)));
         }
     }
+    // Overdue by the chat's clock, the one "today" and "friday" were read by, not task-api's.
     if filter.overdue {
-        args.insert("overdue".into(), json!(true));
+        args.insert("status".into(), json!("pending"));
+        if !args.contains_key("due_before") {
+            args.insert("due_before".into(), json!(rfc3339(turn.now, turn.tz)));
+        }
     }
     let text = slots.search.clone().or(filter.text.clone());
     let tool = if let Some(text) = text {

@@ -71,6 +71,13 @@ pub(super) async fn update(
         }
         if let Some(rule) = &slots.recurrence {
             args.insert("recurrence".into(), json!(rule));
+            // A repeating task needs a due time: one without starts on the first occurrence.
+            if task["due_at"].is_null()
+                && !args.contains_key("due_at")
+                && let Ok(phrase) = todo_nlu::parse_repeat(rule, turn.now, turn.tz)
+            {
+                args.insert("due_at".into(), json!(rfc3339(phrase.first_due, turn.tz)));
+            }
         }
         if let Some(minutes) = slots.reminder_minutes {
             args.insert("remind_before_minutes".into(), json!(minutes));
