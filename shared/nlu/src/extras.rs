@@ -26,6 +26,10 @@ pub(crate) fn take_reminder(m: &mut Message<'_>, range: Range<usize>) -> Option<
             };
             (i64::from(amount) * per, i + 2)
         };
+        // "a two day notification before", "30 minutes reminder before".
+        let unit_end = m
+            .at(unit_end, "notification|reminder|alert|warning|notice")
+            .unwrap_or(unit_end);
         let Some(stop) = m
             .at(unit_end, "before|beforehand|ahead|earlier|prior")
             .or_else(|| m.at(unit_end, "in advance"))
@@ -39,6 +43,24 @@ pub(crate) fn take_reminder(m: &mut Message<'_>, range: Range<usize>) -> Option<
         return Some(minutes);
     }
     None
+}
+
+/// True when a reminder offset is followed by the task it is for: "30 minutes before the
+/// dentist", "an hour before my two pm appointment". Such a reminder is for a task that exists.
+pub(crate) fn reminder_before_a_task(text: &str) -> bool {
+    let m = Message::new(text);
+    (1..m.len()).any(|i| {
+        m.at(i, "before")
+            .or_else(|| m.at(i, "ahead of"))
+            .and_then(|after| m.at(after, "my|the|our|his|her|their"))
+            .is_some()
+            && (i.saturating_sub(3)..i)
+                .any(|j| is_unit(m.word(j)) || m.at(j, "notification|reminder|alert|warning|notice").is_some())
+    })
+}
+
+fn is_unit(word: &str) -> bool {
+    matches!(word.trim_end_matches('s'), "minute" | "hour" | "day" | "week")
 }
 
 /// Finds and claims a description: the rest of the message after "notes:", "description:",

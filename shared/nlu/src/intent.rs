@@ -62,6 +62,8 @@ const TRAILING: &[&str] = &[
     "for me",
     "thanks a lot",
     "thank you very much",
+    "can|could|will|would you remind me",
+    "please? remind me",
 ];
 
 /// Claims polite padding at both ends of the message.
@@ -101,13 +103,32 @@ pub(crate) fn classify(m: &mut Message<'_>) -> Cue {
         return Cue::new(Intent::Unknown, 0.1);
     };
     cues::take_fillers(m);
-    let leaving = location::take(m);
-    let cue = leaving
+    let places = location::take(m);
+    let cue = places
+        .leaving
         .then(|| verbs::taken_off(m, head))
         .flatten()
+        .or_else(|| placed(m, places))
         .unwrap_or_else(|| detect(m, head));
     cues::take_echoes(m, cue.intent);
     cue
+}
+
+/// "throw mopping onto my to do list", "i need to include a stop at the pharmacy to the list": a
+/// task put in its place is added, and the verb that put it there is not part of its title.
+fn placed(m: &mut Message<'_>, places: location::Places) -> Option<Cue> {
+    if !places.arriving {
+        return None;
+    }
+    if location::take_placing_verb(m).is_some() {
+        return Some(Cue::new(Intent::Add, 0.85));
+    }
+    let head = m.first_free_word()?;
+    let mut tried = m.clone();
+    let cue = verbs::at_head(&mut tried, head).filter(|cue| cue.intent == Intent::Add)?;
+    location::take_placing_verb(&mut tried);
+    *m = tried;
+    Some(cue)
 }
 
 fn detect(m: &mut Message<'_>, head: usize) -> Cue {

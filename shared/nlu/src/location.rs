@@ -4,6 +4,7 @@
 //! "off") tells "take X off my list" (gone) from "put X on my list" (added).
 
 use crate::message::Message;
+use crate::normalise::Kind;
 
 /// Words before the place.
 const PREPOSITIONS: &str = "from|off|on|onto|to|in|into";
@@ -40,9 +41,29 @@ fn place_at(m: &Message<'_>, i: usize) -> Option<usize> {
     None
 }
 
-/// Claims the places a task is kept; true when one said it leaves ("from", "off"), as in "take X
-/// off my list".
-pub(crate) fn take(m: &mut Message<'_>) -> bool {
+/// Verbs that only put a task in its place: "throw mopping onto my list", "place laundry on my
+/// to do list", "include a stop at the pharmacy to the list of things to do".
+const PLACING: &str = "put|place|throw|toss|stick|pop|include|slap|chuck|drop|pencil|write|jot|add|get";
+
+/// What the places said: whether one said the task leaves ("from", "off"), as in "take X off my
+/// list", or arrives ("on", "to"), as in "put X on my list".
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Places {
+    pub(crate) leaving: bool,
+    pub(crate) arriving: bool,
+}
+
+/// After a place where a task arrives, the first free word when it is only a placing verb: "throw
+/// mopping onto my list" adds "mopping". It is claimed; `None` when there is none.
+pub(crate) fn take_placing_verb(m: &mut Message<'_>) -> Option<usize> {
+    let head = m.first_free_word()?;
+    let end = m.at(head, PLACING).filter(|&end| m.is_free_word(end))?;
+    m.take(head..end);
+    Some(head)
+}
+
+/// Claims the places a task is kept.
+pub(crate) fn take(m: &mut Message<'_>) -> Places {
     // In a question the list is what is asked about: "what's on my list".
     let asking = m.first_free_word().is_some_and(|head| {
         m.at(
@@ -52,23 +73,27 @@ pub(crate) fn take(m: &mut Message<'_>) -> bool {
         .is_some()
     });
     if asking {
-        return false;
+        return Places::default();
     }
-    let mut leaving = false;
+    let mut places = Places::default();
     let mut i = 0;
     while i < m.len() {
         match place_at(m, i) {
             // Only after something ("to do list: buy milk" starts with it), and not "back on my
             // list", which is a reopen.
             Some(end) if (0..i).any(|j| m.is_free_word(j)) && (i == 0 || m.word(i - 1) != "back") => {
-                leaving |= matches!(m.word(i), "from" | "off");
-                m.take(i..end);
+                let leaving = matches!(m.word(i), "from" | "off");
+                places.leaving |= leaving;
+                places.arriving |= !leaving;
+                // "wash the dog, put on list of things to do": the verb went with the place.
+                let verb = i >= 2 && m.at(i - 1, PLACING).is_some() && m.kind(i - 2) == Some(Kind::Punct);
+                m.take(if verb { i - 2 } else { i }..end);
                 i = end;
             }
             _ => i += 1,
         }
     }
-    leaving
+    places
 }
 
 #[cfg(test)]
@@ -77,7 +102,7 @@ mod tests {
 
     fn left(text: &str) -> (String, bool) {
         let mut m = Message::new(text);
-        let leaving = take(&mut m);
+        let leaving = take(&mut m).leaving;
         let words: Vec<&str> = m.free_in(0..m.len()).into_iter().map(|i| m.word(i)).collect();
         (words.join(" "), leaving)
     }

@@ -6,7 +6,7 @@ use crate::intent::Cue;
 use crate::message::Message;
 use crate::target::TaskRef;
 use crate::types::{Intent, Slots, Understanding};
-use crate::{add, edit, filter, intent, references, smalltalk};
+use crate::{add, edit, extras, filter, intent, references, smalltalk};
 
 /// Understands one chat message in its conversation context. Pure and deterministic: the same
 /// message and context always give the same result, and nothing is read from the clock or the
@@ -24,7 +24,10 @@ pub fn understand(message: &str, ctx: &Context) -> Understanding {
     let cue = intent::classify(&mut m);
     let len = m.len();
     let (intent, slots, target) = match cue.intent {
-        Intent::Add => (Intent::Add, add::slots(&mut m, ctx), None),
+        Intent::Add => {
+            let slots = add::slots(&mut m, ctx);
+            reminder_for_a_task(message, &slots, ctx).unwrap_or((Intent::Add, slots, None))
+        }
         Intent::List | Intent::Search => listing(&mut m, ctx, &cue),
         Intent::Complete | Intent::Reopen | Intent::Delete => (
             cue.intent,
@@ -50,6 +53,26 @@ pub fn reference(message: &str, ctx: &Context, intent: Intent) -> Option<TaskRef
     intent::strip_padding(&mut m);
     let len = m.len();
     references::take(&mut m, 0..len, ctx, intent)
+}
+
+/// "remind me 30 minutes before the dentist", "notify me an hour before my 2 pm appointment": a
+/// reminder said without a due time of its own, or before a task named after "before", is for a
+/// task that exists: a change of its reminder, not a new task.
+fn reminder_for_a_task(message: &str, slots: &Slots, ctx: &Context) -> Option<(Intent, Slots, Option<TaskRef>)> {
+    let minutes = slots.reminder_minutes?;
+    let own_time = slots.due.is_some() || slots.recurrence.is_some();
+    if own_time && !extras::reminder_before_a_task(message) {
+        return None;
+    }
+    let name = slots.title.as_deref()?;
+    let mut words = Message::new(name);
+    let len = words.len();
+    let target = references::take(&mut words, 0..len, ctx, Intent::Update)?;
+    let change = Slots {
+        reminder_minutes: Some(minutes),
+        ..Slots::default()
+    };
+    Some((Intent::Update, change, Some(target)))
 }
 
 /// A list request's filter, or a search's words; a search for nothing but filters is a list.

@@ -16,11 +16,14 @@ const ADD_CUES: &[&str] = &[
     "new task|todo|to-do|reminder|item|entry :?",
     "make|set|create up? a|an new? task|todo|reminder|note|entry",
     "remind me to?",
+    "notify|alert|ping|nudge|warn me to?",
     "tell|ask me to",
     "remember to|that",
     "don't forget to|about",
     "do not forget to|about",
     "don't let me forget to|about",
+    "don't let me forget|miss",
+    "do not let me forget|miss",
     "note|write|jot down :?",
     "note :",
     "i|we need|must|should|gotta to?",
@@ -248,7 +251,7 @@ pub(crate) fn at_head(m: &mut Message<'_>, i: usize) -> Option<Cue> {
 /// with nick".
 const EVENTS: &str = "meeting meetings appointment appointments event call lunch dinner date session class";
 /// Entries that are only the container of a task: "set a reminder for X" adds "X".
-const ENTRIES: &str = "reminder reminders alarm task todo to-do note entry item";
+const ENTRIES: &str = "reminder reminders alarm task todo to-do note entry item notification alert";
 
 /// "set a reminder for the gym class", "set up a meeting with nick", "make me a repeating reminder
 /// to stretch", "set reminder for tennis": a new entry. A reminder set "for task 3" or "for it"
@@ -259,9 +262,15 @@ fn new_entry(m: &mut Message<'_>, i: usize) -> Option<Cue> {
         "set|create|make|schedule|arrange|organise|organize|book up? me|us? a|an new?",
     );
     let end = article.or_else(|| m.at(i, "set|create|make up? me|us?"))?;
-    let noun = (end..(end + 2).min(m.len())).find(|&j| listed(ENTRIES, m.word(j)) || listed(EVENTS, m.word(j)))?;
-    let between_are_kinds =
-        (end..noun).all(|j| listed("repeating recurring daily weekly monthly yearly quick", m.word(j)));
+    let noun = (end..(end + 3).min(m.len())).find(|&j| listed(ENTRIES, m.word(j)) || listed(EVENTS, m.word(j)))?;
+    // "a monthly reminder", "a two day notification before …" (the offset is read later).
+    let kind = |j: usize| {
+        let word = m.word(j);
+        listed("repeating recurring daily weekly monthly yearly quick", word)
+            || crate::words::number(word).is_some()
+            || listed("minute minutes hour hours day days week weeks", word)
+    };
+    let between_are_kinds = (end..noun).all(kind);
     if !between_are_kinds {
         return None;
     }
@@ -271,6 +280,10 @@ fn new_entry(m: &mut Message<'_>, i: usize) -> Option<Cue> {
         return cue(Intent::Add, 0.8);
     }
     m.take(i..end);
+    // "a two day notification before …": the offset's words are the reminder's to read.
+    if (end..noun).any(|j| crate::words::number(m.word(j)).is_some()) {
+        return cue(Intent::Add, 0.85);
+    }
     for j in end..noun {
         if listed("repeating recurring quick", m.word(j)) {
             m.take(j..j + 1);
@@ -357,9 +370,15 @@ pub(crate) fn is_add_request(m: &Message<'_>, i: usize) -> bool {
 
 /// "remind me to" after "i need to": one command said twice.
 pub(super) fn chained_add_cues(m: &mut Message<'_>, at: usize) {
-    if let Some(end) = ["remember|remind me? to", "not forget to", "remind me to"]
-        .iter()
-        .find_map(|p| m.at(at, p))
+    if let Some(end) = [
+        "remember|remind me? to",
+        "not forget to",
+        "remind me to",
+        "that? i|we have|'ve got? a|an",
+        "that? i've|we've got a|an",
+    ]
+    .iter()
+    .find_map(|p| m.at(at, p))
     {
         m.take(at..end);
     }
