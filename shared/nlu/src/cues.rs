@@ -14,7 +14,8 @@ pub(crate) fn cue(intent: Intent, confidence: f32) -> Option<Cue> {
 
 /// Words that make a question about tasks.
 pub(crate) const LIST_CUES: &str = "tasks task todo todos to-do list plate agenda due pending open outstanding left remaining \
-    overdue late completed complete done finished finish urgent important priority tagged upcoming schedule";
+    overdue late completed complete done finished finish urgent important priority tagged upcoming schedule \
+    reminders remind calendar planned plan plans appointments meetings events planner";
 
 /// Verbs a to-do usually starts with: "buy cat food" is a task even without "add".
 const TODO_VERBS: &str = "buy call email e-mail text phone ring pay book pick get order return renew clean fix send \
@@ -61,6 +62,19 @@ const OUTLOOK_DAYS: &str = "day today tomorrow tonight week weekend morning afte
 /// or "the weekend" (this one), which the cue says as a date.
 pub(crate) fn outlook(m: &mut Message<'_>) -> Option<Cue> {
     let first = m.first_free_word()?;
+    // "what does the rest of my day look like", "what is my plan for the day".
+    let asking = m.at(first, "what|what's|how|how's|hows|show|tell|give").is_some();
+    let all = 0..m.len();
+    if asking
+        && let Some(day) = m
+            .find(all.clone(), "the rest of my|the day")
+            .or_else(|| m.find(all, "for the day"))
+    {
+        m.take(day);
+        let mut found = Cue::new(Intent::List, 0.85);
+        found.outlook = Some("today");
+        return Some(found);
+    }
     let asked = m
         .at(first, "how's|hows|what's")
         .or_else(|| m.at(first, "how|what is|does|will"))?;

@@ -15,7 +15,9 @@ const LIST_FRAME: &str = "show me my all the a an tasks task todos todo to-do li
     everything anything what what's which is are do does did i have has got get give on in for of plate going due to \
     need needs still how many much any there please display view see let can you could would that with be am it \
     agenda schedule up now at so far yet currently right just tell this these those there's i've ones one and or \
-    doing lined else ahead that's thats which who whats";
+    doing lined else ahead that's thats which who whats calendar calender planner reminders reminder planned \
+    scheduled booked happening coming day rest plan plans hear know look like looks appointments appointment \
+    events event meetings my our ask asked remind told";
 
 /// Words of a search request that only frame it.
 const SEARCH_FRAME: &str = "for tasks task todos todo containing contain contains mentioning mention mentions about \

@@ -10,7 +10,7 @@ use crate::types::Intent;
 
 /// Verbs after which "i want to" is only politeness.
 const COMMANDS: &str = "add create delete remove show list find search complete finish mark reopen rename change update \
-    edit move reschedule set make tag repeat cancel see view";
+    edit move reschedule set make tag repeat cancel see view hear know check";
 /// Phrases that start a new task, in the order tried.
 const ADD_CUES: &[&str] = &[
     "new task|todo|to-do|reminder|item|entry :?",
@@ -125,8 +125,25 @@ pub(crate) fn at_head(m: &mut Message<'_>, i: usize) -> Option<Cue> {
         let _ = end;
         return Some(list_or_search(m, 0.85));
     }
+    // "tell me what's on the schedule", "let me know what i have to do today": the question.
     if let Some(end) = m
-        .at(i, "show|list|display|view|see|fetch|print")
+        .at(i, "tell|show me")
+        .or_else(|| m.at(i, "let me|us know"))
+        .filter(|&end| m.at(end, "what|what's|which|how|when|if|whether").is_some())
+    {
+        m.take(i..end);
+        return at_head(m, end);
+    }
+    if let Some(end) = m.at(
+        i,
+        "check|review|open|hear my|the calendar|calender|schedule|agenda|list|lists|tasks|todos|reminders|planner",
+    ) {
+        m.take(i..i + 1);
+        let _ = end;
+        return Some(list_or_search(m, 0.85));
+    }
+    if let Some(end) = m
+        .at(i, "show|list|display|view|see|fetch|print|hear|know")
         .or_else(|| m.at(i, "give|get|pull|bring me|up"))
     {
         m.take(i..end);
