@@ -221,6 +221,9 @@ pub(crate) fn statement(m: &mut Message<'_>) -> Option<Cue> {
     if let Some(cue) = state_reported(m) {
         return Some(cue);
     }
+    if let Some(cue) = plan_changed(m) {
+        return Some(cue);
+    }
     if let Some(found) = m.find(all.clone(), "should|must|needs|has|will|can|could to? be") {
         m.take(found);
         return cue(Intent::Update, 0.75);
@@ -247,6 +250,69 @@ pub(crate) fn statement(m: &mut Message<'_>) -> Option<Cue> {
         return cue(Intent::Complete, 0.7);
     }
     None
+}
+
+/// "for the dentist appointment, note that it's dr. weber", "note on the gym: bring a towel": a
+/// note for a task, said around its name. The comma or colon splits the name from the note.
+pub(crate) fn note_for(m: &mut Message<'_>) -> Option<Cue> {
+    let head = m.first_free_word()?;
+    let all = 0..m.len();
+    let said = if let Some(end) = m.at(head, "note|notes on|for|about") {
+        m.take(head..end);
+        true
+    } else if m.at(head, "for|on|about|regarding|re").is_some()
+        && let Some(note) = m
+            .find(all.clone(), ", add|make|leave? a? note|notes that|:?")
+            .or_else(|| m.find(all, ", add|make|leave? a? note|notes"))
+    {
+        m.take(head..head + 1);
+        // The comma stays: it splits the name from the note.
+        m.take(note.start + 1..note.end);
+        true
+    } else {
+        false
+    };
+    said.then(|| {
+        let mut found = Cue::new(Intent::Update, 0.8);
+        found.describe = true;
+        found
+    })
+}
+
+/// "can we do the car wash saturday instead", "the meeting has been moved to monday", "the
+/// meeting with justin has been changed, put it on friday": a new time for a task that exists.
+fn plan_changed(m: &mut Message<'_>) -> Option<Cue> {
+    let all = 0..m.len();
+    let mut copy = m.clone();
+    let len = copy.len();
+    dates::take(&mut copy, 0..len)?;
+    if let Some(found) = m.find(all.clone(), "instead") {
+        m.take(found);
+        if let Some(head) = m.first_free_word()
+            && let Some(end) = m.at(head, "can|could|shall we|i do|have|make|move|put|take")
+        {
+            m.take(head..end);
+        }
+        return cue(Intent::Update, 0.7);
+    }
+    let found = m
+        .find(
+            all.clone(),
+            "has|have been|got changed|moved|rescheduled|postponed|pushed|delayed|shifted",
+        )
+        .or_else(|| {
+            m.find(
+                all,
+                "was|is|got changed|moved|rescheduled|postponed|pushed|delayed|shifted",
+            )
+        })?;
+    m.take(found.clone());
+    // "…, put it on friday": the task was named before.
+    let rest = found.end..m.len();
+    if let Some(again) = m.find(rest, "put|move|make|set it|that") {
+        m.take(again);
+    }
+    cue(Intent::Update, 0.75)
 }
 
 /// Words that say a task's state without a past form: "the bathroom is clean now".

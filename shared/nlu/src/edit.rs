@@ -77,8 +77,23 @@ pub(crate) fn understand(m: &mut Message<'_>, ctx: &Context, cue: &Cue) -> (Inte
         recurrence::take(m, all.clone(), today)
     };
     slots.recurrence = repeat.map(|repeat| repeat.rule(ctx.tz));
-    let pivot = (0..len)
-        .find(|&i| m.is_free(i) && listed(PIVOTS, m.word(i)))
+    // A note's text follows "saying", "that says", "reading" or a colon: "add a note to the gym
+    // saying bring a towel".
+    let said = describe
+        .then(|| {
+            (0..len).find(|&i| {
+                m.is_free(i) && (listed("saying reading :", m.word(i)) || m.at(i, "that|which says|reads").is_some())
+            })
+        })
+        .flatten();
+    if let Some(i) = said
+        && m.at(i, "that|which").is_some()
+    {
+        m.take(i..i + 1);
+    }
+    let said = said.map(|i| if m.is_free(i) { i } else { i + 1 });
+    let pivot = said
+        .or_else(|| (0..len).find(|&i| m.is_free(i) && listed(PIVOTS, m.word(i))))
         .or_else(|| (1..len).find(|&i| m.is_free(i) && m.word(i) == "due"));
     let pivot_word = pivot.map(|p| m.word(p).to_owned()).unwrap_or_default();
     let (left, right) = match pivot {
@@ -118,7 +133,9 @@ pub(crate) fn understand(m: &mut Message<'_>, ctx: &Context, cue: &Cue) -> (Inte
             read_values(m, left, ctx, &mut slots, named, "");
         }
     }
-    if pivot.is_some() && !literal && !describe {
+    // What is left after "to", "as" or a colon is a new title ("change task 2 to buy oat milk");
+    // after a comma it is only more said ("…, there's no rush").
+    if pivot.is_some() && !literal && !describe && listed("to as into :", &pivot_word) {
         slots.title = take_text(m, right, "to as into : , and", TITLE_TRAILING).map(|t| capitalise(&t));
     }
     let changes = slots.title.is_some()

@@ -49,6 +49,7 @@ const PADDING: &[&str] = &[
     "hey|hi|hello|ok|okay|so|oh|oops|um|uh|well|actually|please|kindly|just|quickly|alright|yo|hmm|and|also|then|now|right",
     "could|can|would|will you please?",
     "i want|need you to",
+    "you can|could|may",
     "i'd like you to",
     "i would like you to",
     "go ahead and",
@@ -133,6 +134,7 @@ fn placed(m: &mut Message<'_>, places: location::Places) -> Option<Cue> {
 
 fn detect(m: &mut Message<'_>, head: usize) -> Cue {
     if let Some(cue) = cues::stop_repeating(m)
+        .or_else(|| cues::note_for(m))
         .or_else(|| cues::outlook(m))
         .or_else(|| cues::next_up(m))
         .or_else(|| cues::back_on_the_list(m))

@@ -172,6 +172,9 @@ fn take_pronoun(m: &mut Message<'_>, range: Range<usize>) -> bool {
 }
 
 /// Several tasks: "all …", "every …", "my … meetings", "completed tasks".
+/// Plurals that name tasks as a group.
+const COLLECTIONS: &str = "tasks todos to-dos items ones things reminders entries";
+
 fn selection(m: &mut Message<'_>, range: Range<usize>, ctx: &Context, intent: Intent) -> Option<TaskRef> {
     let content: Vec<usize> = m
         .free_in(range.clone())
@@ -183,7 +186,13 @@ fn selection(m: &mut Message<'_>, range: Range<usize>, ctx: &Context, intent: In
         .iter()
         .rev()
         .find(|&&i| !listed("please now again", m.word(i)))?;
-    let plural = fuzzy::stem(m.word(*last)) != m.word(*last) && m.kind(*last) == Some(Kind::Word);
+    // "the shopping tasks", "my morning meetings": a plural that names tasks as a group. A plural
+    // that ends a title ("prepare slides", "pay bills") names one task.
+    let grouped = listed(COLLECTIONS, m.word(*last))
+        || content
+            .iter()
+            .any(|&i| listed("my our", m.word(i)) || words::part_of_day(m.word(i)).is_some());
+    let plural = grouped && fuzzy::stem(m.word(*last)) != m.word(*last) && m.kind(*last) == Some(Kind::Word);
     let the = content.iter().any(|&i| m.word(i) == "the");
     if !(many || plural && !the) {
         return None;

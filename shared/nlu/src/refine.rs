@@ -99,7 +99,10 @@ pub(super) fn add_or_update(m: &mut Message<'_>, i: usize, end: usize) -> Cue {
         .clone()
         .any(|j| listed("tag tags label", m.word(j)) || m.kind(j) == Some(Kind::Hashtag));
     let onto = window.clone().find(|&j| m.at(j, "to|on|onto").is_some() && j > end);
-    if tagging && onto.is_some_and(|j| explicit_reference(m, j + 1) || m.at(j + 1, "the|my").is_some()) {
+    // "add the work tag to the report", "add the errands tag to pick up dry cleaning": a tag said
+    // with "tag" before "to" is for a task that exists.
+    let named_tag = onto.is_some_and(|j| (end..j).any(|k| listed("tag tags label", m.word(k))));
+    if tagging && onto.is_some_and(|j| named_tag || explicit_reference(m, j + 1) || m.at(j + 1, "the|my").is_some()) {
         m.take(i..end);
         return Cue::new(Intent::Update, 0.85);
     }

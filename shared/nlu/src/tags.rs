@@ -80,7 +80,8 @@ pub(crate) fn take(m: &mut Message<'_>, range: Range<usize>, removing: bool, cla
             let pronoun = m.at(at, "it|this|that").filter(|_| verb);
             let list_at = pronoun.map_or(at, |after| m.at(after, "with|as").unwrap_or(after));
             // "tag the groceries task with shopping": the tags follow a later "with".
-            let later = if verb && pronoun.is_none() && !is_tag_word(m, list_at) {
+            // "tag prepare slides with work" too: a later "with" wins over the next word.
+            let later = if verb && pronoun.is_none() {
                 m.find(at..(at + 6).min(end), "with|as")
             } else {
                 None

@@ -90,6 +90,16 @@ pub(crate) fn at_head(m: &mut Message<'_>, i: usize) -> Option<Cue> {
         m.take(i..end);
         return cue(Intent::Search, 0.9);
     }
+    // "take the due date off learn spanish": a field removed, not a task.
+    if let Some(end) = m
+        .at(i, "take|get the|its due date|deadline off|from|away")
+        .or_else(|| m.at(i, "take|get the|its due|deadline off|from|away"))
+    {
+        m.take(i..end);
+        let mut found = Cue::new(Intent::Update, 0.85);
+        found.clear = Some(crate::types::Field::Due);
+        return Some(found);
+    }
     if let Some(end) = m
         .at(i, "get rid of")
         .or_else(|| m.at(i, "throw away|out"))
@@ -280,6 +290,12 @@ fn new_entry(m: &mut Message<'_>, i: usize) -> Option<Cue> {
     );
     let end = article.or_else(|| m.at(i, "set|create|make up? me|us?"))?;
     let noun = (end..(end + 3).min(m.len())).find(|&j| listed(ENTRIES, m.word(j)) || listed(EVENTS, m.word(j)))?;
+    // "set task 7 to high priority", "make task 2 urgent": a task that exists.
+    if explicit_reference(m, noun)
+        || article.is_none() && !listed("reminder reminders alarm notification alert", m.word(noun))
+    {
+        return None;
+    }
     // "a monthly reminder", "a two day notification before …" (the offset is read later).
     let kind = |j: usize| {
         let word = m.word(j);
