@@ -11,6 +11,10 @@ use crate::normalise::Kind;
 const NOT_TAGS: &str = "it this that them the a an and with as to from for on in at by due priority please \
     tomorrow today tonight task tasks one list remind reminder every daily weekly monthly tag tags";
 
+/// Words before "list" that name the to-do list itself, not a tag: "my reminder list".
+const PLAIN_LISTS: &str = "todo to-do task tasks shopping-list reminder reminders things \
+    checklist main personal";
+
 /// Tags to add and tags to remove.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct TagChange {
@@ -115,7 +119,7 @@ pub(crate) fn take(m: &mut Message<'_>, range: Range<usize>, removing: bool, cla
         } else if let Some(end) = m.at(i, "to|on|onto|in my|the <w> list") {
             let word = m.word(end - 2).to_owned();
             m.take(i..end);
-            if !listed("todo to-do task tasks shopping-list", &word) {
+            if !listed(PLAIN_LISTS, &word) {
                 push(&mut change.add, &word);
             }
         } else if let Some(end) = m.at(i, "to|on|onto my|the todo|to-do? list") {

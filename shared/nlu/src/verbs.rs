@@ -135,6 +135,36 @@ pub(crate) fn at_head(m: &mut Message<'_>, i: usize) -> Option<Cue> {
         let _ = end;
         return Some(list_or_search(m, 0.85));
     }
+    // "repeat my list back to me", "read back my reminders": the list, not a repetition.
+    if m.at(i, "repeat|read|recite|say|tell|speak|iterate|describe|state|go")
+        .is_some()
+        && m.find(i + 1..(i + 7).min(m.len()), "list|lists|reminders|tasks|todos|back")
+            .is_some()
+        && m.find(i + 1..m.len(), "to|that").is_none_or(|to| {
+            m.find(i + 1..to.start, "list|lists|reminders|tasks|todos|back")
+                .is_some()
+        })
+    {
+        m.take(i..i + 1);
+        let len = m.len();
+        m.take_first(i..len, "back");
+        return Some(list_or_search(m, 0.85));
+    }
+    // "what did i want to remember", "remind me what i asked you to remember": the list.
+    if m.find(i..m.len(), "remember|remembered|reminded").is_some()
+        && (m.at(i, "what|what's").is_some()
+            || m.at(i, "remind me what|of").is_some()
+            || m.at(i, "i|we wanted|want|had|asked to? remember").is_some())
+    {
+        let len = m.len();
+        m.take(i..len);
+        return cue(Intent::List, 0.8);
+    }
+    // "check if buying a light bulb is on my list", "confirm that …": a search.
+    if let Some(end) = m.at(i, "check|confirm|see|verify if|whether|that") {
+        m.take(i..end);
+        return cue(Intent::Search, 0.85);
+    }
     // "tell me what's on the schedule", "let me know what i have to do today": the question.
     if let Some(end) = m
         .at(i, "tell|show me")
