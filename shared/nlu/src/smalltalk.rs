@@ -112,7 +112,59 @@ pub(crate) fn classify(m: &Message<'_>) -> Option<(Intent, f32)> {
     if listed(HELLO, first) && only(rest, HELLO_REST) || greeting.is_some_and(|rest| only(rest, HELLO_REST)) {
         return Some((Intent::Greeting, 0.9));
     }
+    if is_small_talk(&words) {
+        return Some((Intent::Greeting, 0.85));
+    }
+    if asks_what_i_can_do(&words) {
+        return Some((Intent::Help, 0.85));
+    }
     None
+}
+
+/// Every word of "how's everything", "are you doing okay", "hello, anyone there", "it's good to
+/// see you, ai".
+const SMALL_TALK: &str = "hi hello hey hiya howdy yo ahoy hoy greetings sup heya how how's hows how're are is you things \
+    everything it going doing been have goes life your well okay ok alright fine nice good great see meet to with for \
+    fellow ai siri alexa bot assistant anyone there wake up right now today it's what's whats up again you're all";
+/// Of which one must be there: the others alone ("is it", "are you") ask nothing of the kind.
+const SMALL_TALK_ANCHORS: &str = "how how's hows how're going doing up okay ok see meet hello hi hey yo ahoy greetings \
+    howdy been";
+
+/// A greeting or "how are you" with nothing about tasks in it.
+fn is_small_talk(words: &[&str]) -> bool {
+    words.iter().all(|w| listed(SMALL_TALK, w)) && words.iter().any(|w| listed(SMALL_TALK_ANCHORS, w))
+}
+
+/// Words that make a message about tasks, not about the assistant.
+const TASK_WORDS: &str = "task tasks list lists todo todos to-do reminder reminders due today tomorrow week my add \
+    delete complete remind remember reminded";
+/// What people call what an assistant can do: "what kinds of questions can i ask you".
+const ABILITIES: &str = "questions question queries topics subjects things kinds types sorts kind type sort \
+    information stuff areas";
+/// And what they say it does with them.
+const ABILITY_VERBS: &str = "ask answer answers answering respond responses help know knowledgable knowledgeable \
+    familiar versed accept permissible allowed capable able handle understand";
+
+/// "what kinds of questions can i ask you", "what things can you help me with", "tell me what
+/// you are capable of answering": a question about the assistant itself.
+fn asks_what_i_can_do(words: &[&str]) -> bool {
+    if words
+        .iter()
+        .any(|w| listed("commands features capabilities abilities skills", w))
+    {
+        return true;
+    }
+    if words.iter().any(|w| listed(TASK_WORDS, w)) {
+        return false;
+    }
+    let to_me = words.iter().any(|w| listed("you you're your", w));
+    // "what all can you do", but not "can you do the dishes".
+    let verb = words.iter().any(|w| listed(ABILITY_VERBS, w)) || words.last() == Some(&"do");
+    let noun = words.iter().any(|w| listed(ABILITIES, w));
+    let asked = words
+        .first()
+        .is_some_and(|w| listed("what what's which tell can is how", w));
+    asked && verb && (to_me || noun)
 }
 
 #[cfg(test)]
@@ -144,5 +196,14 @@ mod tests {
         assert_eq!(intent("good morning"), Some(Intent::Greeting));
         assert_eq!(intent("how do i add a task?"), Some(Intent::Help));
         assert_eq!(intent("?"), Some(Intent::Help));
+        assert_eq!(intent("how are things going"), Some(Intent::Greeting));
+        assert_eq!(intent("hello, anyone there"), Some(Intent::Greeting));
+        assert_eq!(intent("what kinds of questions can i ask you"), Some(Intent::Help));
+        assert_eq!(intent("what all can you do"), Some(Intent::Help));
+        // About tasks, not about the assistant.
+        assert_eq!(intent("how's my day looking"), None);
+        assert_eq!(intent("what do i have to do today"), None);
+        assert_eq!(intent("what things are on my list"), None);
+        assert_eq!(intent("can you do the dishes tomorrow"), None);
     }
 }
