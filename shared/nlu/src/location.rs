@@ -21,22 +21,28 @@ const NAMED: &[&str] = &[
     "things to do list?",
 ];
 
-/// The end of a place said at `i`, if one is.
-fn place_at(m: &Message<'_>, i: usize) -> Option<usize> {
+/// A place said at `i`: where it ends, and the index of a day that owns it ("today's to do
+/// list"), which stays free as the task's date.
+fn place_at(m: &Message<'_>, i: usize) -> Option<(usize, Option<usize>)> {
     let after = m.at(i, "off of").or_else(|| m.at(i, PREPOSITIONS))?;
     // "on the list" may be the list just shown ("tick off everything on the list"), so "the"
     // makes a place only after words of moving.
     let the = m
         .at(after, "the")
         .filter(|_| m.at(i, "from|off|to|onto|into").is_some());
-    let owner = m.at(after, "my|our|your").or(the);
+    let day = m.at(after, "today's|tomorrow's|tonight's");
+    let owner = m.at(after, "my|our|your").or(the).or(day);
     let start = owner.unwrap_or(after);
+    let day = day.map(|_| after);
     if let Some(end) = NAMED.iter().find_map(|pattern| m.at(start, pattern)) {
-        return Some(end);
+        return Some((end, day));
     }
     if owner.is_some() {
         // "my to list": a word lost in "my to do list".
-        return m.at(start, OWNED).or_else(|| m.at(start, "to list"));
+        return m
+            .at(start, OWNED)
+            .or_else(|| m.at(start, "to list"))
+            .map(|end| (end, day));
     }
     None
 }
@@ -81,13 +87,20 @@ pub(crate) fn take(m: &mut Message<'_>) -> Places {
         match place_at(m, i) {
             // Only after something ("to do list: buy milk" starts with it), and not "back on my
             // list", which is a reopen.
-            Some(end) if (0..i).any(|j| m.is_free_word(j)) && (i == 0 || m.word(i - 1) != "back") => {
+            Some((end, day)) if (0..i).any(|j| m.is_free_word(j)) && (i == 0 || m.word(i - 1) != "back") => {
                 let leaving = matches!(m.word(i), "from" | "off");
                 places.leaving |= leaving;
                 places.arriving |= !leaving;
                 // "wash the dog, put on list of things to do": the verb went with the place.
                 let verb = i >= 2 && m.at(i - 1, PLACING).is_some() && m.kind(i - 2) == Some(Kind::Punct);
-                m.take(if verb { i - 2 } else { i }..end);
+                let start = if verb { i - 2 } else { i };
+                match day {
+                    Some(day) => {
+                        m.take(start..day);
+                        m.take(day + 1..end);
+                    }
+                    None => m.take(start..end),
+                }
                 i = end;
             }
             _ => i += 1,

@@ -116,11 +116,26 @@ pub(crate) fn take(m: &mut Message<'_>, range: Range<usize>, removing: bool, cla
                 m.take(i..end);
                 push(into(&mut change, removing), &tag);
             }
-        } else if let Some(end) = m.at(i, "to|on|onto|in my|the <w> list") {
+        } else if let Some((end, two)) = m
+            .at(i, "to|on|onto|in my|the? <w> list")
+            .map(|end| (end, false))
+            .or_else(|| m.at(i, "to|on|onto|in my|the? <w> <w> list").map(|end| (end, true)))
+        {
+            // "to my shopping list", "to school supplies list": the list's name is a tag.
             let word = m.word(end - 2).to_owned();
+            let before = end - 3;
+            let named_in_two = is_tag_word(m, before) && !listed("my the our", m.word(before));
+            if two && !named_in_two {
+                continue;
+            }
             m.take(i..end);
-            if !listed(PLAIN_LISTS, &word) {
-                push(&mut change.add, &word);
+            let tag = if two {
+                format!("{}-{word}", m.word(before))
+            } else {
+                word
+            };
+            if !listed(PLAIN_LISTS, &tag) && !listed("my the our your a do to-do things-to-do", &tag) {
+                push(&mut change.add, &tag);
             }
         } else if let Some(end) = m.at(i, "to|on|onto my|the todo|to-do? list") {
             m.take(i..end);

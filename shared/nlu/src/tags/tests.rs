@@ -67,6 +67,10 @@ fn a_named_list_is_a_tag_and_the_todo_list_is_not() {
     let (change, left) = tags("add oat milk to my shopping list", false);
     assert_eq!(change.add, ["shopping"]);
     assert_eq!(left, ["add", "oat", "milk"]);
+    let (change, _) = tags("add pencils to school supplies list", false);
+    assert_eq!(change.add, ["school-supplies"]);
+    let (change, _) = tags("what's on my to do list", false);
+    assert!(change.add.is_empty());
     let (change, left) = tags("put haircut on my list", false);
     assert!(change.add.is_empty());
     assert_eq!(left, ["put", "haircut"]);
