@@ -13,6 +13,7 @@ const OWNED: &str =
     "list|lists|todos|to-dos|tasks|reminders|calendar|calender|agenda|planner|schedule|todolist|tasklist";
 /// Lists that are a place with or without "my": "to do list", "list of things to do".
 const NAMED: &[&str] = &[
+    "calendar|calender|agenda|planner",
     "to do list|lists",
     "to-do|todo|task|tasks|reminder|reminders|chore|chores|things-to-do list|lists",
     "list|lists of things|stuff|items|tasks|chores to do|complete|accomplish|finish",

@@ -318,12 +318,13 @@ fn new_entry(m: &mut Message<'_>, i: usize) -> Option<Cue> {
         i,
         "set|create|make|schedule|arrange|organise|organize|book up? me|us? a|an new?",
     );
-    let end = article.or_else(|| m.at(i, "set|create|make up? me|us?"))?;
+    let end = article.or_else(|| m.at(i, "set|create|make|book|schedule|arrange up? me|us?"))?;
     let noun = (end..(end + 3).min(m.len())).find(|&j| listed(ENTRIES, m.word(j)) || listed(EVENTS, m.word(j)))?;
     // "set task 7 to high priority", "make task 2 urgent": a task that exists.
-    if explicit_reference(m, noun)
-        || article.is_none() && !listed("reminder reminders alarm notification alert", m.word(noun))
-    {
+    // Without "a": "set reminder for …", "book appointment for …", but not "set task 7 …".
+    let bare = listed("reminder reminders alarm notification alert", m.word(noun))
+        || listed(EVENTS, m.word(noun)) && m.at(i, "book|schedule|arrange").is_some();
+    if explicit_reference(m, noun) || article.is_none() && !bare {
         return None;
     }
     // "a monthly reminder", "a two day notification before …" (the offset is read later).
@@ -338,7 +339,10 @@ fn new_entry(m: &mut Message<'_>, i: usize) -> Option<Cue> {
         return None;
     }
     if listed(EVENTS, m.word(noun)) {
-        article?;
+        // "book appointment for friday", but "set meeting to 3pm" moves one.
+        if article.is_none() && m.at(i, "make|book|schedule|arrange").is_none() {
+            return None;
+        }
         m.take(i..end);
         return cue(Intent::Add, 0.8);
     }
@@ -437,6 +441,7 @@ pub(super) fn chained_add_cues(m: &mut Message<'_>, at: usize) {
         "remember|remind me? to",
         "not forget to",
         "remind me to",
+        "remind me about|of",
         "that? i|we have|'ve got? a|an",
         "that? i've|we've got a|an",
     ]

@@ -56,6 +56,80 @@ pub(crate) fn ordinal(word: &str) -> Option<u32> {
     Some(value)
 }
 
+/// Ordinal words past "tenth".
+const ORDINALS: [&str; 21] = [
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+    "twentieth",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "thirtieth",
+    "",
+];
+/// Number words past "twelve" that a day of the month can be.
+const TEENS: [&str; 7] = [
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+];
+
+/// A day of the month said in words, and where it ends: "third", "twenty first", "twenty-first",
+/// "thirty first", "two", "twenty five". Only read next to a month, where a number is a day.
+pub(crate) fn spoken_day(m: &crate::message::Message<'_>, i: usize) -> Option<(u32, usize)> {
+    let unit = |word: &str| -> Option<u32> {
+        ordinal(word)
+            .filter(|_| !word.starts_with(|c: char| c.is_ascii_digit()))
+            .or_else(|| number(word).filter(|n| (1..=9).contains(n) && !matches!(word, "a" | "an" | "couple")))
+    };
+    let word = m.word(i);
+    if let Some((tens, rest)) = word.split_once('-') {
+        let base = match tens {
+            "twenty" => 20,
+            "thirty" => 30,
+            _ => return None,
+        };
+        return unit(rest).map(|n| (base + n, i + 1)).filter(|(day, _)| *day <= 31);
+    }
+    let base = match word {
+        "twenty" => 20,
+        "thirty" => 30,
+        _ => {
+            let day = unit(word)
+                .or_else(|| number(word).filter(|n| (10..=12).contains(n)))
+                .or_else(|| TEENS.iter().position(|t| *t == word).map(|p| p as u32 + 13))
+                .or_else(|| {
+                    ORDINALS
+                        .iter()
+                        .position(|o| !o.is_empty() && *o == word)
+                        .map(|p| p as u32 + 11)
+                })?;
+            return Some((day, i + 1));
+        }
+    };
+    match unit(m.word(i + 1)) {
+        Some(n) if base + n <= 31 => Some((base + n, i + 2)),
+        _ => Some((base, i + 1)),
+    }
+}
+
 /// A weekday's full name.
 pub(crate) fn weekday(word: &str) -> Option<Weekday> {
     Some(match word {

@@ -97,12 +97,20 @@ pub(super) fn month_date(m: &Message<'_>, j: usize) -> Option<(usize, Piece)> {
             .or_else(|| word.parse().ok().filter(|_| word.len() <= 2))
             .filter(|day| (1..=31).contains(day) && m.is_free(i))
     };
+    // A day in digits, or said in words next to its month: "march twenty first", "may two".
+    let day_at = |i: usize| {
+        day_number(i)
+            .map(|day| (day, i + 1))
+            .or_else(|| words::spoken_day(m, i).filter(|_| m.is_free(i)))
+    };
     let start = m.at(j, "the").unwrap_or(j);
     let (month, day, end) = if let Some(month) = words::month(m.word(start)).filter(|_| start == j) {
-        (month, day_number(j + 1)?, j + 2)
+        let at = m.at(j + 1, "the").unwrap_or(j + 1);
+        let (day, end) = day_at(at)?;
+        (month, day, end)
     } else {
-        let day = day_number(start)?;
-        let month_at = m.at(start + 1, "of").unwrap_or(start + 1);
+        let (day, day_end) = day_at(start)?;
+        let month_at = m.at(day_end, "of").unwrap_or(day_end);
         (
             words::month(m.word(month_at)).filter(|_| m.is_free(month_at))?,
             day,

@@ -82,7 +82,12 @@ fn spoken(m: &Message<'_>, j: usize, at: bool) -> Option<(usize, Piece)> {
         .at(after, "am|pm|a.m.|p.m.")
         .map(|end| (end, m.word(after).starts_with('p')));
     let clock = m.at(after, "o'clock|oclock").or_else(|| m.at(after, "o clock"));
-    if !(at || meridiem.is_some() || clock.is_some()) {
+    // "ten in the morning", "seven at night": the part of the day says it is a time (and is read
+    // on its own).
+    let part = m
+        .at(after, "in the morning|afternoon|evening")
+        .or_else(|| m.at(after, "at night|tonight"));
+    if !(at || meridiem.is_some() || clock.is_some() || part.is_some()) {
         return None;
     }
     let end = meridiem.map(|(end, _)| end).or(clock).unwrap_or(after);

@@ -130,6 +130,21 @@ fn clock_times_need_am_pm_a_colon_or_at() {
 }
 
 #[test]
+fn days_of_the_month_said_in_words() {
+    let date = |text: &str| match when(text).day {
+        Some(Day::Date { month, day, .. }) => (month, day),
+        other => panic!("{text}: {other:?}"),
+    };
+    assert_eq!(date("march twenty first"), (3, 21));
+    assert_eq!(date("on may two"), (5, 2));
+    assert_eq!(date("july fourth"), (7, 4));
+    assert_eq!(date("thirteenth june"), (6, 13));
+    assert_eq!(date("january twenty five"), (1, 25));
+    assert_eq!(date("the third of april"), (4, 3));
+    assert_eq!(date("december twenty-fifth"), (12, 25));
+}
+
+#[test]
 fn clock_times_said_in_words() {
     let clock = |hour, minute, pm: Option<bool>| {
         Some(Time::Clock {
