@@ -125,6 +125,17 @@ fn placed(m: &mut Message<'_>, places: location::Places) -> Option<Cue> {
         return Some(Cue::new(Intent::Add, 0.85));
     }
     let head = m.first_free_word()?;
+    // "make sure that mopping is on my to do list", "be sure to put folding laundry on my list".
+    if let Some(end) = m.at(head, "make|be sure that|to?") {
+        m.take(head..end);
+        location::take_placing_verb(m);
+        return Some(Cue::new(Intent::Add, 0.8));
+    }
+    // "cleaning needs to be on my to do list": nothing else is asked.
+    let mut probe = m.clone();
+    if detect(&mut probe, head).intent == Intent::Unknown {
+        return Some(Cue::new(Intent::Add, 0.7));
+    }
     let mut tried = m.clone();
     let cue = verbs::at_head(&mut tried, head).filter(|cue| cue.intent == Intent::Add)?;
     location::take_placing_verb(&mut tried);

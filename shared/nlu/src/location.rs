@@ -17,6 +17,8 @@ const NAMED: &[&str] = &[
     "to do list|lists",
     "to-do|todo|task|tasks|reminder|reminders|chore|chores|things-to-do list|lists",
     "list|lists of things|stuff|items|tasks|chores to do|complete|accomplish|finish",
+    "list|lists of <w> to do",
+    "list|lists to do",
     "list|lists of to do|dos|to-dos|todos|tasks|chores|reminders",
     "list|lists of things|stuff|items|tasks|chores",
     "things to do list?",
@@ -38,6 +40,18 @@ fn place_at(m: &Message<'_>, i: usize) -> Option<(usize, Option<usize>)> {
     if let Some(end) = NAMED.iter().find_map(|pattern| m.at(start, pattern)) {
         return Some((end, day));
     }
+    // "my current to do list", "my big project task list": a list with words of its own.
+    if owner.is_some() {
+        for skip in 1..=3 {
+            let described = (start..start + skip).all(|j| m.is_free_word(j) && m.at(j, PREPOSITIONS).is_none());
+            if !described {
+                break;
+            }
+            if let Some(end) = NAMED[1..].iter().find_map(|pattern| m.at(start + skip, pattern)) {
+                return Some((end, day));
+            }
+        }
+    }
     if owner.is_some() {
         // "my to list": a word lost in "my to do list".
         return m
@@ -50,7 +64,7 @@ fn place_at(m: &Message<'_>, i: usize) -> Option<(usize, Option<usize>)> {
 
 /// Verbs that only put a task in its place: "throw mopping onto my list", "place laundry on my
 /// to do list", "include a stop at the pharmacy to the list of things to do".
-const PLACING: &str = "put|place|throw|toss|stick|pop|include|slap|chuck|drop|pencil|write|jot|add|get";
+const PLACING: &str = "put|place|throw|toss|stick|pop|include|slap|chuck|drop|pencil|write|jot|add";
 
 /// What the places said: whether one said the task leaves ("from", "off"), as in "take X off my
 /// list", or arrives ("on", "to"), as in "put X on my list".
@@ -67,6 +81,51 @@ pub(crate) fn take_placing_verb(m: &mut Message<'_>) -> Option<usize> {
     let end = m.at(head, PLACING).filter(|&end| m.is_free_word(end))?;
     m.take(head..end);
     Some(head)
+}
+
+/// "on my to do list, add dishes", "to my task list please add paint kitchen": a place said first,
+/// before the command.
+fn opens(m: &Message<'_>, end: usize) -> bool {
+    m.at(end, ",|:|please|add|put|i|we").is_some()
+}
+
+/// Where the words that put a task in the place at `i` start: "…, put on my list", "i need laundry
+/// put on my list", "i need to do dishes, put it on my list", "cleaning needs to be on my list",
+/// "mopping is on my list". They say nothing of the task.
+fn put_there(m: &Message<'_>, i: usize) -> usize {
+    let word = |j: usize| if j < i { m.word(j) } else { "" };
+    let mut j = i;
+    if j > 0 && listed_in("it this that them", word(j - 1)) {
+        j -= 1;
+    }
+    let verb = j > 0 && listed_in(PUT, word(j - 1));
+    if verb {
+        j -= 1;
+    } else if j > 0 && !listed_in("be is are go", word(j - 1)) {
+        return i;
+    }
+    if j > 0 && listed_in("be go", word(j - 1)) {
+        j -= 1;
+    }
+    if j > 1 && word(j - 1) == "to" && listed_in(NEEDS, word(j - 2)) {
+        j -= 2;
+    } else if j > 0 && (listed_in(NEEDS, word(j - 1)) || !verb && listed_in("is are", word(j - 1))) {
+        j -= 1;
+    }
+    if j > 0 && (listed_in("so and then by", word(j - 1)) || m.kind(j - 1) == Some(Kind::Punct)) {
+        j -= 1;
+    }
+    // Something must be left to be the task.
+    if (0..j).any(|k| m.is_free_word(k)) { j } else { i }
+}
+
+/// Forms of the verbs that put a task somewhere.
+const PUT: &str = "put putting add adding added place placed placing include included including list listed";
+/// Words that say it must be so.
+const NEEDS: &str = "needs need has have should must can could ought";
+
+fn listed_in(list: &str, word: &str) -> bool {
+    crate::message::listed(list, word)
 }
 
 /// Claims the places a task is kept.
@@ -88,13 +147,13 @@ pub(crate) fn take(m: &mut Message<'_>) -> Places {
         match place_at(m, i) {
             // Only after something ("to do list: buy milk" starts with it), and not "back on my
             // list", which is a reopen.
-            Some((end, day)) if (0..i).any(|j| m.is_free_word(j)) && (i == 0 || m.word(i - 1) != "back") => {
+            Some((end, day))
+                if ((0..i).any(|j| m.is_free_word(j)) || opens(m, end)) && (i == 0 || m.word(i - 1) != "back") =>
+            {
                 let leaving = matches!(m.word(i), "from" | "off");
                 places.leaving |= leaving;
                 places.arriving |= !leaving;
-                // "wash the dog, put on list of things to do": the verb went with the place.
-                let verb = i >= 2 && m.at(i - 1, PLACING).is_some() && m.kind(i - 2) == Some(Kind::Punct);
-                let start = if verb { i - 2 } else { i };
+                let start = if leaving { i } else { put_there(m, i) };
                 match day {
                     Some(day) => {
                         m.take(start..day);

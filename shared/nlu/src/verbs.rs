@@ -80,6 +80,10 @@ pub(crate) fn at_head(m: &mut Message<'_>, i: usize) -> Option<Cue> {
     if let Some(found) = new_entry(m, i) {
         return Some(found);
     }
+    if let Some(end) = m.at(i, "mark|put down :?") {
+        m.take(i..end);
+        return cue(Intent::Add, 0.85);
+    }
     if m.at(i, "mark|flag|set").is_some() {
         return Some(mark(m, i));
     }
@@ -212,7 +216,7 @@ pub(crate) fn at_head(m: &mut Message<'_>, i: usize) -> Option<Cue> {
         m.take(i..end);
         return cue(Intent::Add, 0.8);
     }
-    if let Some(end) = m.at(i, "jot|note|write down :?") {
+    if let Some(end) = m.at(i, "jot|note|write|mark|put down :?") {
         m.take(i..end);
         return cue(Intent::Add, 0.85);
     }
