@@ -224,6 +224,14 @@ pub(crate) fn statement(m: &mut Message<'_>) -> Option<Cue> {
     if let Some(cue) = plan_changed(m) {
         return Some(cue);
     }
+    // "this item should be removed from the list": a delete said as a wish.
+    if let Some(found) = m.find(
+        all.clone(),
+        "should|must|needs|has|will|can|could to? be removed|deleted|erased|cancelled|canceled|dropped|scrapped",
+    ) {
+        m.take(found);
+        return cue(Intent::Delete, 0.75);
+    }
     if let Some(found) = m.find(all.clone(), "should|must|needs|has|will|can|could to? be") {
         m.take(found);
         return cue(Intent::Update, 0.75);

@@ -27,6 +27,16 @@ const NAMED: &[&str] = &[
 /// A place said at `i`: where it ends, and the index of a day that owns it ("today's to do
 /// list"), which stays free as the task's date.
 fn place_at(m: &Message<'_>, i: usize) -> Option<(usize, Option<usize>)> {
+    // "from list", "out of my shopping list", "off the wish list": any list a task leaves.
+    if let Some(after) = m.at(i, "off|out of").or_else(|| m.at(i, "from|off|out")) {
+        let start = m.at(after, "my|our|your|the").unwrap_or(after);
+        for named in 0..=2 {
+            let words = (start..start + named).all(|j| m.is_free_word(j) && m.at(j, "list|lists").is_none());
+            if words && let Some(end) = m.at(start + named, "list|lists|wishlist|playlist") {
+                return Some((end, None));
+            }
+        }
+    }
     let after = m.at(i, "off of").or_else(|| m.at(i, PREPOSITIONS))?;
     // "on the list" may be the list just shown ("tick off everything on the list"), so "the"
     // makes a place only after words of moving.
@@ -150,7 +160,7 @@ pub(crate) fn take(m: &mut Message<'_>) -> Places {
             Some((end, day))
                 if ((0..i).any(|j| m.is_free_word(j)) || opens(m, end)) && (i == 0 || m.word(i - 1) != "back") =>
             {
-                let leaving = matches!(m.word(i), "from" | "off");
+                let leaving = matches!(m.word(i), "from" | "off" | "out");
                 places.leaving |= leaving;
                 places.arriving |= !leaving;
                 let start = if leaving { i } else { put_there(m, i) };

@@ -104,6 +104,14 @@ pub(crate) fn at_head(m: &mut Message<'_>, i: usize) -> Option<Cue> {
         found.clear = Some(crate::types::Field::Due);
         return Some(found);
     }
+    // "move buying eggs to the trash", "put the gym in the bin".
+    if m.at(i, "move|put|throw|send").is_some()
+        && let Some(bin) = m.find(i + 1..m.len(), "to|in|into the? trash|bin|garbage")
+    {
+        m.take(i..i + 1);
+        m.take(bin);
+        return cue(Intent::Delete, 0.8);
+    }
     if let Some(end) = m
         .at(i, "get rid of")
         .or_else(|| m.at(i, "throw away|out"))
