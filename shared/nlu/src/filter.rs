@@ -17,13 +17,14 @@ const LIST_FRAME: &str = "show me my all the a an tasks task todos todo to-do li
     agenda schedule up now at so far yet currently right just tell this these those there's i've ones one and or \
     doing lined else ahead that's thats which who whats calendar calender planner reminders reminder planned \
     scheduled booked happening coming day rest plan plans hear know look like looks appointments appointment \
-    events event meetings my our ask asked remind told";
+    events event meetings my our ask asked remind told whether if read out loud consist content contents dictated \
+    accomplish per to-do's points waiting";
 
 /// Words of a search request that only frame it.
 const SEARCH_FRAME: &str = "for tasks task todos todo containing contain contains mentioning mention mentions about \
     related regarding concerning to with the word words anything something everything my a an is there any where's \
     where called named titled one have i do did add added on in of find search look up that me please got which what \
-    are was anywhere it stuff things thing there's";
+    are was anywhere it stuff things thing there's whether if does when already";
 
 /// Finds and claims the filter words of `range`: status, overdue, priorities, tags and due range.
 pub(crate) fn take(m: &mut Message<'_>, range: Range<usize>, ctx: &Context) -> ListFilter {

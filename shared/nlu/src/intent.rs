@@ -104,6 +104,7 @@ pub(crate) fn classify(m: &mut Message<'_>) -> Cue {
         return Cue::new(Intent::Unknown, 0.1);
     };
     cues::take_fillers(m);
+    let question = m.clone();
     let places = location::take(m);
     let cue = places
         .leaving
@@ -111,6 +112,19 @@ pub(crate) fn classify(m: &mut Message<'_>) -> Cue {
         .flatten()
         .or_else(|| placed(m, places))
         .unwrap_or_else(|| detect(m, head));
+    // Read as a question about the list when it read as nothing, or as an add or change that
+    // was only a question ("will an oil change be on my to-do list tomorrow").
+    let mut asked = question;
+    let cue = match cue.intent {
+        Intent::Unknown | Intent::Add | Intent::Update if !places.leaving => match cues::about_the_list(&mut asked) {
+            Some(list) => {
+                *m = asked;
+                list
+            }
+            None => cue,
+        },
+        _ => cue,
+    };
     cues::take_echoes(m, cue.intent);
     cue
 }

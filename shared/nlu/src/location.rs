@@ -138,6 +138,35 @@ fn listed_in(list: &str, word: &str) -> bool {
     crate::message::listed(list, word)
 }
 
+/// The end of "my to do list", "my errand list", "the list of things to do", "my reminders" at
+/// `i` (after an optional "on", "in", "of", "per"…), if one is there.
+fn mention_at(m: &Message<'_>, i: usize) -> Option<usize> {
+    let owner_at = m.at(i, "on|in|of|to|from|per|onto|into").unwrap_or(i);
+    let start = m.at(owner_at, "my|our|your|the")?;
+    for skip in 0..=3 {
+        if !(start..start + skip).all(|j| m.is_free_word(j)) {
+            break;
+        }
+        let at = start + skip;
+        if let Some(end) = NAMED
+            .iter()
+            .find_map(|pattern| m.at(at, pattern))
+            .or_else(|| m.at(at, OWNED))
+            .or_else(|| m.at(at, "to-do's|list"))
+        {
+            return Some(end);
+        }
+    }
+    None
+}
+
+/// Claims the first mention of the person's list ("on my to do list", "my errand list"); true
+/// when there was one. For questions about the list, where it is what is asked about.
+pub(crate) fn take_mention(m: &mut Message<'_>) -> bool {
+    let found = (0..m.len()).find_map(|i| m.is_free(i).then(|| mention_at(m, i).map(|end| i..end)).flatten());
+    found.map(|range| m.take(range)).is_some()
+}
+
 /// Claims the places a task is kept.
 pub(crate) fn take(m: &mut Message<'_>) -> Places {
     // In a question the list is what is asked about: "what's on my list".

@@ -152,10 +152,11 @@ pub(crate) fn at_head(m: &mut Message<'_>, i: usize) -> Option<Cue> {
         .is_some()
         && m.find(i + 1..(i + 7).min(m.len()), "list|lists|reminders|tasks|todos|back")
             .is_some()
-        && m.find(i + 1..m.len(), "to|that").is_none_or(|to| {
-            m.find(i + 1..to.start, "list|lists|reminders|tasks|todos|back")
-                .is_some()
-        })
+        && m.find(
+            i + 1..m.len(),
+            "every|each|daily|weekly|monthly|yearly|weekday|weekdays",
+        )
+        .is_none()
     {
         m.take(i..i + 1);
         let len = m.len();
