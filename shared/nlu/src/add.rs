@@ -7,7 +7,7 @@ use crate::context::Context;
 use crate::dates::{self, When};
 use crate::message::Message;
 use crate::recurrence::{self, Repeat};
-use crate::title::{TITLE_LEADING, TITLE_TRAILING, capitalise, take_text};
+use crate::title::{TITLE_LEADING, TITLE_TRAILING, capitalise, is_vague, take_text, without_vague_start};
 use crate::types::{Due, Slots};
 use crate::{extras, priority, tags, when};
 
@@ -22,7 +22,11 @@ pub(crate) fn slots(m: &mut Message<'_>, ctx: &Context) -> Slots {
     let priority = priority::take(m, all.clone(), false).first().copied();
     let parsed = dates::take(m, all.clone());
     let due = first_due(parsed, repeat.as_ref(), ctx);
-    let title = take_text(m, all, TITLE_LEADING, TITLE_TRAILING).map(|text| capitalise(&text));
+    crate::verbs::trim_chained(m);
+    // "remind me to do something" names no task: the chat asks which.
+    let title = take_text(m, all, TITLE_LEADING, TITLE_TRAILING)
+        .filter(|text| !is_vague(text))
+        .map(|text| capitalise(without_vague_start(&text)));
     Slots {
         title,
         description,

@@ -9,10 +9,9 @@ use crate::message::{Message, listed};
 use crate::normalise::Kind;
 
 /// Words trimmed from the start of a new title.
-pub(crate) const TITLE_LEADING: &str = "a an new task tasks todo to-do reminder item entry note to that called named titled for about my please : , ; - . and also then";
+pub(crate) const TITLE_LEADING: &str = "a an new task tasks todo to-do reminder item entry note to that called named titled for about my please is : , ; - . and also then";
 /// Words trimmed from the end of a new title.
-pub(crate) const TITLE_TRAILING: &str =
-    ", . ! ? ; : - – — and on at by for due with please to then also too thanks the a an in it it's that from added";
+pub(crate) const TITLE_TRAILING: &str = ", . ! ? ; : - – — and on at by for due with please to then also too thanks the a an in it it's that from added later again";
 
 /// Claims the free tokens of `range` and returns them as typed, trimmed of `leading` and
 /// `trailing` fillers; a quotation, when there is one, is the whole text.
@@ -57,6 +56,40 @@ pub(crate) fn take_text(m: &mut Message<'_>, range: Range<usize>, leading: &str,
         text.push_str(m.raw(i));
     }
     (!text.is_empty()).then_some(text)
+}
+
+/// Words that name no task on their own: "remind me to do something", "remind me later".
+const VAGUE: &str = "do something this that thing things it stuff later again get done soon sometime myself me";
+
+/// True when a title says nothing of the task: "Do something", "This", "That thing".
+pub(crate) fn is_vague(title: &str) -> bool {
+    title
+        .split_whitespace()
+        .all(|word| listed(VAGUE, &word.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()))
+}
+
+/// `title` without vague words before its task: "do something renew my gym membership" (a
+/// vague request completed by its answer) is "renew my gym membership".
+pub(crate) fn without_vague_start(title: &str) -> &str {
+    let clean = |word: &str| word.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+    let words: Vec<&str> = title.split_whitespace().collect();
+    let run = words.iter().take_while(|w| listed(VAGUE, &clean(w))).count();
+    let says_nothing = words[..run].iter().any(|w| listed("something thing stuff", &clean(w)));
+    if run == 0 || run == words.len() || !says_nothing {
+        return title;
+    }
+    let skip: usize = words[..run].iter().map(|w| w.len()).sum();
+    let start = title
+        .char_indices()
+        .scan(0, |seen, (i, c)| {
+            if !c.is_whitespace() {
+                *seen += c.len_utf8();
+            }
+            Some((i, *seen))
+        })
+        .find(|(_, seen)| *seen > skip)
+        .map_or(title.len(), |(i, _)| i);
+    title[start..].trim_start()
 }
 
 /// The first letter in upper case: "buy groceries" → "Buy groceries".

@@ -26,6 +26,14 @@ const ADD_CUES: &[&str] = &[
     "do not let me forget|miss",
     "note|write|jot down :?",
     "note :",
+    "you need|have|must|should to remind me to|about|of?",
+    "i|we need|want to? be|get reminded|notified to|about|of?",
+    "i'd|we'd like to? be|get reminded|notified to|about|of?",
+    "i|we need|want a|an reminder|alarm|notification set|made? for|to|about|that?",
+    "i'd|we'd like a|an reminder|alarm|notification set|made? for|to|about|that?",
+    "i|we would like a|an reminder|alarm|notification set|made? for|to|about|that?",
+    "how about a|an reminder",
+    "i|we would like to? be|get reminded|notified to|about|of?",
     "i|we need|must|should|gotta to?",
     "i|we have|'ve got? to",
     "i've got to",
@@ -327,10 +335,12 @@ const ENTRIES: &str = "reminder reminders alarm task todo to-do note entry item 
 /// to stretch", "set reminder for tennis": a new entry. A reminder set "for task 3" or "for it"
 /// changes that task instead. "daily", "weekly"… stay for the repetition.
 fn new_entry(m: &mut Message<'_>, i: usize) -> Option<Cue> {
-    let article = m.at(
-        i,
-        "set|create|make|schedule|arrange|organise|organize|book up? me|us? a|an new?",
-    );
+    let article = m
+        .at(
+            i,
+            "set|create|make|schedule|arrange|organise|organize|book up? me|us? a|an new?",
+        )
+        .or_else(|| m.at(i, "give|get me|us a|an new?"));
     let end = article.or_else(|| m.at(i, "set|create|make|book|schedule|arrange up? me|us?"))?;
     let noun = (end..(end + 3).min(m.len())).find(|&j| listed(ENTRIES, m.word(j)) || listed(EVENTS, m.word(j)))?;
     // "set task 7 to high priority", "make task 2 urgent": a task that exists.
@@ -351,7 +361,7 @@ fn new_entry(m: &mut Message<'_>, i: usize) -> Option<Cue> {
     if !between_are_kinds {
         return None;
     }
-    if listed(EVENTS, m.word(noun)) {
+    if listed(EVENTS, m.word(noun)) && m.at(i, "give|get").is_none() {
         // "book appointment for friday", but "set meeting to 3pm" moves one.
         if article.is_none() && m.at(i, "make|book|schedule|arrange").is_none() {
             return None;
@@ -369,8 +379,16 @@ fn new_entry(m: &mut Message<'_>, i: usize) -> Option<Cue> {
             m.take(j..j + 1);
         }
     }
-    let after = m.at(noun + 1, "for|to|about|that").unwrap_or(noun + 1);
-    m.take(noun..after);
+    m.take(noun..noun + 1);
+    let chained = CHAINED.iter().any(|p| m.at(noun + 1, p).is_some());
+    let after = if chained {
+        noun + 1
+    } else {
+        m.at(noun + 1, "set|made|created? for|to|about|that|so")
+            .unwrap_or(noun + 1)
+    };
+    m.take(noun + 1..after);
+    chained_add_cues(m, after);
     if explicit_reference(m, after) {
         return cue(Intent::Update, 0.8);
     }
@@ -450,17 +468,36 @@ pub(crate) fn is_add_request(m: &Message<'_>, i: usize) -> bool {
 
 /// "remind me to" after "i need to": one command said twice.
 pub(super) fn chained_add_cues(m: &mut Message<'_>, at: usize) {
-    if let Some(end) = [
-        "remember|remind me? to",
-        "not forget to",
-        "remind me to",
-        "remind me about|of",
-        "that? i|we have|'ve got? a|an",
-        "that? i've|we've got a|an",
-    ]
-    .iter()
-    .find_map(|p| m.at(at, p))
-    {
+    // Each may follow another: "set up a reminder so i don't forget to …".
+    let mut at = at;
+    while let Some(end) = CHAINED.iter().find_map(|p| m.at(at, p)) {
         m.take(at..end);
+        at = end;
     }
 }
+
+/// The same at the first free word, once dates were claimed: "remind me tomorrow at 3pm i have a
+/// doctors appointment".
+pub(crate) fn trim_chained(m: &mut Message<'_>) {
+    if let Some(head) = m.first_free_word() {
+        chained_add_cues(m, head);
+    }
+}
+
+/// What may follow a request to be reminded and is still only the request.
+const CHAINED: &[&str] = &[
+    "remember|remind me? to",
+    "not forget to",
+    "remind|tell|alert|notify me to",
+    "remind me about|of",
+    "alert|notify|remind|tell me when it's time to",
+    "alert|notify|remind|tell me when it is time to",
+    "so|that? i|we don't|won't forget to|about?",
+    "so|that? i|we do not|will not forget to|about?",
+    "be|get reminded|notified to|about|of?",
+    "that? i|we have|'ve got? a|an",
+    "that? i've|we've got a|an",
+    "that? i|we need|have|must|should to",
+    "that? there's|there is a|an",
+    "for me|us|myself to|that?",
+];
