@@ -40,9 +40,9 @@ fn place_at(m: &Message<'_>, i: usize) -> Option<(usize, Option<usize>)> {
     let after = m.at(i, "off of").or_else(|| m.at(i, PREPOSITIONS))?;
     // "on the list" may be the list just shown ("tick off everything on the list"), so "the"
     // makes a place only after words of moving.
-    let the = m
-        .at(after, "the")
-        .filter(|_| m.at(i, "from|off|to|onto|into").is_some());
+    let the = m.at(after, "the").filter(|&next| {
+        m.at(i, "from|off|to|onto|into").is_some() || m.at(next, "calendar|calender|agenda|planner").is_some()
+    });
     let day = m.at(after, "today's|tomorrow's|tonight's");
     let owner = m.at(after, "my|our|your").or(the).or(day);
     let start = owner.unwrap_or(after);

@@ -424,7 +424,8 @@ fn past_deed(m: &mut Message<'_>, i: usize) -> Option<Cue> {
         .or_else(|| m.at(i, "i|we|i've|we've just|already|finally|now|also?"))
         .or_else(|| m.at(i, "just|already|finally|also"))
         .unwrap_or(i);
-    let reported = crate::fuzzy::is_past_form(m.word(verb)) && m.is_free_word(verb + 1);
+    // "i got to remove fishing" is "i have to".
+    let reported = crate::fuzzy::is_past_form(m.word(verb)) && m.is_free_word(verb + 1) && m.word(verb + 1) != "to";
     if !reported {
         return None;
     }
@@ -479,9 +480,17 @@ pub(super) fn chained_add_cues(m: &mut Message<'_>, at: usize) {
 /// The same at the first free word, once dates were claimed: "remind me tomorrow at 3pm i have a
 /// doctors appointment".
 pub(crate) fn trim_chained(m: &mut Message<'_>) {
-    if let Some(head) = m.first_free_word() {
-        chained_add_cues(m, head);
+    let Some(mut head) = m.first_free_word() else {
+        return;
+    };
+    // Past the words a title drops anyway: "an item that i need to clean the kitchen".
+    while listed("a an new item task reminder entry note", m.word(head)) {
+        match (head + 1..m.len()).find(|&i| m.is_free_word(i)) {
+            Some(next) => head = next,
+            None => return,
+        }
     }
+    chained_add_cues(m, head);
 }
 
 /// What may follow a request to be reminded and is still only the request.
