@@ -15,7 +15,7 @@ pub(crate) fn cue(intent: Intent, confidence: f32) -> Option<Cue> {
 /// Words that make a question about tasks.
 pub(crate) const LIST_CUES: &str = "tasks task todo todos to-do list plate agenda due pending open outstanding left remaining \
     overdue late completed complete done finished finish urgent important priority tagged upcoming schedule \
-    reminders reminder remind calendar planned plan plans appointments meetings events planner";
+    reminders reminder remind calendar planned plan plans appointments meetings events planner next";
 
 /// Verbs a to-do usually starts with: "buy cat food" is a task even without "add".
 const TODO_VERBS: &str = "buy call email e-mail text phone ring pay book pick get order return renew clean fix send \
@@ -430,6 +430,13 @@ pub(crate) fn fallback(m: &mut Message<'_>) -> Cue {
         || recurrence::take(&mut copy, 0..len, chrono::NaiveDate::MIN).is_some()
         || (0..len).any(|i| copy.kind(i) == Some(Kind::Hashtag));
     let rest = (0..len).filter(|&i| copy.is_free_word(i)).count();
+    // "today's schedule", "tomorrow's agenda": a list of what is due then.
+    let listing = (0..len)
+        .filter(|&i| copy.is_free_word(i))
+        .all(|i| listed(LIST_CUES, copy.word(i)) || filter::is_list_word(copy.word(i)));
+    if has_slot && rest > 0 && listing {
+        return Cue::new(Intent::List, 0.6);
+    }
     let todo_verb = words.first().is_some_and(|&i| listed(TODO_VERBS, m.word(i))) && words.len() >= 2;
     if has_slot && rest > 0 {
         Cue::new(Intent::Add, 0.55)

@@ -31,7 +31,7 @@ pub(crate) struct Token {
 /// cannot be another real word the user meant are listed.
 const TYPOS: &str = "\
     tomorow:tomorrow tommorow:tomorrow tommorrow:tomorrow tmrw:tomorrow tmr:tomorrow tmrow:tomorrow tomrrow:tomorrow \
-    tomorrw:tomorrow tomoorow:tomorrow \
+    tomorrw:tomorrow tomoorow:tomorrow todays:today's tomorrows:tomorrow's \
     tomorro:tomorrow tomorrw:tomorrow 2moro:tomorrow 2morrow:tomorrow tonite:tonight 2nite:tonight 2day:today \
     remmber:remember remeber:remember rember:remember remembr:remember compelte:complete complet:complete \
     comlete:complete copmlete:complete completd:completed compleet:complete delet:delete delte:delete \

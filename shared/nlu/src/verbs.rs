@@ -203,12 +203,37 @@ pub(crate) fn at_head(m: &mut Message<'_>, i: usize) -> Option<Cue> {
         let _ = end;
         return Some(list_or_search(m, 0.85));
     }
+    // "tell me the meetings i have for the week".
+    if let Some(end) = m.at(
+        i,
+        "tell|show|give me the|my|all meetings|appointments|events|reminders|tasks|todos|schedule|plans|agenda",
+    ) {
+        m.take(i..end - 1);
+        return Some(list_or_search(m, 0.85));
+    }
     if let Some(end) = m
         .at(i, "show|list|display|view|see|fetch|print|hear|know")
         .or_else(|| m.at(i, "give|get|pull|bring me|up"))
     {
         m.take(i..end);
         return Some(list_or_search(m, 0.9));
+    }
+    // "when is my next appointment with dr smith": a search for what is asked about.
+    if let Some(end) = m
+        .at(i, "when|where is|are|was|'s")
+        .or_else(|| m.at(i, "what time is|are|'s"))
+    {
+        m.take(i..end);
+        let len = m.len();
+        m.take_first(end..len, "my|the next");
+        let mut found = Cue::new(Intent::List, 0.8);
+        found.existence = true;
+        return Some(found);
+    }
+    // "am i free on sunday", "am i busy tomorrow": what is due then.
+    if let Some(end) = m.at(i, "am i|we free|available|busy|booked") {
+        m.take(i..end);
+        return cue(Intent::List, 0.8);
     }
     if m.at(
         i,
