@@ -211,6 +211,13 @@ pub(crate) fn coverage(query: &str, title: &str) -> f32 {
     mean
 }
 
+/// Whether a search for `query` finds `title` by its words, in any of their forms ("cutting the
+/// grass" finds "cut the grass"), or by most of the title's words when the query says more
+/// ("birthday party on my calendar" finds "sarah's birthday party").
+pub fn text_matches(query: &str, title: &str) -> bool {
+    title_score(query, title) >= 0.6 || coverage(query, title) > 0.55
+}
+
 /// Lower-case words of a text, without punctuation.
 pub(crate) fn words(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_alphanumeric() && c != '\'')

@@ -41,6 +41,7 @@ mod when;
 mod words;
 
 pub use context::Context;
+pub use fuzzy::text_matches;
 pub use help::help_text;
 pub use phrase::{PhraseError, RepeatPhrase, parse_due, parse_repeat};
 pub use resolver::resolve;

@@ -66,7 +66,32 @@ pub(super) async fn list(mut turn: Turn<'_>, understanding: &Understanding, mess
     if understanding.intent == Intent::List && !args.contains_key("due_after") && !args.contains_key("due_before") {
         args.insert("sort".into(), json!("due_at"));
     }
-    match turn.tool(tool, Value::Object(args)).await {
+    let query = args.get("query").and_then(Value::as_str).map(str::to_owned);
+    let mut found = turn.tool(tool, Value::Object(args.clone())).await;
+    // The store matches words as typed; when that finds nothing, the words in any of their forms
+    // ("cutting the grass" for "cut the grass") among the same tasks.
+    if let (Some(query), Ok(items)) = (&query, &found)
+        && items.as_array().is_none_or(Vec::is_empty)
+    {
+        args.remove("query");
+        args.insert("limit".into(), json!(200));
+        found = turn.tool("list_tasks", Value::Object(args)).await.map(|all| {
+            let matching: Vec<Value> = all
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|t| t["title"].as_str().is_some_and(|title| nlu::text_matches(query, title)))
+                .cloned()
+                .collect();
+            Value::Array(matching)
+        });
+        // The action shows what was read and what of it matched, as the reply does.
+        if let (Some(action), Ok(matching)) = (turn.actions.last_mut(), &found) {
+            action.arguments["matched_in_chat"] = json!(query);
+            action.result = matching.clone();
+        }
+    }
+    match found {
         Ok(items) => {
             let items = items.as_array().cloned().unwrap_or_default();
             let reply = reply::listing(&items, &filter, tool == "search_tasks", turn.now, turn.tz);
