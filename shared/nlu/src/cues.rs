@@ -232,13 +232,50 @@ pub(crate) fn statement(m: &mut Message<'_>) -> Option<Cue> {
         m.take(found);
         return cue(Intent::Delete, 0.75);
     }
+    // "the report should be called q4 report", "the dentist task should say call the orthodontist":
+    // a new name after "called" or "say".
+    if let Some(found) = m
+        .find(all.clone(), "should|must|needs|has|will|can|could to? be")
+        .filter(|found| m.at(found.end, "called|named|renamed|titled").is_some())
+        .or_else(|| m.find(all.clone(), "should|must|needs|has|will|can|could to? say|read"))
+    {
+        let keep_pivot = found.end - usize::from(m.at(found.end - 1, "say|read").is_some());
+        m.take(found.start..keep_pivot);
+        let mut renamed = Cue::new(Intent::Update, 0.75);
+        renamed.rename = true;
+        return Some(renamed);
+    }
+    // "the report can wait until monday": a later time.
+    if let Some(found) = m.find(all.clone(), "can|could|will wait") {
+        m.take(found);
+        return cue(Intent::Update, 0.7);
+    }
+    // "the report is urgent", "the gym is not important": a priority said of the task.
+    if let Some(found) = m.find(all.clone(), "is|are|'s now|actually|really?").filter(|found| {
+        found.start > 0 && {
+            let mut copy = m.clone();
+            let len = copy.len();
+            !priority::take(&mut copy, found.end..len, false).is_empty()
+        }
+    }) {
+        m.take(found);
+        return cue(Intent::Update, 0.7);
+    }
+    if let Some(found) = m.find(
+        all.clone(),
+        "should|must|needs|has|will|can|could to? be done|finished|completed",
+    ) {
+        // "the report needs to be done by tuesday": the time it is due.
+        m.take(found);
+        return cue(Intent::Update, 0.75);
+    }
     if let Some(found) = m.find(all.clone(), "should|must|needs|has|will|can|could to? be") {
         m.take(found);
         return cue(Intent::Update, 0.75);
     }
     // "the report is now due friday", "i want the report to be due on monday instead".
     if let Some(found) = m
-        .find(all.clone(), "is|are|'s now? due")
+        .find(all.clone(), "is|are|'s now|actually|really|also? due")
         .or_else(|| m.find(all.clone(), "to be due"))
     {
         m.take(found.start..found.end - 1);

@@ -92,7 +92,12 @@ pub(crate) fn understand(m: &mut Message<'_>, ctx: &Context, cue: &Cue) -> (Inte
         m.take(i..i + 1);
     }
     let said = said.map(|i| if m.is_free(i) { i } else { i + 1 });
+    // "should be called q4 report", "should say call the orthodontist": the new name follows.
+    let named_as = literal
+        .then(|| (0..len).find(|&i| m.is_free(i) && listed("called named renamed titled say read", m.word(i))))
+        .flatten();
     let pivot = said
+        .or(named_as)
         .or_else(|| (0..len).find(|&i| m.is_free(i) && listed(PIVOTS, m.word(i))))
         .or_else(|| (1..len).find(|&i| m.is_free(i) && m.word(i) == "due"));
     let pivot_word = pivot.map(|p| m.word(p).to_owned()).unwrap_or_default();

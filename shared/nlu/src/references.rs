@@ -244,6 +244,13 @@ fn title_words(m: &mut Message<'_>, range: Range<usize>) -> Option<String> {
             last.truncate(last.len() - 2);
         }
     }
+    // "change the report priority to low", "move the report due date": the field after the name.
+    while kept.len() > 1 && kept.last().is_some_and(|w| listed("priority prio deadline", w)) {
+        kept.pop();
+    }
+    if kept.len() > 2 && kept[kept.len() - 2] == "due" && listed("date time", &kept[kept.len() - 1]) {
+        kept.truncate(kept.len() - 2);
+    }
     loop {
         let before = kept.len();
         if kept.first().is_some_and(|w| listed(REF_LEADING, w)) {

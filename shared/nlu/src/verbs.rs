@@ -306,6 +306,13 @@ pub(crate) fn at_head(m: &mut Message<'_>, i: usize) -> Option<Cue> {
         m.take(i..end);
         return cue(Intent::Complete, 0.8);
     }
+    // "tick the report": done, with or without "off".
+    if let Some(end) = m.at(i, "tick").filter(|&end| m.is_free_word(end)) {
+        m.take(i..end);
+        let len = m.len();
+        m.take_first(end..len, "off");
+        return cue(Intent::Complete, 0.85);
+    }
     if m.at(i, "check|tick|cross|strike").is_some()
         && let Some(off) = m.find(i + 1..(i + 8).min(m.len()), "off")
     {
