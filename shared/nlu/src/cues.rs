@@ -208,6 +208,26 @@ pub(crate) fn statement(m: &mut Message<'_>) -> Option<Cue> {
         m.take(found);
         return cue(Intent::Reopen, 0.8);
     }
+    // "the gym happens every friday", "the gym is every thursday from now on", "put the gym on
+    // repeat": a repetition said of a task.
+    let said_of_it = m
+        .find(all.clone(), "happens|happen|occurs|occur|is|are|falls")
+        .or_else(|| m.find(all.clone(), "will|should be"))
+        .or_else(|| m.find(all.clone(), "from now on"))
+        .or_else(|| m.find(all.clone(), "on repeat"))
+        .filter(|found| {
+            // The repetition follows what is said of the task: "every monday is gym day" adds.
+            let mut copy = m.clone();
+            let len = copy.len();
+            found.start > 0 && crate::recurrence::take(&mut copy, found.end..len, chrono::NaiveDate::MIN).is_some()
+        });
+    if let Some(found) = said_of_it {
+        m.take(found);
+        let len = m.len();
+        m.take_first(0..len, "from now on");
+        m.take_first(0..len, "should|will|must");
+        return cue(Intent::SetRecurrence, 0.75);
+    }
     if m.find(all.clone(), "repeat|repeats|recur|recurs|recurring|repeating")
         .is_some()
     {

@@ -141,7 +141,13 @@ pub(crate) fn understand(m: &mut Message<'_>, ctx: &Context, cue: &Cue) -> (Inte
     // What is left after "to", "as" or a colon is a new title ("change task 2 to buy oat milk");
     // after a comma it is only more said ("…, there's no rush").
     if pivot.is_some() && !literal && !describe && listed("to as into :", &pivot_word) {
-        slots.title = take_text(m, right, "to as into : , and", TITLE_TRAILING).map(|t| capitalise(&t));
+        // "turn the gym into a weekly task": what is left names no new title.
+        slots.title = take_text(m, right, "to as into : , and", TITLE_TRAILING)
+            .filter(|t| {
+                !t.split_whitespace()
+                    .all(|w| listed("a an task todo thing one reminder item", w))
+            })
+            .map(|t| capitalise(&t));
     }
     let changes = slots.title.is_some()
         || slots.description.is_some()

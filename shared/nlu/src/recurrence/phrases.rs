@@ -39,8 +39,11 @@ pub(super) fn spec(m: &Message<'_>, i: usize) -> Option<(usize, Repeat)> {
         }
         "on" if words::weekday_plural(m.word(i + 1)).is_some() || m.word(i + 1) == "weekdays" => spec(m, i + 1)?,
         "every" | "each" => every(m, i + 1)?,
-        "at" | "the" | "end" => {
-            let end = m.at(i, "at? the? end of every|each month")?;
+        "at" | "the" | "end" | "on" | "last" => {
+            // "at the end of each month", "on the last day of every month".
+            let end = m
+                .at(i, "at? the? end of every|each month")
+                .or_else(|| m.at(i, "on? the? last day of every|each|the month"))?;
             let mut repeat = Repeat::new(Frequency::Monthly, 1);
             repeat.anchor = Some(dates::Day::EndOfMonth);
             (end, repeat)
@@ -86,6 +89,12 @@ pub(super) fn every(m: &Message<'_>, j: usize) -> Option<(usize, Repeat)> {
     if let Some(freq) = unit(word) {
         let single = m.at(j, "day|week|month|year").is_some();
         return single.then(|| (j + 1, Repeat::new(freq, 1)));
+    }
+    // "every last day of the month".
+    if let Some(end) = m.at(j, "last day of the|every|each? month") {
+        let mut repeat = Repeat::new(Frequency::Monthly, 1);
+        repeat.anchor = Some(dates::Day::EndOfMonth);
+        return Some((end, repeat));
     }
     match word {
         "weekday" | "workday" | "weekdays" => {
