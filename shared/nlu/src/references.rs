@@ -134,7 +134,9 @@ fn position(m: &Message<'_>, i: usize) -> Option<(usize, i32)> {
             }
         }
     };
-    if !m.is_free(j) || m.at(end, "of|day|week|month|night|time").is_some() {
+    // "on the tenth", "by the 3rd": a day of the month, not a place in the list.
+    let dated = i > 0 && the.is_some() && m.at(i - 1, "on|by|for|until|till|before|after").is_some();
+    if !m.is_free(j) || dated || m.at(end, "of|day|week|month|night|time").is_some() {
         return None;
     }
     let noun = m.at(end, "one|task|item|todo|entry|thing|reminder");

@@ -115,7 +115,10 @@ pub(super) fn add_or_update(m: &mut Message<'_>, i: usize, end: usize) -> Cue {
 pub(super) fn delete_or_clear(m: &mut Message<'_>, i: usize, end: usize) -> Cue {
     let window = end..(end + 5).min(m.len());
     // Claimed words ("from my reminders" is where the task is kept) name no field.
+    // "remove the date", "remove its deadline"; "remove dinner date scheduled for friday" names a
+    // task.
     let field = window.clone().filter(|&j| m.is_free(j)).find_map(|j| match m.word(j) {
+        "date" if j > end && !listed("the its due", m.word(j - 1)) => None,
         "deadline" | "date" => Some(Field::Due),
         "due" if m.word(j + 1) == "date" => Some(Field::Due),
         "description" | "note" | "notes" | "details" => Some(Field::Description),

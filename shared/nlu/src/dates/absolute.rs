@@ -131,6 +131,17 @@ pub(super) fn month_date(m: &Message<'_>, j: usize) -> Option<(usize, Piece)> {
 pub(super) fn day_of_month(m: &Message<'_>, j: usize, prefixed: bool) -> Option<(usize, Piece)> {
     let start = m.at(j, "the").unwrap_or(j);
     let word = m.word(start);
+    // "on the twelfth", "on the twenty first": said in words after "on the".
+    if !word.bytes().next().is_some_and(|b| b.is_ascii_digit())
+        && prefixed
+        && start > j
+        && let Some((day, end)) = words::spoken_day(m, start).filter(|_| words::number(word).is_none())
+    {
+        let of = m.at(end, "of");
+        if m.at(end, "one|task|item|todo|entry").is_none() {
+            return Some((of.unwrap_or(end), Piece::Day(Day::OfMonth(day))));
+        }
+    }
     let day = words::ordinal(word)?;
     let digits = word.bytes().next().is_some_and(|b| b.is_ascii_digit());
     let of = m.at(start + 1, "of");
