@@ -131,12 +131,75 @@ pub(crate) fn next_up(m: &mut Message<'_>) -> Option<Cue> {
 /// "put task 3 back on my list": reopen.
 pub(crate) fn back_on_the_list(m: &mut Message<'_>) -> Option<Cue> {
     let len = m.len();
-    let found = m.find(0..len, "back on|to|onto my|the list|todos|todo")?;
+    let found = m
+        .find(0..len, "back on|to|onto my|the list|todos|todo")
+        .or_else(|| m.find(0..len, "back on|to|onto my|the to do list"))
+        .or_else(|| m.find(0..len, "back on|to|onto my|the to-do|task|reminder list"))?;
     m.take(found);
     if let Some(head) = m.first_free_word() {
         m.take_at(head, "put|move|bring|add");
     }
     cue(Intent::Reopen, 0.8)
+}
+
+/// "i marked the laundry done by mistake", "the laundry is still open", "bring back the
+/// laundry", "the laundry needs to be done again", "revert the laundry to incomplete": a task
+/// that is not done after all.
+pub(crate) fn not_done_after_all(m: &mut Message<'_>) -> Option<Cue> {
+    let all = 0..m.len();
+    let head = m.first_free_word()?;
+    let mistake = m
+        .find(all.clone(), "by mistake|accident")
+        .or_else(|| m.find(all.clone(), "accidentally|mistakenly|wrongly"));
+    if let Some(mistake) = mistake
+        && let Some(marked) = m.find(all.clone(), "i|we? marked|completed|ticked|checked|finished|closed")
+    {
+        m.take(mistake);
+        m.take(marked);
+        let len = m.len();
+        m.take_first(0..len, "oops|done|complete|completed|as");
+        return cue(Intent::Reopen, 0.8);
+    }
+    let found = m
+        .find(
+            all.clone(),
+            "is|are still open|pending|outstanding|undone|unfinished|incomplete",
+        )
+        .or_else(|| m.find(all.clone(), "needs|has to be done|finished|completed again"))
+        .or_else(|| {
+            m.find(
+                all.clone(),
+                "should not be marked|ticked|checked done|complete|completed?",
+            )
+        })
+        .or_else(|| {
+            m.find(
+                all.clone(),
+                "shouldn't be marked|ticked|checked done|complete|completed?",
+            )
+        })
+        .or_else(|| m.at(head, "bring back").map(|end| head..end))
+        .or_else(|| m.at(head, "redo|re-do").map(|end| head..end))
+        .or_else(|| m.find(all.clone(), "i|we need|have to redo|re-do"));
+    // Said at the end ("check if the pharmacy is still open tomorrow" is a task).
+    let at_the_end = |found: &std::ops::Range<usize>| {
+        (found.end..m.len()).all(|i| !m.is_free_word(i) || listed("yet again now still please back", m.word(i)))
+    };
+    if let Some(found) = found.filter(|found| found.start == head || at_the_end(found)) {
+        m.take(found);
+        let len = m.len();
+        m.take_first(0..len, "back");
+        return cue(Intent::Reopen, 0.75);
+    }
+    // "make the laundry active again", "revert the laundry to incomplete".
+    let state = m.find(
+        all.clone(),
+        "to? active|pending|open|incomplete|undone|unfinished again?",
+    )?;
+    m.at(head, "make|set|turn|revert|switch|change")?;
+    m.take(head..head + 1);
+    m.take(state);
+    cue(Intent::Reopen, 0.75)
 }
 
 /// A message made only of list words, with maybe a date or a priority: "my tasks please",
@@ -237,6 +300,11 @@ pub(crate) fn statement(m: &mut Message<'_>) -> Option<Cue> {
     if let Some(found) = m.find(all.clone(), "is|are|was|'s|got|been done|finished|complete|completed") {
         m.take(found);
         return cue(Intent::Complete, 0.8);
+    }
+    // "the laundry is no longer pending".
+    if let Some(found) = m.find(all.clone(), "is|are no longer pending|open|outstanding|due|needed") {
+        m.take(found);
+        return cue(Intent::Complete, 0.7);
     }
     if let Some(cue) = state_reported(m) {
         return Some(cue);

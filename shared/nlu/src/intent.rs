@@ -163,6 +163,7 @@ fn detect(m: &mut Message<'_>, head: usize) -> Cue {
         .or_else(|| cues::outlook(m))
         .or_else(|| cues::next_up(m))
         .or_else(|| cues::back_on_the_list(m))
+        .or_else(|| cues::not_done_after_all(m))
         .or_else(|| cues::list_only(m))
     {
         return cue;

@@ -83,6 +83,10 @@ pub(crate) fn at_head(m: &mut Message<'_>, i: usize) -> Option<Cue> {
         .or_else(|| m.at(i, "re open"))
     {
         m.take(i..end);
+        // "unmark the laundry as done": the state it leaves names no task.
+        if let Some(state) = m.find(end..m.len(), "as done|complete|completed|finished") {
+            m.take(state);
+        }
         return cue(Intent::Reopen, 0.9);
     }
     if let Some(found) = new_entry(m, i) {
@@ -291,6 +295,8 @@ pub(crate) fn at_head(m: &mut Message<'_>, i: usize) -> Option<Cue> {
     let done_with = [
         "i'm|we're all? done|finished with",
         "all done|finished with",
+        "i'm|we're through with",
+        "through with",
         "i|we am|are done|finished with",
         "done|finished with",
     ];
@@ -306,15 +312,15 @@ pub(crate) fn at_head(m: &mut Message<'_>, i: usize) -> Option<Cue> {
         m.take(i..end);
         return cue(Intent::Complete, 0.8);
     }
-    // "tick the report": done, with or without "off".
-    if let Some(end) = m.at(i, "tick").filter(|&end| m.is_free_word(end)) {
+    // "tick the report", "strike the laundry": done, with or without "off".
+    if let Some(end) = m.at(i, "tick|strike").filter(|&end| m.is_free_word(end)) {
         m.take(i..end);
         let len = m.len();
         m.take_first(end..len, "off");
         return cue(Intent::Complete, 0.85);
     }
     if m.at(i, "check|tick|cross|strike").is_some()
-        && let Some(off) = m.find(i + 1..(i + 8).min(m.len()), "off")
+        && let Some(off) = m.find(i + 1..(i + 8).min(m.len()), "off|out")
     {
         m.take(i..i + 1);
         m.take(off);
