@@ -498,8 +498,10 @@ pub(crate) fn is_add_request(m: &Message<'_>, i: usize) -> bool {
         && [
             "remind me to",
             "remember to",
-            "don't|do not forget to",
+            "don't forget to",
+            "do not forget to",
             "don't let me forget to",
+            "i|we need|have|must|gotta to",
         ]
         .iter()
         .any(|p| m.at(i, p).is_some())
