@@ -333,6 +333,13 @@ pub(crate) fn statement(m: &mut Message<'_>) -> Option<Cue> {
         renamed.rename = true;
         return Some(renamed);
     }
+    // "update the milk task so it says buy oat milk".
+    if let Some(found) = m.find(all.clone(), "so|so that it|that says|reads") {
+        m.take(found.start..found.end - 1);
+        let mut renamed = Cue::new(Intent::Update, 0.75);
+        renamed.rename = true;
+        return Some(renamed);
+    }
     // "the report can wait until monday": a later time.
     if let Some(found) = m.find(all.clone(), "can|could|will wait") {
         m.take(found);

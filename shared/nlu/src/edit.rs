@@ -66,7 +66,14 @@ pub(crate) fn understand(m: &mut Message<'_>, ctx: &Context, cue: &Cue) -> (Inte
         priority: relative,
         ..Slots::default()
     };
-    let literal = cue.rename || named == Some(Named::Title);
+    // "update the milk task so it says buy oat milk": the new name after "says".
+    let says = m
+        .find(all.clone(), "so|so that it|that says|reads")
+        .or_else(|| m.find(all.clone(), "so it says|reads"));
+    if let Some(found) = &says {
+        m.take(found.start..found.end - 1);
+    }
+    let literal = cue.rename || named == Some(Named::Title) || says.is_some();
     let describe = (cue.describe || named == Some(Named::Description)) && cue.clear.is_none();
     let tag_change = tags::take(m, all.clone(), cue.removing, false);
     (slots.tags_add, slots.tags_remove) = (tag_change.add, tag_change.remove);
@@ -94,7 +101,13 @@ pub(crate) fn understand(m: &mut Message<'_>, ctx: &Context, cue: &Cue) -> (Inte
     let said = said.map(|i| if m.is_free(i) { i } else { i + 1 });
     // "should be called q4 report", "should say call the orthodontist": the new name follows.
     let named_as = literal
-        .then(|| (0..len).find(|&i| m.is_free(i) && listed("called named renamed titled say read", m.word(i))))
+        .then(|| {
+            (0..len).find(|&i| {
+                m.is_free(i)
+                    && (listed("called named renamed titled say read says reads", m.word(i))
+                        || cue.replacing && m.word(i) == "with")
+            })
+        })
         .flatten();
     let pivot = said
         .or(named_as)
@@ -117,7 +130,8 @@ pub(crate) fn understand(m: &mut Message<'_>, ctx: &Context, cue: &Cue) -> (Inte
             let quoted = (0..len).find(|&i| m.is_free(i) && m.kind(i) == Some(Kind::Quoted));
             let range = quoted.map_or(right.clone(), |q| q..q + 1);
             if literal {
-                slots.title = take_text(m, range, "to as into : ,", TITLE_TRAILING).map(|t| capitalise(&t));
+                slots.title =
+                    take_text(m, range, "to as into : , say says read reads", TITLE_TRAILING).map(|t| capitalise(&t));
             } else {
                 slots.description = extras::rest(m, range.clone());
                 m.take(range);
@@ -142,7 +156,7 @@ pub(crate) fn understand(m: &mut Message<'_>, ctx: &Context, cue: &Cue) -> (Inte
     // after a comma it is only more said ("…, there's no rush").
     if pivot.is_some() && !literal && !describe && listed("to as into :", &pivot_word) {
         // "turn the gym into a weekly task": what is left names no new title.
-        slots.title = take_text(m, right, "to as into : , and", TITLE_TRAILING)
+        slots.title = take_text(m, right, "to as into : , and say says read reads", TITLE_TRAILING)
             .filter(|t| {
                 !t.split_whitespace()
                     .all(|w| listed("a an task todo thing one reminder item", w))

@@ -26,6 +26,8 @@ pub(crate) struct Cue {
     pub(crate) outlook: Option<&'static str>,
     /// "what's next": a list of what is still to do.
     pub(crate) pending: bool,
+    /// "replace X with Y": the new name follows "with".
+    pub(crate) replacing: bool,
 }
 
 impl Cue {
@@ -40,6 +42,7 @@ impl Cue {
             existence: false,
             outlook: None,
             pending: false,
+            replacing: false,
         }
     }
 }

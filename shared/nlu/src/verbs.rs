@@ -330,6 +330,27 @@ pub(crate) fn at_head(m: &mut Message<'_>, i: usize) -> Option<Cue> {
         m.take(i..end);
         return cue(Intent::Complete, 0.9);
     }
+    // "fix the typo in buy mlik, it should be buy milk": the name after the comma.
+    if let Some(end) = m.at(i, "fix|correct the? typo|spelling|misspelling in|on|of") {
+        m.take(i..end);
+        if let Some(said) = m.find(end..m.len(), "it|that should|must be|read|say") {
+            m.take(said);
+        }
+        let mut found = Cue::new(Intent::Update, 0.85);
+        found.rename = true;
+        return Some(found);
+    }
+    // "replace buy milk with buy oat milk".
+    if let Some(end) = m
+        .at(i, "replace|swap")
+        .filter(|&end| m.find(end..m.len(), "with").is_some())
+    {
+        m.take(i..end);
+        let mut found = Cue::new(Intent::Update, 0.8);
+        found.rename = true;
+        found.replacing = true;
+        return Some(found);
+    }
     if let Some(end) = m.at(i, "rename|retitle").or_else(|| m.at(i, "call it")) {
         m.take(i..end);
         let mut found = Cue::new(Intent::Update, 0.9);
