@@ -302,9 +302,26 @@ pub(crate) fn statement(m: &mut Message<'_>) -> Option<Cue> {
         return cue(Intent::Complete, 0.8);
     }
     // "the laundry is no longer pending".
-    if let Some(found) = m.find(all.clone(), "is|are no longer pending|open|outstanding|due|needed") {
+    if let Some(found) = m.find(all.clone(), "is|are no longer pending|open|outstanding|due") {
         m.take(found);
         return cue(Intent::Complete, 0.7);
+    }
+    // "buy milk is no longer needed", "the party isn't happening", "the gym can go".
+    let dropped = m
+        .find(
+            all.clone(),
+            "is|are no longer needed|necessary|required|relevant|happening",
+        )
+        .or_else(|| m.find(all.clone(), "is|are not needed|necessary|required|happening"))
+        .or_else(|| m.find(all.clone(), "isn't|aren't needed|necessary|required|happening"))
+        .or_else(|| m.find(all.clone(), "is|are|'s cancelled|canceled|off"))
+        .or_else(|| m.find(all.clone(), "can go"));
+    if let Some(found) = dropped.filter(|found| found.start > 0) {
+        m.take(found);
+        let len = m.len();
+        m.take_first(0..len, "anymore|now");
+        m.take_first(0..len, "any more|longer");
+        return cue(Intent::Delete, 0.75);
     }
     if let Some(cue) = state_reported(m) {
         return Some(cue);
@@ -389,7 +406,14 @@ pub(crate) fn statement(m: &mut Message<'_>) -> Option<Cue> {
         m.take(last..last + 1);
         return cue(Intent::Complete, 0.7);
     }
-    None
+    // "bills paid", "car washed": a short note of a deed done; the participle stays to find it.
+    let words: Vec<usize> = (0..m.len()).filter(|&i| m.is_free_word(i)).collect();
+    let noted = words.len() <= 4
+        && words.len() >= 2
+        && crate::fuzzy::is_past_form(m.word(last))
+        && !listed(TODO_VERBS, m.word(words[0]))
+        && !crate::fuzzy::is_past_form(m.word(words[0]));
+    noted.then(|| Cue::new(Intent::Complete, 0.65))
 }
 
 /// "for the dentist appointment, note that it's dr. weber", "note on the gym: bring a towel": a

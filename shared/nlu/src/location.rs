@@ -173,7 +173,7 @@ pub(crate) fn take(m: &mut Message<'_>) -> Places {
     let asking = m.first_free_word().is_some_and(|head| {
         m.at(
             head,
-            "what|what's|which|how|how's|any|anything|is|are|do|does|did|show|list|display|view|see|give|get|tell|read|check|hear|know|confirm|repeat|speak|recite|review|let",
+            "what|what's|which|how|how's|any|anything|is|are|do|does|did|show|list|display|view|see|tell|read|check|hear|know|confirm|repeat|speak|recite|review|let",
         )
         .is_some()
     });

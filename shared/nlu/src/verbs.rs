@@ -125,6 +125,14 @@ pub(crate) fn at_head(m: &mut Message<'_>, i: usize) -> Option<Cue> {
         return cue(Intent::Delete, 0.8);
     }
     if let Some(end) = m
+        .at(i, "never mind about|with?")
+        .or_else(|| m.at(i, "nix|axe|wipe|lose|skip").filter(|&end| m.is_free_word(end)))
+        .or_else(|| m.at(i, "i|we|i've|we've decided|chose not to|against"))
+    {
+        m.take(i..end);
+        return cue(Intent::Delete, 0.8);
+    }
+    if let Some(end) = m
         .at(i, "get rid of")
         .or_else(|| m.at(i, "throw away|out"))
         .or_else(|| m.at(i, "forget about"))
@@ -506,7 +514,7 @@ pub(crate) fn taken_off(m: &mut Message<'_>, i: usize) -> Option<Cue> {
     let (end, intent) = if let Some(end) = m.at(i, "cross|strike|tick|check") {
         (end, Intent::Complete)
     } else {
-        (m.at(i, "take|scratch|knock|wipe|strike")?, Intent::Delete)
+        (m.at(i, "take|scratch|knock|wipe|strike|get|move|drop")?, Intent::Delete)
     };
     m.is_free_word(end).then(|| m.take(i..end))?;
     cue(intent, 0.85)
