@@ -18,7 +18,7 @@ const LIST_FRAME: &str = "show me my all the a an tasks task todos todo to-do li
     doing lined else ahead that's thats which who whats calendar calender planner reminders reminder planned \
     scheduled booked happening coming day rest plan plans hear know look like looks appointments appointment \
     events event meetings my our ask asked remind told whether if read out loud consist content contents dictated \
-    accomplish per to-do's points waiting next upcoming out";
+    accomplish per to-do's points waiting next upcoming out sorted ordered sort order by date";
 
 /// Words of a search request that only frame it.
 const SEARCH_FRAME: &str = "for tasks task todos todo containing contain contains mentioning mention mentions about \

@@ -94,7 +94,10 @@ pub(super) fn this_or_next(m: &Message<'_>, j: usize) -> Option<(usize, Piece)> 
     if let Some(end) = m.at(j, "at night") {
         return Some((end, Piece::Part(PartOfDay::Night)));
     }
-    if let Some(end) = m.at(j, "coming up|upcoming") {
+    if let Some(end) = m
+        .at(j, "coming up|upcoming")
+        .or_else(|| m.at(j, "soon").filter(|_| j > 0 && m.at(j - 1, "due").is_some()))
+    {
         return Some((end, Piece::Upcoming(7 * 24 * 60)));
     }
     if let Some(end) = m

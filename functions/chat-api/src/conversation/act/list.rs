@@ -80,7 +80,15 @@ pub(super) async fn list(mut turn: Turn<'_>, understanding: &Understanding, mess
                 .as_array()
                 .into_iter()
                 .flatten()
-                .filter(|t| t["title"].as_str().is_some_and(|title| nlu::text_matches(query, title)))
+                .filter(|t| {
+                    // By its words, or by a tag the words name ("my work tasks").
+                    t["title"].as_str().is_some_and(|title| nlu::text_matches(query, title))
+                        || t["tags"].as_array().is_some_and(|tags| {
+                            tags.iter()
+                                .filter_map(Value::as_str)
+                                .any(|tag| query.split_whitespace().any(|word| word.eq_ignore_ascii_case(tag)))
+                        })
+                })
                 .cloned()
                 .collect();
             Value::Array(matching)
