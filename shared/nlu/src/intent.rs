@@ -5,7 +5,7 @@
 
 use crate::message::Message;
 use crate::types::{Field, Intent};
-use crate::{cues, location, verbs};
+use crate::{cues, list_question, location, statement, verbs};
 
 /// The intent of a command and how the slot extractors should read it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -120,13 +120,15 @@ pub(crate) fn classify(m: &mut Message<'_>) -> Cue {
     // was only a question ("will an oil change be on my to-do list tomorrow").
     let mut asked = question;
     let cue = match cue.intent {
-        Intent::Unknown | Intent::Add | Intent::Update if !places.leaving => match cues::about_the_list(&mut asked) {
-            Some(list) => {
-                *m = asked;
-                list
+        Intent::Unknown | Intent::Add | Intent::Update if !places.leaving => {
+            match list_question::about_the_list(&mut asked) {
+                Some(list) => {
+                    *m = asked;
+                    list
+                }
+                None => cue,
             }
-            None => cue,
-        },
+        }
         _ => cue,
     };
     cues::take_echoes(m, cue.intent);
@@ -175,7 +177,7 @@ fn detect(m: &mut Message<'_>, head: usize) -> Cue {
     if let Some(cue) = verbs::at_head(m, head) {
         return cue;
     }
-    if let Some(cue) = cues::statement(m) {
+    if let Some(cue) = statement::statement(m) {
         return cue;
     }
     // A time may come first: "every monday at 9 remind me to water the plants".

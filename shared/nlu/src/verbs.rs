@@ -5,8 +5,13 @@ use crate::cues::cue;
 use crate::dates;
 use crate::intent::Cue;
 use crate::message::{Message, listed};
-use crate::refine::{add_or_update, delete_or_clear, explicit_reference, list_or_search, mark, question};
+use crate::refine::{add_or_update, delete_or_clear, explicit_reference, mark};
 use crate::types::Intent;
+
+mod asking;
+mod change;
+mod done;
+mod removal;
 
 /// Verbs after which "i want to" is only politeness.
 const COMMANDS: &str = "add create delete remove show list find search complete finish mark reopen rename change update \
@@ -106,156 +111,10 @@ pub(crate) fn at_head(m: &mut Message<'_>, i: usize) -> Option<Cue> {
         m.take(i..end);
         return cue(Intent::Search, 0.9);
     }
-    // "take the due date off learn spanish": a field removed, not a task.
-    if let Some(end) = m
-        .at(i, "take|get the|its due date|deadline off|from|away")
-        .or_else(|| m.at(i, "take|get the|its due|deadline off|from|away"))
-    {
-        m.take(i..end);
-        let mut found = Cue::new(Intent::Update, 0.85);
-        found.clear = Some(crate::types::Field::Due);
+    if let Some(found) = removal::removal_at(m, i) {
         return Some(found);
     }
-    // "move buying eggs to the trash", "put the gym in the bin".
-    if m.at(i, "move|put|throw|send").is_some()
-        && let Some(bin) = m.find(i + 1..m.len(), "to|in|into the? trash|bin|garbage")
-    {
-        m.take(i..i + 1);
-        m.take(bin);
-        return cue(Intent::Delete, 0.8);
-    }
-    if let Some(end) = m
-        .at(i, "never mind about|with?")
-        .or_else(|| m.at(i, "nix|axe|wipe|lose|skip").filter(|&end| m.is_free_word(end)))
-        .or_else(|| m.at(i, "i|we|i've|we've decided|chose not to|against"))
-    {
-        m.take(i..end);
-        return cue(Intent::Delete, 0.8);
-    }
-    if let Some(end) = m
-        .at(i, "get rid of")
-        .or_else(|| m.at(i, "throw away|out"))
-        .or_else(|| m.at(i, "forget about"))
-        .or_else(|| m.at(i, "i|we no longer need|have|want to?"))
-        .or_else(|| {
-            m.at(i, "forget")
-                .filter(|&end| m.is_free_word(end) && !listed("it that to", m.word(end)))
-        })
-    {
-        m.take(i..end);
-        return cue(Intent::Delete, 0.85);
-    }
-    if let Some(end) = m
-        .at(i, "i|we don't need|want")
-        .or_else(|| m.at(i, "i|we do not need|want"))
-    {
-        m.take(i..end);
-        let len = m.len();
-        if m.take_first(end..len, "anymore").is_none() {
-            m.take_first(end..len, "any more|longer");
-        }
-        m.take_first(end..len, "delete|remove|drop|trash|bin|scrap");
-        return cue(Intent::Delete, 0.75);
-    }
-    if let Some(end) = m.at(i, "read|tell me? out? my|the to do list|lists?").or_else(|| {
-        m.at(
-            i,
-            "read|tell me? out? my|the to-do|todo|task|reminder? list|lists|tasks|todos|to-dos|reminders|agenda",
-        )
-    }) {
-        m.take(i..i + 1);
-        let _ = end;
-        return Some(list_or_search(m, 0.85));
-    }
-    // "repeat my list back to me", "read back my reminders": the list, not a repetition.
-    if m.at(i, "repeat|read|recite|say|tell|speak|iterate|describe|state|go")
-        .is_some()
-        && m.find(i + 1..(i + 7).min(m.len()), "list|lists|reminders|tasks|todos|back")
-            .is_some()
-        && m.find(
-            i + 1..m.len(),
-            "every|each|daily|weekly|monthly|yearly|weekday|weekdays",
-        )
-        .is_none()
-    {
-        m.take(i..i + 1);
-        let len = m.len();
-        m.take_first(i..len, "back");
-        return Some(list_or_search(m, 0.85));
-    }
-    // "what did i want to remember", "remind me what i asked you to remember": the list.
-    if m.find(i..m.len(), "remember|remembered|reminded").is_some()
-        && (m.at(i, "what|what's").is_some()
-            || m.at(i, "remind me what|of").is_some()
-            || m.at(i, "i|we wanted|want|had|asked to? remember").is_some())
-    {
-        let len = m.len();
-        m.take(i..len);
-        return cue(Intent::List, 0.8);
-    }
-    // "check if buying a light bulb is on my list", "confirm that …": a search.
-    if let Some(end) = m.at(i, "check|confirm|see|verify if|whether|that") {
-        m.take(i..end);
-        return cue(Intent::Search, 0.85);
-    }
-    // "tell me what's on the schedule", "let me know what i have to do today": the question.
-    if let Some(end) = m
-        .at(i, "tell|show me")
-        .or_else(|| m.at(i, "let me|us know"))
-        .filter(|&end| m.at(end, "what|what's|which|how|when|if|whether").is_some())
-    {
-        m.take(i..end);
-        return at_head(m, end);
-    }
-    if let Some(end) = m.at(
-        i,
-        "check|review|open|hear my|the calendar|calender|schedule|agenda|list|lists|tasks|todos|reminders|planner",
-    ) {
-        m.take(i..i + 1);
-        let _ = end;
-        return Some(list_or_search(m, 0.85));
-    }
-    // "tell me the meetings i have for the week".
-    if let Some(end) = m.at(
-        i,
-        "tell|show|give me the|my|all meetings|appointments|events|reminders|tasks|todos|schedule|plans|agenda",
-    ) {
-        m.take(i..end - 1);
-        return Some(list_or_search(m, 0.85));
-    }
-    if let Some(end) = m
-        .at(i, "show|list|display|view|see|fetch|print|hear|know")
-        .or_else(|| m.at(i, "give|get|pull|bring me|up"))
-    {
-        m.take(i..end);
-        return Some(list_or_search(m, 0.9));
-    }
-    // "when is my next appointment with dr smith": a search for what is asked about.
-    if let Some(end) = m
-        .at(i, "when|where is|are|was|'s")
-        .or_else(|| m.at(i, "what time is|are|'s"))
-    {
-        m.take(i..end);
-        let len = m.len();
-        m.take_first(end..len, "my|the next");
-        let mut found = Cue::new(Intent::List, 0.8);
-        found.existence = true;
-        return Some(found);
-    }
-    // "am i free on sunday", "am i busy tomorrow": what is due then.
-    if let Some(end) = m.at(i, "am i|we free|available|busy|booked") {
-        m.take(i..end);
-        return cue(Intent::List, 0.8);
-    }
-    if m.at(
-        i,
-        "what|what's|what're|which|any|anything|how|where|where's|when|is|are",
-    )
-    .is_some()
-        || m.at(i, "do|did|does|have|got i|we|you").is_some()
-    {
-        let mut found = question(m);
-        found.existence = m.at(i, "is|are|any|anything|do|did|have|got").is_some();
+    if let Some(found) = asking::question_at(m, i) {
         return Some(found);
     }
     if let Some(end) = m.at(i, "i|we have|'ve got? a|an") {
@@ -300,94 +159,11 @@ pub(crate) fn at_head(m: &mut Message<'_>, i: usize) -> Option<Cue> {
     ) {
         return Some(delete_or_clear(m, i, end));
     }
-    let done_with = [
-        "i'm|we're all? done|finished with",
-        "all done|finished with",
-        "i'm|we're through with",
-        "through with",
-        "i|we am|are done|finished with",
-        "done|finished with",
-    ];
-    if let Some(end) = done_with.iter().find_map(|p| m.at(i, p)) {
-        m.take(i..end);
-        return cue(Intent::Complete, 0.85);
-    }
-    let did = [
-        "i|we|i've|we've just? finished|completed|did|done|finish|sorted",
-        "i|we have just? finished|completed|done",
-    ];
-    if let Some(end) = did.iter().find_map(|p| m.at(i, p)) {
-        m.take(i..end);
-        return cue(Intent::Complete, 0.8);
-    }
-    // "tick the report", "strike the laundry": done, with or without "off".
-    if let Some(end) = m.at(i, "tick|strike").filter(|&end| m.is_free_word(end)) {
-        m.take(i..end);
-        let len = m.len();
-        m.take_first(end..len, "off");
-        return cue(Intent::Complete, 0.85);
-    }
-    if m.at(i, "check|tick|cross|strike").is_some()
-        && let Some(off) = m.find(i + 1..(i + 8).min(m.len()), "off|out")
-    {
-        m.take(i..i + 1);
-        m.take(off);
-        return cue(Intent::Complete, 0.9);
-    }
-    if let Some(end) = m.at(i, "complete|finish|finished|completed|done|close") {
-        m.take(i..end);
-        return cue(Intent::Complete, 0.9);
-    }
-    // "fix the typo in buy mlik, it should be buy milk": the name after the comma.
-    if let Some(end) = m.at(i, "fix|correct the? typo|spelling|misspelling in|on|of") {
-        m.take(i..end);
-        if let Some(said) = m.find(end..m.len(), "it|that should|must be|read|say") {
-            m.take(said);
-        }
-        let mut found = Cue::new(Intent::Update, 0.85);
-        found.rename = true;
+    if let Some(found) = done::done_at(m, i) {
         return Some(found);
     }
-    // "replace buy milk with buy oat milk".
-    if let Some(end) = m
-        .at(i, "replace|swap")
-        .filter(|&end| m.find(end..m.len(), "with").is_some())
-    {
-        m.take(i..end);
-        let mut found = Cue::new(Intent::Update, 0.8);
-        found.rename = true;
-        found.replacing = true;
+    if let Some(found) = change::change_at(m, i) {
         return Some(found);
-    }
-    if let Some(end) = m.at(i, "rename|retitle").or_else(|| m.at(i, "call it")) {
-        m.take(i..end);
-        let mut found = Cue::new(Intent::Update, 0.9);
-        found.rename = true;
-        return Some(found);
-    }
-    if m.at(i, "tag|label|untag|prioritize|prioritise|deprioritize|deprioritise")
-        .is_some()
-    {
-        return cue(Intent::Update, 0.85);
-    }
-    // "lower the priority of …": the priority parser reads the whole phrase.
-    if m.at(
-        i,
-        "lower|raise|increase|decrease|reduce|boost|drop|bump up? the|its? priority|prio",
-    )
-    .is_some()
-    {
-        return cue(Intent::Update, 0.85);
-    }
-    if let Some(end) = m.at(
-        i,
-        "change|edit|update|modify|move|reschedule|postpone|push|delay|bump|lower|raise|make|give|adjust|shift|bring|have|turn|switch",
-    ) {
-        m.take(i..end);
-        return cue(Intent::Update, 0.85);
-    }
-    if m.at(i, "repeat|recur").is_some() {
-        return cue(Intent::SetRecurrence, 0.9);
     }
     past_deed(m, i)
 }
