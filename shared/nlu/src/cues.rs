@@ -161,23 +161,15 @@ pub(crate) fn not_done_after_all(m: &mut Message<'_>) -> Option<Cue> {
         return cue(Intent::Reopen, 0.8);
     }
     let found = m
-        .find(
+        .find_any(
             all.clone(),
-            "is|are still open|pending|outstanding|undone|unfinished|incomplete",
-        )
-        .or_else(|| m.find(all.clone(), "needs|has to be done|finished|completed again"))
-        .or_else(|| {
-            m.find(
-                all.clone(),
+            &[
+                "is|are still open|pending|outstanding|undone|unfinished|incomplete",
+                "needs|has to be done|finished|completed again",
                 "should not be marked|ticked|checked done|complete|completed?",
-            )
-        })
-        .or_else(|| {
-            m.find(
-                all.clone(),
                 "shouldn't be marked|ticked|checked done|complete|completed?",
-            )
-        })
+            ],
+        )
         .or_else(|| m.at(head, "bring back").map(|end| head..end))
         .or_else(|| m.at(head, "redo|re-do").map(|end| head..end))
         .or_else(|| m.find(all.clone(), "i|we need|have to redo|re-do"));

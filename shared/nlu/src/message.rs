@@ -112,6 +112,11 @@ impl<'a> Message<'a> {
         range.into_iter().find_map(|i| self.at(i, pattern).map(|end| i..end))
     }
 
+    /// The first of `patterns`, in their order, that matches in `range`.
+    pub(crate) fn find_any(&self, range: Range<usize>, patterns: &[&str]) -> Option<Range<usize>> {
+        patterns.iter().find_map(|pattern| self.find(range.clone(), pattern))
+    }
+
     /// Matches and claims `pattern` at `i`; returns where it ended.
     pub(crate) fn take_at(&mut self, i: usize, pattern: &str) -> Option<usize> {
         let end = self.at(i, pattern)?;

@@ -72,15 +72,16 @@ pub(crate) fn statement(m: &mut Message<'_>) -> Option<Cue> {
         return cue(Intent::Complete, 0.7);
     }
     // "buy milk is no longer needed", "the party isn't happening", "the gym can go".
-    let dropped = m
-        .find(
-            all.clone(),
+    let dropped = m.find_any(
+        all.clone(),
+        &[
             "is|are no longer needed|necessary|required|relevant|happening",
-        )
-        .or_else(|| m.find(all.clone(), "is|are not needed|necessary|required|happening"))
-        .or_else(|| m.find(all.clone(), "isn't|aren't needed|necessary|required|happening"))
-        .or_else(|| m.find(all.clone(), "is|are|'s cancelled|canceled|off"))
-        .or_else(|| m.find(all.clone(), "can go"));
+            "is|are not needed|necessary|required|happening",
+            "isn't|aren't needed|necessary|required|happening",
+            "is|are|'s cancelled|canceled|off",
+            "can go",
+        ],
+    );
     if let Some(found) = dropped.filter(|found| found.start > 0) {
         m.take(found);
         let len = m.len();
