@@ -25,6 +25,7 @@ mod list_question;
 mod location;
 mod message;
 mod normalise;
+mod notes;
 mod phrase;
 mod priority;
 mod recurrence;

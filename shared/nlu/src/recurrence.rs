@@ -175,6 +175,27 @@ fn take_end(m: &mut Message<'_>, range: Range<usize>, repeat: &mut Repeat, today
                 return;
             }
         }
+        // "until june": through the end of that month.
+        if let Some(after) = m.at(i, "until|till|through|thru")
+            && let Some(month) = words::month(m.word(after)).filter(|_| {
+                let next = m.word(after + 1);
+                m.is_free(after) && words::number(next).is_none() && words::ordinal(next).is_none()
+            })
+        {
+            let year = if month >= today.month() {
+                today.year()
+            } else {
+                today.year() + 1
+            };
+            let next = if month == 12 {
+                NaiveDate::from_ymd_opt(year + 1, 1, 1)
+            } else {
+                NaiveDate::from_ymd_opt(year, month + 1, 1)
+            };
+            repeat.until = next.and_then(|first| first.pred_opt());
+            m.take(i..after + 1);
+            return;
+        }
         if let Some(after) = m.at(i, "until|till|through|thru")
             && let Some(when) = dates::take(m, after..(after + 5).min(range.end))
         {

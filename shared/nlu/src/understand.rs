@@ -6,7 +6,7 @@ use crate::intent::Cue;
 use crate::message::Message;
 use crate::target::TaskRef;
 use crate::types::{Intent, Slots, Understanding};
-use crate::{add, edit, extras, filter, intent, references, smalltalk};
+use crate::{add, edit, extras, filter, intent, notes, references, smalltalk};
 
 /// Understands one chat message in its conversation context. Pure and deterministic: the same
 /// message and context always give the same result, and nothing is read from the clock or the
@@ -19,6 +19,15 @@ pub fn understand(message: &str, ctx: &Context) -> Understanding {
             confidence,
             slots: Slots::default(),
             target: None,
+        };
+    }
+    if let Some((intent, slots, target)) = notes::understand(message, ctx) {
+        let confidence = confidence(0.85, intent, &slots, target.as_ref());
+        return Understanding {
+            intent,
+            confidence,
+            slots,
+            target,
         };
     }
     let cue = intent::classify(&mut m);

@@ -90,6 +90,17 @@ pub(super) fn every(m: &Message<'_>, j: usize) -> Option<(usize, Repeat)> {
         let single = m.at(j, "day|week|month|year").is_some();
         return single.then(|| (j + 1, Repeat::new(freq, 1)));
     }
+    // "every 27th", "every 1st of the month": monthly, on that day.
+    if let Some(day) = words::ordinal(word).filter(|_| {
+        let next = m.word(j + 1);
+        unit(next).is_none() && words::weekday_or_abbreviation(next).is_none() && !listed("other", word)
+    }) && (word.starts_with(|c: char| c.is_ascii_digit()) || !matches!(word, "second"))
+    {
+        let end = m.at(j + 1, "of the|every|each? month").unwrap_or(j + 1);
+        let mut repeat = Repeat::new(Frequency::Monthly, 1);
+        repeat.anchor = Some(dates::Day::OfMonth(day));
+        return Some((end, repeat));
+    }
     // "every last day of the month".
     if let Some(end) = m.at(j, "last day of the|every|each? month") {
         let mut repeat = Repeat::new(Frequency::Monthly, 1);
