@@ -68,14 +68,14 @@ pub(crate) fn understand(text: &str, ctx: &Context) -> Option<(Intent, Slots, Op
             let note = rest(&m, head + 1..into)?;
             let mut name = words(&m, into + 1..field);
             name.extend(words(&m, field + 1..len));
-            return change(&mut m, &name, note, ctx);
+            return change(&name, note, ctx);
         }
     };
     if !verb && said.is_some_and(|(marker, _)| marker == field + 1) && name.is_empty() {
         return None;
     }
     let note = rest(&m, note_start..len)?;
-    change(&mut m, &name, note, ctx)
+    change(&name, note, ctx)
 }
 
 /// Where the note starts after the field: after ":", "saying", "that says", "reading", "is",
@@ -117,23 +117,15 @@ fn described(
 ) -> Option<(Intent, Slots, Option<TaskRef>)> {
     let note = rest(m, note_start..m.len())?;
     let name = words(m, name);
-    change(m, &name, note, ctx)
+    change(&name, note, ctx)
 }
 
 /// The change: `note` as the description of the task `name` names.
-fn change(
-    _m: &mut Message<'_>,
-    name: &[String],
-    note: String,
-    ctx: &Context,
-) -> Option<(Intent, Slots, Option<TaskRef>)> {
+fn change(name: &[String], note: String, ctx: &Context) -> Option<(Intent, Slots, Option<TaskRef>)> {
     if name.is_empty() {
         return None;
     }
-    let name = name.join(" ");
-    let mut said = Message::new(&name);
-    let len = said.len();
-    let target = references::take(&mut said, 0..len, ctx, Intent::Update)?;
+    let target = references::named_by(&name.join(" "), ctx, Intent::Update)?;
     let slots = Slots {
         description: Some(note),
         ..Slots::default()

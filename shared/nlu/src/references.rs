@@ -47,6 +47,13 @@ pub(crate) fn take(m: &mut Message<'_>, range: Range<usize>, ctx: &Context, inte
     }
 }
 
+/// The task a whole text names ("the dentist", "task 5"), read as a reference for `intent`.
+pub(crate) fn named_by(text: &str, ctx: &Context, intent: Intent) -> Option<TaskRef> {
+    let mut m = Message::new(text);
+    let len = m.len();
+    take(&mut m, 0..len, ctx, intent)
+}
+
 /// A UUID, or a prefix of one with at least 8 hex digits and a digit among them.
 fn is_id(word: &str) -> bool {
     let hex = word.chars().filter(char::is_ascii_hexdigit).count();

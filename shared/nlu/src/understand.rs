@@ -73,10 +73,7 @@ fn reminder_for_a_task(message: &str, slots: &Slots, ctx: &Context) -> Option<(I
     if own_time && !extras::reminder_before_a_task(message) {
         return None;
     }
-    let name = slots.title.as_deref()?;
-    let mut words = Message::new(name);
-    let len = words.len();
-    let target = references::take(&mut words, 0..len, ctx, Intent::Update)?;
+    let target = references::named_by(slots.title.as_deref()?, ctx, Intent::Update)?;
     let change = Slots {
         reminder_minutes: Some(minutes),
         ..Slots::default()
