@@ -334,3 +334,59 @@ async fn undo_reverses_the_last_change_and_every_reply_names_the_task_and_the_wa
     p.turn(&session, "undo").await;
     assert_eq!(p.tasks().await[0]["due_at"], "2026-12-02T08:00:00Z");
 }
+
+#[tokio::test]
+async fn a_list_follows_the_order_asked_for_and_the_reply_says_it() {
+    let p = platform().await;
+    let (_, first) = p.say(None, "add water the plants due saturday").await;
+    let session = first["session_id"].as_str().expect("session").to_owned();
+    p.turn(&session, "add file the taxes due tomorrow, urgent").await;
+    p.turn(&session, "add buy a birthday card, low priority").await;
+
+    let order = |answer: &Value| -> Vec<String> {
+        answer["actions"][0]["result"]
+            .as_array()
+            .expect("listed tasks")
+            .iter()
+            .filter_map(|t| t["title"].as_str().map(str::to_owned))
+            .collect()
+    };
+    // Without an order, the soonest due first.
+    let due = p.turn(&session, "show my tasks").await;
+    assert_eq!(
+        order(&due),
+        ["File the taxes", "Water the plants", "Buy a birthday card"],
+        "{due}"
+    );
+    let added = p.turn(&session, "show my tasks in the order i added them").await;
+    assert_eq!(added["actions"][0]["arguments"]["sort"], "created_at", "{added}");
+    assert_eq!(
+        order(&added),
+        ["Water the plants", "File the taxes", "Buy a birthday card"]
+    );
+    assert!(
+        added["reply"]
+            .as_str()
+            .expect("reply")
+            .starts_with("You have 3 pending tasks, in the order you added them:"),
+        "{added}"
+    );
+    let important = p.turn(&session, "list everything sorted by priority").await;
+    assert_eq!(order(&important)[0], "File the taxes", "{important}");
+    assert_eq!(order(&important)[2], "Buy a birthday card", "{important}");
+    let named = p.turn(&session, "show my tasks alphabetically").await;
+    assert_eq!(
+        order(&named),
+        ["Buy a birthday card", "File the taxes", "Water the plants"],
+        "{named}"
+    );
+    // "The second one" is the second of the list as it was shown.
+    p.turn(&session, "complete the second one").await;
+    let taxes = p
+        .tasks()
+        .await
+        .into_iter()
+        .find(|t| t["title"] == "File the taxes")
+        .expect("taxes");
+    assert_eq!(taxes["status"], "completed", "{taxes}");
+}

@@ -26,6 +26,7 @@ mod location;
 mod message;
 mod normalise;
 mod notes;
+mod order;
 mod phrase;
 mod priority;
 mod recurrence;
@@ -49,6 +50,8 @@ pub use help::help_text;
 pub use phrase::{PhraseError, RepeatPhrase, parse_due, parse_repeat};
 pub use resolver::resolve;
 pub use target::{Candidate, Resolution, TaskRef};
-pub use types::{Due, DueRange, Field, Intent, ListFilter, PartOfDay, Priority, Slots, Status, Understanding};
+pub use types::{
+    Due, DueRange, Field, Intent, ListFilter, PartOfDay, Priority, Slots, Sort, SortField, Status, Understanding,
+};
 pub use understand::{reference, understand};
 pub use when::END_OF_DAY;

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::target::TaskRef;
 
+pub use todo_domain::query::{Sort, SortField};
 /// Priority and status are the task domain's own, so a slot means what the task model means.
 pub use todo_domain::{Priority, Status};
 
@@ -128,6 +129,17 @@ pub struct Slots {
     /// For `search`: the words to look for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<String>,
+    /// For `list` and `search`: the order asked for ("by priority", "oldest first"), written as
+    /// the task API writes a sort (`-priority`).
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "sort_spec")]
+    pub order: Option<Sort>,
+}
+
+fn sort_spec<S: serde::Serializer>(order: &Option<Sort>, serializer: S) -> Result<S::Ok, S::Error> {
+    match order {
+        Some(sort) => serializer.serialize_str(&sort.spec()),
+        None => serializer.serialize_none(),
+    }
 }
 
 /// A task field that can be cleared.

@@ -6,7 +6,7 @@ use crate::intent::Cue;
 use crate::message::Message;
 use crate::target::TaskRef;
 use crate::types::{Intent, Slots, Understanding};
-use crate::{add, edit, extras, filter, intent, notes, references, smalltalk};
+use crate::{add, edit, extras, filter, intent, notes, order, references, smalltalk};
 
 /// Understands one chat message in its conversation context. Pure and deterministic: the same
 /// message and context always give the same result, and nothing is read from the clock or the
@@ -84,6 +84,7 @@ fn reminder_for_a_task(message: &str, slots: &Slots, ctx: &Context) -> Option<(I
 /// A list request's filter, or a search's words; a search for nothing but filters is a list.
 fn listing(m: &mut Message<'_>, ctx: &Context, cue: &Cue) -> (Intent, Slots, Option<TaskRef>) {
     let len = m.len();
+    let order = order::take(m, 0..len);
     let mut found = filter::take(m, 0..len, ctx);
     if cue.pending && found.status.is_none() {
         found.status = Some(crate::types::Status::Pending);
@@ -99,6 +100,7 @@ fn listing(m: &mut Message<'_>, ctx: &Context, cue: &Cue) -> (Intent, Slots, Opt
             Slots {
                 search: Some(search),
                 filter,
+                order,
                 ..Slots::default()
             },
             None,
@@ -109,6 +111,7 @@ fn listing(m: &mut Message<'_>, ctx: &Context, cue: &Cue) -> (Intent, Slots, Opt
         Intent::List,
         Slots {
             filter: Some(found),
+            order,
             ..Slots::default()
         },
         None,

@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 use serde_json::Value;
 
 use super::time::describe;
-use todo_nlu::ListFilter;
+use todo_nlu::{ListFilter, Sort, SortField};
 
 /// Most tasks written out in one reply.
 const SHOWN: usize = 20;
@@ -58,16 +58,27 @@ fn what(filter: &ListFilter, search: bool) -> &'static str {
     }
 }
 
-pub(crate) fn listing(items: &[Value], filter: &ListFilter, search: bool, now: DateTime<Utc>, tz: Tz) -> String {
+pub(crate) fn listing(
+    items: &[Value],
+    filter: &ListFilter,
+    order: Option<Sort>,
+    search: bool,
+    now: DateTime<Utc>,
+    tz: Tz,
+) -> String {
     let what = what(filter, search);
     if items.is_empty() {
         return format!("You have no {what}.");
     }
     let mut reply = if items.len() == 1 {
-        format!("You have 1 {}:", what.trim_end_matches('s'))
+        format!("You have 1 {}", what.trim_end_matches('s'))
     } else {
-        format!("You have {} {what}:", items.len())
+        format!("You have {} {what}", items.len())
     };
+    if let Some(order) = order.filter(|_| items.len() > 1) {
+        let _ = write!(reply, ", {}", order_words(order));
+    }
+    reply.push(':');
     for (position, task) in items.iter().take(SHOWN).enumerate() {
         let mark = if task["status"] == "completed" { "✓" } else { "○" };
         let _ = write!(
@@ -97,6 +108,22 @@ pub(crate) fn listing(items: &[Value], filter: &ListFilter, search: bool, now: D
         let _ = write!(reply, "\n…and {} more.", items.len() - SHOWN);
     }
     reply
+}
+
+/// How a reply says the order a list was asked in.
+fn order_words(order: Sort) -> &'static str {
+    match (order.field, order.descending) {
+        (SortField::Priority, true) => "most important first",
+        (SortField::Priority, false) => "least important first",
+        (SortField::CreatedAt, false) => "in the order you added them",
+        (SortField::CreatedAt, true) => "newest first",
+        (SortField::UpdatedAt, false) => "least recently changed first",
+        (SortField::UpdatedAt, true) => "most recently changed first",
+        (SortField::DueAt, false) => "soonest due first",
+        (SortField::DueAt, true) => "latest due first",
+        (SortField::Title, false) => "from A to Z",
+        (SortField::Title, true) => "from Z to A",
+    }
 }
 
 /// Tasks as a reply names them: `#5 “walk the dog”`, each label made by the caller.

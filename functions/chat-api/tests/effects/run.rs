@@ -16,8 +16,9 @@ use crate::support::{Platform, platform_with, tasks_of, token};
 pub(crate) const NOW: &str = "2026-11-26T15:00:00Z";
 /// The zone of every case.
 pub(crate) const ZONE: Tz = chrono_tz::Europe::Berlin;
-/// What the harness says to show the list when a case says it was shown.
-const SHOW_LIST: &str = "show my pending tasks";
+/// What the harness says to show the list when a case says it was shown: in the order the case
+/// gives its tasks, the order they were added.
+const SHOW_LIST: &str = "show my pending tasks in the order i added them";
 
 /// What happened in a played case.
 #[derive(Debug)]

@@ -63,7 +63,13 @@ pub(super) async fn list(mut turn: Turn<'_>, understanding: &Understanding, mess
     } else {
         "list_tasks"
     };
-    if understanding.intent == Intent::List && !args.contains_key("due_after") && !args.contains_key("due_before") {
+    // The order asked for; else a list shows what is due soonest first, unless it is a range.
+    if let Some(order) = slots.order {
+        args.insert("sort".into(), json!(order.spec()));
+    } else if understanding.intent == Intent::List
+        && !args.contains_key("due_after")
+        && !args.contains_key("due_before")
+    {
         args.insert("sort".into(), json!("due_at"));
     }
     let query = args.get("query").and_then(Value::as_str).map(str::to_owned);
@@ -102,7 +108,7 @@ pub(super) async fn list(mut turn: Turn<'_>, understanding: &Understanding, mess
     match found {
         Ok(items) => {
             let items = items.as_array().cloned().unwrap_or_default();
-            let reply = reply::listing(&items, &filter, tool == "search_tasks", turn.now, turn.tz);
+            let reply = reply::listing(&items, &filter, slots.order, tool == "search_tasks", turn.now, turn.tz);
             let mut state = turn.state.clone();
             state.last_listed = items.iter().filter_map(|t| t["id"].as_i64()).collect();
             if items.len() == 1 {
