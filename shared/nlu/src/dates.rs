@@ -85,6 +85,8 @@ pub(crate) enum Bound {
     None,
     Before,
     By,
+    /// "after six pm", "after friday".
+    After,
 }
 
 /// Everything the date expressions of one message said.
@@ -182,6 +184,8 @@ fn with_prefix(m: &Message<'_>, i: usize) -> Option<(usize, Bound, Piece)> {
         (j, bound) = (next, Bound::By);
     } else if let Some(next) = m.at(j, "before") {
         (j, bound) = (next, Bound::Before);
+    } else if let Some(next) = m.at(j, "after").or_else(|| m.at(j, "later than")) {
+        (j, bound) = (next, Bound::After);
     } else if let Some(next) = m.at(j, "at|around") {
         (j, at) = (next, true);
     } else if let Some(next) = m.at(j, "sometime|starting|beginning|on|for|from|over") {

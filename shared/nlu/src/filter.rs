@@ -18,13 +18,15 @@ const LIST_FRAME: &str = "show me my all the a an tasks task todos todo to-do li
     doing lined else ahead that's thats which who whats calendar calender planner reminders reminder planned \
     scheduled booked happening coming day rest plan plans hear know look like looks appointments appointment \
     events event meetings my our ask asked remind told whether if read out loud consist content contents dictated \
-    accomplish per to-do's points waiting next upcoming out sorted ordered sort order by date";
+    accomplish per to-do's points waiting next upcoming out sorted ordered sort order by date they them supposed \
+    jobs job busy off i'm im including include includes lists priority priorities";
 
 /// Words of a search request that only frame it.
 const SEARCH_FRAME: &str = "for tasks task todos todo containing contain contains mentioning mention mentions about \
     related regarding concerning to with the word words anything something everything my a an is there any where's \
     where called named titled one have i do did add added on in of find search look up that me please got which what \
-    are was anywhere it stuff things thing there's whether if does when already";
+    are was anywhere it stuff things thing there's whether if does when already reminder reminders list lists \
+    day busy i'm im";
 
 /// Finds and claims the filter words of `range`: status, overdue, priorities, tags and due range.
 pub(crate) fn take(m: &mut Message<'_>, range: Range<usize>, ctx: &Context) -> ListFilter {
@@ -35,8 +37,16 @@ pub(crate) fn take(m: &mut Message<'_>, range: Range<usize>, ctx: &Context) -> L
         filter.overdue = true;
         filter.status = Some(Status::Pending);
     }
+    // "including the checked-off items": done ones as well as the rest, so no status.
+    let everything = m
+        .take_first(
+            range.clone(),
+            "including|include|includes|plus the? completed|complete|done|finished|checked-off|ticked-off|crossed-off|checked|ticked|crossed off? ones|items|tasks|todos?",
+        )
+        .is_some();
     let pending = [
         "not|n't|isn't|aren't yet? done|finished|completed|complete",
+        "to be|get done|finished|completed|complete",
         "pending|open|outstanding|remaining|unfinished|incomplete|undone|active|left|still",
     ];
     while pending
@@ -45,11 +55,11 @@ pub(crate) fn take(m: &mut Message<'_>, range: Range<usize>, ctx: &Context) -> L
     {
         filter.status = Some(Status::Pending);
     }
-    if filter.status.is_none() {
+    if filter.status.is_none() && !everything {
         while m
             .take_first(
                 range.clone(),
-                "completed|complete|done|finished|finish|closed|ticked|checked",
+                "completed|complete|done|finished|finish|closed|ticked|checked|crossed|checked-off|ticked-off|crossed-off off?",
             )
             .is_some()
         {
@@ -58,8 +68,15 @@ pub(crate) fn take(m: &mut Message<'_>, range: Range<usize>, ctx: &Context) -> L
     }
     filter.priorities = priority::take(m, range.clone(), true);
     filter.tags = tags::take_for_filter(m, range.clone(), &ctx.known_tags);
-    if let Some(parsed) = dates::take(m, range) {
-        filter.due = when::to_range(&parsed, ctx.now, ctx.tz);
+    if let Some(parsed) = dates::take(m, range.clone()) {
+        filter.due = when::to_list_range(&parsed, ctx.now, ctx.tz);
+    }
+    // "due today or overdue": either, so everything due before the day ends.
+    if filter.overdue
+        && let Some(due) = filter.due.as_mut()
+        && m.take_first(range, "or").is_some()
+    {
+        due.from = None;
     }
     filter
 }

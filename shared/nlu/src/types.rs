@@ -179,7 +179,7 @@ pub enum PartOfDay {
     Afternoon,
     /// 17:00 to 21:00; 19:00.
     Evening,
-    /// 21:00 to 05:00; "tonight" means 20:00.
+    /// 17:00 to 05:00, so "tonight" takes in the evening; "tonight" means 20:00.
     Night,
 }
 

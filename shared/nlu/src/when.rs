@@ -13,7 +13,9 @@ use crate::types::{Due, DueRange, PartOfDay};
 mod calendar;
 
 pub use calendar::END_OF_DAY;
-pub(crate) use calendar::{LAST_SECOND, end_of_day, in_part, local, local_parts, part_time, resolve_day, start_of};
+pub(crate) use calendar::{
+    LAST_SECOND, end_of_day, in_part, local, local_parts, part_span, part_time, resolve_day, start_of,
+};
 use calendar::{NOON, first_of_month, last_of_month, monday_of, resolve_day_in};
 
 /// The local time a time expression means; `guess` when the hour could be am or pm.
@@ -101,9 +103,12 @@ pub(crate) fn to_due(when: &When, now: DateTime<Utc>, tz: Tz, time_of_day: bool)
 
 /// A span of due times from a parsed expression: a day is that whole day, "this week" Monday to
 /// Monday, "this weekend" Saturday and Sunday, "coming up" the next seven days, "by friday"
-/// everything until Friday ends and "before friday" everything until it starts.
+/// everything until Friday ends and "before friday" everything until it starts; "after six pm"
+/// the rest of that day, "after friday" everything from Saturday on. A part of a day is the
+/// whole day here, so "tonight's dinner" finds a dinner at 19:00 or at 22:00.
 pub(crate) fn to_range(when: &When, now: DateTime<Utc>, tz: Tz) -> Option<DueRange> {
-    if let Some(minutes) = when.upcoming {
+    // A day said is more precise than "coming up": "what's coming up this week".
+    if let Some(minutes) = when.upcoming.filter(|_| when.day.is_none()) {
         return Some(DueRange {
             from: Some(now),
             to: Some(now + Duration::minutes(minutes)),
@@ -155,6 +160,34 @@ pub(crate) fn to_range(when: &When, now: DateTime<Utc>, tz: Tz) -> Option<DueRan
             from: None,
             to: Some(from),
         },
+        Bound::After => match resolve_time(when).filter(|_| first == last) {
+            Some((time, _)) => DueRange {
+                from: Some(local(tz, first, time)),
+                to: Some(to),
+            },
+            None => DueRange {
+                from: Some(to),
+                to: None,
+            },
+        },
+    })
+}
+
+/// The span a list asks for: [`to_range`], with a part of a single day narrowed to its hours
+/// ("what's on tomorrow morning").
+pub(crate) fn to_list_range(when: &When, now: DateTime<Utc>, tz: Tz) -> Option<DueRange> {
+    let range = to_range(when, now, tz)?;
+    let (Some(part), None, Some(from), Some(to)) = (when.part, when.time, range.from, range.to) else {
+        return Some(range);
+    };
+    if to - from > Duration::hours(25) || when.bound != Bound::None {
+        return Some(range);
+    }
+    let (start, hours) = part_span(part);
+    let from = local(tz, local_parts(tz, from).0, start);
+    Some(DueRange {
+        from: Some(from),
+        to: Some(from + Duration::hours(hours)),
     })
 }
 

@@ -41,3 +41,66 @@ fn a_known_tag_filters_and_an_unknown_word_is_text() {
     assert_eq!(filter("show my work tasks", &["work"]).0.tags, ["work"]);
     assert_eq!(filter("show my work tasks", &[]).1.as_deref(), Some("work"));
 }
+
+#[test]
+fn done_ones_included_to_be_done_and_ticked_off() {
+    let (found, text) = filter("show my to-do list including the checked-off items", &[]);
+    assert_eq!((found.status, text), (None, None));
+    let (found, text) = filter("which tasks have i ticked off?", &[]);
+    assert_eq!((found.status, text), (Some(Status::Completed), None));
+    let (found, _) = filter("what are the jobs to be done today", &[]);
+    assert_eq!(found.status, Some(Status::Pending));
+}
+
+#[test]
+fn parts_of_a_day_and_after_a_time_narrow_the_range() {
+    let at = |s: &str| Some(s.parse().expect("an instant"));
+    let (found, _) = filter("what is my schedule for tomorrow morning", &[]);
+    let due = found.due.expect("a range");
+    assert_eq!(
+        (due.from, due.to),
+        (at("2026-11-27T04:00:00Z"), at("2026-11-27T11:00:00Z"))
+    );
+    let (found, text) = filter("give me today's calendar events after six pm", &[]);
+    let due = found.due.expect("a range");
+    assert_eq!(
+        (due.from, due.to, text),
+        (at("2026-11-26T17:00:00Z"), at("2026-11-26T23:00:00Z"), None)
+    );
+    let (found, _) = filter("what's due after friday", &[]);
+    let due = found.due.expect("a range");
+    assert_eq!((due.from, due.to), (at("2026-11-27T23:00:00Z"), None));
+    // "tonight" takes in the evening; a reference keeps the whole day ("tonight's dinner").
+    let (found, _) = filter("what do i have on tonight", &[]);
+    let due = found.due.expect("a range");
+    assert_eq!(
+        (due.from, due.to),
+        (at("2026-11-26T16:00:00Z"), at("2026-11-27T04:00:00Z"))
+    );
+    let ctx = Context::new("2026-11-26T15:00:00Z".parse().expect("an instant"), Berlin);
+    let mut said = Message::new("tonight");
+    let tonight = dates::take(&mut said, 0..1).expect("a date");
+    let day = when::to_range(&tonight, ctx.now, ctx.tz).expect("a range");
+    assert_eq!(
+        (day.from, day.to),
+        (at("2026-11-25T23:00:00Z"), at("2026-11-26T23:00:00Z"))
+    );
+    // A day said wins over "coming up".
+    let (found, _) = filter("what's coming up this week", &[]);
+    assert_eq!(found.due.expect("a range").to, at("2026-11-29T23:00:00Z"));
+}
+
+#[test]
+fn overdue_or_due_today_is_everything_due_before_the_day_ends() {
+    let (found, text) = filter(
+        "show me high and urgent priority tasks that are due today or overdue",
+        &[],
+    );
+    assert!(found.overdue);
+    let due = found.due.expect("a range");
+    assert_eq!(
+        (due.from, due.to),
+        (None, Some("2026-11-26T23:00:00Z".parse().expect("an instant")))
+    );
+    assert_eq!(text, None);
+}

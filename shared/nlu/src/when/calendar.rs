@@ -57,15 +57,22 @@ pub(crate) fn part_time(part: PartOfDay) -> NaiveTime {
     }
 }
 
+/// When a part of the day starts and how many hours it lasts: morning 05-12, afternoon 12-17,
+/// evening 17-21, and night 17-05, since "tonight" takes in the evening.
+pub(crate) fn part_span(part: PartOfDay) -> (NaiveTime, i64) {
+    let (start, hours) = match part {
+        PartOfDay::Morning => (5, 7),
+        PartOfDay::Afternoon => (12, 5),
+        PartOfDay::Evening => (17, 4),
+        PartOfDay::Night => (17, 12),
+    };
+    (hm(start, 0), hours)
+}
+
 /// True when a local time falls in a part of the day.
 pub(crate) fn in_part(part: PartOfDay, time: NaiveTime) -> bool {
-    let hour = time.hour();
-    match part {
-        PartOfDay::Morning => (5..12).contains(&hour),
-        PartOfDay::Afternoon => (12..17).contains(&hour),
-        PartOfDay::Evening => (17..21).contains(&hour),
-        PartOfDay::Night => !(5..21).contains(&hour),
-    }
+    let (start, hours) = part_span(part);
+    (i64::from(time.hour()) - i64::from(start.hour())).rem_euclid(24) < hours
 }
 
 pub(super) fn monday_of(date: NaiveDate) -> NaiveDate {

@@ -8,8 +8,20 @@ use super::turn::{Acted, Turn, tool_error};
 use crate::conversation::reply;
 use crate::conversation::time::rfc3339;
 
-/// Words that ask for done tasks too: "show me all my tasks", "everything on my list".
-const EVERYTHING: &[&str] = &["all", "every", "everything", "both", "entire", "whole", "history"];
+/// Words that ask for done tasks too: "show me all my tasks", "everything on my list", "including
+/// the checked-off items".
+const EVERYTHING: &[&str] = &[
+    "all",
+    "every",
+    "everything",
+    "both",
+    "entire",
+    "whole",
+    "history",
+    "including",
+    "include",
+    "includes",
+];
 
 pub(super) async fn list(mut turn: Turn<'_>, understanding: &Understanding, message: &str) -> Acted {
     let slots = &understanding.slots;
