@@ -226,6 +226,19 @@ pub(crate) fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Words that say what kind of entry something is, not which one: "the event", "my next thing".
+const KIND_WORDS: &str = "event events scheduled schedule entry entries thing things item items plan plans calendar \
+    appointment appointments meeting meetings task tasks one ones something";
+
+/// True when every word of `text` only says what kind of entry it is ("event scheduled").
+pub(crate) fn only_kind_words(text: &str) -> bool {
+    let words = words(text);
+    !words.is_empty()
+        && words
+            .iter()
+            .all(|w| crate::message::listed(KIND_WORDS, w) || crate::message::listed(WEAK, w))
+}
+
 /// Words too common to tell tasks apart; ignored in queries unless they are all there is.
 const WEAK: &str = "the a an my to for of and with on at in";
 

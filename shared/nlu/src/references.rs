@@ -39,9 +39,21 @@ pub(crate) fn take(m: &mut Message<'_>, range: Range<usize>, ctx: &Context, inte
         return Some(found);
     }
     let pronoun = take_pronoun(m, range.clone());
-    let when = dates::take(m, range.clone()).and_then(|parsed| when::to_range(&parsed, ctx.now, ctx.tz));
+    let said = dates::take(m, range.clone());
+    // A time alone ("my 3pm meeting") is that time on any day; with a day, the day as well.
+    let at = said
+        .filter(|said| said.time.is_some())
+        .and_then(|said| when::time_of(&said));
+    let when = said
+        .filter(|said| said.day.is_some() || at.is_none())
+        .and_then(|said| when::to_range(&said, ctx.now, ctx.tz));
+    // "the next event", "my next meeting with my boss"; "next friday" is a date, claimed above.
+    let next = m.find(range.clone(), "the|my|our next|upcoming").is_some_and(|found| {
+        m.take(found.clone());
+        true
+    });
     match title_words(m, range) {
-        Some(text) => Some(TaskRef::Title { text, when }),
+        Some(text) => Some(TaskRef::Title { text, when, at, next }),
         None if pronoun => Some(TaskRef::Pronoun),
         None => None,
     }
@@ -141,8 +153,11 @@ fn position(m: &Message<'_>, i: usize) -> Option<(usize, i32)> {
             }
         }
     };
-    // "on the tenth", "by the 3rd": a day of the month, not a place in the list.
-    let dated = i > 0 && the.is_some() && m.at(i - 1, "on|by|for|until|till|before|after").is_some();
+    // "on the tenth", "by the 3rd", "saturday the 28th": a day of the month, not a place in the
+    // list.
+    let dated = i > 0
+        && the.is_some()
+        && (m.at(i - 1, "on|by|for|until|till|before|after").is_some() || words::weekday(m.word(i - 1)).is_some());
     if !m.is_free(j) || dated || m.at(end, "of|day|week|month|night|time").is_some() {
         return None;
     }

@@ -95,8 +95,12 @@ pub fn resolve(reference: &TaskRef, ctx: &Context, candidates: &[Candidate]) -> 
                 Resolution::Many { ids }
             }
         }
-        TaskRef::Title { text, when } => {
-            let in_range = |c: &&Candidate| when.is_none_or(|range| c.due_at.is_some_and(|due| range.contains(due)));
+        TaskRef::Title { text, when, at, next } => {
+            let in_range = |c: &&Candidate| {
+                when.is_none_or(|range| c.due_at.is_some_and(|due| range.contains(due)))
+                    && at.is_none_or(|at| c.due_at.is_some_and(|due| when::local_parts(ctx.tz, due).1 == at))
+                    && (!next || c.status == Status::Pending && c.due_at.is_some_and(|due| due >= ctx.now))
+            };
             let mut scored: Vec<(&Candidate, f32)> = candidates
                 .iter()
                 .filter(in_range)
@@ -112,10 +116,18 @@ pub fn resolve(reference: &TaskRef, ctx: &Context, candidates: &[Candidate]) -> 
                     .filter(|(_, score)| *score > MIN_COVERAGE)
                     .collect();
             }
+            // "the event this afternoon", "the next thing on my calendar": the time chooses.
+            let timed = when.is_some() || at.is_some() || *next;
+            if scored.is_empty() && timed && fuzzy::only_kind_words(text) {
+                scored = candidates.iter().filter(in_range).map(|c| (c, 1.0)).collect();
+            }
+            if *next && let Some(soonest) = scored.iter().filter_map(|(c, _)| c.due_at).min() {
+                scored.retain(|(c, _)| c.due_at == Some(soonest));
+            }
             let best = scored.iter().map(|(_, score)| *score).fold(0.0, f32::max);
             let exact: Vec<&Candidate> = scored
                 .iter()
-                .filter(|(c, _)| c.title.trim().eq_ignore_ascii_case(text))
+                .filter(|(c, _)| same_words(&c.title, text))
                 .map(|(c, _)| *c)
                 .collect();
             let top = if exact.is_empty() {
@@ -150,6 +162,12 @@ pub fn resolve(reference: &TaskRef, ctx: &Context, candidates: &[Candidate]) -> 
             }
         }
     }
+}
+
+/// A title said as written, but for case and apostrophes ("moms birthday" is "mom's birthday").
+fn same_words(title: &str, said: &str) -> bool {
+    let plain = |text: &str| -> String { text.trim().chars().filter(|&c| c != '\'' && c != '’').collect() };
+    plain(title).eq_ignore_ascii_case(&plain(said))
 }
 
 /// "task 2" when the task with id 2 is not the 2nd of the last list: the question names both.

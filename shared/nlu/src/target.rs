@@ -2,7 +2,7 @@
 //! ([`Candidate`]) and what resolving gives ([`Resolution`]). A reference is only what the user
 //! said; [`resolve`](crate::resolve) decides which task it is, given the conversation.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveTime, Utc};
 use serde::Serialize;
 
 use crate::types::{DueRange, ListFilter, PartOfDay, Priority, Status};
@@ -24,11 +24,18 @@ pub enum TaskRef {
     /// "them", "all of them": every task of the last list shown.
     LastList,
     /// "the groceries task": one task whose title matches `text` (lower case, typo tolerant),
-    /// optionally due within `when` ("tomorrow's meeting").
+    /// optionally due within `when` ("tomorrow's meeting"), at the local time `at` on whichever
+    /// day ("my 3pm meeting"), or the soonest due from now (`next`: "my next meeting"). Words
+    /// that only say what kind of entry it is ("the event this afternoon") leave the choice to
+    /// the time.
     Title {
         text: String,
         #[serde(skip_serializing_if = "Option::is_none")]
         when: Option<DueRange>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        at: Option<NaiveTime>,
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        next: bool,
     },
     /// "my morning meetings", "all completed tasks": every task the filter selects; `filter.text`
     /// must match the title, and `part_of_day` the local time of the due time.

@@ -86,8 +86,19 @@ fn target_json(target: Option<&TaskRef>, tz: Tz) -> Value {
         Some(TaskRef::Position { position }) => json!({ "position": position }),
         Some(TaskRef::Pronoun) => json!("pronoun"),
         Some(TaskRef::LastList) => json!("last_list"),
-        Some(TaskRef::Title { text, when: None }) => json!({ "title": text }),
-        Some(TaskRef::Title { text, when: Some(when) }) => json!({ "title": text, "when": range_json(when, tz) }),
+        Some(TaskRef::Title { text, when, at, next }) => {
+            let mut map = json!({ "title": text });
+            if let Some(when) = when {
+                map["when"] = range_json(when, tz);
+            }
+            if let Some(at) = at {
+                map["at"] = json!(at.format("%H:%M").to_string());
+            }
+            if *next {
+                map["next"] = json!(true);
+            }
+            map
+        }
         Some(TaskRef::Selection { filter, part_of_day }) => {
             let mut map = filter_json(filter, tz);
             if let Some(part) = part_of_day {

@@ -154,6 +154,15 @@ pub(super) fn weekday(m: &Message<'_>, j: usize, prefixed: bool) -> Option<(usiz
         None if prefixed || before_time => words::weekday_or_abbreviation(word)?,
         None => return None,
     };
+    // "saturday the 28th": the day of the month only repeats the weekday.
+    let the = m.at(j + 1, "the").unwrap_or(j + 1);
+    let clearly_a_date = the > j + 1 || m.word(the).starts_with(|c: char| c.is_ascii_digit());
+    let end =
+        if clearly_a_date && words::ordinal(m.word(the)).is_some_and(|day| (1..=31).contains(&day)) && m.is_free(the) {
+            the + 1
+        } else {
+            j + 1
+        };
     m.is_free(j)
-        .then(|| with_part(m, j + 1, Day::Weekday(weekday, WeekChoice::Coming)))
+        .then(|| with_part(m, end, Day::Weekday(weekday, WeekChoice::Coming)))
 }

@@ -14,6 +14,8 @@ fn title(text: &str) -> TaskRef {
     TaskRef::Title {
         text: text.to_owned(),
         when: None,
+        at: None,
+        next: false,
     }
 }
 
@@ -106,7 +108,7 @@ fn names_lose_articles_and_the_word_task() {
 
 #[test]
 fn a_date_next_to_a_name_narrows_it() {
-    let Some(TaskRef::Title { text, when }) = reference("tomorrow's meeting", Intent::Delete) else {
+    let Some(TaskRef::Title { text, when, .. }) = reference("tomorrow's meeting", Intent::Delete) else {
         panic!("a title reference");
     };
     assert_eq!(text, "meeting");
@@ -133,4 +135,27 @@ fn plural_and_all_select_several_tasks() {
 #[test]
 fn a_tag_is_not_a_number() {
     assert_eq!(reference("#work", Intent::Delete), Some(title("work")));
+}
+
+#[test]
+fn a_time_alone_is_that_time_on_any_day_and_next_is_the_soonest() {
+    let Some(TaskRef::Title { text, when, at, next }) = reference("my 3pm meeting", Intent::Update) else {
+        panic!("a title reference");
+    };
+    assert_eq!(
+        (text.as_str(), when, at.map(|t| t.to_string()), next),
+        ("meeting", None, Some("15:00:00".to_owned()), false)
+    );
+    let Some(TaskRef::Title { text, next, .. }) = reference("the next event", Intent::Delete) else {
+        panic!("a title reference");
+    };
+    assert_eq!((text.as_str(), next), ("event", true));
+    // "saturday the 28th" is a day, not the 28th row of a list.
+    let Some(TaskRef::Title { text, when, .. }) =
+        reference("the dinner with june on saturday the 28th at 7pm", Intent::Delete)
+    else {
+        panic!("a title reference");
+    };
+    assert_eq!(text, "dinner with june");
+    assert!(when.is_some());
 }

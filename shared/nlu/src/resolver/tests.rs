@@ -53,6 +53,8 @@ fn title(text: &str) -> TaskRef {
     TaskRef::Title {
         text: text.to_owned(),
         when: None,
+        at: None,
+        next: false,
     }
 }
 
@@ -204,6 +206,8 @@ fn a_date_narrows_a_title_to_one_task() {
     let reference = TaskRef::Title {
         text: "meeting".to_owned(),
         when: Some(tomorrow),
+        at: None,
+        next: false,
     };
     assert!(
         matches!(resolve(&reference, &ctx(), &tasks()), Resolution::Ambiguous { candidates, .. } if candidates.len() == 2)
@@ -283,4 +287,50 @@ fn overdue_selects_pending_tasks_due_before_now() {
             ids: vec!["late".to_owned()]
         }
     );
+}
+
+#[test]
+fn a_time_a_next_or_only_a_kind_of_entry_picks_by_the_due_time() {
+    let reference = |text: &str, at: Option<&str>, next: bool| TaskRef::Title {
+        text: text.to_owned(),
+        when: None,
+        at: at.map(|at| at.parse().expect("a time")),
+        next,
+    };
+    let unique = |r: Resolution| match r {
+        Resolution::Unique { id } => id,
+        other => panic!("not one task: {other:?}"),
+    };
+    // "my 4pm meeting": Meeting with Bob is due 16:00 in Berlin.
+    assert_eq!(
+        unique(resolve(
+            &reference("meeting", Some("16:00:00"), false),
+            &ctx(),
+            &tasks()
+        )),
+        "c"
+    );
+    // "my next meeting": the soonest of the three.
+    assert_eq!(
+        unique(resolve(&reference("meeting", None, true), &ctx(), &tasks())),
+        "b"
+    );
+    // "the next event": no title says event, so the soonest of all.
+    assert_eq!(unique(resolve(&reference("event", None, true), &ctx(), &tasks())), "b");
+    // Without a time, a kind of entry names nothing.
+    assert!(matches!(
+        resolve(&reference("event", None, false), &ctx(), &tasks()),
+        Resolution::NotFound { .. }
+    ));
+}
+
+#[test]
+fn a_title_said_without_its_apostrophe_is_the_same_title() {
+    let mut all = tasks();
+    all.push(task("f", "mom's birthday", "2026-11-05T10:00:00Z", None));
+    all.push(task("g", "buy mom's birthday present", "2026-11-06T10:00:00Z", None));
+    assert!(matches!(
+        resolve(&title("moms birthday"), &ctx(), &all),
+        Resolution::Unique { id } if id == "f"
+    ));
 }
