@@ -390,3 +390,29 @@ async fn a_list_follows_the_order_asked_for_and_the_reply_says_it() {
         .expect("taxes");
     assert_eq!(taxes["status"], "completed", "{taxes}");
 }
+
+#[tokio::test]
+async fn a_statement_naming_a_task_changes_it_and_a_title_with_a_date_still_adds() {
+    let p = platform().await;
+    let (_, first) = p.say(None, "add vet appointment in 5 days at 10am").await;
+    let session = first["session_id"].as_str().expect("session").to_owned();
+    p.turn(&session, "add buy milk").await;
+    let due = |tasks: &[Value]| {
+        tasks
+            .iter()
+            .find(|t| t["title"] == "Vet appointment")
+            .and_then(|t| t["due_at"].as_str().map(str::to_owned))
+            .expect("the vet appointment, due")
+    };
+    let before = due(&p.tasks().await);
+
+    let moved = p.turn(&session, "pull the vet appointment forward to tomorrow").await;
+    assert_eq!(moved["intent"], "update", "{moved}");
+    assert_eq!(moved["actions"][0]["tool"], "update_task", "{moved}");
+    let again = p.turn(&session, "buy milk tomorrow").await;
+    assert_eq!(again["intent"], "add", "{again}");
+
+    let tasks = p.tasks().await;
+    assert_eq!(tasks.len(), 3, "one task added, none for the statement: {tasks:?}");
+    assert_ne!(due(&tasks), before, "the vet appointment moved");
+}

@@ -1,5 +1,6 @@
 //! What the NLU makes of messages, one per argument (or one per line on stdin), as JSON: for
-//! trying a phrasing while working on the parser.
+//! trying a phrasing while working on the parser; with the change it reads as when it names a
+//! task (`as_change`).
 //! `cargo run -q -p todo-nlu --example understand -- "jot down call the plumber"`.
 //! `NOW` (RFC 3339, default the current time) and `TZ` (IANA, default UTC) set the context.
 
@@ -7,7 +8,7 @@ use std::io::BufRead;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use todo_nlu::{Context, understand};
+use todo_nlu::{Context, as_change, understand};
 
 fn main() {
     let now: DateTime<Utc> = match std::env::var("NOW") {
@@ -27,5 +28,9 @@ fn main() {
         let understood = understand(&message, &ctx);
         let json = serde_json::to_string(&understood).unwrap_or_else(|e| e.to_string());
         println!("{message}\n  {json}");
+        if let Some(change) = as_change(&message, &ctx) {
+            let json = serde_json::to_string(&change).unwrap_or_else(|e| e.to_string());
+            println!("  or, if it names a task: {json}");
+        }
     }
 }

@@ -288,10 +288,14 @@ pub(crate) fn fallback(m: &mut Message<'_>) -> Cue {
         return Cue::new(Intent::List, 0.6);
     }
     let todo_verb = words.first().is_some_and(|&i| listed(TODO_VERBS, m.word(i))) && words.len() >= 2;
+    let guess = |confidence| Cue {
+        guessed: true,
+        ..Cue::new(Intent::Add, confidence)
+    };
     if has_slot && rest > 0 {
-        Cue::new(Intent::Add, 0.55)
+        guess(0.55)
     } else if todo_verb {
-        Cue::new(Intent::Add, 0.5)
+        guess(0.5)
     } else {
         Cue::new(Intent::Unknown, 0.2)
     }

@@ -44,6 +44,13 @@ const FIELDS: &[(&str, Named)] = &[
 pub(crate) fn understand(m: &mut Message<'_>, ctx: &Context, cue: &Cue) -> (Intent, Slots, Option<TaskRef>) {
     let len = m.len();
     let all = 0..len;
+    // "the haircut is at 4pm, not 2pm", "friday instead of thursday": the time after "not" is
+    // the one it had, neither the new one nor a way to name the task.
+    if let Some(not) = m.find_any(all.clone(), &["not", "instead of", "rather than"])
+        && dates::take(m, not.end..(not.end + 4).min(len)).is_some()
+    {
+        m.take(not);
+    }
     // "lower the priority of …", "raise its priority": a level said as a direction.
     let relative = if m
         .take_first(all.clone(), "lower|decrease|reduce|drop the|its? priority|prio of?")
@@ -139,6 +146,10 @@ pub(crate) fn understand(m: &mut Message<'_>, ctx: &Context, cue: &Cue) -> (Inte
         }
     } else {
         read_values(m, right.clone(), ctx, &mut slots, named, &pivot_word);
+        // "the haircut is at 4pm, not 2pm": after a comma only the old value; the new one is before.
+        if pivot_word == "," && slots.due.is_none() && slots.priority.is_none() && slots.reminder_minutes.is_none() {
+            read_values(m, left.clone(), ctx, &mut slots, named, "");
+        }
     }
     // Try the words before the pivot on a copy: when they name no task they are the value.
     let mut probe = m.clone();

@@ -28,6 +28,8 @@ pub(crate) struct Cue {
     pub(crate) pending: bool,
     /// "replace X with Y": the new name follows "with".
     pub(crate) replacing: bool,
+    /// No words said what to do: an add read from what the message holds ("pay rent friday").
+    pub(crate) guessed: bool,
 }
 
 impl Cue {
@@ -43,6 +45,7 @@ impl Cue {
             outlook: None,
             pending: false,
             replacing: false,
+            guessed: false,
         }
     }
 }

@@ -164,6 +164,11 @@ pub fn resolve(reference: &TaskRef, ctx: &Context, candidates: &[Candidate]) -> 
     }
 }
 
+/// True when `text` names `title` by its own words, not only by saying more around them.
+pub fn names_title(text: &str, title: &str) -> bool {
+    fuzzy::title_score(text, title) >= MIN_SCORE
+}
+
 /// A title said as written, but for case and apostrophes ("moms birthday" is "mom's birthday").
 fn same_words(title: &str, said: &str) -> bool {
     let plain = |text: &str| -> String { text.trim().chars().filter(|&c| c != '\'' && c != '’').collect() };

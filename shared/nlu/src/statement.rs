@@ -71,6 +71,22 @@ pub(crate) fn statement(m: &mut Message<'_>) -> Option<Cue> {
         m.take(found);
         return cue(Intent::Complete, 0.7);
     }
+    // "return the drill has no deadline anymore": the due date goes.
+    let undated = m.find_any(
+        all.clone(),
+        &[
+            "has|have no due? date|deadline|deadlines anymore|now?",
+            "doesn't|don't|does|do not? have|need a|any due? date|deadline anymore|now?",
+            "no longer has|have|needs|need a due? date|deadline",
+        ],
+    );
+    if let Some(found) = undated.filter(|found| found.start > 0) {
+        m.take(found);
+        return Some(Cue {
+            clear: Some(crate::types::Field::Due),
+            ..Cue::new(Intent::Update, 0.75)
+        });
+    }
     // "buy milk is no longer needed", "the party isn't happening", "the gym can go".
     let dropped = m.find_any(
         all.clone(),

@@ -55,6 +55,30 @@ pub fn understand(message: &str, ctx: &Context) -> Understanding {
     }
 }
 
+/// A message that said no verb, read as a change of the task it names: "the plumber can only
+/// come on saturday now", "pull the vet appointment forward to tomorrow". `None` when words
+/// said what to do, or it names no change. [`understand`] reads such a message as an add, since
+/// it cannot know the tasks; the chat, which does, takes this reading when the words name a
+/// task that exists and say more than its title.
+pub fn as_change(message: &str, ctx: &Context) -> Option<Understanding> {
+    let mut m = Message::new(message);
+    if smalltalk::classify(&m).is_some() || !intent::classify(&mut m).guessed {
+        return None;
+    }
+    let mut m = Message::new(message);
+    intent::strip_padding(&mut m);
+    let cue = Cue::new(Intent::Update, 0.6);
+    let (intent, slots, target) = edit::understand(&mut m, ctx, &cue);
+    let target = target.filter(|target| matches!(target, TaskRef::Title { .. }))?;
+    let changes = slots.due.is_some() || slots.priority.is_some() || !slots.clear.is_empty();
+    (intent == Intent::Update && changes).then(|| Understanding {
+        intent,
+        confidence: confidence(cue.confidence, intent, &slots, Some(&target)),
+        slots,
+        target: Some(target),
+    })
+}
+
 /// A whole message read as the answer to "which task?" for a command of `intent`: "the second
 /// one", "2nd", "the milk one", "it", "buy milk". `None` when it names no task.
 pub fn reference(message: &str, ctx: &Context, intent: Intent) -> Option<TaskRef> {
@@ -145,3 +169,6 @@ fn confidence(base: f32, intent: Intent, slots: &Slots, target: Option<&TaskRef>
     }
     (confidence.clamp(0.0, 1.0) * 100.0).round() / 100.0
 }
+
+#[cfg(test)]
+mod tests;

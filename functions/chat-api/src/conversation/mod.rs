@@ -319,7 +319,7 @@ impl Chat {
             let acted = act::act(turn, &understanding, &command).await;
             let payload = EventPayload::IntentRecognized(IntentRecognized {
                 session_id: session_id.clone(),
-                intent: understanding.intent.as_str().to_owned(),
+                intent: acted.read_as.unwrap_or(understanding.intent).as_str().to_owned(),
                 confidence: f64::from(understanding.confidence),
                 parameters: json!({ "slots": understanding.slots, "target": understanding.target }),
             });
@@ -342,8 +342,9 @@ impl Chat {
             (acted, payload)
         };
         let event = DomainEvent::new(EVENT_SOURCE, now, metadata, event).to_structured_json();
+        let intent = acted.read_as.unwrap_or(understanding.intent);
         let reply_metadata: Value = json!({
-            "intent": understanding.intent.as_str(),
+            "intent": intent.as_str(),
             "confidence": understanding.confidence,
             "model": RULES_MODEL,
             "actions": acted.actions,
@@ -363,7 +364,7 @@ impl Chat {
         Ok(ChatResponse {
             session_id,
             reply: acted.reply,
-            intent: understanding.intent.as_str().to_owned(),
+            intent: intent.as_str().to_owned(),
             confidence: understanding.confidence,
             actions: acted.actions,
             model: RULES_MODEL.to_owned(),

@@ -2,12 +2,36 @@
 //! and recurrence; the new task becomes "it".
 
 use serde_json::{Map, Value, json};
-use todo_nlu::Understanding;
+use todo_nlu::{self as nlu, Resolution, TaskRef, Understanding};
 
+use super::target::candidate;
 use super::turn::{Acted, Turn, tool_error};
 use crate::conversation::reply;
 use crate::conversation::state::Change;
 use crate::conversation::time::rfc3339;
+
+/// A message that said no verb ("the plumber can only come on saturday now", "pull the vet
+/// appointment forward to tomorrow") names a pending task in more words than its title: the
+/// change of that task it reads as, not a new task. A message that is a title and a date ("buy
+/// milk tomorrow") stays an add.
+pub(super) async fn change_instead(turn: &mut Turn<'_>, message: &str) -> Option<(Understanding, TaskRef)> {
+    let reading = nlu::as_change(message, &turn.ctx)?;
+    let target = reading.target.clone()?;
+    let TaskRef::Title { text, .. } = &target else {
+        return None;
+    };
+    let tasks = turn.tasks().await.ok()?;
+    let pending: Vec<nlu::Candidate> = tasks
+        .iter()
+        .filter_map(candidate)
+        .filter(|c| c.status == nlu::Status::Pending)
+        .collect();
+    let Resolution::Unique { id } = nlu::resolve(&target, &turn.ctx, &pending) else {
+        return None;
+    };
+    let named = pending.iter().find(|c| c.id == id)?;
+    (!nlu::names_title(text, &named.title)).then_some((reading, target))
+}
 
 pub(super) async fn add(mut turn: Turn<'_>, understanding: &Understanding) -> Acted {
     let slots = &understanding.slots;

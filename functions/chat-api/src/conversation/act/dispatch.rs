@@ -9,7 +9,7 @@ use crate::conversation::reply;
 use crate::conversation::state::Pending;
 
 /// Handles `understanding` for the turn.
-pub(crate) async fn act(turn: Turn<'_>, understanding: &Understanding, message: &str) -> Acted {
+pub(crate) async fn act(mut turn: Turn<'_>, understanding: &Understanding, message: &str) -> Acted {
     let slots = &understanding.slots;
     match understanding.intent {
         Intent::Greeting => {
@@ -38,7 +38,13 @@ pub(crate) async fn act(turn: Turn<'_>, understanding: &Understanding, message: 
             };
             turn.ask_for_missing(question.into(), message)
         }
-        Intent::Add => add::add(turn, understanding).await,
+        Intent::Add => match add::change_instead(&mut turn, message).await {
+            Some((change, target)) => Acted {
+                read_as: Some(change.intent),
+                ..target::targeted(turn, &change, &target, message).await
+            },
+            None => add::add(turn, understanding).await,
+        },
         Intent::List | Intent::Search => list::list(turn, understanding, message).await,
         Intent::Complete | Intent::Reopen | Intent::Delete | Intent::Update | Intent::SetRecurrence => {
             let Some(target) = understanding.target.clone() else {

@@ -11,7 +11,7 @@ use super::{delete, status, update};
 use crate::conversation::state::Pending;
 
 /// A task as the resolver sees it.
-fn candidate(task: &Value) -> Option<Candidate> {
+pub(super) fn candidate(task: &Value) -> Option<Candidate> {
     let time = |name: &str| {
         task[name]
             .as_str()

@@ -30,6 +30,9 @@ pub(crate) struct Acted {
     pub(crate) reply: String,
     pub(crate) actions: Vec<Action>,
     pub(crate) state: ConversationState,
+    /// The intent acted on, when the message was read otherwise than understood (a statement
+    /// read as an add that changed the task it names).
+    pub(crate) read_as: Option<todo_nlu::Intent>,
 }
 
 /// Everything one message is handled with.
@@ -102,6 +105,7 @@ impl<'a> Turn<'a> {
             reply,
             actions: self.actions,
             state,
+            read_as: None,
         }
     }
 
