@@ -67,6 +67,8 @@ const IRREGULAR: &[(&str, &str)] = &[
     ("sent", "send"),
     ("sold", "sell"),
     ("spent", "spend"),
+    ("spoke", "speak"),
+    ("spoken", "speak"),
     ("swept", "sweep"),
     ("taken", "take"),
     ("taught", "teach"),
@@ -159,10 +161,23 @@ const SYNONYMS: &[&[&str]] = &[
     &["fix", "repair"],
     &["tidy", "clean"],
     &["finish", "complete"],
+    &["talk", "speak", "spoke", "spoken", "chat"],
+    &["book", "reserve"],
 ];
 
+/// The roots of each synonym group's words, made once: words are compared by root.
+static SYNONYM_ROOTS: std::sync::LazyLock<Vec<Vec<String>>> = std::sync::LazyLock::new(|| {
+    SYNONYMS
+        .iter()
+        .map(|group| group.iter().map(|word| root(word)).collect())
+        .collect()
+});
+
+/// True when two roots are of words of one synonym group.
 fn synonyms(a: &str, b: &str) -> bool {
-    SYNONYMS.iter().any(|group| group.contains(&a) && group.contains(&b))
+    SYNONYM_ROOTS
+        .iter()
+        .any(|group| group.iter().any(|r| r == a) && group.iter().any(|r| r == b))
 }
 
 fn score(query: &Forms, word: &Forms) -> f32 {
@@ -326,6 +341,14 @@ mod tests {
         assert!((title_score("called the plumber", "Call the plumber") - 1.0).abs() < f32::EPSILON);
         assert!((title_score("paid the electric bill", "pay electric bill") - 1.0).abs() < f32::EPSILON);
         assert!(title_score("calling mom", "Call the plumber").abs() < f32::EPSILON);
+    }
+
+    #[test]
+    fn synonyms_match_in_any_of_their_forms() {
+        assert!(title_score("phoned the electrician", "call the electrician") > 0.9);
+        assert!(title_score("spoke to the landlord", "talk to the landlord") > 0.9);
+        assert!(title_score("purchased paint", "buy paint") > 0.9);
+        assert!(title_score("phoned the electrician", "pay the electrician").abs() < f32::EPSILON);
     }
 
     #[test]

@@ -101,20 +101,29 @@ pub fn resolve(reference: &TaskRef, ctx: &Context, candidates: &[Candidate]) -> 
                     && at.is_none_or(|at| c.due_at.is_some_and(|due| when::local_parts(ctx.tz, due).1 == at))
                     && (!next || c.status == Status::Pending && c.due_at.is_some_and(|due| due >= ctx.now))
             };
-            let mut scored: Vec<(&Candidate, f32)> = candidates
-                .iter()
-                .filter(in_range)
-                .map(|c| (c, fuzzy::title_score(text, &c.title)))
-                .filter(|(_, score)| *score >= MIN_SCORE)
-                .collect();
-            // The words say more than a title: the task most of whose words they hold.
-            if scored.is_empty() {
-                scored = candidates
+            let by_words = |pool: &dyn Fn(&&Candidate) -> bool| {
+                let scored: Vec<(&Candidate, f32)> = candidates
                     .iter()
-                    .filter(in_range)
+                    .filter(pool)
+                    .map(|c| (c, fuzzy::title_score(text, &c.title)))
+                    .filter(|(_, score)| *score >= MIN_SCORE)
+                    .collect();
+                if !scored.is_empty() {
+                    return scored;
+                }
+                // The words say more than a title: the task most of whose words they hold.
+                candidates
+                    .iter()
+                    .filter(pool)
                     .map(|c| (c, fuzzy::coverage(text, &c.title)))
                     .filter(|(_, score)| *score > MIN_COVERAGE)
-                    .collect();
+                    .collect()
+            };
+            let mut scored = by_words(&in_range);
+            // "booked the restaurant for friday", "went to the gym this morning": a time said of
+            // a task without a due time cannot contradict it, and may be when it was done.
+            if scored.is_empty() && (when.is_some() || at.is_some()) && !*next {
+                scored = by_words(&|c: &&Candidate| c.due_at.is_none());
             }
             // "the event this afternoon", "the next thing on my calendar": the time chooses.
             let timed = when.is_some() || at.is_some() || *next;

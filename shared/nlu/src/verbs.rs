@@ -267,8 +267,10 @@ fn past_deed(m: &mut Message<'_>, i: usize) -> Option<Cue> {
         .or_else(|| m.at(i, "i|we|i've|we've just|already|finally|now|also?"))
         .or_else(|| m.at(i, "just|already|finally|also"))
         .unwrap_or(i);
-    // "i got to remove fishing" is "i have to".
-    let reported = crate::fuzzy::is_past_form(m.word(verb)) && m.is_free_word(verb + 1) && m.word(verb + 1) != "to";
+    // "i got to remove fishing" is "i have to"; "went to the gym" reports a deed.
+    let reported = crate::fuzzy::is_past_form(m.word(verb))
+        && m.is_free_word(verb + 1)
+        && !(m.word(verb + 1) == "to" && listed("got had used", m.word(verb)));
     if !reported {
         return None;
     }

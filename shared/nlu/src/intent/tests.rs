@@ -65,3 +65,14 @@ fn understanding_is_deterministic() {
         assert_eq!(understand("remind me to call mom tomorrow at 6 #family", &ctx()), first);
     }
 }
+
+#[test]
+fn deeds_and_dropped_plans_said_in_everyday_words() {
+    assert_eq!(intent("i went to the gym this morning"), Intent::Complete);
+    assert_eq!(intent("spoke to the landlord about the heating"), Intent::Complete);
+    assert_eq!(intent("all set with the visa forms"), Intent::Complete);
+    assert_eq!(intent("we're not doing the garage sale anymore"), Intent::Delete);
+    // "i got to" is "i have to"; without "anymore", not doing something is no delete.
+    assert_ne!(intent("i got to call the bank"), Intent::Complete);
+    assert_ne!(intent("i'm not doing the dishes tonight"), Intent::Delete);
+}

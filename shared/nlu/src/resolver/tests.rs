@@ -334,3 +334,24 @@ fn a_title_said_without_its_apostrophe_is_the_same_title() {
         Resolution::Unique { id } if id == "f"
     ));
 }
+
+#[test]
+fn a_time_said_of_a_task_without_a_due_time_does_not_rule_it_out() {
+    let reference = TaskRef::Title {
+        text: "booked the restaurant".to_owned(),
+        when: Some(DueRange {
+            from: Some(utc("2026-11-26T23:00:00Z")),
+            to: Some(utc("2026-11-27T23:00:00Z")),
+        }),
+        at: None,
+        next: false,
+    };
+    let mut all = tasks();
+    all.push(task(
+        "f",
+        "book the restaurant for friday",
+        "2026-11-05T10:00:00Z",
+        None,
+    ));
+    assert!(matches!(resolve(&reference, &ctx(), &all), Resolution::Unique { id } if id == "f"));
+}

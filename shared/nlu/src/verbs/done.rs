@@ -14,6 +14,8 @@ pub(super) fn done_at(m: &mut Message<'_>, i: usize) -> Option<Cue> {
         "through with",
         "i|we am|are done|finished with",
         "done|finished with",
+        "i'm|we're|i|we am|are? all set with",
+        "all set with",
     ];
     if let Some(end) = done_with.iter().find_map(|p| m.at(i, p)) {
         m.take(i..end);

@@ -1,5 +1,6 @@
 //! Commands that take something away, said by their verb: "get rid of the gym", "move X to the
-//! trash", "nix the milk", "i don't need the gym anymore", and "take the due date off X" (a field
+//! trash", "nix the milk", "i don't need the gym anymore", "we're not doing the garage sale
+//! anymore", and "take the due date off X" (a field
 //! removed, not a task).
 
 use crate::cues::cue;
@@ -50,6 +51,15 @@ pub(super) fn removal_at(m: &mut Message<'_>, i: usize) -> Option<Cue> {
     if let Some(end) = m
         .at(i, "i|we don't need|want")
         .or_else(|| m.at(i, "i|we do not need|want"))
+        // "we're not doing the garage sale anymore": only with "anymore", a plan dropped.
+        .or_else(|| {
+            m.at(i, "i'm|we're|i|we am|are? not doing|having|going|holding|attending")
+                .filter(|&end| {
+                    m.find(end..m.len(), "anymore")
+                        .or_else(|| m.find(end..m.len(), "any more|longer"))
+                        .is_some()
+                })
+        })
     {
         m.take(i..end);
         let len = m.len();
