@@ -142,6 +142,21 @@ fn sort_spec<S: serde::Serializer>(order: &Option<Sort>, serializer: S) -> Resul
     }
 }
 
+impl Slots {
+    /// True when the slots change a task: a new value or a field to clear.
+    pub fn changes(&self) -> bool {
+        self.title.is_some()
+            || self.description.is_some()
+            || self.due.is_some()
+            || self.priority.is_some()
+            || !self.tags_add.is_empty()
+            || !self.tags_remove.is_empty()
+            || self.recurrence.is_some()
+            || self.reminder_minutes.is_some()
+            || !self.clear.is_empty()
+    }
+}
+
 /// A task field that can be cleared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

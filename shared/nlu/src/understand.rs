@@ -148,15 +148,7 @@ fn confidence(base: f32, intent: Intent, slots: &Slots, target: Option<&TaskRef>
         intent,
         Intent::Complete | Intent::Reopen | Intent::Delete | Intent::Update | Intent::SetRecurrence
     );
-    let changes = slots.title.is_some()
-        || slots.description.is_some()
-        || slots.due.is_some()
-        || slots.priority.is_some()
-        || !slots.tags_add.is_empty()
-        || !slots.tags_remove.is_empty()
-        || slots.recurrence.is_some()
-        || slots.reminder_minutes.is_some()
-        || !slots.clear.is_empty();
+    let changes = slots.changes();
     let mut confidence = base;
     if intent == Intent::Add && slots.title.is_none()
         || acts_on_tasks && target.is_none()

@@ -16,12 +16,17 @@ pub(super) fn asks(u: &Understanding, threshold: f32) -> bool {
 }
 
 fn lacks_something(u: &Understanding) -> bool {
+    missing(u) > 0
+}
+
+/// How many of its parts a command lacks: a new task's title; the task acted on; for a change,
+/// also the change ("change the due date" lacks both the task and the date).
+fn missing(u: &Understanding) -> usize {
     match u.intent {
-        Intent::Add => u.slots.title.is_none(),
-        Intent::Complete | Intent::Reopen | Intent::Delete | Intent::Update | Intent::SetRecurrence => {
-            u.target.is_none()
-        }
-        _ => false,
+        Intent::Add => usize::from(u.slots.title.is_none()),
+        Intent::Complete | Intent::Reopen | Intent::Delete => usize::from(u.target.is_none()),
+        Intent::Update | Intent::SetRecurrence => usize::from(u.target.is_none()) + usize::from(!u.slots.changes()),
+        _ => 0,
     }
 }
 
@@ -34,18 +39,27 @@ pub(super) fn completed(
     ctx: &nlu::Context,
     threshold: f32,
 ) -> Option<(Understanding, String)> {
-    let asked = nlu::understand(original, ctx).intent;
-    let whole = !lacks_something(alone) && alone.confidence >= threshold;
+    let before = nlu::understand(original, ctx);
+    let asked = before.intent;
+    let text = format!("{original} {answer}");
+    let combined = nlu::understand(&text, ctx);
+    let whole = !lacks_something(&combined) && combined.confidence >= threshold;
+    // One word that completes the command is its answer ("urgent" to "which priority?"), though
+    // alone it would list the urgent tasks.
+    let one_word = answer.split_whitespace().count() == 1 && combined.intent == asked && whole;
     let stands_alone = matches!(alone.intent, Intent::Deny | Intent::Confirm | Intent::Greeting | Intent::Help)
         // Another command, said as one ("show my tasks"); a bare task ("walk the dog") is not.
-        || alone.intent != asked && whole && alone.confidence >= COMMAND;
+        || alone.intent != asked
+            && !lacks_something(alone)
+            && alone.confidence >= threshold
+            && alone.confidence >= COMMAND
+            && !one_word;
     if stands_alone {
         return None;
     }
-    let text = format!("{original} {answer}");
-    let combined = nlu::understand(&text, ctx);
-    let completes = combined.intent == asked && !lacks_something(&combined) && combined.confidence >= threshold;
-    completes.then_some((combined, text))
+    // "change the due date" then "the gas bill": the task is known now, the date still asked for.
+    let closer = missing(&combined) < missing(&before) && asks(&combined, threshold);
+    (combined.intent == asked && (whole || closer)).then_some((combined, text))
 }
 
 #[cfg(test)]
@@ -96,6 +110,21 @@ mod tests {
         assert_eq!(
             complete("mark as done", "walk the dog").as_deref(),
             Some("mark as done walk the dog")
+        );
+    }
+
+    #[test]
+    fn a_change_asks_for_its_task_then_its_value() {
+        let after_task = complete("change the due date", "the electricity bill");
+        assert_eq!(after_task.as_deref(), Some("change the due date the electricity bill"));
+        let text = after_task.expect("the task answered");
+        assert_eq!(
+            complete(&text, "friday").as_deref(),
+            Some("change the due date the electricity bill friday")
+        );
+        assert_eq!(
+            complete("change the priority of the grant application", "urgent").as_deref(),
+            Some("change the priority of the grant application urgent")
         );
     }
 

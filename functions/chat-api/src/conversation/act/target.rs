@@ -94,7 +94,7 @@ pub(super) async fn targeted(
         Intent::Complete | Intent::Reopen => {
             status::change(turn, understanding.intent == Intent::Complete, &ids, &titled).await
         }
-        _ => update::update(turn, understanding, &tasks, &titled).await,
+        _ => update::update(turn, understanding, &tasks, &titled, message).await,
     }
 }
 

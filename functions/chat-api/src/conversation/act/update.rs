@@ -12,12 +12,15 @@ use crate::conversation::reply;
 use crate::conversation::state::Change;
 use crate::conversation::time::{describe, rfc3339};
 
-/// Applies the message's changes to each task `titled` names (`tasks` holds their current values).
+/// Applies the message's changes to each task `titled` names (`tasks` holds their current values);
+/// a message that names no change ("change the due date of the gas bill") is asked about, and
+/// the answer ("friday") completes it.
 pub(super) async fn update(
     mut turn: Turn<'_>,
     understanding: &Understanding,
     tasks: &[Value],
     titled: &[Titled],
+    message: &str,
 ) -> Acted {
     let slots = &understanding.slots;
     let mut changed = Vec::new();
@@ -93,7 +96,7 @@ pub(super) async fn update(
             args.insert(name.into(), Value::Null);
         }
         if args.len() == 1 {
-            return turn.keep(format!("What should I change about {label}?"));
+            return turn.ask_for_missing(value_question(message, label), message);
         }
         if what.is_empty() {
             what = describe_changes(&args, turn.now, turn.tz);
@@ -144,4 +147,36 @@ fn describe_changes(args: &Map<String, Value>, now: DateTime<Utc>, tz: chrono_tz
         }
     }
     parts.join(", ")
+}
+
+/// What to ask for when a change names its task but not the new value: about the field the
+/// message names, if it names one.
+fn value_question(message: &str, label: &str) -> String {
+    let words: Vec<String> = message
+        .split(|c: char| !c.is_alphanumeric())
+        .map(str::to_lowercase)
+        .collect();
+    let said = |options: &[&str]| words.iter().any(|w| options.contains(&w.as_str()));
+    if said(&["priority", "prio", "importance", "urgency"]) {
+        format!("Which priority should {label} have: low, medium, high or urgent?")
+    } else if said(&[
+        "due",
+        "date",
+        "deadline",
+        "time",
+        "reschedule",
+        "move",
+        "postpone",
+        "when",
+    ]) {
+        format!("When should {label} be due? For example “friday 5pm” or “in 2 days”.")
+    } else if said(&["name", "title", "rename", "call", "called"]) {
+        format!("What should {label} be called?")
+    } else if said(&["note", "notes", "description", "describe"]) {
+        format!("What should the note on {label} say?")
+    } else if said(&["repeat", "recurrence", "recur", "recurring", "repetition"]) {
+        format!("How often should {label} repeat? For example “every monday” or “monthly”.")
+    } else {
+        format!("What should I change about {label}? For example “due friday”, “high priority” or “rename it to …”.")
+    }
 }
