@@ -23,6 +23,26 @@ pub(crate) fn slots(m: &mut Message<'_>, ctx: &Context) -> Slots {
     let parsed = dates::take(m, all.clone());
     let due = first_due(parsed, repeat.as_ref(), ctx);
     crate::verbs::trim_chained(m);
+    // "add the chore of vacuuming", "add event baseball practice": words that only say what
+    // kind of entry it is; "create a repeating event" is then a task still to be named.
+    if let Some(first) = m.first_free_word() {
+        let kind = m
+            .at(first, "the|a|an? chore|job|errand|task|event of|called|named")
+            .or_else(|| m.at(first, "a|an|the? event|events|appointment|entry called|named|titled"))
+            .or_else(|| m.at(first, "a|an? repeating|recurring? event|events|entry"));
+        if let Some(end) = kind {
+            m.take(first..end);
+        }
+    }
+    // "can you tell me on tuesday to give jane a call": the request, around the day taken out.
+    let free = m.free_in(all.clone());
+    if let [tell, me, to, _, ..] = free[..]
+        && m.at(tell, "tell|remind|ask").is_some()
+        && m.word(me) == "me"
+        && m.word(to) == "to"
+    {
+        m.take_list(&[tell, me, to]);
+    }
     // "remind me to do something" names no task: the chat asks which.
     let title = take_text(m, all, TITLE_LEADING, TITLE_TRAILING)
         .filter(|text| !is_vague(text))

@@ -151,6 +151,10 @@ pub(crate) fn understand(m: &mut Message<'_>, ctx: &Context, cue: &Cue) -> (Inte
             read_values(m, left.clone(), ctx, &mut slots, named, "");
         }
     }
+    // "rent is super urgent, flag it as urgent": the level said again is not part of the name.
+    if slots.priority.is_some() {
+        priority::take(m, left.clone(), false);
+    }
     // Try the words before the pivot on a copy: when they name no task they are the value.
     let mut probe = m.clone();
     let mut target = references::take(&mut probe, left.clone(), ctx, cue.intent);

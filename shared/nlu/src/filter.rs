@@ -26,7 +26,7 @@ const SEARCH_FRAME: &str = "for tasks task todos todo containing contain contain
     related regarding concerning to with the word words anything something everything my a an is there any where's \
     where called named titled one have i do did add added on in of find search look up that me please got which what \
     are was anywhere it stuff things thing there's whether if does when already reminder reminders list lists \
-    day busy i'm im";
+    day busy i'm im item items entry entries";
 
 /// Finds and claims the filter words of `range`: status, overdue, priorities, tags and due range.
 pub(crate) fn take(m: &mut Message<'_>, range: Range<usize>, ctx: &Context) -> ListFilter {

@@ -254,8 +254,9 @@ pub(crate) fn only_kind_words(text: &str) -> bool {
             .all(|w| crate::message::listed(KIND_WORDS, w) || crate::message::listed(WEAK, w))
 }
 
-/// Words too common to tell tasks apart; ignored in queries unless they are all there is.
-const WEAK: &str = "the a an my to for of and with on at in";
+/// Words too common to tell tasks apart; ignored in queries unless they are all there is. Words
+/// for an entry in general ("dinner plans", "the lunch event") are among them.
+const WEAK: &str = "the a an my to for of and with on at in event events plan plans entry entries item items";
 
 /// The words that tell tasks apart, or all of them when none does.
 fn telling(all: &[String]) -> Vec<&String> {

@@ -13,6 +13,7 @@ const PHRASES: &[(&str, Priority)] = &[
     ("as soon as possible", Priority::Urgent),
     ("top|highest|max|maximum priority|prio", Priority::Urgent),
     ("very|super|extremely|really|most important", Priority::Urgent),
+    ("very|super|extremely|really urgent", Priority::Urgent),
     ("priority|prio :? urgent|1", Priority::Urgent),
     ("urgent|urgently|asap|critical|p1|p0|emergency", Priority::Urgent),
     ("! ! !", Priority::Urgent),
@@ -24,7 +25,10 @@ const PHRASES: &[(&str, Priority)] = &[
     ("p3", Priority::Medium),
     ("low|lower|lowest priority|prio", Priority::Low),
     ("priority|prio :? low|4", Priority::Low),
-    ("not urgent|important", Priority::Low),
+    (
+        "isn't|aren't|not that|so|very|really|too? urgent|important",
+        Priority::Low,
+    ),
     ("no rush|hurry", Priority::Low),
     ("when i get a|the chance|time", Priority::Low),
     ("when|if i have time", Priority::Low),
@@ -86,6 +90,7 @@ mod tests {
         assert_eq!(levels("organise the shelf whenever", false), [Priority::Low]);
         assert_eq!(levels("fix bike, no rush", false), [Priority::Low]);
         assert_eq!(levels("this is important", false), [Priority::High]);
+        assert_eq!(levels("call aunt may isn't that important", false), [Priority::Low]);
     }
 
     #[test]

@@ -76,3 +76,63 @@ fn deeds_and_dropped_plans_said_in_everyday_words() {
     assert_ne!(intent("i got to call the bank"), Intent::Complete);
     assert_ne!(intent("i'm not doing the dishes tonight"), Intent::Delete);
 }
+
+#[test]
+fn words_for_a_kind_of_entry_are_not_a_new_title() {
+    let title = |text: &str| understand(text, &ctx()).slots.title;
+    assert_eq!(
+        title("i need to add the chore of vacuuming to my task list").as_deref(),
+        Some("Vacuuming")
+    );
+    assert_eq!(
+        title("add event baseball practice five pm tonight").as_deref(),
+        Some("Baseball practice")
+    );
+    assert_eq!(
+        title("add an event called team dinner friday").as_deref(),
+        Some("Team dinner")
+    );
+    assert_eq!(
+        title("can you tell me on tuesday to give jane a call").as_deref(),
+        Some("Give jane a call")
+    );
+    // A repeating event with no name is asked about; a name that starts with "event" stays.
+    assert_eq!(title("create a repeating event on mondays at seven pm"), None);
+    assert_eq!(
+        title("add the event planning meeting").as_deref(),
+        Some("The event planning meeting")
+    );
+}
+
+#[test]
+fn asking_what_there_is_to_do_lists_what_is_pending() {
+    for text in [
+        "what do i need to do",
+        "what should i be doing",
+        "refresh my memory please",
+    ] {
+        let understood = understand(text, &ctx());
+        assert_eq!(understood.intent, Intent::List, "{text}");
+        assert_eq!(
+            understood.slots.filter.and_then(|f| f.status),
+            Some(crate::Status::Pending),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn a_level_said_twice_or_denied_changes_the_priority_once() {
+    let understood = understand("rent is super urgent, flag it as urgent", &ctx());
+    assert_eq!(understood.slots.priority, Some(crate::Priority::Urgent));
+    assert!(
+        matches!(understood.target, Some(TaskRef::Title { ref text, .. }) if text == "rent"),
+        "{understood:?}"
+    );
+    let understood = understand("call aunt may isn't that important, make it low", &ctx());
+    assert_eq!(understood.slots.priority, Some(crate::Priority::Low));
+    assert_eq!(
+        intent("alter lunch event to repeat every friday"),
+        Intent::SetRecurrence
+    );
+}

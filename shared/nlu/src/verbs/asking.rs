@@ -1,6 +1,7 @@
 //! Questions and requests to see the list, said by their first words: "read me my list", "repeat
 //! my list back to me", "what did i want to remember", "check if X is on my list", "tell me the
-//! meetings i have", "when is my next appointment", "am i free on sunday", "what's due today?".
+//! meetings i have", "when is my next appointment", "am i free on sunday", "what's due today?",
+//! "what do i need to do".
 
 use crate::cues::cue;
 use crate::intent::Cue;
@@ -46,6 +47,26 @@ pub(super) fn question_at(m: &mut Message<'_>, i: usize) -> Option<Cue> {
         let len = m.len();
         m.take(i..len);
         return cue(Intent::List, 0.8);
+    }
+    // "what do i need to do", "what should i be doing", "refresh my memory": what is still to do.
+    let to_do = m.at(i, "what|what's|whats|anything|something").is_some()
+        && m.find_any(
+            i + 1..m.len(),
+            &[
+                "need|have|got|ought to do|finish|tackle",
+                "should|must|can|could i|we do|tackle|be doing",
+                "to be done",
+            ],
+        )
+        .is_some()
+        && m.find(i..m.len(), "list|tasks|todos|today|tomorrow|week|calendar|schedule")
+            .is_none();
+    if to_do || m.at(i, "refresh|jog my memory").is_some() {
+        let len = m.len();
+        m.take(i..len);
+        let mut found = Cue::new(Intent::List, 0.8);
+        found.pending = true;
+        return Some(found);
     }
     // "check if buying a light bulb is on my list", "confirm that …": a search.
     if let Some(end) = m.at(i, "check|confirm|see|verify if|whether|that") {

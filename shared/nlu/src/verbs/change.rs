@@ -50,7 +50,7 @@ pub(super) fn change_at(m: &mut Message<'_>, i: usize) -> Option<Cue> {
     }
     if let Some(end) = m.at(
         i,
-        "change|edit|update|modify|move|reschedule|postpone|push|delay|bump|lower|raise|make|give|adjust|shift|bring|have|turn|switch",
+        "change|edit|update|modify|alter|amend|move|reschedule|postpone|push|delay|bump|lower|raise|make|give|adjust|shift|bring|have|turn|switch",
     ) {
         m.take(i..end);
         return cue(Intent::Update, 0.85);

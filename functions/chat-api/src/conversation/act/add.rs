@@ -14,12 +14,14 @@ use crate::conversation::time::rfc3339;
 /// appointment forward to tomorrow") names a pending task in more words than its title: the
 /// change of that task it reads as, not a new task. A message that is a title and a date ("buy
 /// milk tomorrow") stays an add.
-pub(super) async fn change_instead(turn: &mut Turn<'_>, message: &str) -> Option<(Understanding, TaskRef)> {
+pub(super) async fn change_instead(
+    turn: &mut Turn<'_>,
+    added: &Understanding,
+    message: &str,
+) -> Option<(Understanding, TaskRef)> {
     let reading = nlu::as_change(message, &turn.ctx)?;
     let target = reading.target.clone()?;
-    let TaskRef::Title { text, .. } = &target else {
-        return None;
-    };
+    let title = added.slots.title.as_deref()?;
     let tasks = turn.tasks().await.ok()?;
     let pending: Vec<nlu::Candidate> = tasks
         .iter()
@@ -30,7 +32,8 @@ pub(super) async fn change_instead(turn: &mut Turn<'_>, message: &str) -> Option
         return None;
     };
     let named = pending.iter().find(|c| c.id == id)?;
-    (!nlu::names_title(text, &named.title)).then_some((reading, target))
+    // What would be the new task's title says more than the named task's own.
+    (!nlu::names_title(title, &named.title)).then_some((reading, target))
 }
 
 pub(super) async fn add(mut turn: Turn<'_>, understanding: &Understanding) -> Acted {

@@ -38,7 +38,7 @@ pub(crate) async fn act(mut turn: Turn<'_>, understanding: &Understanding, messa
             };
             turn.ask_for_missing(question.into(), message)
         }
-        Intent::Add => match add::change_instead(&mut turn, message).await {
+        Intent::Add => match add::change_instead(&mut turn, understanding, message).await {
             Some((change, target)) => Acted {
                 read_as: Some(change.intent),
                 ..target::targeted(turn, &change, &target, message).await
