@@ -36,6 +36,12 @@ pub(crate) fn take_reminder(m: &mut Message<'_>, range: Range<usize>) -> Option<
         else {
             continue;
         };
+        // "five minutes before time", "an hour before it will happen": before the task itself.
+        let stop = m
+            .at(stop, "time|hand|then")
+            .or_else(|| m.at(stop, "it will|would start|begin|happen"))
+            .or_else(|| m.at(stop, "it starts|begins|happens"))
+            .unwrap_or(stop);
         let lead = ["with a? reminder", "a? reminder", "remind me", "reminder :?"]
             .iter()
             .find_map(|lead| (i.saturating_sub(4)..i).find(|&s| m.at(s, lead) == Some(i)));

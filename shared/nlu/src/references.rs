@@ -48,10 +48,19 @@ pub(crate) fn take(m: &mut Message<'_>, range: Range<usize>, ctx: &Context, inte
         .filter(|said| said.day.is_some() || at.is_none())
         .and_then(|said| when::to_range(&said, ctx.now, ctx.tz));
     // "the next event", "my next meeting with my boss"; "next friday" is a date, claimed above.
-    let next = m.find(range.clone(), "the|my|our next|upcoming").is_some_and(|found| {
-        m.take(found.clone());
-        true
-    });
+    let leading_next = m
+        .free_in(range.clone())
+        .first()
+        .copied()
+        .filter(|&first| m.at(first, "next|upcoming").is_some() && m.is_free_word(first + 1))
+        .map(|first| first..first + 1);
+    let next = m
+        .find(range.clone(), "the|my|our next|upcoming")
+        .or(leading_next)
+        .is_some_and(|found| {
+            m.take(found.clone());
+            true
+        });
     match title_words(m, range) {
         Some(text) => Some(TaskRef::Title { text, when, at, next }),
         None if pronoun => Some(TaskRef::Pronoun),

@@ -97,6 +97,23 @@ pub(crate) fn at_head(m: &mut Message<'_>, i: usize) -> Option<Cue> {
     if let Some(found) = new_entry(m, i) {
         return Some(found);
     }
+    // "activate a one week notification before my anniversary": a reminder set up.
+    if m.at(i, "activate|enable|schedule|arrange|configure").is_some()
+        && m.find(
+            i + 1..(i + 6).min(m.len()),
+            "notification|notifications|reminder|reminders|alert|alarm",
+        )
+        .is_some()
+    {
+        m.take(i..i + 1);
+        return cue(Intent::Add, 0.8);
+    }
+    // "remind my next meeting with my boss one hour before": "remind" without "me".
+    if m.at(i, "remind").is_some() && m.at(i + 1, "my|our|the|about").is_some() {
+        m.take(i..i + 1);
+        m.take_at(i + 1, "about");
+        return cue(Intent::Add, 0.8);
+    }
     if let Some(end) = m.at(i, "mark|put down :?") {
         m.take(i..end);
         return cue(Intent::Add, 0.85);

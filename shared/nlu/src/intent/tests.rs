@@ -136,3 +136,32 @@ fn a_level_said_twice_or_denied_changes_the_priority_once() {
         Intent::SetRecurrence
     );
 }
+
+#[test]
+fn reminders_set_up_for_a_task_that_exists() {
+    let understood = understand(
+        "can you remind my next meeting with my boss one hour before it will happen",
+        &ctx(),
+    );
+    assert_eq!(
+        (understood.intent, understood.slots.reminder_minutes),
+        (Intent::Update, Some(60))
+    );
+    assert!(
+        matches!(understood.target, Some(TaskRef::Title { ref text, next: true, .. }) if text == "meeting with my boss")
+    );
+    let understood = understand("remind me of meeting five minutes before time", &ctx());
+    assert_eq!(
+        (understood.intent, understood.slots.reminder_minutes),
+        (Intent::Update, Some(5))
+    );
+    let understood = understand("activate a one week notification before my anniversary please", &ctx());
+    assert_eq!(
+        (understood.intent, understood.slots.reminder_minutes),
+        (Intent::Update, Some(7 * 24 * 60))
+    );
+    assert_eq!(
+        intent("i will no longer be joining mom for lunch tomorrow"),
+        Intent::Delete
+    );
+}

@@ -51,6 +51,12 @@ pub(super) fn removal_at(m: &mut Message<'_>, i: usize) -> Option<Cue> {
     if let Some(end) = m
         .at(i, "i|we don't need|want")
         .or_else(|| m.at(i, "i|we do not need|want"))
+        // "i will no longer be joining mom for lunch": a plan dropped.
+        .or_else(|| {
+            m.at(i, "i|we will no longer be")
+                .or_else(|| m.at(i, "i'll|we'll no longer be"))
+                .filter(|&end| m.word(end).ends_with("ing"))
+        })
         // "we're not doing the garage sale anymore": only with "anymore", a plan dropped.
         .or_else(|| {
             m.at(i, "i'm|we're|i|we am|are? not doing|having|going|holding|attending")
