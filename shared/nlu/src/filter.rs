@@ -28,6 +28,9 @@ const SEARCH_FRAME: &str = "for tasks task todos todo containing contain contain
     are was anywhere it stuff things thing there's whether if does when already reminder reminders list lists \
     day busy i'm im item items entry entries";
 
+/// Words that say a task has no due date.
+const UNDATED: &str = "without no undated unscheduled not don't doesn't";
+
 /// Finds and claims the filter words of `range`: status, overdue, priorities, tags and due range.
 pub(crate) fn take(m: &mut Message<'_>, range: Range<usize>, ctx: &Context) -> ListFilter {
     let mut filter = ListFilter::default();
@@ -65,6 +68,23 @@ pub(crate) fn take(m: &mut Message<'_>, range: Range<usize>, ctx: &Context) -> L
         {
             filter.status = Some(Status::Completed);
         }
+    }
+    // "tasks with no due date", "undated tasks", "the ones that have a deadline".
+    let dated = m.find_any(
+        range.clone(),
+        &[
+            "don't|doesn't have a|any? due? date|dates|deadline|deadlines",
+            "do|does not have a|any? due? date|dates|deadline|deadlines",
+            "with|without|has|have|having no|a|any? due? date|dates|deadline|deadlines",
+            "no|without due? date|dates|deadline|deadlines",
+            "undated|unscheduled",
+            "not scheduled|dated",
+        ],
+    );
+    if let Some(found) = dated {
+        let without = found.clone().any(|i| listed(UNDATED, m.word(i)));
+        filter.has_due = Some(!without);
+        m.take(found);
     }
     filter.priorities = priority::take(m, range.clone(), true);
     filter.tags = tags::take_for_filter(m, range.clone(), &ctx.known_tags);

@@ -117,14 +117,24 @@ pub(super) fn delete_or_clear(m: &mut Message<'_>, i: usize, end: usize) -> Cue 
     // Claimed words ("from my reminders" is where the task is kept) name no field.
     // "remove the date", "remove its deadline"; "remove dinner date scheduled for friday" names a
     // task.
-    let field = window.clone().filter(|&j| m.is_free(j)).find_map(|j| match m.word(j) {
-        "date" if j > end && !listed("the its due", m.word(j - 1)) => None,
-        "deadline" | "date" => Some(Field::Due),
-        "due" if m.word(j + 1) == "date" => Some(Field::Due),
-        "description" | "note" | "notes" | "details" => Some(Field::Description),
-        "reminder" | "reminders" | "alert" | "alarm" => Some(Field::Reminder),
-        _ => None,
-    });
+    // "delete all tasks without a due date": which tasks, not a field.
+    let which = m
+        .find(
+            window.clone(),
+            "with|without|have|has|having no|a|any? due? date|deadline",
+        )
+        .is_some();
+    let field = window
+        .clone()
+        .filter(|&j| m.is_free(j) && !which)
+        .find_map(|j| match m.word(j) {
+            "date" if j > end && !listed("the its due", m.word(j - 1)) => None,
+            "deadline" | "date" => Some(Field::Due),
+            "due" if m.word(j + 1) == "date" => Some(Field::Due),
+            "description" | "note" | "notes" | "details" => Some(Field::Description),
+            "reminder" | "reminders" | "alert" | "alarm" => Some(Field::Reminder),
+            _ => None,
+        });
     let tags = window.clone().filter(|&j| m.is_free(j)).any(|j| {
         listed("tag tags label labels", m.word(j))
             || m.kind(j) == Some(Kind::Hashtag) && !m.word(j).starts_with(char::is_numeric)

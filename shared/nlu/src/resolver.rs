@@ -256,6 +256,7 @@ pub(crate) fn selects(filter: &ListFilter, c: &Candidate, ctx: &Context) -> bool
             .due
             .is_none_or(|range| c.due_at.is_some_and(|due| range.contains(due)))
         && (!filter.overdue || c.status == Status::Pending && c.due_at.is_some_and(|due| due < ctx.now))
+        && filter.has_due.is_none_or(|has| c.due_at.is_some() == has)
         && text_matches
 }
 

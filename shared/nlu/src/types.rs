@@ -230,6 +230,9 @@ pub struct ListFilter {
     /// Pending and due before now (sets `status` to pending too).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub overdue: bool,
+    /// With a due time (`true`) or without one (`false`): "tasks with no due date".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub has_due: Option<bool>,
     /// Words the title (or a tag) must contain, e.g. "work" in "show my work tasks".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,

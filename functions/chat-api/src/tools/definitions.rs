@@ -74,6 +74,10 @@ fn list_filters() -> serde_json::Map<String, Value> {
     map.insert("due_after".into(), json!({ "type": "string", "format": "date-time" }));
     map.insert("overdue".into(), json!({ "type": "boolean" }));
     map.insert(
+        "has_due".into(),
+        json!({ "type": "boolean", "description": "Only tasks with (true) or without (false) a due time." }),
+    );
+    map.insert(
         "sort".into(),
         json!({ "type": "string", "enum": ["due_at", "-due_at", "priority", "-priority", "created_at", "-created_at", "updated_at", "-updated_at", "title", "-title"] }),
     );

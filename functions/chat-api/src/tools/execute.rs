@@ -116,6 +116,12 @@ fn list_query(args: &Map<String, Value>) -> Result<String, ToolError> {
                     query.append_pair("overdue", "true");
                 }
             }
+            "has_due" => {
+                let has = value
+                    .as_bool()
+                    .ok_or_else(|| ToolError::InvalidArguments("has_due must be true or false".into()))?;
+                query.append_pair("has_due", if has { "true" } else { "false" });
+            }
             "limit" => {
                 let limit = value
                     .as_u64()

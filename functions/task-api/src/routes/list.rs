@@ -27,6 +27,7 @@ use crate::error::ApiError;
         ("due_before" = Option<String>, Query, description = "Due strictly before (RFC 3339)"),
         ("due_after" = Option<String>, Query, description = "Due at or after (RFC 3339)"),
         ("overdue" = Option<bool>, Query, description = "Only pending tasks past their due time"),
+        ("has_due" = Option<bool>, Query, description = "Only tasks with (true) or without (false) a due time"),
         ("sort" = Option<String>, Query, description = "due_at, priority, created_at, updated_at or title; '-' prefix for descending"),
         ("limit" = Option<u32>, Query, description = "1 to 200, default 50"),
         ("cursor" = Option<String>, Query, description = "next_cursor of the previous page"),

@@ -44,6 +44,8 @@ pub struct ListQuery {
     pub due_after: Option<DateTime<Utc>>,
     /// Only pending tasks due before this time (set by `overdue=true` to the request time).
     pub overdue_at: Option<DateTime<Utc>>,
+    /// Only tasks with a due time (`true`) or without one (`false`): "tasks with no due date".
+    pub has_due: Option<bool>,
     /// Order.
     pub sort: Sort,
     /// Page size.
@@ -109,6 +111,11 @@ impl ListQuery {
                     "false" | "0" => query.overdue_at = None,
                     other => errors.add("overdue", format!("'{other}' is not a boolean: use true or false")),
                 },
+                "has_due" => match value.as_str() {
+                    "true" | "1" => query.has_due = Some(true),
+                    "false" | "0" => query.has_due = Some(false),
+                    other => errors.add("has_due", format!("'{other}' is not a boolean: use true or false")),
+                },
                 "sort" => match Sort::parse(value) {
                     Some(sort) => query.sort = sort,
                     None => errors.add("sort", format!("cannot sort by '{value}': use due_at, priority, created_at, updated_at or title, with '-' for descending")),
@@ -118,7 +125,7 @@ impl ListQuery {
                     _ => errors.add("limit", format!("limit must be a whole number from 1 to {MAX_LIMIT}, got '{value}'")),
                 },
                 "cursor" => cursor = Some(value.clone()),
-                other => errors.add(other, "unknown query parameter: use q, status, priority, tag, due_before, due_after, overdue, sort, limit or cursor"),
+                other => errors.add(other, "unknown query parameter: use q, status, priority, tag, due_before, due_after, overdue, has_due, sort, limit or cursor"),
             }
         }
         let mut query = errors.into_result(query)?;
@@ -152,7 +159,7 @@ impl ListQuery {
     /// A stable hash of the filters, binding a cursor to them (FNV-1a, stable across builds).
     fn fingerprint(&self) -> u64 {
         let canonical = format!(
-            "{:?}|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{}",
+            "{:?}|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{:?}",
             self.search_terms,
             self.search_matches_nothing,
             self.status,
@@ -161,6 +168,7 @@ impl ListQuery {
             self.due_before.map(|t| t.timestamp_micros()),
             self.due_after.map(|t| t.timestamp_micros()),
             self.overdue_at.is_some(),
+            self.has_due,
         );
         canonical.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
             (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)

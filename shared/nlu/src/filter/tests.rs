@@ -104,3 +104,17 @@ fn overdue_or_due_today_is_everything_due_before_the_day_ends() {
     );
     assert_eq!(text, None);
 }
+
+#[test]
+fn tasks_with_or_without_a_due_date() {
+    for text in [
+        "list the tasks with no due date",
+        "show undated tasks",
+        "which tasks don't have a deadline",
+    ] {
+        let (found, rest) = filter(text, &[]);
+        assert_eq!((found.has_due, rest), (Some(false), None), "{text}");
+    }
+    assert_eq!(filter("which tasks have a deadline", &[]).0.has_due, Some(true));
+    assert_eq!(filter("what is due today", &[]).0.has_due, None);
+}

@@ -160,6 +160,11 @@ pub(crate) fn list_sql(dialect: Dialect, owner: &str, query: &ListQuery) -> Sql 
         sql.push(" AND t.status = 'pending' AND t.due_at < ");
         sql.bind(SqlValue::Time(now));
     }
+    match query.has_due {
+        Some(true) => sql.push(" AND t.due_at IS NOT NULL"),
+        Some(false) => sql.push(" AND t.due_at IS NULL"),
+        None => {}
+    }
 
     let mut exprs = sort_exprs(query.sort.field, query.sort.descending);
     exprs.push(("t.id", query.sort.descending));

@@ -84,6 +84,11 @@ pub(crate) async fn filters_select_exactly_the_matching_tasks(store: &dyn TaskSt
     assert_eq!(titles(store, &[("tag", "work")]).await, ["done past", "past", "soon"]);
     assert_eq!(titles(store, &[("tag", "work"), ("tag", "home")]).await, ["soon"]);
     assert_eq!(titles(store, &[("overdue", "true")]).await, ["past"]);
+    assert_eq!(titles(store, &[("has_due", "false")]).await, ["someday"]);
+    assert_eq!(
+        titles(store, &[("has_due", "true"), ("status", "pending")]).await,
+        ["later", "past", "soon"]
+    );
     let cut = (now + Duration::days(1)).to_rfc3339();
     assert_eq!(
         titles(store, &[("due_before", &cut)]).await,

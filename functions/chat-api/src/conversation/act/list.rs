@@ -61,6 +61,9 @@ pub(super) async fn list(mut turn: Turn<'_>, understanding: &Understanding, mess
             args.insert("due_before".into(), json!(rfc3339(to, turn.tz)));
         }
     }
+    if let Some(has_due) = filter.has_due {
+        args.insert("has_due".into(), json!(has_due));
+    }
     // Overdue by the chat's clock, the one "today" and "friday" were read by, not task-api's.
     if filter.overdue {
         args.insert("status".into(), json!("pending"));
