@@ -34,6 +34,16 @@ pub(crate) fn slots(m: &mut Message<'_>, ctx: &Context) -> Slots {
             m.take(first..end);
         }
     }
+    // "do laundry at eight pm, create reminder", "a meeting on wednesday, send me a reminder":
+    // the request said after the task.
+    let len = m.len();
+    let request = [
+        "create|set|send|make|give|add me? a|an? reminder|reminders|notification|alert|alarm",
+        "send|give me a|an? notification|alert|heads-up",
+    ];
+    if let Some(found) = m.find_any(1..len, &request) {
+        m.take(found);
+    }
     // "can you tell me on tuesday to give jane a call": the request, around the day taken out.
     let free = m.free_in(all.clone());
     if let [tell, me, to, _, ..] = free[..]

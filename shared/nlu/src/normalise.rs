@@ -80,6 +80,15 @@ pub(crate) fn tokenise(text: &str) -> Vec<Token> {
                 end: end_of(stop),
             });
             i = stop;
+        } else if let Some(stop) = dotted_meridiem(&chars, i) {
+            // "3 p.m.", "9 a.m.": the same as "pm" and "am".
+            tokens.push(Token {
+                norm: format!("{}m", chars[i].1.to_ascii_lowercase()),
+                kind: Kind::Word,
+                start,
+                end: end_of(stop),
+            });
+            i = stop;
         } else if c.is_alphanumeric() {
             let stop = word_end(&chars, i);
             push_word(&mut tokens, text, start, end_of(stop));
@@ -100,6 +109,18 @@ pub(crate) fn tokenise(text: &str) -> Vec<Token> {
         }
     }
     tokens
+}
+
+/// The index after "a.m." or "p.m." (either case, final dot optional) starting a word at `i`.
+fn dotted_meridiem(chars: &[(usize, char)], i: usize) -> Option<usize> {
+    let at = |j: usize| chars.get(j).map(|(_, c)| c.to_ascii_lowercase());
+    let starts_word = i == 0 || !chars[i - 1].1.is_alphanumeric();
+    let shape = matches!(at(i), Some('a' | 'p')) && at(i + 1) == Some('.') && at(i + 2) == Some('m');
+    if !starts_word || !shape {
+        return None;
+    }
+    let stop = if at(i + 3) == Some('.') { i + 4 } else { i + 3 };
+    at(stop).is_none_or(|c| !c.is_alphanumeric()).then_some(stop)
 }
 
 /// The index of the quote closing the one at `i`, if `i` opens a quotation. A single quote only

@@ -27,6 +27,10 @@ pub(crate) fn understand(text: &str, ctx: &Context) -> Option<(Intent, Slots, Op
     strip_padding(&mut m);
     let len = m.len();
     let head = m.first_free_word()?;
+    // "note to self: renew the library books" is a new task.
+    if m.at(head, "note|notes to self").is_some() {
+        return None;
+    }
     if m.at(head, "describe").is_some() {
         let as_at = (head + 1..len).find(|&i| m.word(i) == "as")?;
         return described(&mut m, head + 1..as_at, as_at + 1, ctx);

@@ -35,10 +35,29 @@ pub(super) fn mark(m: &mut Message<'_>, i: usize) -> Cue {
         return Cue::new(Intent::Complete, 0.9);
     }
     if set || has_priority(m) {
-        Cue::new(Intent::Update, 0.8)
-    } else {
-        Cue::new(Intent::Complete, 0.6)
+        return Cue::new(Intent::Update, 0.8);
     }
+    // "mark my calendar for a holiday in cuba", "mark that i have a meeting with tom", "mark
+    // april twenty as my brother's birthday": something written down, not a task done.
+    let first = i + 1;
+    let dated = {
+        let mut copy = m.clone();
+        let len = copy.len();
+        crate::dates::take(&mut copy, first..len)
+            .is_some_and(|_| (first..len).any(|j| !copy.is_free(j) && m.is_free(j)))
+    };
+    if let Some(end) = m
+        .at(first, "my|the calendar|diary|agenda|planner for|with|that?")
+        .or_else(|| m.at(first, "that|down"))
+    {
+        m.take(first..end);
+        return Cue::new(Intent::Add, 0.8);
+    }
+    if dated && let Some(as_) = m.find(first..m.len(), "as") {
+        m.take(as_);
+        return Cue::new(Intent::Add, 0.75);
+    }
+    Cue::new(Intent::Complete, 0.6)
 }
 
 pub(super) fn has_priority(m: &Message<'_>) -> bool {

@@ -71,6 +71,17 @@ pub(crate) fn statement(m: &mut Message<'_>) -> Option<Cue> {
         m.take(found);
         return cue(Intent::Complete, 0.7);
     }
+    // "fixing the shower rail needs doing": a new task; "still needs doing" is one done too soon.
+    if let Some(found) = m.find_any(
+        all.clone(),
+        &["still needs|need doing|done|finishing", "needs|need doing|finishing"],
+    ) {
+        let still = m.word(found.start) == "still";
+        if found.start > 0 {
+            m.take(found);
+            return cue(if still { Intent::Reopen } else { Intent::Add }, 0.7);
+        }
+    }
     // "return the drill has no deadline anymore": the due date goes.
     let undated = m.find_any(
         all.clone(),

@@ -18,7 +18,11 @@ const COMMANDS: &str = "add create delete remove show list find search complete 
     edit move reschedule set make tag repeat cancel see view hear know check";
 /// Phrases that start a new task, in the order tried.
 const ADD_CUES: &[&str] = &[
+    "note to self :?",
     "new task|todo|to-do|reminder|item|entry :?",
+    "send|give me a|an reminder|notification|alert to|about|for|that?",
+    "put in",
+    "i|we would|will need|want|like to? be|get reminded|notified to|about|of?",
     "make|set|create up? a|an new? task|todo|reminder|note|entry",
     "remind me to?",
     "notify|alert|ping|nudge|warn me to?",

@@ -165,3 +165,49 @@ fn reminders_set_up_for_a_task_that_exists() {
         Intent::Delete
     );
 }
+
+#[test]
+fn requests_around_a_new_task_are_not_its_title() {
+    let title = |text: &str| understand(text, &ctx()).slots.title;
+    assert_eq!(
+        title("i want to do laundry at eight pm create reminder").as_deref(),
+        Some("Do laundry")
+    );
+    assert_eq!(
+        title("send me a reminder to pick up my dog from the groomer tomorrow at one pm").as_deref(),
+        Some("Pick up my dog from the groomer")
+    );
+    assert_eq!(
+        title("note to self: renew the library books").as_deref(),
+        Some("Renew the library books")
+    );
+    assert_eq!(
+        title("can you put in lee's birthday on the twenty second of june").as_deref(),
+        Some("Lee's birthday")
+    );
+    assert_eq!(
+        title("don't forget to pay the school fees, they're due monday").as_deref(),
+        Some("Pay the school fees")
+    );
+    assert_eq!(
+        title("Remind me to have lunch at 12 p.m. tomorrow.").as_deref(),
+        Some("Have lunch")
+    );
+    assert_eq!(
+        title("fixing the shower rail needs doing").as_deref(),
+        Some("Fixing the shower rail")
+    );
+}
+
+#[test]
+fn marking_a_calendar_or_a_date_writes_something_down() {
+    for text in [
+        "please mark my calendar for a holiday in cuba on april two",
+        "will you mark that i have a meeting with tom at three tomorrow",
+        "mark april twenty as my brother's birthday",
+    ] {
+        assert_eq!(intent(text), Intent::Add, "{text}");
+    }
+    assert_eq!(intent("mark the report as done"), Intent::Complete);
+    assert_eq!(intent("the gutters still need doing"), Intent::Reopen);
+}

@@ -47,3 +47,11 @@ fn hashtags_carry_their_word_without_the_hash() {
 fn iso_dates_and_uuids_are_single_words() {
     assert_eq!(norms("2026-12-01 7d4e1f20-5b6a"), ["2026-12-01", "7d4e1f20-5b6a"]);
 }
+
+#[test]
+fn dotted_meridiems_are_am_and_pm() {
+    assert_eq!(norms("at 3 p.m. tomorrow"), ["at", "3", "pm", "tomorrow"]);
+    assert_eq!(norms("9 A.M."), ["9", "am"]);
+    // Not inside a word.
+    assert_eq!(norms("map.m"), ["map", ".", "m"]);
+}
