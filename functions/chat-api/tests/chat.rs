@@ -412,7 +412,18 @@ async fn a_statement_naming_a_task_changes_it_and_a_title_with_a_date_still_adds
     let again = p.turn(&session, "buy milk tomorrow").await;
     assert_eq!(again["intent"], "add", "{again}");
 
+    // "set …" for a task that does not exist creates it.
+    let lunch = p.turn(&session, "set lunch every day at twelve thirty").await;
+    assert_eq!(lunch["intent"], "add", "{lunch}");
+
     let tasks = p.tasks().await;
-    assert_eq!(tasks.len(), 3, "one task added, none for the statement: {tasks:?}");
+    assert_eq!(tasks.len(), 4, "two tasks added, none for the statement: {tasks:?}");
     assert_ne!(due(&tasks), before, "the vet appointment moved");
+    let lunch = tasks.iter().find(|t| t["title"] == "Lunch").expect("lunch added");
+    assert!(
+        lunch["recurrence"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("FREQ=DAILY")),
+        "{lunch}"
+    );
 }

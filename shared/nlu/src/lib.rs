@@ -48,10 +48,10 @@ pub use context::Context;
 pub use fuzzy::text_matches;
 pub use help::help_text;
 pub use phrase::{PhraseError, RepeatPhrase, parse_due, parse_repeat};
-pub use resolver::{names_title, resolve};
+pub use resolver::{covers, names_title, resolve};
 pub use target::{Candidate, Resolution, TaskRef};
 pub use types::{
     Due, DueRange, Field, Intent, ListFilter, PartOfDay, Priority, Slots, Sort, SortField, Status, Understanding,
 };
-pub use understand::{as_change, reference, understand};
+pub use understand::{as_add, as_change, reference, understand};
 pub use when::END_OF_DAY;

@@ -178,6 +178,13 @@ pub fn names_title(text: &str, title: &str) -> bool {
     fuzzy::title_score(text, title) >= MIN_SCORE
 }
 
+/// True when `text` holds every word of `title` that tells it apart, in some form: "pull the vet
+/// appointment forward" holds "vet appointment"; "call barney stinson" does not hold "call
+/// barney's office".
+pub fn covers(text: &str, title: &str) -> bool {
+    fuzzy::coverage(text, title) >= 0.9
+}
+
 /// A title said as written, but for case and apostrophes ("moms birthday" is "mom's birthday").
 fn same_words(title: &str, said: &str) -> bool {
     let plain = |text: &str| -> String { text.trim().chars().filter(|&c| c != '\'' && c != '’').collect() };

@@ -79,6 +79,24 @@ pub fn as_change(message: &str, ctx: &Context) -> Option<Understanding> {
     })
 }
 
+/// A change or repetition said with a verb that can also create ("set lunch every day at twelve
+/// thirty", "schedule the pool party for saturday"), read as a new task: the chat takes this
+/// reading when no task has the name. `None` for other verbs or without a title.
+pub fn as_add(message: &str, ctx: &Context) -> Option<Understanding> {
+    let mut m = Message::new(message);
+    intent::strip_padding(&mut m);
+    let head = m.first_free_word()?;
+    let end = m.at(head, "set|schedule|put|book|plan|arrange|create up?")?;
+    m.take(head..end);
+    let slots = add::slots(&mut m, ctx);
+    slots.title.is_some().then(|| Understanding {
+        intent: Intent::Add,
+        confidence: confidence(0.7, Intent::Add, &slots, None),
+        slots,
+        target: None,
+    })
+}
+
 /// A whole message read as the answer to "which task?" for a command of `intent`: "the second
 /// one", "2nd", "the milk one", "it", "buy milk". `None` when it names no task.
 pub fn reference(message: &str, ctx: &Context, intent: Intent) -> Option<TaskRef> {

@@ -32,8 +32,8 @@ pub(super) async fn change_instead(
         return None;
     };
     let named = pending.iter().find(|c| c.id == id)?;
-    // What would be the new task's title says more than the named task's own.
-    (!nlu::names_title(title, &named.title)).then_some((reading, target))
+    // What would be the new task's title holds the named task's and says more.
+    (nlu::covers(title, &named.title) && !nlu::names_title(title, &named.title)).then_some((reading, target))
 }
 
 pub(super) async fn add(mut turn: Turn<'_>, understanding: &Understanding) -> Acted {

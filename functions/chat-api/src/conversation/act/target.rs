@@ -74,6 +74,17 @@ pub(super) async fn targeted(
             });
             return turn.done(question, state);
         }
+        // "set lunch every day at twelve thirty" with no task called lunch: a new task.
+        Resolution::NotFound { .. }
+            if matches!(understanding.intent, Intent::Update | Intent::SetRecurrence)
+                && matches!(target, TaskRef::Title { .. })
+                && let Some(added) = nlu::as_add(message, &turn.ctx) =>
+        {
+            return Acted {
+                read_as: Some(Intent::Add),
+                ..super::add::add(turn, &added).await
+            };
+        }
         Resolution::NotFound { message } => return turn.keep(message),
     };
     let titled: Vec<Titled> = ids
