@@ -19,14 +19,15 @@ const LIST_FRAME: &str = "show me my all the a an tasks task todos todo to-do li
     scheduled booked happening coming day rest plan plans hear know look like looks appointments appointment \
     events event meetings my our ask asked remind told whether if read out loud consist content contents dictated \
     accomplish per to-do's points waiting next upcoming out sorted ordered sort order by date they them supposed \
-    jobs job busy off i'm im including include includes lists priority priorities";
+    jobs job busy off i'm im including include includes lists priority priorities later put too already";
 
 /// Words of a search request that only frame it.
 const SEARCH_FRAME: &str = "for tasks task todos todo containing contain contains mentioning mention mentions about \
     related regarding concerning to with the word words anything something everything my a an is there any where's \
     where called named titled one have i do did add added on in of find search look up that me please got which what \
     are was anywhere it stuff things thing there's whether if does when already reminder reminders list lists \
-    day busy i'm im item items entry entries";
+    day busy i'm im item items entry entries set booked planned going program programme need anything events \
+    plans scheduled";
 
 /// Words that say a task has no due date.
 const UNDATED: &str = "without no undated unscheduled not don't doesn't";
@@ -40,13 +41,20 @@ pub(crate) fn take(m: &mut Message<'_>, range: Range<usize>, ctx: &Context) -> L
         filter.overdue = true;
         filter.status = Some(Status::Pending);
     }
-    // "including the checked-off items": done ones as well as the rest, so no status.
+    // "including the checked-off items", "the done ones too": done ones as well as the rest.
     let everything = m
-        .take_first(
+        .find_any(
             range.clone(),
-            "including|include|includes|plus the? completed|complete|done|finished|checked-off|ticked-off|crossed-off|checked|ticked|crossed off? ones|items|tasks|todos?",
+            &[
+                "including|include|includes|plus the? completed|complete|done|finished|checked-off|ticked-off|crossed-off|checked|ticked|crossed off? ones|items|tasks|todos?",
+                "the? completed|complete|done|finished ones|items|tasks|todos? too|also",
+                "the? completed|complete|done|finished ones|items|tasks|todos? as well",
+            ],
         )
-        .is_some();
+        .is_some_and(|found| {
+            m.take(found);
+            true
+        });
     let pending = [
         "not|n't|isn't|aren't yet? done|finished|completed|complete",
         "to be|get done|finished|completed|complete",
@@ -59,13 +67,12 @@ pub(crate) fn take(m: &mut Message<'_>, range: Range<usize>, ctx: &Context) -> L
         filter.status = Some(Status::Pending);
     }
     if filter.status.is_none() && !everything {
-        while m
-            .take_first(
-                range.clone(),
-                "completed|complete|done|finished|finish|closed|ticked|checked|crossed|checked-off|ticked-off|crossed-off off?",
-            )
-            .is_some()
-        {
+        let done = [
+            "completed|complete|done|finished|finish|closed|ticked|checked|crossed|checked-off|ticked-off|crossed-off off?",
+            "tick|check|cross off",
+        ];
+        while let Some(found) = m.find_any(range.clone(), &done) {
+            m.take(found);
             filter.status = Some(Status::Completed);
         }
     }
@@ -90,6 +97,18 @@ pub(crate) fn take(m: &mut Message<'_>, range: Range<usize>, ctx: &Context) -> L
     filter.tags = tags::take_for_filter(m, range.clone(), &ctx.known_tags);
     if let Some(parsed) = dates::take(m, range.clone()) {
         filter.due = when::to_list_range(&parsed, ctx.now, ctx.tz);
+    }
+    // "what does my morning look like tomorrow": a part of the day said apart from its day.
+    if let Some(due) = filter.due.as_mut()
+        && let (Some(from), Some(to)) = (due.from, due.to)
+        && to - from <= chrono::Duration::hours(25)
+        && let Some(found) = m.find(range.clone(), "morning|afternoon|evening")
+    {
+        let part = crate::words::part_of_day(m.word(found.start)).unwrap_or(crate::types::PartOfDay::Morning);
+        m.take(found);
+        let (start, hours) = when::part_span(part);
+        let start = when::local(ctx.tz, when::local_parts(ctx.tz, from).0, start);
+        (due.from, due.to) = (Some(start), Some(start + chrono::Duration::hours(hours)));
     }
     // "due today or overdue": either, so everything due before the day ends.
     if filter.overdue

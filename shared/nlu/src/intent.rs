@@ -30,6 +30,8 @@ pub(crate) struct Cue {
     pub(crate) replacing: bool,
     /// No words said what to do: an add read from what the message holds ("pay rent friday").
     pub(crate) guessed: bool,
+    /// "when is my next meeting": only the soonest of what the list finds.
+    pub(crate) soonest: bool,
 }
 
 impl Cue {
@@ -46,6 +48,7 @@ impl Cue {
             pending: false,
             replacing: false,
             guessed: false,
+            soonest: false,
         }
     }
 }

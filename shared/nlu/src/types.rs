@@ -129,6 +129,9 @@ pub struct Slots {
     /// For `search`: the words to look for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<String>,
+    /// For `list` and `search`: show at most this many ("my next meeting" is the soonest one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
     /// For `list` and `search`: the order asked for ("by priority", "oldest first"), written as
     /// the task API writes a sort (`-priority`).
     #[serde(skip_serializing_if = "Option::is_none", serialize_with = "sort_spec")]

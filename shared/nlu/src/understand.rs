@@ -126,8 +126,22 @@ fn reminder_for_a_task(message: &str, slots: &Slots, ctx: &Context) -> Option<(I
 /// A list request's filter, or a search's words; a search for nothing but filters is a list.
 fn listing(m: &mut Message<'_>, ctx: &Context, cue: &Cue) -> (Intent, Slots, Option<TaskRef>) {
     let len = m.len();
-    let order = order::take(m, 0..len);
+    let mut order = order::take(m, 0..len);
     let mut found = filter::take(m, 0..len, ctx);
+    // "when is my next meeting": the soonest still to come.
+    let limit = cue.soonest.then(|| {
+        order = Some(crate::types::Sort {
+            field: crate::types::SortField::DueAt,
+            descending: false,
+        });
+        if found.due.is_none() {
+            found.due = Some(crate::types::DueRange {
+                from: Some(ctx.now),
+                to: None,
+            });
+        }
+        1
+    });
     if cue.pending && found.status.is_none() {
         found.status = Some(crate::types::Status::Pending);
     }
@@ -143,6 +157,7 @@ fn listing(m: &mut Message<'_>, ctx: &Context, cue: &Cue) -> (Intent, Slots, Opt
                 search: Some(search),
                 filter,
                 order,
+                limit,
                 ..Slots::default()
             },
             None,
@@ -154,6 +169,7 @@ fn listing(m: &mut Message<'_>, ctx: &Context, cue: &Cue) -> (Intent, Slots, Opt
         Slots {
             filter: Some(found),
             order,
+            limit,
             ..Slots::default()
         },
         None,

@@ -152,6 +152,11 @@ pub(crate) fn to_range(when: &When, now: DateTime<Utc>, tz: Tz) -> Option<DueRan
             from: Some(from),
             to: Some(to),
         },
+        // "by 5pm tomorrow", "before noon tomorrow": up to that time of that day.
+        Bound::By | Bound::Before if first == last && when.time.is_some() => DueRange {
+            from: Some(from),
+            to: resolve_time(when).map(|(time, _)| local(tz, first, time)),
+        },
         Bound::By => DueRange {
             from: None,
             to: Some(to),

@@ -118,3 +118,24 @@ fn tasks_with_or_without_a_due_date() {
     assert_eq!(filter("which tasks have a deadline", &[]).0.has_due, Some(true));
     assert_eq!(filter("what is due today", &[]).0.has_due, None);
 }
+
+#[test]
+fn a_part_of_the_day_said_apart_and_a_time_bound_narrow_the_day() {
+    let at = |s: &str| Some(s.parse().expect("an instant"));
+    let (found, text) = filter("what does my morning look like tomorrow", &[]);
+    let due = found.due.expect("a range");
+    assert_eq!(
+        (due.from, due.to, text),
+        (at("2026-11-27T04:00:00Z"), at("2026-11-27T11:00:00Z"), None)
+    );
+    let (found, _) = filter("what reminders do i have scheduled before noon tomorrow", &[]);
+    let due = found.due.expect("a range");
+    assert_eq!(
+        (due.from, due.to),
+        (at("2026-11-26T23:00:00Z"), at("2026-11-27T11:00:00Z"))
+    );
+    let (found, _) = filter("show everything, the done ones too", &[]);
+    assert_eq!(found.status, None);
+    let (found, _) = filter("what did i already tick off?", &[]);
+    assert_eq!(found.status, Some(Status::Completed));
+}

@@ -211,3 +211,28 @@ fn marking_a_calendar_or_a_date_writes_something_down() {
     assert_eq!(intent("mark the report as done"), Intent::Complete);
     assert_eq!(intent("the gutters still need doing"), Intent::Reopen);
 }
+
+#[test]
+fn questions_about_what_is_planned_are_lists() {
+    for text in [
+        "do i have anything booked for tomorrow",
+        "are there any reminders set for today",
+        "is there any program for tomorrow evening",
+        "anything without a deadline?",
+        "what do i have to do on monday",
+    ] {
+        assert_eq!(intent(text), Intent::List, "{text}");
+    }
+    let understood = understand("when is my next meeting", &ctx());
+    assert_eq!(
+        (understood.slots.limit, understood.slots.search.as_deref()),
+        (Some(1), Some("meeting"))
+    );
+    assert_eq!(
+        understand("anything to do with the bike?", &ctx())
+            .slots
+            .search
+            .as_deref(),
+        Some("bike")
+    );
+}

@@ -4,6 +4,7 @@
 //! "what do i need to do".
 
 use crate::cues::cue;
+use crate::dates;
 use crate::intent::Cue;
 use crate::message::Message;
 use crate::refine::{list_or_search, question};
@@ -59,14 +60,28 @@ pub(super) fn question_at(m: &mut Message<'_>, i: usize) -> Option<Cue> {
             ],
         )
         .is_some()
-        && m.find(i..m.len(), "list|tasks|todos|today|tomorrow|week|calendar|schedule")
-            .is_none();
+        && m.find(i..m.len(), "list|tasks|todos|calendar|schedule").is_none()
+        && {
+            // "what do i have to do on monday" is a list of monday's.
+            let mut copy = m.clone();
+            let len = copy.len();
+            dates::take(&mut copy, i..len).is_none()
+        };
     if to_do || m.at(i, "refresh|jog my memory").is_some() {
         let len = m.len();
         m.take(i..len);
         let mut found = Cue::new(Intent::List, 0.8);
         found.pending = true;
         return Some(found);
+    }
+    // "anything to do with the bike?", "anything about taxes": a search.
+    if let Some(end) = m
+        .at(i, "anything|something to do with")
+        .or_else(|| m.at(i, "anything|something about|regarding|concerning"))
+        .or_else(|| m.at(i, "anything|something related to"))
+    {
+        m.take(i..end);
+        return cue(Intent::Search, 0.8);
     }
     // "check if buying a light bulb is on my list", "confirm that …": a search.
     if let Some(end) = m.at(i, "check|confirm|see|verify if|whether|that") {
@@ -112,9 +127,10 @@ pub(super) fn question_at(m: &mut Message<'_>, i: usize) -> Option<Cue> {
     {
         m.take(i..end);
         let len = m.len();
-        m.take_first(end..len, "my|the next");
         let mut found = Cue::new(Intent::List, 0.8);
         found.existence = true;
+        // "when is my next meeting": the soonest one only.
+        found.soonest = m.take_first(end..len, "my|the next").is_some();
         return Some(found);
     }
     // "am i free on sunday", "am i busy tomorrow": what is due then.

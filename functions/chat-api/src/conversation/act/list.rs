@@ -87,6 +87,9 @@ pub(super) async fn list(mut turn: Turn<'_>, understanding: &Understanding, mess
     {
         args.insert("sort".into(), json!("due_at"));
     }
+    if let Some(limit) = slots.limit {
+        args.insert("limit".into(), json!(limit));
+    }
     let query = args.get("query").and_then(Value::as_str).map(str::to_owned);
     let mut found = turn.tool(tool, Value::Object(args.clone())).await;
     // The store matches words as typed; when that finds nothing, the words in any of their forms
@@ -110,6 +113,7 @@ pub(super) async fn list(mut turn: Turn<'_>, understanding: &Understanding, mess
                                 .any(|tag| query.split_whitespace().any(|word| word.eq_ignore_ascii_case(tag)))
                         })
                 })
+                .take(slots.limit.and_then(|n| usize::try_from(n).ok()).unwrap_or(usize::MAX))
                 .cloned()
                 .collect();
             Value::Array(matching)
