@@ -135,7 +135,13 @@ pub(crate) fn back_on_the_list(m: &mut Message<'_>) -> Option<Cue> {
     let found = m
         .find(0..len, "back on|to|onto my|the list|todos|todo")
         .or_else(|| m.find(0..len, "back on|to|onto my|the to do list"))
-        .or_else(|| m.find(0..len, "back on|to|onto my|the to-do|task|reminder list"))?;
+        .or_else(|| m.find(0..len, "back on|to|onto my|the to-do|task|reminder list"))
+        .or_else(|| {
+            m.find(
+                0..len,
+                "back on|to|onto|in|into my|the open|pending|active|current|unfinished tasks|todos|list|items",
+            )
+        })?;
     m.take(found);
     if let Some(head) = m.first_free_word() {
         m.take_at(head, "put|move|bring|add");

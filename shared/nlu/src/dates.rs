@@ -161,7 +161,8 @@ pub(crate) fn take(message: &mut Message<'_>, range: Range<usize>) -> Option<Whe
     let end = range.end.min(message.len());
     let mut i = range.start;
     while i < end {
-        match with_prefix(message, i) {
+        // Words already claimed (a due time read as the new value) are not read again.
+        match with_prefix(message, i).filter(|(stop, ..)| (i..*stop).all(|j| message.is_free(j))) {
             Some((stop, bound, piece)) if stop <= end && when.absorb(piece, bound) => {
                 message.take(i..stop);
                 found = true;

@@ -34,6 +34,8 @@ const FIELDS: &[(&str, Named)] = &[
     ("the? due date|time|day of|for|on|from?", Named::Due),
     ("the? deadline of|for|on|from?", Named::Due),
     ("the? date|time|day of|for|on|from", Named::Due),
+    // "change the time", then which task and when: the field alone.
+    ("the date|time|day", Named::Due),
     ("the? priority|prio of|for|on", Named::Priority),
     ("the? title|name of|for|on?", Named::Title),
     ("the? description|notes|details of|for|on|from?", Named::Description),

@@ -30,9 +30,14 @@ pub(crate) fn take_reminder(m: &mut Message<'_>, range: Range<usize>) -> Option<
         let unit_end = m
             .at(unit_end, "notification|reminder|alert|warning|notice")
             .unwrap_or(unit_end);
+        // "a thirty minute reminder on the meeting": before the task named.
+        let named = unit_end > i + 2 || m.at(i, "half").is_some() && unit_end > i + 3;
         let Some(stop) = m
             .at(unit_end, "before|beforehand|ahead|earlier|prior")
             .or_else(|| m.at(unit_end, "in advance"))
+            .or_else(|| m.at(unit_end, "on|for").filter(|_| named && unit_end > i + 2))
+            // "with a 30 minute reminder": the reminder word says it is an offset.
+            .or_else(|| named.then_some(unit_end))
         else {
             continue;
         };
@@ -55,13 +60,19 @@ pub(crate) fn take_reminder(m: &mut Message<'_>, range: Range<usize>) -> Option<
 /// dentist", "an hour before my two pm appointment". Such a reminder is for a task that exists.
 pub(crate) fn reminder_before_a_task(text: &str) -> bool {
     let m = Message::new(text);
+    let offset_before = |i: usize| {
+        (i.saturating_sub(3)..i)
+            .any(|j| is_unit(m.word(j)) || m.at(j, "notification|reminder|alert|warning|notice").is_some())
+    };
     (1..m.len()).any(|i| {
         m.at(i, "before")
             .or_else(|| m.at(i, "ahead of"))
             .and_then(|after| m.at(after, "my|the|our|his|her|their"))
             .is_some()
-            && (i.saturating_sub(3)..i)
-                .any(|j| is_unit(m.word(j)) || m.at(j, "notification|reminder|alert|warning|notice").is_some())
+            && offset_before(i)
+            // "a thirty minute reminder on the meeting".
+            || m.at(i, "notification|reminder|alert|warning|notice on|for").is_some()
+                && (i.saturating_sub(2)..i).any(|j| is_unit(m.word(j)))
     })
 }
 

@@ -20,7 +20,8 @@ const COMMANDS: &str = "add create delete remove show list find search complete 
 const ADD_CUES: &[&str] = &[
     "note to self :?",
     "new task|todo|to-do|reminder|item|entry :?",
-    "send|give me a|an reminder|notification|alert to|about|for|that?",
+    "send|give me a|an reminder|notification|alert|heads-up to|about|for|that?",
+    "give me a heads up",
     "put in",
     "i|we would|will need|want|like to? be|get reminded|notified to|about|of?",
     "make|set|create up? a|an new? task|todo|reminder|note|entry",

@@ -236,3 +236,27 @@ fn questions_about_what_is_planned_are_lists() {
         Some("bike")
     );
 }
+
+#[test]
+fn changes_said_loosely_find_their_task_and_value() {
+    let understood = understand("make the dentist 11:30 instead", &ctx());
+    assert!(
+        matches!(understood.target, Some(TaskRef::Title { ref text, at: None, .. }) if text == "dentist"),
+        "{understood:?}"
+    );
+    assert!(matches!(understood.slots.due, Some(Due::TimeOfDay { .. })));
+    let understood = understand("give me a heads-up 2 days before the passport appointment", &ctx());
+    assert_eq!(
+        (understood.intent, understood.slots.reminder_minutes),
+        (Intent::Update, Some(2 * 24 * 60))
+    );
+    assert_eq!(
+        understand("add call mom tomorrow with a 30 minute reminder", &ctx())
+            .slots
+            .reminder_minutes,
+        Some(30)
+    );
+    assert_eq!(intent("move call the insurance back to my open tasks"), Intent::Reopen);
+    let understood = understand("remove thursday's lunch from my calendar", &ctx());
+    assert!(matches!(understood.target, Some(TaskRef::Title { ref text, when: Some(_), .. }) if text == "lunch"));
+}

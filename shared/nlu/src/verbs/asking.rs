@@ -116,6 +116,11 @@ pub(super) fn question_at(m: &mut Message<'_>, i: usize) -> Option<Cue> {
     if let Some(end) = m
         .at(i, "show|list|display|view|see|fetch|print|hear|know")
         .or_else(|| m.at(i, "give|get|pull|bring me|up"))
+        // "give me a heads-up 2 days before …" asks for a reminder.
+        .filter(|&end| {
+            m.at(end, "a|an heads-up|heads|reminder|notification|alert|nudge|ping|shout")
+                .is_none()
+        })
     {
         m.take(i..end);
         return Some(list_or_search(m, 0.9));
