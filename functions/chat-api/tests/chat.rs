@@ -427,3 +427,24 @@ async fn a_statement_naming_a_task_changes_it_and_a_title_with_a_date_still_adds
         "{lunch}"
     );
 }
+
+#[tokio::test]
+async fn a_list_of_meetings_shows_the_meetings_when_some_tasks_are_called_so() {
+    let p = platform().await;
+    let (_, first) = p.say(None, "add team meeting today at 11pm").await;
+    let session = first["session_id"].as_str().expect("session").to_owned();
+    p.turn(&session, "add buy groceries today at 11pm").await;
+    let listed = |answer: &Value| -> Vec<String> {
+        answer["actions"][0]["result"]
+            .as_array()
+            .expect("a list")
+            .iter()
+            .filter_map(|t| t["title"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let meetings = p.turn(&session, "what meetings do i have today").await;
+    assert_eq!(listed(&meetings), ["Team meeting"], "{meetings}");
+    // No task says "call": every task of the day, since people call any entry that.
+    let calls = p.turn(&session, "what calls do i have today").await;
+    assert_eq!(listed(&calls).len(), 2, "{calls}");
+}

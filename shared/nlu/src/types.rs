@@ -236,6 +236,10 @@ pub struct ListFilter {
     /// With a due time (`true`) or without one (`false`): "tasks with no due date".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub has_due: Option<bool>,
+    /// The kind of entry asked about ("what meetings do i have today"): the tasks whose titles
+    /// say it, when some do; all of them otherwise, since people call any entry a meeting.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
     /// Words the title (or a tag) must contain, e.g. "work" in "show my work tasks".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,

@@ -148,6 +148,16 @@ fn listing(m: &mut Message<'_>, ctx: &Context, cue: &Cue) -> (Intent, Slots, Opt
     if let Some(when) = cue.outlook.filter(|_| found.due.is_none()) {
         found.due = filter::due_range(when, ctx);
     }
+    // "what meetings do i have today": the kind of entry, when the rest is a list request.
+    // ("appointments" and "events" are what people call any entry; a question whether there is
+    // one is a search.)
+    if cue.intent == Intent::List
+        && !cue.existence
+        && let Some(kind_at) = m.find(0..len, "meeting|meetings|call|calls|birthday|birthdays")
+    {
+        found.kind = Some(crate::fuzzy::stem(m.word(kind_at.start)));
+        m.take(kind_at);
+    }
     let searching = cue.intent == Intent::Search || cue.existence;
     if searching && let Some(search) = filter::take_search_text(m, 0..len) {
         let filter = (!found.is_empty()).then_some(found);

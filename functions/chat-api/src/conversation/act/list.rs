@@ -126,7 +126,22 @@ pub(super) async fn list(mut turn: Turn<'_>, understanding: &Understanding, mess
     }
     match found {
         Ok(items) => {
-            let items = items.as_array().cloned().unwrap_or_default();
+            let mut items = items.as_array().cloned().unwrap_or_default();
+            // "what meetings do i have today": the meetings, if any task says so; else all.
+            if let Some(kind) = &filter.kind {
+                let said: Vec<Value> = items
+                    .iter()
+                    .filter(|t| t["title"].as_str().is_some_and(|title| nlu::text_matches(kind, title)))
+                    .cloned()
+                    .collect();
+                if !said.is_empty() {
+                    items = said;
+                    if let Some(action) = turn.actions.last_mut() {
+                        action.arguments["kind_in_chat"] = json!(kind);
+                        action.result = Value::Array(items.clone());
+                    }
+                }
+            }
             let reply = reply::listing(&items, &filter, slots.order, tool == "search_tasks", turn.now, turn.tz);
             let mut state = turn.state.clone();
             state.last_listed = items.iter().filter_map(|t| t["id"].as_i64()).collect();
