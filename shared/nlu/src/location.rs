@@ -74,7 +74,7 @@ fn place_at(m: &Message<'_>, i: usize) -> Option<(usize, Option<usize>)> {
 
 /// Verbs that only put a task in its place: "throw mopping onto my list", "place laundry on my
 /// to do list", "include a stop at the pharmacy to the list of things to do".
-const PLACING: &str = "put|place|throw|toss|stick|pop|include|slap|chuck|drop|pencil|write|jot|add";
+const PLACING: &str = "put|place|throw|toss|stick|pop|include|slap|chuck|drop|pencil|write|jot|add|enter|insert";
 
 /// What the places said: whether one said the task leaves ("from", "off"), as in "take X off my
 /// list", or arrives ("on", "to"), as in "put X on my list".

@@ -11,7 +11,7 @@ use crate::normalise::Kind;
 /// Words trimmed from the start of a new title.
 pub(crate) const TITLE_LEADING: &str = "a an new task tasks todo to-do reminder item entry note to that called named titled for about my please is in : , ; - . and also then";
 /// Words trimmed from the end of a new title.
-pub(crate) const TITLE_TRAILING: &str = ", . ! ? ; : - – — and on at by for due with please to then also too thanks the a an in it it's that from added later again they're";
+pub(crate) const TITLE_TRAILING: &str = ", . ! ? ; : - – — and on at by for due with please to then also too thanks the a an in it it's that from added later again they're okay ok";
 
 /// Claims the free tokens of `range` and returns them as typed, trimmed of `leading` and
 /// `trailing` fillers; a quotation, when there is one, is the whole text.

@@ -21,6 +21,7 @@ const ADD_CUES: &[&str] = &[
     "note to self :?",
     "new task|todo|to-do|reminder|item|entry :?",
     "send|give me a|an reminder|notification|alert|heads-up to|about|for|that?",
+    "send|give me a|an? notice|notification|reminder of|about",
     "give me a heads up",
     "put in",
     "i|we would|will need|want|like to? be|get reminded|notified to|about|of?",
@@ -28,6 +29,9 @@ const ADD_CUES: &[&str] = &[
     "remind me to?",
     "notify|alert|ping|nudge|warn me to?",
     "tell|ask me to",
+    "tell|remind me later to",
+    "i'd|i would like to have|get a reminder made|set|created up?",
+    "can|could|may i have|get a reminder made|set|created up?",
     "remember to|that",
     "don't forget to|about",
     "do not forget to|about",
@@ -364,6 +368,7 @@ pub(crate) fn trim_chained(m: &mut Message<'_>) {
 
 /// What may follow a request to be reminded and is still only the request.
 const CHAINED: &[&str] = &[
+    "have|get a reminder made|set|created up?",
     "remember|remind me? to",
     "not forget to",
     "remind|tell|alert|notify me to",
@@ -376,6 +381,8 @@ const CHAINED: &[&str] = &[
     "that? i|we have|'ve got? a|an",
     "that? i've|we've got a|an",
     "that? i|we need|have|must|should to",
+    "that? i|we am|are going|gonna to?",
+    "that? i'm|we're going|gonna to?",
     "that? there's|there is a|an",
     "for me|us|myself to|that?",
 ];

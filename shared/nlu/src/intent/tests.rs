@@ -260,3 +260,20 @@ fn changes_said_loosely_find_their_task_and_value() {
     let understood = understand("remove thursday's lunch from my calendar", &ctx());
     assert!(matches!(understood.target, Some(TaskRef::Title { ref text, when: Some(_), .. }) if text == "lunch"));
 }
+
+#[test]
+fn requests_for_a_reminder_in_other_words() {
+    let title = |text: &str| understand(text, &ctx()).slots.title;
+    assert_eq!(title("tell me later to call bill").as_deref(), Some("Call bill"));
+    assert_eq!(
+        title("send me notice of meeting wednesday nine am").as_deref(),
+        Some("Meeting")
+    );
+    assert_eq!(
+        title("write down that i am going to meet with jenny on the third okay").as_deref(),
+        Some("Meet with jenny")
+    );
+    // Asked for without saying what: the chat asks.
+    assert_eq!(title("i'd like to have a reminder made"), None);
+    assert_eq!(intent("can i have a reminder set up"), Intent::Add);
+}
