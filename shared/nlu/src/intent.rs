@@ -116,10 +116,24 @@ pub(crate) fn classify(m: &mut Message<'_>) -> Cue {
     cues::take_fillers(m);
     let question = m.clone();
     let places = location::take(m);
+    // "i want to take the 8am meeting … off my calendar": the verb may follow a wish.
+    let taken_off = || {
+        let words: Vec<usize> = (head..m.len()).filter(|&i| m.is_free_word(i)).take(4).collect();
+        words.into_iter().find_map(|i| {
+            let mut tried = m.clone();
+            let found = verbs::taken_off(&mut tried, i)?;
+            tried.take(head..i);
+            Some((tried, found))
+        })
+    };
     let cue = places
         .leaving
-        .then(|| verbs::taken_off(m, head))
+        .then(taken_off)
         .flatten()
+        .map(|(tried, found)| {
+            *m = tried;
+            found
+        })
         .or_else(|| placed(m, places))
         .unwrap_or_else(|| detect(m, head));
     // Read as a question about the list when it read as nothing, or as an add or change that

@@ -181,9 +181,14 @@ pub(crate) fn at_head(m: &mut Message<'_>, i: usize) -> Option<Cue> {
     }
     if let Some(end) = m.at(
         i,
-        "delete|remove|erase|trash|cancel|scrap|discard|ditch|drop|kill|nuke|clear|bin|dump|purge",
+        "delete|remove|erase|trash|cancel|cancels|scrap|discard|ditch|drop|kill|nuke|clear|bin|dump|purge|dismiss",
     ) {
         return Some(delete_or_clear(m, i, end));
+    }
+    // "take off the doctor's appointment on march twentieth": gone, with no list named.
+    if let Some(end) = m.at(i, "take|strike|knock off|away").filter(|&end| m.is_free_word(end)) {
+        m.take(i..end);
+        return cue(Intent::Delete, 0.8);
     }
     if let Some(found) = done::done_at(m, i) {
         return Some(found);

@@ -277,3 +277,16 @@ fn requests_for_a_reminder_in_other_words() {
     assert_eq!(title("i'd like to have a reminder made"), None);
     assert_eq!(intent("can i have a reminder set up"), Intent::Add);
 }
+
+#[test]
+fn taking_an_entry_off_the_calendar_deletes_it() {
+    for text in [
+        "take off the doctor's appointment on march twentieth",
+        "i want to take the 8am meeting with sam on monday off my calendar",
+        "cancels lunch at the restaurant booked for friday",
+        "dismiss my next event",
+    ] {
+        assert_eq!(intent(text), Intent::Delete, "{text}");
+    }
+    assert_eq!(intent("take out the trash tomorrow"), Intent::Add);
+}
