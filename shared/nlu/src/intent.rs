@@ -56,7 +56,7 @@ impl Cue {
 /// Leading words that only make a request polite or chatty.
 const PADDING: &[&str] = &[
     "hey|hi|hello|ok|okay|so|oh|oops|um|uh|well|actually|please|kindly|just|quickly|alright|yo|hmm|and|also|then|now|right",
-    "alexa|siri|google|cortana|assistant|bot|computer",
+    "alexa|siri|google|cortana|assistant|bot|computer|olly",
     "could|can|would|will you please?",
     "i want|need you to",
     "you can|could|may",

@@ -18,7 +18,7 @@ use crate::{dates, filter, fuzzy, when, words};
 const REF_LEADING: &str = "the my a an this that our your task tasks todo to-do item one reminder entry thing called \
     named titled about to for with from i i'm me done of on something anything list";
 const REF_TRAILING: &str = "task tasks todo to-do item one reminder entry thing please thanks anymore again too now \
-    yet , . ! ? ; : - off 's by until till a an something anything is are was instead";
+    yet , . ! ? ; : - off 's by until till a an something anything is are was instead i";
 /// A task's fields, which name no task after a possessive: "the report's priority".
 const FIELDS: &str = "priority deadline due date time name title description note notes tags tag label labels \
     reminder repetition recurrence schedule";

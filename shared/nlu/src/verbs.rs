@@ -183,6 +183,12 @@ pub(crate) fn at_head(m: &mut Message<'_>, i: usize) -> Option<Cue> {
         i,
         "delete|remove|erase|trash|cancel|cancels|scrap|discard|ditch|drop|kill|nuke|clear|bin|dump|purge|dismiss",
     ) {
+        // "remove the board meeting and reschedule for wednesday": moved, not gone.
+        if let Some(and) = m.find(end..m.len(), "and|to reschedule|move|postpone|push|shift it?") {
+            m.take(i..end);
+            m.take(and);
+            return cue(Intent::Update, 0.8);
+        }
         return Some(delete_or_clear(m, i, end));
     }
     // "take off the doctor's appointment on march twentieth": gone, with no list named.
@@ -323,7 +329,12 @@ pub(crate) fn taken_off(m: &mut Message<'_>, i: usize) -> Option<Cue> {
     let (end, intent) = if let Some(end) = m.at(i, "cross|strike|tick|check") {
         (end, Intent::Complete)
     } else {
-        (m.at(i, "take|scratch|knock|wipe|strike|get|move|drop")?, Intent::Delete)
+        // "get rid of my trip to the zoo from my calendar", "take out the event from my calendar".
+        let verb = m.at(i, "get rid of").or_else(|| m.at(i, "take|get out|away"));
+        (
+            verb.or_else(|| m.at(i, "take|scratch|knock|wipe|strike|get|move|drop"))?,
+            Intent::Delete,
+        )
     };
     m.is_free_word(end).then(|| m.take(i..end))?;
     cue(intent, 0.85)

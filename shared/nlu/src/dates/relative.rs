@@ -125,6 +125,11 @@ pub(super) fn this_or_next(m: &Message<'_>, j: usize) -> Option<(usize, Piece)> 
     if let Some(end) = m.at(j, "the weekend") {
         return Some((end, Piece::Day(Day::Weekend { next: false })));
     }
+    // "this coming friday", "the coming week": "coming" is the word that counts.
+    let j = m
+        .at(j, "this|the")
+        .filter(|&after| m.at(after, "coming").is_some())
+        .unwrap_or(j);
     let next = match m.word(j) {
         "this" => false,
         "next" | "coming" => true,
@@ -136,7 +141,12 @@ pub(super) fn this_or_next(m: &Message<'_>, j: usize) -> Option<(usize, Piece)> 
         "month" => Day::Month { next },
         word => {
             let weekday = words::weekday_or_abbreviation(word)?;
-            let choice = if next { WeekChoice::Next } else { WeekChoice::This };
+            // "this coming sunday", "on coming sunday": the next one to come, not next week's.
+            let choice = match m.word(j) {
+                "coming" => WeekChoice::Coming,
+                _ if next => WeekChoice::Next,
+                _ => WeekChoice::This,
+            };
             return Some(with_part(m, j + 2, Day::Weekday(weekday, choice)));
         }
     };

@@ -290,3 +290,38 @@ fn taking_an_entry_off_the_calendar_deletes_it() {
     }
     assert_eq!(intent("take out the trash tomorrow"), Intent::Add);
 }
+
+#[test]
+fn calendar_removals_in_the_words_of_the_public_pools() {
+    let target = |text: &str| match understand(text, &ctx()).target {
+        Some(TaskRef::Title { text, .. }) => text,
+        other => panic!("{text}: {other:?}"),
+    };
+    assert_eq!(
+        target("can you get rid of my trip to the zoo from my calendar"),
+        "trip to the zoo"
+    );
+    assert_eq!(
+        target("can you take out dentist appointment from my calendar"),
+        "dentist appointment"
+    );
+    assert_eq!(
+        target("hi olly please remove the birthday event on coming sunday"),
+        "birthday event"
+    );
+    assert_eq!(
+        target("remove the doctor's appointment i added to my calendar"),
+        "doctor's appointment"
+    );
+    assert_eq!(
+        intent("remove the board meeting and reschedule for wednesday"),
+        Intent::Update
+    );
+    // "coming sunday" is the next sunday to come; "this coming friday" too.
+    let when = |text: &str| match understand(text, &ctx()).slots.due {
+        Some(Due::Day { date, .. }) => date.to_string(),
+        other => panic!("{text}: {other:?}"),
+    };
+    assert_eq!(when("add dinner this coming friday"), "2026-11-27");
+    assert_eq!(when("add brunch on coming sunday"), "2026-11-29");
+}
