@@ -19,7 +19,9 @@ const LIST_FRAME: &str = "show me my all the a an tasks task todos todo to-do li
     scheduled booked happening coming day rest plan plans hear know look like looks appointments appointment \
     events event meetings my our ask asked remind told whether if read out loud consist content contents dictated \
     accomplish per to-do's points waiting next upcoming out sorted ordered sort order by date they them supposed \
-    jobs job busy off i'm im including include includes lists priority priorities later put too already";
+    jobs job busy off i'm im including include includes lists priority priorities later put too already current \
+    currently each set were made showing back included remember wanted before rundown sure we over running through \
+    state added made again";
 
 /// Words of a search request that only frame it.
 const SEARCH_FRAME: &str = "for tasks task todos todo containing contain contains mentioning mention mentions about \
@@ -27,7 +29,8 @@ const SEARCH_FRAME: &str = "for tasks task todos todo containing contain contain
     where called named titled one have i do did add added on in of find search look up that me please got which what \
     are was anywhere it stuff things thing there's whether if does when already reminder reminders list lists \
     day busy i'm im item items entry entries set booked planned going program programme need anything events \
-    plans scheduled";
+    plans scheduled see check put create created request requested jot down aside time currently right i've \
+    include included remember remembered be will look";
 
 /// Words that say a task has no due date.
 const UNDATED: &str = "without no undated unscheduled not don't doesn't";

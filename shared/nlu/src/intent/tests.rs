@@ -325,3 +325,20 @@ fn calendar_removals_in_the_words_of_the_public_pools() {
     assert_eq!(when("add dinner this coming friday"), "2026-11-27");
     assert_eq!(when("add brunch on coming sunday"), "2026-11-29");
 }
+
+#[test]
+fn asking_what_was_to_be_remembered_lists_it() {
+    for text in [
+        "do you know what things i wanted to remember",
+        "what things did i not want to forget",
+        "what are the things that i wanted to keep in mind",
+        "please play my list of reminders",
+    ] {
+        assert_eq!(intent(text), Intent::List, "{text}");
+    }
+    // The words that only frame the request filter nothing.
+    let understood = understand("can you tell me the reminders i have set up", &ctx());
+    assert_eq!(understood.slots.filter.and_then(|f| f.text), None);
+    let understood = understand("did i jot down a time to see my accountant on my to do list", &ctx());
+    assert_eq!(understood.slots.search.as_deref(), Some("accountant"));
+}

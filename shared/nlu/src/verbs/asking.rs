@@ -24,8 +24,11 @@ pub(super) fn question_at(m: &mut Message<'_>, i: usize) -> Option<Cue> {
         return Some(list_or_search(m, 0.85));
     }
     // "repeat my list back to me", "read back my reminders": the list, not a repetition.
-    if m.at(i, "repeat|read|recite|say|tell|speak|iterate|describe|state|go")
-        .is_some()
+    if m.at(
+        i,
+        "repeat|read|recite|say|tell|speak|iterate|describe|state|go|walk|run|inform|play|confirm|review",
+    )
+    .is_some()
         && m.find(i + 1..(i + 7).min(m.len()), "list|lists|reminders|tasks|todos|back")
             .is_some()
         && m.find(
@@ -40,8 +43,10 @@ pub(super) fn question_at(m: &mut Message<'_>, i: usize) -> Option<Cue> {
         return Some(list_or_search(m, 0.85));
     }
     // "what did i want to remember", "remind me what i asked you to remember": the list.
-    if m.find(i..m.len(), "remember|remembered|reminded").is_some()
-        && (m.at(i, "what|what's").is_some()
+    if m.find(i..m.len(), "remember|remembered|reminded|recall|forget|mind")
+        .is_some()
+        && (m.at(i, "what|what's|which|recall").is_some()
+            || m.at(i, "do|can|could you know|recall|tell").is_some()
             || m.at(i, "remind me what|of").is_some()
             || m.at(i, "i|we wanted|want|had|asked to? remember").is_some())
     {
