@@ -21,7 +21,8 @@ const LIST_FRAME: &str = "show me my all the a an tasks task todos todo to-do li
     accomplish per to-do's points waiting next upcoming out sorted ordered sort order by date they them supposed \
     jobs job busy off i'm im including include includes lists priority priorities later put too already current \
     currently each set were made showing back included remember wanted before rundown sure we over running through \
-    state added made again";
+    state added made again calander looking books overview according like will where when having free full \
+    available dates important";
 
 /// Words of a search request that only frame it.
 const SEARCH_FRAME: &str = "for tasks task todos todo containing contain contains mentioning mention mentions about \
@@ -30,7 +31,9 @@ const SEARCH_FRAME: &str = "for tasks task todos todo containing contain contain
     are was anywhere it stuff things thing there's whether if does when already reminder reminders list lists \
     day busy i'm im item items entry entries set booked planned going program programme need anything events \
     plans scheduled see check put create created request requested jot down aside time currently right i've \
-    include included remember remembered be will look";
+    include included remember remembered be will look calendar calender calendars schedule schedules agenda diary \
+    planner event events titled exists true noted marked added adding yet happening upcoming free full busy \
+    available note";
 
 /// Words that say a task has no due date.
 const UNDATED: &str = "without no undated unscheduled not don't doesn't";

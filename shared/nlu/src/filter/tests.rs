@@ -139,3 +139,26 @@ fn a_part_of_the_day_said_apart_and_a_time_bound_narrow_the_day() {
     let (found, _) = filter("what did i already tick off?", &[]);
     assert_eq!(found.status, Some(Status::Completed));
 }
+
+#[test]
+fn calendar_words_frame_a_question_and_search_nothing() {
+    let search = |text: &str| {
+        let mut message = Message::new(text);
+        let len = message.len();
+        take_search_text(&mut message, 0..len)
+    };
+    assert_eq!(
+        search("is my daughter's birthday on my calendar").as_deref(),
+        Some("daughter's birthday")
+    );
+    assert_eq!(
+        search("is there an event titled anniversary dinner").as_deref(),
+        Some("anniversary dinner")
+    );
+    assert_eq!(search("is my calendar free").as_deref(), None);
+    // A name stays a name.
+    assert_eq!(
+        search("do i have any meetings with mark").as_deref(),
+        Some("meetings mark")
+    );
+}
