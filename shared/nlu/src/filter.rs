@@ -7,7 +7,7 @@ use std::ops::Range;
 use crate::context::Context;
 use crate::message::{Message, listed};
 use crate::normalise::Kind;
-use crate::types::{ListFilter, Status};
+use crate::types::{DueRange, ListFilter, Status};
 use crate::{dates, priority, tags, when};
 
 /// Words of a list request that only frame it; anything else left over is text to match.
@@ -101,8 +101,22 @@ pub(crate) fn take(m: &mut Message<'_>, range: Range<usize>, ctx: &Context) -> L
     }
     filter.priorities = priority::take(m, range.clone(), true);
     filter.tags = tags::take_for_filter(m, range.clone(), &ctx.known_tags);
+    let hours = take_hours(m, range.clone());
     if let Some(parsed) = dates::take(m, range.clone()) {
         filter.due = when::to_list_range(&parsed, ctx.now, ctx.tz);
+    }
+    // "between 10 and 3", "between two and four pm today": those hours of the day said, or today.
+    if let Some((from, to)) = hours {
+        let day = filter.due.and_then(|due| due.from).map_or_else(
+            || when::local_parts(ctx.tz, ctx.now).0,
+            |from| when::local_parts(ctx.tz, from).0,
+        );
+        let at =
+            |hour: u32| chrono::NaiveTime::from_hms_opt(hour.min(23), 0, 0).map(|time| when::local(ctx.tz, day, time));
+        filter.due = Some(DueRange {
+            from: at(from),
+            to: at(to),
+        });
     }
     // "what does my morning look like tomorrow": a part of the day said apart from its day.
     if let Some(due) = filter.due.as_mut()
@@ -124,6 +138,59 @@ pub(crate) fn take(m: &mut Message<'_>, range: Range<usize>, ctx: &Context) -> L
         due.from = None;
     }
     filter
+}
+
+/// Claims "between 10 and 3", "from two to four pm", "between noon and one": the hours, 24-hour,
+/// end after start. Without am or pm an hour up to 6 is in the afternoon, as for a due time.
+fn take_hours(m: &mut Message<'_>, range: Range<usize>) -> Option<(u32, u32)> {
+    let end = range.end.min(m.len());
+    for start in range.start..end {
+        if m.at(start, "between|from").is_none() {
+            continue;
+        }
+        let Some((first, pm_first, after_first)) = hour_at(m, start + 1) else {
+            continue;
+        };
+        let Some(and) = m.at(after_first, "and|to|until|till|-") else {
+            continue;
+        };
+        let Some((second, pm_second, stop)) = hour_at(m, and) else {
+            continue;
+        };
+        let meridiem = |hour: u32, pm: Option<bool>| match pm {
+            Some(true) if hour < 12 => hour + 12,
+            Some(false) if hour == 12 => 0,
+            Some(_) => hour,
+            None if hour <= 6 => hour + 12,
+            None => hour,
+        };
+        // "two and four pm": the pm said last is for both.
+        let from = meridiem(first, pm_first.or(pm_second.filter(|_| first <= second)));
+        let mut to = meridiem(second, pm_second);
+        if to <= from {
+            to += 12;
+        }
+        m.take(start..stop);
+        return Some((from, to.min(24)));
+    }
+    None
+}
+
+/// An hour said at `i` ("10", "four", "noon", "3pm"), whether am or pm was said, and where it ends.
+fn hour_at(m: &Message<'_>, i: usize) -> Option<(u32, Option<bool>, usize)> {
+    if !m.is_free(i) {
+        return None;
+    }
+    let hour = match m.word(i) {
+        "noon" | "midday" => return Some((12, Some(true), i + 1)),
+        word => crate::words::number(word).filter(|hour| (1..=12).contains(hour))?,
+    };
+    let pm = match m.word(i + 1) {
+        "pm" | "p.m" => Some(true),
+        "am" | "a.m" => Some(false),
+        _ => None,
+    };
+    Some((hour, pm, i + 1 + usize::from(pm.is_some())))
 }
 
 /// The due range a date phrase ("today", "this week") means in the context.

@@ -69,6 +69,9 @@ const HELP_PHRASES: &[&str] = &[
     "how do you work",
     "what do you understand",
     "what do you know",
+    "tell me what you can do",
+    "what sorts of tasks can you do",
+    "give me examples of what to ask",
 ];
 
 /// The small-talk intent of the whole message, if it is only small talk.
@@ -125,10 +128,12 @@ pub(crate) fn classify(m: &Message<'_>) -> Option<(Intent, f32)> {
 /// see you, ai".
 const SMALL_TALK: &str = "hi hello hey hiya howdy yo ahoy hoy greetings sup heya how how's hows how're are is you things \
     everything it going doing been have goes life your well okay ok alright fine nice good great see meet to with for \
-    fellow ai siri alexa bot assistant anyone there wake up right now today it's what's whats up again you're all";
+    fellow ai siri alexa bot assistant anyone there wake up right now today it's what's whats up again you're all \
+    tell me i i'd would like want need know let will the ya doin how've hanging treating wassup heyo salutations \
+    new happening why morning day friend my so please";
 /// Of which one must be there: the others alone ("is it", "are you") ask nothing of the kind.
 const SMALL_TALK_ANCHORS: &str = "how how's hows how're going doing up okay ok see meet hello hi hey yo ahoy greetings \
-    howdy been";
+    howdy been how've wassup heyo salutations doin";
 
 /// A greeting or "how are you" with nothing about tasks in it.
 fn is_small_talk(words: &[&str]) -> bool {
@@ -140,10 +145,10 @@ const TASK_WORDS: &str = "task tasks list lists todo todos to-do reminder remind
     delete complete remind remember reminded";
 /// What people call what an assistant can do: "what kinds of questions can i ask you".
 const ABILITIES: &str = "questions question queries topics subjects things kinds types sorts kind type sort \
-    information stuff areas";
+    information stuff areas knowledge examples";
 /// And what they say it does with them.
 const ABILITY_VERBS: &str = "ask answer answers answering respond responses help know knowledgable knowledgeable \
-    familiar versed accept permissible allowed capable able handle understand";
+    familiar versed accept permissible allowed capable able handle understand like excel experienced have";
 
 /// "what kinds of questions can i ask you", "what things can you help me with", "tell me what
 /// you are capable of answering": a question about the assistant itself.
@@ -200,6 +205,10 @@ mod tests {
         assert_eq!(intent("hello, anyone there"), Some(Intent::Greeting));
         assert_eq!(intent("what kinds of questions can i ask you"), Some(Intent::Help));
         assert_eq!(intent("what all can you do"), Some(Intent::Help));
+        assert_eq!(intent("i'd like to know how you are doing"), Some(Intent::Greeting));
+        assert_eq!(intent("how've you been"), Some(Intent::Greeting));
+        assert_eq!(intent("what subjects do you like"), Some(Intent::Help));
+        assert_eq!(intent("tell me what you can do for me"), Some(Intent::Help));
         // About tasks, not about the assistant.
         assert_eq!(intent("how's my day looking"), None);
         assert_eq!(intent("what do i have to do today"), None);

@@ -162,3 +162,27 @@ fn calendar_words_frame_a_question_and_search_nothing() {
         Some("meetings mark")
     );
 }
+
+#[test]
+fn between_two_hours_is_that_span_of_the_day() {
+    let at = |s: &str| Some(s.parse().expect("an instant"));
+    let (found, text) = filter("how many meetings do i have between 10 and 3", &[]);
+    let due = found.due.expect("a range");
+    assert_eq!(
+        (due.from, due.to),
+        (at("2026-11-26T09:00:00Z"), at("2026-11-26T14:00:00Z"))
+    );
+    assert_eq!(text, None, "meetings frame a list; the chat narrows to them");
+    let (found, _) = filter("anything on saturday between two and four pm", &[]);
+    let due = found.due.expect("a range");
+    assert_eq!(
+        (due.from, due.to),
+        (at("2026-11-28T13:00:00Z"), at("2026-11-28T15:00:00Z"))
+    );
+    let (found, _) = filter("what do i have between noon and one", &[]);
+    let due = found.due.expect("a range");
+    assert_eq!(
+        (due.from, due.to),
+        (at("2026-11-26T11:00:00Z"), at("2026-11-26T12:00:00Z"))
+    );
+}
