@@ -16,7 +16,7 @@ pub(crate) fn cue(intent: Intent, confidence: f32) -> Option<Cue> {
 pub(crate) const LIST_CUES: &str = "tasks task todo todos to-do list plate agenda due pending open outstanding left remaining \
     overdue late completed complete done finished finish urgent important priority tagged upcoming schedule \
     reminders reminder remind calendar planned plan plans appointments meetings events planner next doing deadline \
-    deadlines undated tick ticked";
+    deadlines undated ticked";
 
 /// Verbs a to-do usually starts with: "buy cat food" is a task even without "add".
 pub(crate) const TODO_VERBS: &str = "buy call email e-mail text phone ring pay book pick get order return renew clean fix send \

@@ -27,8 +27,8 @@ pub(crate) fn understand(text: &str, ctx: &Context) -> Option<(Intent, Slots, Op
     strip_padding(&mut m);
     let len = m.len();
     let head = m.first_free_word()?;
-    // "note to self: renew the library books" is a new task.
-    if m.at(head, "note|notes to self").is_some() {
+    // "note to self: renew the library books", "note down: …" are new tasks.
+    if m.at(head, "note|notes to self").is_some() || m.at(head, "note|jot|write down").is_some() {
         return None;
     }
     if m.at(head, "describe").is_some() {

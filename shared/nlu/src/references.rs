@@ -39,6 +39,18 @@ pub(crate) fn take(m: &mut Message<'_>, range: Range<usize>, ctx: &Context, inte
         return Some(found);
     }
     let pronoun = take_pronoun(m, range.clone());
+    // "thursday's lunch": in a reference, the day's is a day ("monday's meeting" in a new title
+    // stays a name).
+    let possessive_day = m.free_in(range.clone()).into_iter().find(|&i| {
+        m.word(i)
+            .strip_suffix("'s")
+            .is_some_and(|day| words::weekday(day).is_some())
+    });
+    let day_of = possessive_day.and_then(|i| {
+        let day = m.word(i).trim_end_matches("'s").to_owned();
+        m.take(i..i + 1);
+        filter::due_range(&day, ctx)
+    });
     let said = dates::take(m, range.clone());
     // A time alone ("my 3pm meeting") is that time on any day; with a day, the day as well.
     let at = said
@@ -46,7 +58,8 @@ pub(crate) fn take(m: &mut Message<'_>, range: Range<usize>, ctx: &Context, inte
         .and_then(|said| when::time_of(&said));
     let when = said
         .filter(|said| said.day.is_some() || at.is_none())
-        .and_then(|said| when::to_range(&said, ctx.now, ctx.tz));
+        .and_then(|said| when::to_range(&said, ctx.now, ctx.tz))
+        .or(day_of);
     // "the next event", "my next meeting with my boss"; "next friday" is a date, claimed above.
     let leading_next = m
         .free_in(range.clone())

@@ -88,7 +88,9 @@ pub(super) fn question(m: &Message<'_>) -> Cue {
     }
     let mut copy = m.clone();
     let len = copy.len();
+    // "what did i already tick off?": the done ones.
     let tasky = (0..len).any(|i| m.is_free(i) && (listed(LIST_CUES, m.word(i)) || m.kind(i) == Some(Kind::Hashtag)))
+        || m.find(0..len, "tick|check|cross off").is_some()
         || dates::take(&mut copy, 0..len).is_some()
         || !priority::take(&mut copy, 0..len, false).is_empty();
     if tasky {

@@ -205,6 +205,8 @@ pub(crate) fn statement(m: &mut Message<'_>) -> Option<Cue> {
         && words.len() >= 2
         && crate::fuzzy::is_past_form(m.word(last))
         && !listed(TODO_VERBS, m.word(words[0]))
+        // "i'm bored", "we're tired": how a person is, not a deed.
+        && !listed("i'm i we're we you're you he's she's they're am", m.word(words[0]))
         && !crate::fuzzy::is_past_form(m.word(words[0]));
     noted.then(|| Cue::new(Intent::Complete, 0.65))
 }

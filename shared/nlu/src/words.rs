@@ -132,8 +132,6 @@ pub(crate) fn spoken_day(m: &crate::message::Message<'_>, i: usize) -> Option<(u
 
 /// A weekday's full name.
 pub(crate) fn weekday(word: &str) -> Option<Weekday> {
-    // "thursday's lunch": the day's, as a day.
-    let word = word.strip_suffix("'s").unwrap_or(word);
     Some(match word {
         "monday" => Weekday::Mon,
         "tuesday" => Weekday::Tue,

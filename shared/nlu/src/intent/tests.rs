@@ -342,3 +342,25 @@ fn asking_what_was_to_be_remembered_lists_it() {
     let understood = understand("did i jot down a time to see my accountant on my to do list", &ctx());
     assert_eq!(understood.slots.search.as_deref(), Some("accountant"));
 }
+
+#[test]
+fn a_person_s_state_and_the_clock_are_not_tasks() {
+    assert_eq!(intent("i'm bored"), Intent::Unknown);
+    assert_eq!(intent("what time is it"), Intent::Unknown);
+    assert_eq!(intent("bills paid"), Intent::Complete);
+    assert_eq!(intent("tick off everything on the list"), Intent::Complete);
+    assert_eq!(
+        understand("add prepare slides for monday's meeting", &ctx())
+            .slots
+            .title
+            .as_deref(),
+        Some("Prepare slides for monday's meeting")
+    );
+    assert_eq!(
+        understand("note down: renew the car insurance", &ctx())
+            .slots
+            .title
+            .as_deref(),
+        Some("Renew the car insurance")
+    );
+}

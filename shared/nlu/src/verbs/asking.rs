@@ -134,6 +134,11 @@ pub(super) fn question_at(m: &mut Message<'_>, i: usize) -> Option<Cue> {
     if let Some(end) = m
         .at(i, "when|where is|are|was|'s")
         .or_else(|| m.at(i, "what time is|are|'s"))
+        // "what time is it": the clock, not a task.
+        .filter(|&end| {
+            m.at(end, "it|now")
+                .is_none_or(|after| after < m.len() && m.is_free_word(after))
+        })
     {
         m.take(i..end);
         let len = m.len();
