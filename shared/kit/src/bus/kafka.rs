@@ -102,18 +102,7 @@ impl KafkaBus {
         delivery_timeout: Duration,
         security: KafkaSecurity,
     ) -> Result<Self, BusError> {
-        let mut producer_config = ClientConfig::new();
-        security.apply(&mut producer_config);
-        producer_config
-            .set("bootstrap.servers", brokers)
-            .set("enable.idempotence", "true")
-            .set("acks", "all")
-            .set("compression.type", "lz4")
-            // The relay hands over whole batches at once, so waiting for more records only adds
-            // to every acknowledgement (relay_bench, write to ack p50: 4.4-7.0 ms, 6.7-9.7 at 1 ms).
-            .set("linger.ms", "0")
-            .set("partitioner", "murmur2_random")
-            .set("message.timeout.ms", delivery_timeout.as_millis().to_string());
+        let producer_config = Self::producer_config(brokers, delivery_timeout, &security);
         let producer: FutureProducer = producer_config
             .create()
             .map_err(|e| BusError::Rejected(e.to_string()))?;
@@ -131,6 +120,26 @@ impl KafkaBus {
             fetch_wait: DEFAULT_FETCH_WAIT,
             security,
         })
+    }
+
+    /// The configuration of the bus's producer, which every publish (the outbox relay's too) goes
+    /// through. Public so that `make bench` measures a bare producer with exactly these settings
+    /// (`limits produce` in todo-tests), the relay's ceiling on the same broker.
+    #[must_use]
+    pub fn producer_config(brokers: &str, delivery_timeout: Duration, security: &KafkaSecurity) -> ClientConfig {
+        let mut config = ClientConfig::new();
+        security.apply(&mut config);
+        config
+            .set("bootstrap.servers", brokers)
+            .set("enable.idempotence", "true")
+            .set("acks", "all")
+            .set("compression.type", "lz4")
+            // The relay hands over whole batches at once, so waiting for more records only adds
+            // to every acknowledgement (relay_bench, write to ack p50: 4.4-7.0 ms, 6.7-9.7 at 1 ms).
+            .set("linger.ms", "0")
+            .set("partitioner", "murmur2_random")
+            .set("message.timeout.ms", delivery_timeout.as_millis().to_string());
+        config
     }
 
     /// Sets how long consumers' fetches may wait for records (`fetch.wait.max.ms`).

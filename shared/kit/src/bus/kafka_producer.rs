@@ -8,7 +8,7 @@ use rdkafka::ClientConfig;
 use rdkafka::message::{Header, OwnedHeaders};
 use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
 
-use super::binding::encode;
+use super::binding::{Record, encode};
 use super::kafka::unavailable;
 use super::{Acknowledgements, BusError, Outgoing};
 
@@ -63,15 +63,7 @@ impl ProducerSlot {
         let mut pending = Vec::with_capacity(events.len());
         for event in events {
             let record = encode(&event.event);
-            let headers = record
-                .headers
-                .iter()
-                .fold(OwnedHeaders::new(), |headers, (key, value)| {
-                    headers.insert(Header {
-                        key: key.as_str(),
-                        value: Some(value.as_slice()),
-                    })
-                });
+            let headers = record.kafka_headers();
             let mut message = FutureRecord::<str, [u8]>::to(&event.topic)
                 .payload(record.value.as_slice())
                 .headers(headers);
@@ -116,5 +108,19 @@ impl ProducerSlot {
                 }
             }
         }))
+    }
+}
+
+impl Record {
+    /// The record's headers as rdkafka sends them, in order: what the bus publishes, and what a
+    /// bare producer measured against it (`make bench`'s `limits produce`) must send too.
+    #[must_use]
+    pub fn kafka_headers(&self) -> OwnedHeaders {
+        self.headers.iter().fold(OwnedHeaders::new(), |headers, (key, value)| {
+            headers.insert(Header {
+                key: key.as_str(),
+                value: Some(value.as_slice()),
+            })
+        })
     }
 }
