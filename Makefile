@@ -58,7 +58,9 @@ deps:
 services:
 	bash scripts/services.sh
 
-## bench: load-test task-api on SQLite and PostgreSQL, then the AIOps figures (not part of `make test`)
+## bench: load-test task-api on SQLite and PostgreSQL and the Kafka path, then the AIOps figures, and last a table of each
+## figure against its limit measured in the same run (database, framework, producer, broker: scripts/bench_ratios.sh);
+## raw outputs in bench-results/ (not part of `make test`)
 bench:
 	bash scripts/bench.sh
 

@@ -6,7 +6,12 @@
 #   creates: POST /api/tasks (row + history + outbox in one transaction), by one user and spread
 #            over 64 users (one user's writes queue on that user's list version)
 # plus idle RSS of the task-api process and the time from exec to the first successful /readyz.
-# Then one replica's capacity (scripts/bench_capacity.sh) and the AIOps figures (scripts/bench_aiops.sh). Prints tables; raw outputs go to bench-results/.
+# In the same run, the limits each figure is set against (issue 23; target/release/limits, from
+# tests/src/limits): the creates/s each database accepts for the same rows from a bare client, the
+# framework's ceiling (a server on task-api's stack doing no work, under the same wrk load), a bare
+# producer's msgs/s with the relay's settings and the broker's own produce-to-fetch latency.
+# Then one replica's capacity (scripts/bench_capacity.sh) and the AIOps figures (scripts/bench_aiops.sh),
+# and last the ratio table (scripts/bench_ratios.sh). Prints tables; raw outputs go to bench-results/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,7 +24,11 @@ SECRET=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 OUT=bench-results
 # Budgets no run can spend: every request still pays for its checks, which is what is measured.
 UNLIMITED=1000000000/s,1000000000
+LIMITS=./target/release/limits
 mkdir -p "$OUT"
+# What the ratio table reads: `<figure> <value>` lines, beside the raw outputs they come from.
+FIGURES=$OUT/figures.txt
+: > "$FIGURES"
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 bash scripts/release-build.sh -q
@@ -85,16 +94,26 @@ run_backend() { # $1 = name, $2 = DATABASE_URL, $3 = seed command
     "http://127.0.0.1:$PORT" > "$OUT/$name-create-1.txt"
   TOKENS=$TOKENS_MANY wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s scripts/bench/create.lua \
     "http://127.0.0.1:$PORT" > "$OUT/$name-create-64.txt"
+  # The bytes task-api answers, which the framework's ceiling answers too.
+  curl -fs -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/tasks?limit=50" > "$OUT/$name-list-page.json"
+  curl -fs -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    -d '{"title":"bench task 0","priority":"high","tags":["bench","t0"],"due_at":"2030-01-01T10:00:00Z"}' \
+    "http://127.0.0.1:$PORT/api/tasks" > "$OUT/$name-create-response.json"
   stop_api
   read -r r_rps r_p99 r_err <<< "$(summarise "$OUT/$name-read.txt")"
   read -r c_rps c_p99 c_err <<< "$(summarise "$OUT/$name-create-1.txt")"
   read -r m_rps m_p99 m_err <<< "$(summarise "$OUT/$name-create-64.txt")"
+  local key=${name//[^a-z0-9]/_}
+  printf '%s %s\n' "$key.read.rps" "$r_rps" "$key.create64.rps" "$m_rps" "$key.create64.p99" "$m_p99" >> "$FIGURES"
   ROWS+=("$(printf '| %-18s | %8s | %8s | %8s | %8s | %8s | %8s | %7s | %11s | %8s |' "$name" "$r_rps" "$r_p99" "$c_rps" "$c_p99" "$m_rps" "$m_p99" "$((r_err + c_err + m_err))" "$rss" "$ready")")
 }
 
 # SQLite
 SQLITE_FILE=$(mktemp -d)/bench.db
 run_backend sqlite "sqlite://$SQLITE_FILE" "sqlite3 '$SQLITE_FILE' \"\$SEED_SQL_SQLITE\""
+rm -f "$SQLITE_FILE"*
+# The rate SQLite accepts the same rows at (a new file, the store's migrations and pragmas).
+DATABASE_URL="sqlite://$SQLITE_FILE" "$LIMITS" db > "$OUT/limits-db-sqlite.txt" 2>&1 || echo "limits db (SQLite) failed: see $OUT/limits-db-sqlite.txt" >&2
 rm -f "$SQLITE_FILE"*
 
 # PostgreSQL
@@ -103,9 +122,38 @@ psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
 # TLS to a database on the same machine buys nothing and its handshake costs ~95 ms of cold start here.
 PG_URL="${PG_ADMIN%/*}/$DB?sslmode=disable"
 run_backend postgres "$PG_URL" "psql -q '$PG_URL' -c \"\$SEED_SQL_PG\" -c 'ANALYZE tasks'"
+# The rate PostgreSQL accepts the same rows at, on a fresh database with the store's migrations.
+psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
+DATABASE_URL="$PG_URL" "$LIMITS" db > "$OUT/limits-db-postgres.txt" 2>&1 || echo "limits db (PostgreSQL) failed: see $OUT/limits-db-postgres.txt" >&2
 psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
 CACHE_MB=0 run_backend "postgres, no cache" "$PG_URL" "psql -q '$PG_URL' -c \"\$SEED_SQL_PG\" -c 'ANALYZE tasks'"
 psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
+
+# What this script started in the background and has not stopped yet, stopped however it ends.
+HTTP_PID=""
+BROKER_PID=""
+trap 'for pid in "$HTTP_PID" "$BROKER_PID"; do [ -z "$pid" ] || kill "$pid" 2>/dev/null || true; done' EXIT
+
+# The framework's ceiling: a server on task-api's stack that answers task-api's bytes without doing
+# anything (tests/src/limits/http.rs), under the same wrk load as the reads and the creates by 64 users.
+LIMITS_GET_BODY="$OUT/postgres-list-page.json" LIMITS_POST_BODY="$OUT/postgres-create-response.json" PORT=$PORT \
+  "$LIMITS" http > "$OUT/limits-http.txt" 2>&1 &
+HTTP_PID=$!
+until curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1; do
+  kill -0 "$HTTP_PID" 2>/dev/null || { cat "$OUT/limits-http.txt"; exit 1; }
+  sleep 0.002
+done
+wrk -t"$THREADS" -c"$CONNECTIONS" -d2s -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/tasks?limit=50" > /dev/null
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "Authorization: Bearer $TOKEN" \
+  "http://127.0.0.1:$PORT/api/tasks?limit=50" > "$OUT/framework-get.txt"
+TOKENS=$TOKENS_MANY wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s scripts/bench/create.lua \
+  "http://127.0.0.1:$PORT" > "$OUT/framework-post.txt"
+kill "$HTTP_PID" 2>/dev/null || true
+wait "$HTTP_PID" 2>/dev/null || true
+HTTP_PID=""
+read -r g_rps g_p99 _ <<< "$(summarise "$OUT/framework-get.txt")"
+read -r p_rps p_p99 _ <<< "$(summarise "$OUT/framework-post.txt")"
+printf '%s %s\n' framework.get.rps "$g_rps" framework.get.p99 "$g_p99" framework.post.rps "$p_rps" framework.post.p99 "$p_p99" >> "$FIGURES"
 
 # The Kafka path: relay throughput and end-to-end latency (functions/outbox-relay/examples/relay_bench.rs).
 # Each run gets a private Tansu on a free port, started empty: its in-memory storage costs more
@@ -116,26 +164,39 @@ KAFKA_ROWS=""
 # Consumers' fetch wait: 50 ms is the default; Tansu holds a fetch to its end, so 15 and 5 ms show
 # what the wait costs in end-to-end latency (a Kafka broker answers as soon as records arrive).
 # relay_bench was built with everything else at the top (scripts/release-build.sh).
-BROKER_PID=""
-trap '[ -z "$BROKER_PID" ] || kill "$BROKER_PID" 2>/dev/null || true' EXIT
+start_broker() { # sets BROKERS (and BROKER_PID when it started one)
+  BROKERS=${KAFKA_BROKERS:-}
+  [ -z "$BROKERS" ] || return 0
+  local port
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  KAFKA_PORT=$port TANSU_LOG="$OUT/tansu.log" TANSU_PIDFILE="$OUT/tansu.pid" bash scripts/tansu.sh > /dev/null
+  BROKER_PID=$(cat "$OUT/tansu.pid")
+  BROKERS=127.0.0.1:$port
+}
+stop_broker() { [ -z "$BROKER_PID" ] || kill "$BROKER_PID" 2>/dev/null || true; BROKER_PID=""; }
 for run in "100 50" "100 15" "100 5"; do
   read -r batch wait <<< "$run"
-  BROKERS=${KAFKA_BROKERS:-}
-  if [ -z "$BROKERS" ]; then
-    BROKER_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    KAFKA_PORT=$BROKER_PORT TANSU_LOG="$OUT/tansu.log" TANSU_PIDFILE="$OUT/tansu.pid" bash scripts/tansu.sh > /dev/null
-    BROKER_PID=$(cat "$OUT/tansu.pid")
-    BROKERS=127.0.0.1:$BROKER_PORT
-  fi
+  start_broker
   psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB" -c "CHECKPOINT"
   label="fetch_wait_ms=$wait"
   [ "$wait" != 50 ] || label+=" (the default)"
-  KAFKA_ROWS+="$label"$'\n'
-  KAFKA_ROWS+=$(RELAY_BATCH_SIZE=$batch DATABASE_URL="$PG_URL" KAFKA_BROKERS=$BROKERS \
+  RELAY_BATCH_SIZE=$batch DATABASE_URL="$PG_URL" KAFKA_BROKERS=$BROKERS \
     EVENT_BUS="kafka://$BROKERS?fetch_wait_ms=$wait" RUST_LOG=warn \
-    ./target/release/examples/relay_bench)$'\n'
-  [ -z "$BROKER_PID" ] || kill "$BROKER_PID" 2>/dev/null || true
-  BROKER_PID=""
+    ./target/release/examples/relay_bench > "$OUT/relay-$wait.txt"
+  KAFKA_ROWS+="$label"$'\n'"$(cat "$OUT/relay-$wait.txt")"$'\n'
+  stop_broker
+  # The limits, each on a fresh broker of its own as the relay's was: a bare producer with the
+  # relay's settings and records, then produce-to-fetch latency with the same consumer fetch wait
+  # after as many records as the relay's run left (tests/src/limits/produce.rs, latency.rs).
+  start_broker
+  KAFKA_BROKERS=$BROKERS RUST_LOG=warn "$LIMITS" produce > "$OUT/limits-produce-$wait.txt" 2>&1 \
+    || echo "limits produce failed: see $OUT/limits-produce-$wait.txt" >&2
+  stop_broker
+  start_broker
+  KAFKA_BROKERS=$BROKERS EVENT_BUS="kafka://$BROKERS?fetch_wait_ms=$wait" RUST_LOG=warn \
+    "$LIMITS" latency > "$OUT/limits-latency-$wait.txt" 2>&1 \
+    || echo "limits latency failed: see $OUT/limits-latency-$wait.txt" >&2
+  stop_broker
 done
 psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
 
@@ -157,3 +218,5 @@ echo
 bash scripts/bench_capacity.sh
 echo
 bash scripts/bench_aiops.sh
+echo
+bash scripts/bench_ratios.sh "$OUT" | tee "$OUT/ratios.md"

@@ -3,6 +3,7 @@
 
 pub mod broker;
 pub mod chaos;
+pub mod limits;
 pub mod processes;
 
 use std::sync::Arc;
