@@ -209,8 +209,9 @@ echo "p99 in ms; create/1: one user, create/64: 64 users"
 echo
 echo "Kafka path (PostgreSQL outbox, one relay, ${KAFKA_BROKERS:-a fresh Tansu broker per run})"
 echo "$KAFKA_ROWS"
-echo "targets: >= 20000 events/s from one relay; end-to-end p99 < 50 ms at 1000 events/s"
-echo "targets: reads >= 15000 r/s, p99 < 20 ms (PostgreSQL); creates >= 4000 r/s, p99 < 50 ms; idle RSS < 15 MB; ready < 50 ms"
+# Absolute figures move 2-3x between machines: the goals are ratios to limits measured in this run
+# (the table at the end); only the process figures keep absolute targets.
+echo "targets: idle RSS < 15 MB; ready < 50 ms; throughput and latency goals are in the ratio table at the end"
 
 echo
 bash scripts/bench_instructions.sh target/release/task-api
