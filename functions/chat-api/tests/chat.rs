@@ -448,3 +448,47 @@ async fn a_list_of_meetings_shows_the_meetings_when_some_tasks_are_called_so() {
     let calls = p.turn(&session, "what calls do i have today").await;
     assert_eq!(listed(&calls).len(), 2, "{calls}");
 }
+
+#[tokio::test]
+async fn a_change_by_name_is_for_the_task_still_to_do() {
+    let p = platform().await;
+    let (_, first) = p.say(None, "add take vitamins").await;
+    let session = first["session_id"].as_str().expect("session").to_owned();
+    p.turn(&session, "add buy vitamins").await;
+    p.turn(&session, "i bought vitamins").await;
+    let tasks = p.tasks().await;
+    let bought = tasks.iter().find(|t| t["title"] == "Buy vitamins").expect("bought");
+    assert_eq!(bought["status"], "completed", "{tasks:?}");
+
+    let daily = p.turn(&session, "make the vitamins a daily thing").await;
+    assert_eq!(daily["actions"][0]["tool"], "update_task", "{daily}");
+    let tasks = p.tasks().await;
+    let take = tasks
+        .iter()
+        .find(|t| t["title"] == "Take vitamins")
+        .expect("take vitamins");
+    assert!(
+        take["recurrence"].as_str().is_some_and(|r| r.starts_with("FREQ=DAILY")),
+        "{take}"
+    );
+}
+
+#[tokio::test]
+async fn everything_narrowed_by_a_level_is_what_is_still_to_do() {
+    let p = platform().await;
+    let (_, first) = p.say(None, "add pay the deposit, urgent").await;
+    let session = first["session_id"].as_str().expect("session").to_owned();
+    p.turn(&session, "add fix the gate, urgent").await;
+    p.turn(&session, "i fixed the gate").await;
+    let urgent = p.turn(&session, "show me everything marked urgent").await;
+    let reply = urgent["reply"].as_str().unwrap_or_default().to_lowercase();
+    assert!(reply.contains("pay the deposit"), "{urgent}");
+    assert!(!reply.contains("fix the gate"), "{urgent}");
+    let all = p.turn(&session, "show me all my tasks").await;
+    assert!(
+        all["reply"]
+            .as_str()
+            .is_some_and(|r| r.to_lowercase().contains("fix the gate")),
+        "{all}"
+    );
+}

@@ -40,8 +40,8 @@ const TEST_PART_SHA256: &str = "2291593004d1f9e9ba2c1dcd38501d67b605f8d088995db2
 
 /// Fewest conversations of each part whose (intent, effect) must come out right: what was
 /// measured when the floor was last raised.
-const TEST_FLOOR: (usize, usize) = (291, 267);
-const DEV_FLOOR: (usize, usize) = (696, 666);
+const TEST_FLOOR: (usize, usize) = (292, 268);
+const DEV_FLOOR: (usize, usize) = (901, 874);
 /// Cases played at once.
 const PARALLEL: usize = 8;
 

@@ -23,16 +23,43 @@ pub(crate) fn slots(m: &mut Message<'_>, ctx: &Context) -> Slots {
     let parsed = dates::take(m, all.clone());
     let due = first_due(parsed, repeat.as_ref(), ctx);
     crate::verbs::trim_chained(m);
-    // "add the chore of vacuuming", "add event baseball practice": words that only say what
-    // kind of entry it is; "create a repeating event" is then a task still to be named.
-    if let Some(first) = m.first_free_word() {
+    // "add the chore of vacuuming", "add event baseball practice", "add a to do to purchase a
+    // sweater", "add todo item of all hands meeting", "an event with title X", "the event is X":
+    // words that only say what kind of entry it is; "create a repeating event" and "add an
+    // appointment" are then a task still to be named.
+    // Repeated: "add an event … the event is X".
+    for _ in 0..2 {
+        let Some(first) = m.first_free_word() else {
+            break;
+        };
         let kind = m
             .at(first, "the|a|an? chore|job|errand|task|event of|called|named")
             .or_else(|| m.at(first, "a|an|the? event|events|appointment|entry called|named|titled"))
-            .or_else(|| m.at(first, "a|an? repeating|recurring? event|events|entry"));
+            .or_else(|| m.at(first, "a|an? new? to do|dos item|items? to|of|called|named|:?"))
+            .or_else(|| {
+                m.at(
+                    first,
+                    "a|an? new? todo|to-do|task|reminder item|items to|of|called|named|:?",
+                )
+            })
+            .or_else(|| m.at(first, "a|an? new? todo|to-do|task|reminder|item of"))
+            .or_else(|| m.at(first, "the? event|task|reminder|appointment|title|name is|:"))
+            .or_else(|| m.at(first, "a|an? new? repeating|recurring? event|events|entry"));
         if let Some(end) = kind {
             m.take(first..end);
         }
+        let entry = m.at(
+            first,
+            "a|an new? event|appointment|meeting|entry|reminder|task|item|todo|to-do",
+        );
+        if let Some(end) = entry.filter(|&end| !(end..m.len()).any(|i| m.is_free_word(i))) {
+            m.take(first..end);
+        }
+    }
+    if let Some(first) = m.first_free_word()
+        && let Some(end) = m.at(first, "with|under the? title|tile|name|heading :?")
+    {
+        m.take(first..end);
     }
     // "do laundry at eight pm, create reminder", "a meeting on wednesday, send me a reminder":
     // the request said after the task.

@@ -80,6 +80,19 @@ pub(crate) fn outlook(m: &mut Message<'_>) -> Option<Cue> {
         .at(first, "how's|hows|what's")
         .or_else(|| m.at(first, "how|what is|does|will"))?;
     let owner = m.at(asked, "my|the").unwrap_or(asked);
+    // "how's my list?", "how does my schedule look": the whole list.
+    if owner > asked
+        && let Some(end) = m.at(
+            owner,
+            "to? do? list|lists|tasks|todos|to-dos|schedule|agenda|calendar|plate",
+        )
+    {
+        let end = m.at(end, "look|looks|looking like?").unwrap_or(end);
+        if !(end..m.len()).any(|i| m.is_free_word(i)) {
+            m.take(first..end);
+            return Some(Cue::new(Intent::List, 0.85));
+        }
+    }
     let day = if listed(OUTLOOK_DAYS, m.word(owner)) {
         owner
     } else {
@@ -287,6 +300,11 @@ pub(crate) fn fallback(m: &mut Message<'_>) -> Cue {
         || recurrence::take(&mut copy, 0..len, chrono::NaiveDate::MIN).is_some()
         || (0..len).any(|i| copy.kind(i) == Some(Kind::Hashtag));
     let rest = (0..len).filter(|&i| copy.is_free_word(i)).count();
+    // "on the 11th.", "tomorrow?": a day on its own asks what is due then.
+    let mut dated = m.clone();
+    if rest == 0 && dates::take(&mut dated, 0..len).is_some() && (0..len).all(|i| !dated.is_free_word(i)) {
+        return Cue::new(Intent::List, 0.6);
+    }
     // "today's schedule", "tomorrow's agenda": a list of what is due then.
     let listing = (0..len)
         .filter(|&i| copy.is_free_word(i))

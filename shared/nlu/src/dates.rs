@@ -40,6 +40,8 @@ pub(crate) enum Day {
     },
     /// "the 15th": the next 15th from today.
     OfMonth(u32),
+    /// "the 1st of next month".
+    OfNextMonth(u32),
     /// "12/15", "3/12/2027": day and month in the order the user's zone writes them, unless one
     /// of them is over 12.
     Numeric {

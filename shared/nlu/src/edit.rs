@@ -87,11 +87,22 @@ pub(crate) fn understand(m: &mut Message<'_>, ctx: &Context, cue: &Cue) -> (Inte
     let tag_change = tags::take(m, all.clone(), cue.removing, false);
     (slots.tags_add, slots.tags_remove) = (tag_change.add, tag_change.remove);
     let (today, _) = when::local_parts(ctx.tz, ctx.now);
+    if !literal {
+        drop_old_repetition(m, today);
+    }
     let repeat = if literal {
         None
     } else {
         recurrence::take(m, all.clone(), today)
     };
+    // "make the bins a weekly thing": the words around the repetition name no task.
+    if repeat.is_some() {
+        m.take_first(
+            all.clone(),
+            "a|an daily|weekly|monthly|yearly|regular|recurring|repeating? thing|habit|routine|task|event",
+        );
+        m.take_first(all.clone(), "a|an daily|weekly|monthly|yearly");
+    }
     slots.recurrence = repeat.map(|repeat| repeat.rule(ctx.tz));
     // A note's text follows "saying", "that says", "reading" or a colon: "add a note to the gym
     // saying bring a towel".
@@ -114,6 +125,8 @@ pub(crate) fn understand(m: &mut Message<'_>, ctx: &Context, cue: &Cue) -> (Inte
             (0..len).find(|&i| {
                 m.is_free(i)
                     && (listed("called named renamed titled say read says reads", m.word(i))
+                        // "buy paint should actually be buy primer".
+                        || m.word(i) == "be" && i > 0 && listed("actually really instead", m.word(i - 1))
                         || cue.replacing && m.word(i) == "with")
             })
         })
@@ -122,7 +135,16 @@ pub(crate) fn understand(m: &mut Message<'_>, ctx: &Context, cue: &Cue) -> (Inte
         .or(named_as)
         .or_else(|| (0..len).find(|&i| m.is_free(i) && listed(PIVOTS, m.word(i))))
         .or_else(|| (1..len).find(|&i| m.is_free(i) && m.word(i) == "due"));
-    let pivot_word = pivot.map(|p| m.word(p).to_owned()).unwrap_or_default();
+    let mut pivot_word = pivot.map(|p| m.word(p).to_owned()).unwrap_or_default();
+    // "move my meeting up by half an hour": earlier, as "forward".
+    if pivot_word == "by"
+        && let Some(p) = pivot
+        && p > 0
+        && m.at(p - 1, "up").is_some()
+    {
+        m.take(p - 1..p);
+        pivot_word = "forward".to_owned();
+    }
     let (left, right) = match pivot {
         Some(p) => {
             m.take(p..p + 1);
@@ -136,7 +158,12 @@ pub(crate) fn understand(m: &mut Message<'_>, ctx: &Context, cue: &Cue) -> (Inte
                 .iter()
                 .any(|&i| m.kind(i) == Some(Kind::Quoted))
         {
-            let quoted = (0..len).find(|&i| m.is_free(i) && m.kind(i) == Some(Kind::Quoted));
+            // "rename 'call ben' to 'call ben about the lease'": the quotation after the pivot
+            // is the new value; one before it names the task.
+            let quoted = right
+                .clone()
+                .chain(0..len)
+                .find(|&i| m.is_free(i) && m.kind(i) == Some(Kind::Quoted));
             let range = quoted.map_or(right.clone(), |q| q..q + 1);
             if literal {
                 slots.title =
@@ -215,16 +242,90 @@ fn read_values(
         slots.priority = Some(*level);
     }
     if slots.due.is_none()
-        && let Some(parsed) = dates::take(m, range.clone())
+        && let Some(parsed) = dates::take(m, range.clone()).or_else(|| bare_hour(m, range.clone(), pivot))
     {
         slots.due = when::to_due(&parsed, ctx.now, ctx.tz, true);
     }
+    // "to start half an hour earlier": the verb of the moved time says nothing more.
+    if matches!(slots.due, Some(Due::Shift { .. })) {
+        let free = m.free_in(range.clone());
+        if let Some(&first) = free.iter().find(|&&i| m.is_free_word(i))
+            && m.at(first, "start|begin|be|happen|finish|end").is_some()
+        {
+            m.take(first..first + 1);
+        }
+    }
     slots.description = extras::take_description(m, range);
+}
+
+/// "every 3 days instead of every day", "from every monday to every monday and thursday": the
+/// repetition a task had is claimed, so it is neither the new one nor part of the name.
+fn drop_old_repetition(m: &mut Message<'_>, today: chrono::NaiveDate) {
+    let len = m.len();
+    let old = m
+        .find(0..len, "instead of")
+        .or_else(|| m.find(0..len, "rather than"))
+        .map(|found| (found, len))
+        .or_else(|| {
+            let from = m.find(0..len, "from")?;
+            let to = (from.end..len).find(|&i| m.is_free(i) && m.word(i) == "to")?;
+            Some((from, to))
+        });
+    let Some((found, end)) = old else {
+        return;
+    };
+    let mut copy = m.clone();
+    if recurrence::take(&mut copy, found.end..end, today).is_some() && !copy.is_free(found.end) {
+        *m = copy;
+        m.take(found);
+    }
+}
+
+/// "change lunch to 2", "from 3:30 to 4": a number alone after "to" is the new hour, as "at 2".
+fn bare_hour(m: &mut Message<'_>, range: Range<usize>, pivot: &str) -> Option<dates::When> {
+    let words: Vec<usize> = m.free_in(range).into_iter().filter(|&i| m.is_free_word(i)).collect();
+    let [only] = words[..] else {
+        return None;
+    };
+    let hour = m
+        .word(only)
+        .parse::<u32>()
+        .ok()
+        .filter(|hour| pivot == "to" && m.kind(only) == Some(Kind::Number) && (1..=23).contains(hour))?;
+    m.take(only..only + 1);
+    Some(dates::When {
+        time: Some(dates::Time::Clock {
+            hour,
+            minute: 0,
+            pm: None,
+            exact: hour > 12,
+        }),
+        ..dates::When::default()
+    })
 }
 
 /// "2 days", "an hour", "a week": how far to move the due time.
 fn take_shift(m: &mut Message<'_>, range: Range<usize>, backwards: bool) -> Option<Due> {
     let end = range.end.min(m.len());
+    let sign = if backwards { -1 } else { 1 };
+    // "half an hour", "a quarter of an hour", "an hour and a half".
+    let fractions: [(&str, i64); 4] = [
+        ("an|one hour and a half", 90),
+        ("half an|a? hour", 30),
+        ("a? quarter of an? hour", 15),
+        ("a? quarter hour", 15),
+    ];
+    for i in range.start..end {
+        if let Some((stop, minutes)) = fractions.iter().find_map(|(p, n)| m.at(i, p).map(|stop| (stop, *n)))
+            && stop <= end
+        {
+            m.take(i..stop);
+            return Some(Due::Shift {
+                days: 0,
+                minutes: minutes * sign,
+            });
+        }
+    }
     for i in range.start..end {
         let Some(amount) = words::number(m.word(i)).filter(|_| m.is_free(i) && m.is_free(i + 1)) else {
             continue;

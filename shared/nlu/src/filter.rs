@@ -22,7 +22,7 @@ const LIST_FRAME: &str = "show me my all the a an tasks task todos todo to-do li
     jobs job busy off i'm im including include includes lists priority priorities later put too already current \
     currently each set were made showing back included remember wanted before rundown sure we over running through \
     state added made again calander looking books overview according like will where when having free full \
-    available dates important";
+    available dates important let's lets inside marked flagged pull";
 
 /// Words of a search request that only frame it.
 const SEARCH_FRAME: &str = "for tasks task todos todo containing contain contains mentioning mention mentions about \
@@ -34,6 +34,21 @@ const SEARCH_FRAME: &str = "for tasks task todos todo containing contain contain
     include included remember remembered be will look calendar calender calendars schedule schedules agenda diary \
     planner event events titled exists true noted marked added adding yet happening upcoming free full busy \
     available note";
+
+/// "from monday through wednesday", "between the 3rd and the 5th": the end of a span whose start
+/// was read already, when a second date follows "through", "to", "and"… right after it.
+fn span_end(m: &mut Message<'_>, range: Range<usize>, ctx: &Context) -> Option<chrono::DateTime<chrono::Utc>> {
+    let end = range.end.min(m.len());
+    let joint = (range.start..end).find(|&i| {
+        m.is_free(i) && m.at(i, "through|thru|till|until|to|and|-").is_some() && i > 0 && !m.is_free(i - 1)
+    })?;
+    let mut copy = m.clone();
+    let second = dates::take(&mut copy, joint + 1..end).filter(|_| !copy.is_free(joint + 1))?;
+    let to = when::to_list_range(&second, ctx.now, ctx.tz)?.to?;
+    *m = copy;
+    m.take(joint..joint + 1);
+    Some(to)
+}
 
 /// Words that say a task has no due date.
 const UNDATED: &str = "without no undated unscheduled not don't doesn't";
@@ -104,6 +119,9 @@ pub(crate) fn take(m: &mut Message<'_>, range: Range<usize>, ctx: &Context) -> L
     let hours = take_hours(m, range.clone());
     if let Some(parsed) = dates::take(m, range.clone()) {
         filter.due = when::to_list_range(&parsed, ctx.now, ctx.tz);
+        if let Some(to) = span_end(m, range.clone(), ctx) {
+            filter.due = filter.due.map(|due| DueRange { to: Some(to), ..due });
+        }
     }
     // "between 10 and 3", "between two and four pm today": those hours of the day said, or today.
     if let Some((from, to)) = hours {

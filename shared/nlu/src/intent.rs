@@ -32,6 +32,8 @@ pub(crate) struct Cue {
     pub(crate) guessed: bool,
     /// "when is my next meeting": only the soonest of what the list finds.
     pub(crate) soonest: bool,
+    /// "when is my physio": a time is asked, so only tasks with a due time answer it.
+    pub(crate) dated: bool,
 }
 
 impl Cue {
@@ -49,6 +51,7 @@ impl Cue {
             replacing: false,
             guessed: false,
             soonest: false,
+            dated: false,
         }
     }
 }
@@ -64,6 +67,10 @@ const PADDING: &[&str] = &[
     "i would like you to",
     "go ahead and",
     "help me",
+    "i'm|we're wondering|curious",
+    "i|we am|was|are|were wondering|curious",
+    "i|we wonder",
+    "sure|great|cool|perfect|fine|excellent|awesome|good|thanks ,|.|!",
     ",|!|.|-",
 ];
 /// Trailing words of the same kind.
@@ -75,6 +82,7 @@ const TRAILING: &[&str] = &[
     "thank you very much",
     "can|could|will|would you remind me",
     "please? remind me",
+    ", set|do that|it up?",
 ];
 
 /// Claims polite padding at both ends of the message.
@@ -135,7 +143,8 @@ pub(crate) fn classify(m: &mut Message<'_>) -> Cue {
             found
         })
         .or_else(|| placed(m, places))
-        .unwrap_or_else(|| detect(m, head));
+        // "on my to dos remove mop kitchen": the command follows the place said first.
+        .unwrap_or_else(|| detect(m, m.first_free_word().unwrap_or(head)));
     // Read as a question about the list when it read as nothing, or as an add or change that
     // was only a question ("will an oil change be on my to-do list tomorrow").
     let mut asked = question;

@@ -15,7 +15,8 @@ const OWNED: &str =
 const NAMED: &[&str] = &[
     "calendar|calender|agenda|planner",
     "to do list|lists",
-    "to-do|todo|task|tasks|reminder|reminders|chore|chores|things-to-do list|lists",
+    "to-do|todo|to-dos|todos|task|tasks|reminder|reminders|chore|chores|things-to-do list|lists",
+    "to dos|do's list|lists?",
     "list|lists of things|stuff|items|tasks|chores to do|complete|accomplish|finish",
     "list|lists of <w> to do",
     "list|lists to do",
@@ -50,14 +51,15 @@ fn place_at(m: &Message<'_>, i: usize) -> Option<(usize, Option<usize>)> {
     if let Some(end) = NAMED.iter().find_map(|pattern| m.at(start, pattern)) {
         return Some((end, day));
     }
-    // "my current to do list", "my big project task list": a list with words of its own.
+    // "my current to do list", "my big project task list", "my google calendar": a list with
+    // words of its own.
     if owner.is_some() {
         for skip in 1..=3 {
             let described = (start..start + skip).all(|j| m.is_free_word(j) && m.at(j, PREPOSITIONS).is_none());
             if !described {
                 break;
             }
-            if let Some(end) = NAMED[1..].iter().find_map(|pattern| m.at(start + skip, pattern)) {
+            if let Some(end) = NAMED.iter().find_map(|pattern| m.at(start + skip, pattern)) {
                 return Some((end, day));
             }
         }
@@ -93,10 +95,11 @@ pub(crate) fn take_placing_verb(m: &mut Message<'_>) -> Option<usize> {
     Some(head)
 }
 
-/// "on my to do list, add dishes", "to my task list please add paint kitchen": a place said first,
-/// before the command.
+/// "on my to do list, add dishes", "to my task list please add paint kitchen", "on my to dos
+/// remove mop kitchen": a place said first, before the command.
 fn opens(m: &Message<'_>, end: usize) -> bool {
-    m.at(end, ",|:|please|add|put|i|we").is_some()
+    m.at(end, ",|:|please|add|put|i|we|remove|delete|erase|mark|tick|check|cross")
+        .is_some()
 }
 
 /// Where the words that put a task in the place at `i` start: "…, put on my list", "i need laundry
@@ -177,7 +180,11 @@ pub(crate) fn take(m: &mut Message<'_>) -> Places {
         )
         .is_some()
     });
-    if asking {
+    // "check off X from my list" is a completion, not a look at the list.
+    let checking_off = m
+        .first_free_word()
+        .is_some_and(|head| m.at(head, "check off").is_some());
+    if asking && !checking_off {
         return Places::default();
     }
     let mut places = Places::default();
@@ -243,6 +250,19 @@ mod tests {
         ] {
             assert_eq!(left(text), (rest.to_owned(), false), "{text}");
         }
+        assert_eq!(
+            left("add haircut to my google calendar tomorrow").0,
+            "add haircut tomorrow"
+        );
+        assert_eq!(left("add to my todos list mail the forms").0, "add mail the forms");
+        assert_eq!(
+            left("on my to dos remove mop kitchen"),
+            ("remove mop kitchen".to_owned(), false)
+        );
+        assert_eq!(
+            left("check off meet john from to do list"),
+            ("check off meet john".to_owned(), true)
+        );
         assert_eq!(
             left("take watering the plants off of my to do list"),
             ("take watering the plants".to_owned(), true)

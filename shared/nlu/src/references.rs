@@ -31,9 +31,16 @@ const SELECTION_FRAME: &str = "all every everything each my the of tasks task to
 /// Finds and claims the reference in `range`.
 pub(crate) fn take(m: &mut Message<'_>, range: Range<usize>, ctx: &Context, intent: Intent) -> Option<TaskRef> {
     let range = range.start..range.end.min(m.len());
-    if let Some(found) = explicit(m, range.clone()) {
+    if let Some(found) = explicit(m, range.clone(), ctx.last_listed.len()) {
         take_pronoun(m, range);
         return Some(found);
+    }
+    // "close one of my tasks": one task, not named yet, not all of them.
+    if let Some(found) = m.find(
+        range.clone(),
+        "one|any|some of my|our|the tasks|todos|to-dos|items|reminders|things",
+    ) {
+        m.take(found);
     }
     if let Some(found) = selection(m, range.clone(), ctx, intent) {
         return Some(found);
@@ -98,7 +105,7 @@ fn is_id(word: &str) -> bool {
 }
 
 /// Ids, numbers, positions and "them".
-fn explicit(m: &mut Message<'_>, range: Range<usize>) -> Option<TaskRef> {
+fn explicit(m: &mut Message<'_>, range: Range<usize>, rows: usize) -> Option<TaskRef> {
     for i in range.clone() {
         if !m.is_free(i) {
             continue;
@@ -125,7 +132,7 @@ fn explicit(m: &mut Message<'_>, range: Range<usize>) -> Option<TaskRef> {
                 return Some(TaskRef::Number { number });
             }
         }
-        if let Some((end, position)) = position(m, i) {
+        if let Some((end, position)) = position(m, i, rows) {
             m.take(i..end);
             return Some(TaskRef::Position { position });
         }
@@ -158,8 +165,9 @@ fn take_before(m: &mut Message<'_>, i: usize, pattern: &str) {
     }
 }
 
-/// "the second one", "the 2nd task", "the last one", "second to last", "the top one".
-fn position(m: &Message<'_>, i: usize) -> Option<(usize, i32)> {
+/// "the second one", "the 2nd task", "the last one", "second to last", "the top one", and "the
+/// middle one" of a shown list of 3, 5… (`listed` rows).
+fn position(m: &Message<'_>, i: usize, listed: usize) -> Option<(usize, i32)> {
     let the = m.at(i, "the");
     let j = the.unwrap_or(i);
     let word = m.word(j);
@@ -167,6 +175,9 @@ fn position(m: &Message<'_>, i: usize) -> Option<(usize, i32)> {
         "last" | "final" | "bottom" | "latest" | "newest" => (j + 1, -1),
         "penultimate" => (j + 1, -2),
         "top" => (j + 1, 1),
+        "middle" if listed % 2 == 1 && listed > 1 && m.at(j + 1, "one|task|item|todo|entry").is_some() => {
+            (j + 1, i32::try_from(listed.div_ceil(2)).ok()?)
+        }
         _ => {
             let n = i32::try_from(words::ordinal(word)?).ok()?;
             match m.at(j + 1, "to|from? last") {

@@ -153,13 +153,19 @@ const ABILITY_VERBS: &str = "ask answer answers answering respond responses help
 /// "what kinds of questions can i ask you", "what things can you help me with", "tell me what
 /// you are capable of answering": a question about the assistant itself.
 fn asks_what_i_can_do(words: &[&str]) -> bool {
-    if words
-        .iter()
-        .any(|w| listed("commands features capabilities abilities skills", w))
-    {
+    if words.iter().any(|w| {
+        listed(
+            "commands features capabilities abilities skills functionalities functionality functions",
+            w,
+        )
+    }) {
         return true;
     }
-    if words.iter().any(|w| listed(TASK_WORDS, w)) {
+    // "can you tell me what i have on the 10th": what the person has is their list.
+    let mine = words
+        .windows(2)
+        .any(|pair| listed("i we", pair[0]) && listed("have got", pair[1]));
+    if mine || words.iter().any(|w| listed(TASK_WORDS, w)) {
         return false;
     }
     let to_me = words.iter().any(|w| listed("you you're your", w));
@@ -209,6 +215,8 @@ mod tests {
         assert_eq!(intent("how've you been"), Some(Intent::Greeting));
         assert_eq!(intent("what subjects do you like"), Some(Intent::Help));
         assert_eq!(intent("tell me what you can do for me"), Some(Intent::Help));
+        assert_eq!(intent("tell me your functionalities"), Some(Intent::Help));
+        assert_eq!(intent("can you tell me what i have on the 10th"), None);
         // About tasks, not about the assistant.
         assert_eq!(intent("how's my day looking"), None);
         assert_eq!(intent("what do i have to do today"), None);

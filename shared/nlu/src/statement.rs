@@ -32,6 +32,13 @@ pub(crate) fn statement(m: &mut Message<'_>) -> Option<Cue> {
                 "did|have|has not actually? finish|finished|complete|completed|do|done",
             )
         })
+        // "i haven't actually posted the letter yet": any deed taken back; the verb stays to
+        // find the task.
+        .or_else(|| {
+            m.find(all.clone(), "didn't|haven't|hasn't actually|really")
+                .or_else(|| m.find(all.clone(), "did|have|has not actually|really"))
+                .filter(|found| m.is_free_word(found.end))
+        })
     {
         m.take(found);
         return cue(Intent::Reopen, 0.8);
@@ -49,6 +56,30 @@ pub(crate) fn statement(m: &mut Message<'_>) -> Option<Cue> {
             let len = copy.len();
             found.start > 0 && crate::recurrence::take(&mut copy, found.end..len, chrono::NaiveDate::MIN).is_some()
         });
+    // "call grandma every sunday from now on", "water the orchid every 3 days instead of every
+    // day", "the plants need watering every third day": said of a task that exists.
+    let of_a_task = m
+        .find(all.clone(), "from now on")
+        .or_else(|| {
+            m.find(all.clone(), "instead of")
+                .or_else(|| m.find(all.clone(), "rather than"))
+        })
+        .or_else(|| {
+            m.find(all.clone(), "need|needs")
+                .filter(|found| m.word(found.end).ends_with("ing"))
+                .map(|found| found.start..found.start + 1)
+        })
+        .filter(|found| {
+            let mut copy = m.clone();
+            let len = copy.len();
+            found.start > 0 && crate::recurrence::take(&mut copy, 0..len, chrono::NaiveDate::MIN).is_some()
+        });
+    if let Some(found) = of_a_task {
+        if !listed("instead rather", m.word(found.start)) {
+            m.take(found);
+        }
+        return cue(Intent::SetRecurrence, 0.75);
+    }
     if let Some(found) = said_of_it {
         m.take(found);
         let len = m.len();
@@ -62,9 +93,34 @@ pub(crate) fn statement(m: &mut Message<'_>) -> Option<Cue> {
         m.take_first(all, "should|must|will|to|needs|has|have to?");
         return cue(Intent::SetRecurrence, 0.8);
     }
-    if let Some(found) = m.find(all.clone(), "is|are|was|'s|got|been done|finished|complete|completed") {
+    // "the middle one is sorted", "task 3 can be ticked off", "that's the dentist sorted".
+    let done = m
+        .find(
+            all.clone(),
+            "is|are|was|'s|got|been done|finished|complete|completed|sorted|handled",
+        )
+        .or_else(|| {
+            m.find(
+                all.clone(),
+                "can|may|could be ticked|checked|crossed|struck|marked off|done|complete|completed",
+            )
+        })
+        .or_else(|| m.find(all.clone(), "can|may|could be marked as done|complete|completed"));
+    if let Some(found) = done {
         m.take(found);
         return cue(Intent::Complete, 0.8);
+    }
+    let len = m.len();
+    let last = (0..len).rev().find(|&i| m.is_free_word(i));
+    let first = m.first_free_word().unwrap_or(0);
+    let that_is = m.at(first, "that's|thats").or_else(|| m.at(first, "that 's|is"));
+    if let (Some(start), Some(last)) = (that_is, last)
+        && last > start
+        && m.at(last, "sorted|done|finished|handled").is_some()
+    {
+        m.take(first..start);
+        m.take(last..last + 1);
+        return cue(Intent::Complete, 0.75);
     }
     // "the laundry is no longer pending".
     if let Some(found) = m.find(all.clone(), "is|are no longer pending|open|outstanding|due") {
@@ -130,6 +186,9 @@ pub(crate) fn statement(m: &mut Message<'_>) -> Option<Cue> {
         m.take(found);
         return cue(Intent::Delete, 0.75);
     }
+    if let Some(cue) = corrected_name(m) {
+        return Some(cue);
+    }
     // "the report should be called q4 report", "the dentist task should say call the orthodontist":
     // a new name after "called" or "say".
     if let Some(found) = m
@@ -174,7 +233,10 @@ pub(crate) fn statement(m: &mut Message<'_>) -> Option<Cue> {
         m.take(found);
         return cue(Intent::Update, 0.75);
     }
-    if let Some(found) = m.find(all.clone(), "should|must|needs|has|will|can|could to? be") {
+    if let Some(found) = m.find(
+        all.clone(),
+        "should|must|needs|has|will|can|could to? actually|really? be",
+    ) {
         m.take(found);
         return cue(Intent::Update, 0.75);
     }
@@ -289,4 +351,41 @@ fn state_reported(m: &mut Message<'_>) -> Option<Cue> {
     let len = m.len();
     m.take_first(0..len, "now|already|finally");
     cue(Intent::Complete, 0.7)
+}
+
+/// "buy paint should actually be buy primer", "that's not 'email sarah', it's 'email sara'": a
+/// name corrected. "should actually be" followed by a date or a level is a change of those
+/// instead ("the meeting should actually be on friday").
+fn corrected_name(m: &mut Message<'_>) -> Option<Cue> {
+    let all = 0..m.len();
+    let quoted: Vec<usize> = m
+        .free_in(all.clone())
+        .into_iter()
+        .filter(|&i| m.kind(i) == Some(crate::normalise::Kind::Quoted))
+        .collect();
+    // The comma between the two stays, to split the name from the new one.
+    if let [old, new] = quoted[..]
+        && m.find(0..old, "not").is_some()
+        && m.word(old + 1) == ","
+        && (old + 2..new).all(|i| listed("it's it is but should be 's", m.word(i)))
+    {
+        m.take(0..old);
+        m.take(old + 2..new);
+        let mut renamed = Cue::new(Intent::Update, 0.75);
+        renamed.rename = true;
+        return Some(renamed);
+    }
+    let found = m.find(all, "should|must actually|really|instead be")?;
+    let rest = found.end..m.len();
+    let mut copy = m.clone();
+    let valued = dates::take(&mut copy, rest.clone()).is_some()
+        || !priority::take(&mut copy, rest.clone(), false).is_empty()
+        || crate::recurrence::take(&mut copy, rest.clone(), chrono::NaiveDate::MIN).is_some();
+    if valued || found.start == 0 || !rest.clone().any(|i| m.is_free_word(i)) {
+        return None;
+    }
+    m.take(found.start..found.end - 1);
+    let mut renamed = Cue::new(Intent::Update, 0.75);
+    renamed.rename = true;
+    Some(renamed)
 }

@@ -142,6 +142,9 @@ fn listing(m: &mut Message<'_>, ctx: &Context, cue: &Cue) -> (Intent, Slots, Opt
         }
         1
     });
+    if cue.dated && found.has_due.is_none() {
+        found.has_due = Some(true);
+    }
     if cue.pending && found.status.is_none() {
         found.status = Some(crate::types::Status::Pending);
     }

@@ -23,7 +23,7 @@ const ADD_CUES: &[&str] = &[
     "send|give me a|an reminder|notification|alert|heads-up to|about|for|that?",
     "send|give me a|an? notice|notification|reminder of|about",
     "give me a heads up",
-    "put in",
+    "put|pencil in",
     "i|we would|will need|want|like to? be|get reminded|notified to|about|of?",
     "make|set|create up? a|an new? task|todo|reminder|note|entry",
     "remind me to?",
@@ -68,7 +68,7 @@ pub(crate) fn at_head(m: &mut Message<'_>, i: usize) -> Option<Cue> {
         "let's|lets",
     ];
     if let Some(end) = soft.iter().find_map(|p| m.at(i, p)) {
-        if listed(COMMANDS, m.word(end)) || m.at(end, "need|have to").is_some() {
+        if listed(COMMANDS, m.word(end)) || m.at(end, "need|have to").or_else(|| m.at(end, "get rid of")).is_some() {
             m.take(i..end);
             return at_head(m, end);
         }
@@ -160,6 +160,14 @@ pub(crate) fn at_head(m: &mut Message<'_>, i: usize) -> Option<Cue> {
         return cue(Intent::Add, 0.85);
     }
     if let Some(end) = m.at(i, "add|create|insert|put|jot|append") {
+        // "jot buy printer paper down": the particle after the task.
+        if m.at(i, "jot|put").is_some()
+            && let Some(last) = (end..m.len()).rev().find(|&j| m.is_free_word(j))
+            && last > end
+            && m.word(last) == "down"
+        {
+            m.take(last..last + 1);
+        }
         return Some(add_or_update(m, i, end));
     }
     if let Some(end) = m.at(i, "remind me about|of the?") {
@@ -326,7 +334,7 @@ fn past_deed(m: &mut Message<'_>, i: usize) -> Option<Cue> {
 
 /// "cross X off my list" (done) and "take|scratch X off my list" (gone), once the list was claimed.
 pub(crate) fn taken_off(m: &mut Message<'_>, i: usize) -> Option<Cue> {
-    let (end, intent) = if let Some(end) = m.at(i, "cross|strike|tick|check") {
+    let (end, intent) = if let Some(end) = m.at(i, "cross|strike|tick|check off?") {
         (end, Intent::Complete)
     } else {
         // "get rid of my trip to the zoo from my calendar", "take out the event from my calendar".

@@ -1,5 +1,5 @@
-//! Dates written as dates: "2026-12-01", "12/15", "dec 3", "the 5th of december", "the 15th",
-//! "christmas eve".
+//! Dates written as dates: "2026-12-01", "12/15", "dec 3", "dec. 11", "the 5th of december", "the 15th",
+//! "christmas eve", "the 1st of next month".
 
 use super::{Day, Piece, Time};
 use crate::message::{Message, listed};
@@ -105,7 +105,9 @@ pub(super) fn month_date(m: &Message<'_>, j: usize) -> Option<(usize, Piece)> {
     };
     let start = m.at(j, "the").unwrap_or(j);
     let (month, day, end) = if let Some(month) = words::month(m.word(start)).filter(|_| start == j) {
-        let at = m.at(j + 1, "the").unwrap_or(j + 1);
+        // "dec. 11": an abbreviation's full stop.
+        let at = m.at(j + 1, ".").unwrap_or(j + 1);
+        let at = m.at(at, "the").unwrap_or(at);
         let (day, end) = day_at(at)?;
         (month, day, end)
     } else {
@@ -135,11 +137,13 @@ pub(super) fn day_of_month(m: &Message<'_>, j: usize, prefixed: bool) -> Option<
     if !word.bytes().next().is_some_and(|b| b.is_ascii_digit())
         && prefixed
         && start > j
-        && let Some((day, end)) = words::spoken_day(m, start).filter(|_| words::number(word).is_none())
+        // "the twenty first" ends in an ordinal; "the two" is no date.
+        && let Some((day, end)) = words::spoken_day(m, start)
+            .filter(|&(_, end)| words::number(word).is_none() || words::ordinal(m.word(end - 1)).is_some())
     {
         let of = m.at(end, "of");
         if m.at(end, "one|task|item|todo|entry").is_none() {
-            return Some((of.unwrap_or(end), Piece::Day(Day::OfMonth(day))));
+            return Some(which_month(m, end, of, day));
         }
     }
     let day = words::ordinal(word)?;
@@ -148,5 +152,20 @@ pub(super) fn day_of_month(m: &Message<'_>, j: usize, prefixed: bool) -> Option<
     if m.at(start + 1, "one|task|item|todo|entry").is_some() || !(digits && (prefixed || start > j) || of.is_some()) {
         return None;
     }
-    Some((of.unwrap_or(start + 1), Piece::Day(Day::OfMonth(day))))
+    Some(which_month(m, start + 1, of, day))
+}
+
+/// "the 29th of this month", "the 1st of next month": the month said after "of"; without one, the
+/// next such day.
+fn which_month(m: &Message<'_>, end: usize, of: Option<usize>, day: u32) -> (usize, Piece) {
+    let Some(of) = of else {
+        return (end, Piece::Day(Day::OfMonth(day)));
+    };
+    if let Some(month_end) = m.at(of, "the? this|current month") {
+        return (month_end, Piece::Day(Day::OfMonth(day)));
+    }
+    if let Some(month_end) = m.at(of, "the? next|following|coming month") {
+        return (month_end, Piece::Day(Day::OfNextMonth(day)));
+    }
+    (of, Piece::Day(Day::OfMonth(day)))
 }

@@ -1,5 +1,6 @@
 //! Times of day: "5pm", "14:30", "at 6", "at 5:30 pm", "noon", "midnight", and said in words as
-//! speech-to-text writes them: "at five pm", "seven thirty", "four hundred pm", "twelve o'clock".
+//! speech-to-text writes them: "at five pm", "seven thirty", "four hundred pm", "twelve o'clock",
+//! "at 2 30", "4 00 pm", "half past 10", "quarter to five".
 
 use super::{Piece, Time};
 use crate::message::Message;
@@ -19,18 +20,27 @@ pub(super) fn clock(m: &Message<'_>, j: usize, at: bool) -> Option<(usize, Piece
         }
         Some(_) => return None,
         None if word.len() <= 2 && word.bytes().all(|b| b.is_ascii_digit()) => (word.parse::<u32>().ok()?, 0, false),
-        None => return spoken(m, j, at),
+        None => return spoken(m, j, at).or_else(|| past(m, j)),
     };
+    // "2 30", "4 00 pm": a time as speech-to-text writes "2:30", when "at" or am/pm says so.
+    let split = split_minutes(m, j, word, at);
+    let (minute, after) = match split {
+        Some(minute) => (minute, j + 2),
+        None => (minute, j + 1),
+    };
+    let colon = colon || split.is_some();
     let meridiem = m
-        .at(j + 1, "am|pm|a.m.|p.m.")
-        .map(|end| (end, m.word(j + 1).starts_with('p')));
-    if hour > 24 || minute > 59 || !(colon || at || meridiem.is_some()) {
+        .at(after, "am|pm|a.m.|p.m.")
+        .map(|end| (end, m.word(after).starts_with('p')));
+    // "my 4 o'clock appointment": o'clock says it is a time.
+    let oclock = m.at(after, "o'clock|oclock").or_else(|| m.at(after, "o clock"));
+    if hour > 24 || minute > 59 || !(colon || at || meridiem.is_some() || oclock.is_some()) {
         return None;
     }
     let (end, pm) = match meridiem {
         Some((end, pm)) if (1..=12).contains(&hour) => (end, Some(pm)),
         Some(_) => return None,
-        None => (m.at(j + 1, "o'clock").unwrap_or(j + 1), None),
+        None => (oclock.unwrap_or(after), None),
     };
     let exact = pm.is_some() || hour == 0 || hour >= 13 || (colon && word.starts_with('0'));
     Some((
@@ -91,6 +101,62 @@ fn spoken(m: &Message<'_>, j: usize, at: bool) -> Option<(usize, Piece)> {
         return None;
     }
     let end = meridiem.map(|(end, _)| end).or(clock).unwrap_or(after);
+    Some((
+        end,
+        Piece::Time(Time::Clock {
+            hour,
+            minute,
+            pm: meridiem.map(|(_, pm)| pm),
+            exact: meridiem.is_some(),
+        }),
+    ))
+}
+
+/// The minutes of "2 30" or "4 00 pm": a hour of one or two digits, then two digits of minutes,
+/// read as a time only after "at" or before am/pm (elsewhere "2 30" may be two numbers).
+fn split_minutes(m: &Message<'_>, j: usize, hour: &str, at: bool) -> Option<u32> {
+    let next = m.word(j + 1);
+    let two_digits = next.len() == 2 && next.bytes().all(|b| b.is_ascii_digit()) && m.is_free(j + 1);
+    let minute = next.parse::<u32>().ok().filter(|minute| two_digits && *minute < 60)?;
+    let hour_ok = hour.parse::<u32>().is_ok_and(|hour| hour <= 23);
+    let said = at || m.at(j + 2, "am|pm|a.m.|p.m.").is_some();
+    (hour_ok && said).then_some(minute)
+}
+
+/// "half past 10", "a quarter past two", "quarter to 5 pm": minutes said around the hour; the
+/// words say it is a time, so no "at" is needed.
+fn past(m: &Message<'_>, j: usize) -> Option<(usize, Piece)> {
+    let start = m.at(j, "a").unwrap_or(j);
+    let (after, minute, before) = if let Some(end) = m.at(start, "half past|after") {
+        (end, 30, false)
+    } else if let Some(end) = m.at(start, "quarter past|after") {
+        (end, 15, false)
+    } else {
+        (m.at(start, "quarter to|till|til")?, 45, true)
+    };
+    let word = m.word(after);
+    let hour = HOURS
+        .iter()
+        .position(|h| *h == word)
+        .map(|p| p as u32 + 1)
+        .or_else(|| {
+            word.parse::<u32>()
+                .ok()
+                .filter(|h| (1..=12).contains(h) && m.kind(after) == Some(crate::normalise::Kind::Number))
+        })
+        .filter(|_| m.is_free(after))?;
+    let hour = if before {
+        if hour == 1 { 12 } else { hour - 1 }
+    } else {
+        hour
+    };
+    let meridiem = m
+        .at(after + 1, "am|pm|a.m.|p.m.")
+        .map(|end| (end, m.word(after + 1).starts_with('p')));
+    let end = meridiem
+        .map(|(end, _)| end)
+        .or_else(|| m.at(after + 1, "o'clock|oclock"))
+        .unwrap_or(after + 1);
     Some((
         end,
         Piece::Time(Time::Clock {

@@ -164,15 +164,36 @@ pub(super) fn weekday(m: &Message<'_>, j: usize, prefixed: bool) -> Option<(usiz
         None if prefixed || before_time => words::weekday_or_abbreviation(word)?,
         None => return None,
     };
-    // "saturday the 28th": the day of the month only repeats the weekday.
+    // "saturday this week", "friday next week": the week said after the day.
+    if m.is_free(j)
+        && let Some(end) = m.at(j + 1, "this|next week")
+    {
+        let choice = if m.word(j + 1) == "next" {
+            WeekChoice::Next
+        } else {
+            WeekChoice::This
+        };
+        return Some(with_part(m, end, Day::Weekday(weekday, choice)));
+    }
+    // "saturday november 28th": the date that follows says the day; the weekday only repeats it.
+    if m.is_free(j) {
+        let after = m.at(j + 1, ",").unwrap_or(j + 1);
+        if let Some((end, Piece::Day(day))) =
+            super::absolute::month_date(m, after).filter(|_| m.at(after, "the").is_none())
+        {
+            return Some(with_part(m, end, day));
+        }
+    }
+    // "saturday the 28th", "monday the thirtieth": the day of the month only repeats the weekday.
     let the = m.at(j + 1, "the").unwrap_or(j + 1);
     let clearly_a_date = the > j + 1 || m.word(the).starts_with(|c: char| c.is_ascii_digit());
-    let end =
-        if clearly_a_date && words::ordinal(m.word(the)).is_some_and(|day| (1..=31).contains(&day)) && m.is_free(the) {
-            the + 1
-        } else {
-            j + 1
-        };
+    let day_of_month = words::ordinal(m.word(the))
+        .map(|day| (day, the + 1))
+        .or_else(|| words::spoken_day(m, the).filter(|_| the > j + 1 && words::number(m.word(the)).is_none()));
+    let end = match day_of_month {
+        Some((day, end)) if clearly_a_date && (1..=31).contains(&day) && m.is_free(the) => end,
+        _ => j + 1,
+    };
     m.is_free(j)
         .then(|| with_part(m, end, Day::Weekday(weekday, WeekChoice::Coming)))
 }

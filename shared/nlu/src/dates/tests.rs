@@ -190,3 +190,66 @@ fn prepositions_of_a_date_are_claimed_with_it() {
     let (parsed, _) = parse("before saturday");
     assert_eq!(parsed.map(|w| w.bound), Some(Bound::Before));
 }
+
+#[test]
+fn times_as_speech_to_text_writes_them() {
+    let clock = |hour, minute, pm: Option<bool>| {
+        Some(Time::Clock {
+            hour,
+            minute,
+            pm,
+            exact: pm.is_some(),
+        })
+    };
+    assert_eq!(when("tomorrow at 2 30").time, clock(2, 30, None));
+    assert_eq!(when("on march 3rd at 4 00 pm").time, clock(4, 0, Some(true)));
+    assert_eq!(when("tuesday 2 45 pm").time, clock(2, 45, Some(true)));
+    assert_eq!(when("at half past 10 in the morning").time, clock(10, 30, None));
+    assert_eq!(when("to half past 2").time, clock(2, 30, None));
+    assert_eq!(when("a quarter to five pm").time, clock(4, 45, Some(true)));
+    // Two numbers without "at" or am/pm stay numbers.
+    assert_eq!(parse("buy 2 30 packs").0, None);
+}
+
+#[test]
+fn a_weekday_before_its_date_only_repeats_it() {
+    let date = Some(Day::Date {
+        year: None,
+        month: 11,
+        day: 28,
+    });
+    let (found, left) = parse("saturday november 28th at twelve pm");
+    assert_eq!(found.and_then(|w| w.day), date);
+    assert!(left.is_empty(), "{left:?}");
+    let (found, left) = parse("on monday the thirtieth call greg");
+    assert_eq!(
+        found.and_then(|w| w.day),
+        Some(Day::Weekday(Weekday::Mon, WeekChoice::Coming))
+    );
+    assert_eq!(left, ["call", "greg"]);
+    assert_eq!(
+        when("on dec. 11").day,
+        Some(Day::Date {
+            year: None,
+            month: 12,
+            day: 11
+        })
+    );
+}
+
+#[test]
+fn a_week_or_a_month_said_after_the_day() {
+    assert_eq!(
+        when("saturday this week").day,
+        Some(Day::Weekday(Weekday::Sat, WeekChoice::This))
+    );
+    assert_eq!(
+        when("friday next week").day,
+        Some(Day::Weekday(Weekday::Fri, WeekChoice::Next))
+    );
+    assert_eq!(when("for the 1st of next month").day, Some(Day::OfNextMonth(1)));
+    let (found, left) = parse("for the 29th of this month");
+    assert_eq!(found.and_then(|w| w.day), Some(Day::OfMonth(29)));
+    assert!(left.is_empty(), "{left:?}");
+    assert_eq!(when("for the twenty first").day, Some(Day::OfMonth(21)));
+}

@@ -364,3 +364,16 @@ fn a_person_s_state_and_the_clock_are_not_tasks() {
         Some("Renew the car insurance")
     );
 }
+
+#[test]
+fn done_said_as_a_state_or_a_permission() {
+    for text in [
+        "the middle one is sorted",
+        "task 3 can be ticked off",
+        "that's the dentist sorted",
+        "rang the bank about the card",
+        "check off meet john at 8 am from to do list",
+    ] {
+        assert_eq!(intent(text), Intent::Complete, "{text}");
+    }
+}

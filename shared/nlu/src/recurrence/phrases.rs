@@ -126,6 +126,13 @@ pub(super) fn every(m: &Message<'_>, j: usize) -> Option<(usize, Repeat)> {
     }
     let (interval, unit_at) = match word {
         "other" | "second" => (2, j + 1),
+        // "every third day", "every 4th week": an ordinal counts the interval.
+        _ if words::number(word).is_none()
+            && words::ordinal(word).is_some_and(|n| (3..=31).contains(&n))
+            && unit(m.word(j + 1)).is_some() =>
+        {
+            (words::ordinal(word)?, j + 1)
+        }
         _ => (words::number(word).filter(|n| (1..=999).contains(n))?, j + 1),
     };
     if let Some((end, days)) = day_list(m, unit_at, true) {

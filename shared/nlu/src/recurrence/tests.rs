@@ -128,3 +128,9 @@ fn the_first_occurrence_is_the_first_listed_day_still_ahead() {
         "2026-12-01".parse::<NaiveDate>().expect("a date")
     );
 }
+
+#[test]
+fn an_ordinal_counts_the_interval() {
+    assert_eq!(rule("every third day"), "FREQ=DAILY;INTERVAL=3");
+    assert_eq!(rule("every 4th week"), "FREQ=WEEKLY;INTERVAL=4");
+}

@@ -159,3 +159,28 @@ fn a_time_alone_is_that_time_on_any_day_and_next_is_the_soonest() {
     assert_eq!(text, "dinner with june");
     assert!(when.is_some());
 }
+
+#[test]
+fn the_middle_one_of_a_list_with_a_middle() {
+    let ctx = |rows: usize| {
+        Context::new("2026-11-26T15:00:00Z".parse().expect("an instant"), Berlin)
+            .with_last_listed((0..rows).map(|n| format!("id{n}")))
+    };
+    let take_with = |rows: usize| {
+        let mut message = Message::new("the middle one");
+        let len = message.len();
+        take(&mut message, 0..len, &ctx(rows), Intent::Complete)
+    };
+    assert_eq!(take_with(3), Some(TaskRef::Position { position: 2 }));
+    assert_eq!(take_with(5), Some(TaskRef::Position { position: 3 }));
+    assert!(!matches!(take_with(4), Some(TaskRef::Position { .. })));
+}
+
+#[test]
+fn one_of_my_tasks_names_none_yet() {
+    assert_eq!(reference("one of my tasks", Intent::Complete), None);
+    assert_eq!(
+        reference("one of my tasks the gas bill one", Intent::Complete),
+        Some(title("gas bill"))
+    );
+}

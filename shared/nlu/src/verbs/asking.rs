@@ -133,17 +133,27 @@ pub(super) fn question_at(m: &mut Message<'_>, i: usize) -> Option<Cue> {
     // "when is my next appointment with dr smith": a search for what is asked about.
     if let Some(end) = m
         .at(i, "when|where is|are|was|'s")
-        .or_else(|| m.at(i, "what time is|are|'s"))
+        .or_else(|| m.at(i, "when's|where's"))
+        .or_else(|| m.at(i, "at? what time is|are|'s"))
+        // "when do i meet with charles": the rest names the task.
+        .or_else(|| {
+            m.at(i, "when do|does|will|did|shall i|we")
+                .or_else(|| m.at(i, "what time do|does|will|did|shall i|we"))
+                .filter(|&end| m.is_free_word(end))
+        })
         // "what time is it": the clock, not a task.
         .filter(|&end| {
             m.at(end, "it|now")
                 .is_none_or(|after| after < m.len() && m.is_free_word(after))
         })
     {
+        // A time is asked, so tasks that have one answer it.
+        let dated = m.at(i, "when|when's|at|what").is_some();
         m.take(i..end);
         let len = m.len();
         let mut found = Cue::new(Intent::List, 0.8);
         found.existence = true;
+        found.dated = dated;
         // "when is my next meeting": the soonest one only.
         found.soonest = m.take_first(end..len, "my|the next").is_some();
         return Some(found);

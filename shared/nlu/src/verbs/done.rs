@@ -1,5 +1,5 @@
 //! A task reported done by its verb: "i'm done with the laundry", "i finished the report", "tick
-//! the report", "check off buy milk", "complete task 3".
+//! the report", "check off buy milk", "complete task 3", "task completed buy gum".
 
 use crate::cues::cue;
 use crate::intent::Cue;
@@ -17,7 +17,11 @@ pub(super) fn done_at(m: &mut Message<'_>, i: usize) -> Option<Cue> {
         "i'm|we're|i|we am|are? all set with",
         "all set with",
     ];
-    if let Some(end) = done_with.iter().find_map(|p| m.at(i, p)) {
+    // "task completed buy gum", "done: buy gum": a log line, the task named after it.
+    let logged = m
+        .at(i, "task|item|todo|to-do completed|done|finished :|-?")
+        .filter(|&end| m.is_free_word(end) && m.at(end, "<n>").is_none());
+    if let Some(end) = done_with.iter().find_map(|p| m.at(i, p)).or(logged) {
         m.take(i..end);
         return cue(Intent::Complete, 0.85);
     }

@@ -1,6 +1,6 @@
 //! Commands that take something away, said by their verb: "get rid of the gym", "move X to the
 //! trash", "nix the milk", "i don't need the gym anymore", "we're not doing the garage sale
-//! anymore", and "take the due date off X" (a field
+//! anymore", and "take the due date off X" or "take the #urgent tag off X" (a field
 //! removed, not a task).
 
 use crate::cues::cue;
@@ -17,6 +17,18 @@ pub(super) fn removal_at(m: &mut Message<'_>, i: usize) -> Option<Cue> {
         m.take(i..end);
         let mut found = Cue::new(Intent::Update, 0.85);
         found.clear = Some(crate::types::Field::Due);
+        return Some(found);
+    }
+    // "take the #urgent tag off the fence repair", "take the work label off X": a tag removed.
+    if m.at(i, "take|get|remove").is_some()
+        && let Some(tag_end) = (i + 1..(i + 5).min(m.len())).find_map(|j| m.at(j, "tag|tags|label|labels"))
+        && let Some(off) = m.at(tag_end, "off|from")
+        && m.is_free_word(off)
+    {
+        m.take(i..i + 1);
+        m.take(tag_end..off);
+        let mut found = Cue::new(Intent::Update, 0.85);
+        found.removing = true;
         return Some(found);
     }
     // "move buying eggs to the trash", "put the gym in the bin".

@@ -152,6 +152,9 @@ pub(crate) fn resolve_day(day: Day, today: NaiveDate) -> Option<NaiveDate> {
                     .with_day(day)
             })
             .find(|date| *date >= today)?,
+        Day::OfNextMonth(day) => first_of_month(today)
+            .checked_add_months(Months::new(1))?
+            .with_day(day)?,
         Day::InDays(days) => today.checked_add_signed(Duration::days(days))?,
         Day::InMonths(months) => today.checked_add_months(Months::new(u32::try_from(months).ok()?))?,
         Day::EndOfWeek | Day::Week { next: false } if today.weekday().num_days_from_monday() <= 4 => {

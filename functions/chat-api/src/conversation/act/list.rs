@@ -28,9 +28,14 @@ pub(super) async fn list(mut turn: Turn<'_>, understanding: &Understanding, mess
     let mut args = Map::new();
     let mut filter = slots.filter.clone().unwrap_or_default();
     // Like a to-do app, a list shows what is still to do unless done tasks are asked for.
-    let everything = message
-        .split(|c: char| !c.is_alphanumeric())
-        .any(|word| EVERYTHING.iter().any(|all| word.eq_ignore_ascii_case(all)));
+    // "everything marked urgent" only says "whatever is urgent": done tasks come with "all" when
+    // nothing narrows the list.
+    let narrowed = !filter.priorities.is_empty() || !filter.tags.is_empty() || filter.due.is_some();
+    let everything = message.split(|c: char| !c.is_alphanumeric()).any(|word| {
+        EVERYTHING
+            .iter()
+            .any(|all| word.eq_ignore_ascii_case(all) && (!narrowed || all.starts_with("incl") || *all == "history"))
+    });
     if understanding.intent == Intent::List && filter.status.is_none() && !everything {
         filter.status = Some(nlu::Status::Pending);
     }

@@ -62,7 +62,22 @@ pub(super) async fn targeted(
             _ => true,
         })
         .collect();
-    let resolution = nlu::resolve(target, &turn.ctx, &pool);
+    let mut resolution = nlu::resolve(target, &turn.ctx, &pool);
+    // "make the vitamins a daily thing" with "take vitamins" to do and "buy vitamins" done: a
+    // change by name is for the task still to do, when only one of those fits.
+    if matches!(resolution, Resolution::Ambiguous { .. })
+        && matches!(understanding.intent, Intent::Update | Intent::SetRecurrence)
+        && matches!(target, TaskRef::Title { .. })
+    {
+        let pending: Vec<Candidate> = pool
+            .iter()
+            .filter(|c| c.status == nlu::Status::Pending)
+            .cloned()
+            .collect();
+        if let found @ Resolution::Unique { .. } = nlu::resolve(target, &turn.ctx, &pending) {
+            resolution = found;
+        }
+    }
     let ids: Vec<i64> = match resolution {
         Resolution::Unique { id } => id.parse().into_iter().collect(),
         Resolution::Many { ids } => ids.iter().filter_map(|id| id.parse().ok()).collect(),
