@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use cloudevents::Event;
 use todo_events::Topic;
+use todo_kit::bus::structured::read_structured;
 use todo_outbox::Backlog;
 use todo_outbox::source::{Claim, Message, OutboxSource, Receipt, SourceError, SourceEvent, SourceLeader, Unreadable};
 use todo_tasks::store::{Outbox, OutboxClaim, OutboxLeader, OutboxRow};
@@ -88,9 +88,10 @@ impl Receipt for TaskReceipt {
     }
 }
 
-/// The event of a row: the CloudEvent of `event_data`, for the row's topic and key.
+/// The event of a row: the CloudEvent of `event_data`, for the row's topic and key. Its data
+/// stays JSON text on the way to the bus (`todo_kit::bus::structured`).
 fn event(row: &OutboxRow) -> SourceEvent {
-    let message = match serde_json::from_value::<Event>(row.event_data.clone()) {
+    let message = match read_structured(&row.event_data) {
         Ok(event) => Ok(Message {
             topic: row.topic.clone(),
             key: row.partition_key.clone(),
@@ -98,10 +99,10 @@ fn event(row: &OutboxRow) -> SourceEvent {
         }),
         Err(error) => Err(Unreadable {
             id: row.event_id.to_string(),
-            error: error.to_string(),
             data: serde_json::json!({
-                "outbox_id": row.id, "topic": row.topic, "error": error.to_string(), "row": row.event_data,
+                "outbox_id": row.id, "topic": row.topic, "error": error, "row": stored_json(&row.event_data),
             }),
+            error,
         }),
     };
     SourceEvent {
@@ -109,4 +110,9 @@ fn event(row: &OutboxRow) -> SourceEvent {
         written_at: Some(row.created_at),
         message,
     }
+}
+
+/// What a row stored, for a dead letter: its JSON, or its text when it is not JSON.
+fn stored_json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|_| serde_json::Value::String(text.to_owned()))
 }

@@ -65,7 +65,7 @@ impl Fixture {
             .await
             .expect("outbox")
             .iter()
-            .map(|row| DomainEvent::from_structured_json(&row.event_data).expect("CloudEvent"))
+            .map(|row| DomainEvent::from_structured_json(&row.event_json()).expect("CloudEvent"))
             .collect()
     }
 

@@ -176,7 +176,7 @@ async fn outbox_events(tasks: &dyn TaskStore) -> Vec<DomainEvent> {
         .await
         .expect("outbox")
         .iter()
-        .map(|row| DomainEvent::from_structured_json(&row.event_data).expect("CloudEvent"))
+        .map(|row| DomainEvent::from_structured_json(&row.event_json()).expect("CloudEvent"))
         .collect()
 }
 

@@ -213,7 +213,9 @@ impl TestApp {
         self.outbox()
             .await
             .iter()
-            .map(|row| DomainEvent::from_structured_json(&row.event_data).context("an outbox row is not a CloudEvent"))
+            .map(|row| {
+                DomainEvent::from_structured_json(&row.event_json()).context("an outbox row is not a CloudEvent")
+            })
             .collect()
     }
 

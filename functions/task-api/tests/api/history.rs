@@ -98,11 +98,12 @@ async fn every_change_writes_one_outbox_row_of_the_right_type(backend: Backend) 
     for row in &rows {
         assert_eq!(row.topic, "task-events");
         assert_eq!(row.partition_key.as_deref(), Some(id.to_string().as_str()));
-        assert_eq!(row.event_data["type"], row.event_type.as_str());
-        assert_eq!(row.event_data["id"], row.event_id.to_string());
-        assert_eq!(row.event_data["subject"], format!("task/{id}"));
-        assert_eq!(row.event_data["source"], task_api::EVENT_SOURCE);
-        assert_eq!(row.event_data["userid"], "alice");
+        let event = row.event_json();
+        assert_eq!(event["type"], row.event_type.as_str());
+        assert_eq!(event["id"], row.event_id.to_string());
+        assert_eq!(event["subject"], format!("task/{id}"));
+        assert_eq!(event["source"], task_api::EVENT_SOURCE);
+        assert_eq!(event["userid"], "alice");
         assert!(row.published_at.is_none());
     }
     let events = app.events().await?;

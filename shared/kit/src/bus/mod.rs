@@ -19,6 +19,7 @@ mod kafka_security;
 #[cfg(feature = "kafka")]
 mod kafka_watch;
 mod memory;
+pub mod structured;
 pub mod topics;
 
 use async_trait::async_trait;

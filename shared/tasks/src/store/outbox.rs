@@ -27,12 +27,21 @@ pub struct OutboxRow {
     pub topic: String,
     /// The Kafka message key (task id for task events).
     pub partition_key: Option<String>,
-    /// The whole CloudEvent in structured JSON form.
-    pub event_data: serde_json::Value,
+    /// The whole CloudEvent in structured JSON form, as text: the relay reads it without building
+    /// a JSON tree (`todo_kit::bus::structured`).
+    pub event_data: String,
     /// When the change happened.
     pub created_at: DateTime<Utc>,
     /// When the broker acknowledged it; `None` while pending.
     pub published_at: Option<DateTime<Utc>>,
+}
+
+impl OutboxRow {
+    /// The stored CloudEvent as JSON (`Null` when the text is not JSON).
+    #[must_use]
+    pub fn event_json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.event_data).unwrap_or_default()
+    }
 }
 
 /// The unpublished part of the outbox, for the `outbox_pending` metrics.

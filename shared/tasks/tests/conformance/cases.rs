@@ -13,7 +13,7 @@ use crate::fixtures::{create, ctx, draft, new_task};
 async fn events(store: &dyn TaskStore) -> Vec<DomainEvent> {
     let rows = store.unpublished_outbox(1000).await.expect("outbox");
     rows.iter()
-        .map(|r| DomainEvent::from_structured_json(&r.event_data).expect("valid CloudEvent"))
+        .map(|r| DomainEvent::from_structured_json(&r.event_json()).expect("valid CloudEvent"))
         .collect()
 }
 
@@ -493,7 +493,7 @@ pub(crate) async fn every_outbox_row_is_a_valid_cloudevent_in_write_order(store:
         assert_eq!(row.topic, "task-events");
         assert_eq!(row.partition_key.as_deref(), Some(a.id.to_string().as_str()));
         assert!(row.published_at.is_none());
-        let event = DomainEvent::from_structured_json(&row.event_data).expect("valid CloudEvent");
+        let event = DomainEvent::from_structured_json(&row.event_json()).expect("valid CloudEvent");
         assert_eq!(event.id, row.event_id);
         assert_eq!(event.subject(), format!("task/{}", a.id));
     }

@@ -62,7 +62,7 @@ async fn events(store: &dyn TaskStore) -> Vec<DomainEvent> {
         .await
         .expect("outbox")
         .iter()
-        .map(|row| DomainEvent::from_structured_json(&row.event_data).expect("event"))
+        .map(|row| DomainEvent::from_structured_json(&row.event_json()).expect("event"))
         .collect()
 }
 

@@ -9,7 +9,6 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::postgres::PgListener;
-use sqlx::types::Json;
 use sqlx::{Connection, PgConnection};
 
 use super::PostgresTaskStore;
@@ -30,7 +29,7 @@ struct PgOutboxRow {
     event_type: String,
     topic: String,
     partition_key: Option<String>,
-    event_data: Json<serde_json::Value>,
+    event_data: String,
     created_at: DateTime<Utc>,
     published_at: Option<DateTime<Utc>>,
 }
@@ -43,14 +42,17 @@ impl From<PgOutboxRow> for OutboxRow {
             event_type: r.event_type,
             topic: r.topic,
             partition_key: r.partition_key,
-            event_data: r.event_data.0,
+            event_data: r.event_data,
             created_at: r.created_at,
             published_at: r.published_at,
         }
     }
 }
 
-const COLUMNS: &str = "id, event_id, event_type, topic, partition_key, event_data, created_at, published_at";
+/// `event_data` as text: PostgreSQL writes `jsonb` out as text either way, and the relay reads it
+/// as text.
+const COLUMNS: &str =
+    "id, event_id, event_type, topic, partition_key, event_data::text AS event_data, created_at, published_at";
 
 struct PgClaim {
     store: PostgresTaskStore,
@@ -102,15 +104,24 @@ impl OutboxLeader for PgLeader {
             }
         }
         let (low, high) = self.in_flight.bounds();
+        // The oldest pending rows are read first, as many as could be held plus the limit, and
+        // only those are checked against the held ranges. Written as one filtered query, a
+        // backlog that grew before autovacuum analyzed the table was planned as every pending
+        // row joined to the ranges, then sorted (the relay's profile in make bench: claims of
+        // 300 from 20,000 fresh rows took 14 ms; EXPLAIN ANALYZE); this way the join sees at
+        // most limit + held rows: 5.2 ms without statistics, 0.5 ms with them (0.4 before).
+        let held: i64 = low.iter().zip(&high).map(|(low, high)| high - low + 1).sum();
         let rows: Vec<PgOutboxRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM outbox WHERE published_at IS NULL \
-             AND NOT EXISTS (SELECT 1 FROM unnest($2::int8[], $3::int8[]) AS held(low, high) \
-                             WHERE outbox.id BETWEEN held.low AND held.high) \
+            "SELECT {COLUMNS} FROM \
+               (SELECT * FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1 + $4) AS outbox \
+             WHERE NOT EXISTS (SELECT 1 FROM unnest($2::int8[], $3::int8[]) AS held(low, high) \
+                               WHERE outbox.id BETWEEN held.low AND held.high) \
              ORDER BY id LIMIT $1"
         )))
         .bind(limit)
         .bind(&low)
         .bind(&high)
+        .bind(held)
         .fetch_all(&self.store.pool)
         .await?;
         let rows: Vec<OutboxRow> = rows.into_iter().map(OutboxRow::from).collect();

@@ -39,8 +39,7 @@ impl TryFrom<SqliteOutboxRow> for OutboxRow {
             event_type: r.event_type,
             topic: r.topic,
             partition_key: r.partition_key,
-            event_data: serde_json::from_str(&r.event_data)
-                .map_err(|e| Error::Corrupt(format!("outbox {}: {e}", r.id)))?,
+            event_data: r.event_data,
             created_at: from_micros(r.created_at)?,
             published_at: from_opt_micros(r.published_at)?,
         })
