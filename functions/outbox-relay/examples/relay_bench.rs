@@ -14,6 +14,7 @@ use todo_events::EventMetadata;
 use todo_kit::bus::EventBus;
 use todo_tasks::store::TaskStore;
 
+/// Outbox rows of the throughput run (`RELAY_BENCH_BACKLOG`; more gives a profiler more to see).
 const BACKLOG: i64 = 20_000;
 const RATE: u64 = 1_000;
 const SECONDS: u64 = 10;
@@ -53,7 +54,7 @@ async fn main() -> anyhow::Result<()> {
     let batch_size = std::env::var("RELAY_BATCH_SIZE")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(100);
+        .unwrap_or(RelaySettings::default().batch_size);
     let in_flight = std::env::var("RELAY_IN_FLIGHT")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -68,6 +69,10 @@ async fn main() -> anyhow::Result<()> {
     relay.ensure_topics().await?;
 
     // Throughput: a backlog of outbox rows (copies of one real event, over 1,000 keys).
+    let backlog: i64 = std::env::var("RELAY_BENCH_BACKLOG")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(BACKLOG);
     create(store.as_ref(), "template".into()).await;
     let pool = sqlx::PgPool::connect(&database_url).await?;
     sqlx::query(
@@ -77,15 +82,17 @@ async fn main() -> anyhow::Result<()> {
          SELECT u.id, t.event_type, t.topic, (u.g % 1000)::text, jsonb_set(t.event_data, '{id}', to_jsonb(u.id::text)), now()
          FROM u, t",
     )
-    .bind(BACKLOG - 1)
+    .bind(backlog - 1)
     .execute(&pool)
     .await?;
     let started = Instant::now();
+    let cpu_before = cpu_seconds();
     let mut published = 0;
     while let Step::Published(count) = relay.step().await? {
         published += count;
     }
     let elapsed = started.elapsed();
+    let cpu = cpu_seconds() - cpu_before;
     let throughput = published as f64 / elapsed.as_secs_f64();
 
     // Latency: writes at a steady rate while a relay runs; a consumer measures write-to-receipt.
@@ -184,8 +191,10 @@ async fn main() -> anyhow::Result<()> {
     .fetch_one(&pool)
     .await?;
     println!(
-        "| relay throughput | {throughput:>8.0} events/s | {published} events in {:.2} s, batches of {batch_size}, {in_flight} in flight |",
-        elapsed.as_secs_f64()
+        "| relay throughput | {throughput:>8.0} events/s | {published} events in {:.2} s, batches of {batch_size}, {in_flight} in flight, relay CPU {:.0} % of a core ({:.1} µs per event) |",
+        elapsed.as_secs_f64(),
+        cpu / elapsed.as_secs_f64() * 100.0,
+        cpu * 1e6 / published.max(1) as f64,
     );
     latency_row(
         &format!("end-to-end at {RATE}/s, first {WARMUP_SECONDS} s"),
@@ -200,6 +209,25 @@ async fn main() -> anyhow::Result<()> {
     latency_row("of which the write", &mut writes, "writes");
     print_row("of which up to the broker's ack", acked.0, acked.1, acked.2, "events");
     Ok(())
+}
+
+/// CPU seconds this process has used (user and system), from `/proc/self/stat`; 0 elsewhere.
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // The fields after the command's closing parenthesis; utime and stime are the 12th and 13th.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .collect();
+    let ticks: f64 = [11, 12]
+        .iter()
+        .filter_map(|&i| fields.get(i).and_then(|v| v.parse::<f64>().ok()))
+        .sum();
+    // Linux reports them in clock ticks of 1/100 s (USER_HZ) on every architecture we build for.
+    ticks / 100.0
 }
 
 /// Prints the p50 and p99 of `micros` (microseconds) in milliseconds.

@@ -11,7 +11,7 @@ use crate::RelaySettings;
 
 /// `RELAY_BATCH_SIZE`.
 pub const RELAY_BATCH_SIZE: Setting =
-    Setting::optional("RELAY_BATCH_SIZE", "outbox rows claimed per batch").default_value("100");
+    Setting::optional("RELAY_BATCH_SIZE", "outbox rows claimed per batch").default_value("300");
 /// `RELAY_IN_FLIGHT`.
 pub const RELAY_IN_FLIGHT: Setting =
     Setting::optional("RELAY_IN_FLIGHT", "batches on the way to the broker at once").default_value("4");
