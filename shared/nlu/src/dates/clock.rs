@@ -101,15 +101,7 @@ fn spoken(m: &Message<'_>, j: usize, at: bool) -> Option<(usize, Piece)> {
         return None;
     }
     let end = meridiem.map(|(end, _)| end).or(clock).unwrap_or(after);
-    Some((
-        end,
-        Piece::Time(Time::Clock {
-            hour,
-            minute,
-            pm: meridiem.map(|(_, pm)| pm),
-            exact: meridiem.is_some(),
-        }),
-    ))
+    Some((end, said_time(hour, minute, meridiem)))
 }
 
 /// The minutes of "2 30" or "4 00 pm": a hour of one or two digits, then two digits of minutes,
@@ -157,13 +149,16 @@ fn past(m: &Message<'_>, j: usize) -> Option<(usize, Piece)> {
         .map(|(end, _)| end)
         .or_else(|| m.at(after + 1, "o'clock|oclock"))
         .unwrap_or(after + 1);
-    Some((
-        end,
-        Piece::Time(Time::Clock {
-            hour,
-            minute,
-            pm: meridiem.map(|(_, pm)| pm),
-            exact: meridiem.is_some(),
-        }),
-    ))
+    Some((end, said_time(hour, minute, meridiem)))
+}
+
+/// A time said in words or figures, exact when am or pm was said (`meridiem`: where it ends and
+/// whether it was pm).
+fn said_time(hour: u32, minute: u32, meridiem: Option<(usize, bool)>) -> Piece {
+    Piece::Time(Time::Clock {
+        hour,
+        minute,
+        pm: meridiem.map(|(_, pm)| pm),
+        exact: meridiem.is_some(),
+    })
 }
