@@ -12,7 +12,8 @@ use crate::Result;
 use crate::change::{Counter, PRIORITIES};
 use crate::model::{CounterTotal, Metric, ReadModel};
 use crate::range::TimeRange;
-use crate::stats::{Bucket, buckets, percentile, rate};
+use crate::stats::{Bucket, buckets, rate};
+use todo_kit::percentile::Sorted;
 
 /// Intent numbers of a range.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -151,6 +152,7 @@ pub async fn summary(model: &dyn ReadModel, user_id: &str, range: &TimeRange, no
         total(&counters, Counter::NotificationSent),
         total(&counters, Counter::NotificationFailed),
     );
+    let completion_times = Sorted::of_integers(&times);
     Ok(Summary {
         from: range.from,
         to: range.to,
@@ -158,8 +160,8 @@ pub async fn summary(model: &dyn ReadModel, user_id: &str, range: &TimeRange, no
         completed: i64::try_from(times.len()).unwrap_or(i64::MAX),
         deleted: tasks.deleted,
         completion_rate: rate(tasks.created_and_completed, tasks.created),
-        median_time_to_complete_seconds: percentile(&times, 0.5),
-        p90_time_to_complete_seconds: percentile(&times, 0.9),
+        median_time_to_complete_seconds: completion_times.percentile(0.5),
+        p90_time_to_complete_seconds: completion_times.percentile(0.9),
         open: tasks.open,
         overdue: tasks.overdue,
         by_priority,

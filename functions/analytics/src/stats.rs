@@ -1,25 +1,12 @@
-//! The arithmetic of the reports, without I/O: percentiles, rates and trend buckets. Both stores
-//! hand over raw counts and durations and the numbers are computed here, so PostgreSQL and SQLite
-//! can never round or interpolate differently.
+//! The arithmetic of the reports, without I/O: rates and trend buckets (percentiles are
+//! `todo_kit::percentile`'s). Both stores hand over raw counts and durations and the numbers are
+//! computed here, so PostgreSQL and SQLite can never round or interpolate differently.
 
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, Days, NaiveDate};
 
 use crate::range::DayRange;
-
-/// The `p`-th percentile (0 to 1) of `values` with linear interpolation between ranks, as
-/// PostgreSQL's `percentile_cont`; `None` for no values.
-pub(crate) fn percentile(values: &[i64], p: f64) -> Option<f64> {
-    let mut sorted = values.to_vec();
-    sorted.sort_unstable();
-    let last = sorted.len().checked_sub(1)?;
-    let rank = p.clamp(0.0, 1.0) * last as f64;
-    let below = rank.floor() as usize;
-    let above = (below + 1).min(last);
-    let (low, high) = (sorted[below] as f64, sorted[above] as f64);
-    Some(low + (high - low) * (rank - rank.floor()))
-}
 
 /// `part / whole`, or `None` when `whole` is zero (a rate of nothing is unknown, not 0).
 pub(crate) fn rate(part: i64, whole: i64) -> Option<f64> {
@@ -83,11 +70,7 @@ mod tests {
     }
 
     #[test]
-    fn percentiles_interpolate_between_ranks() {
-        assert_eq!(percentile(&[], 0.5), None);
-        assert_eq!(percentile(&[7], 0.9), Some(7.0));
-        assert_eq!(percentile(&[40, 10, 20, 30], 0.5), Some(25.0));
-        assert_eq!(percentile(&[10, 20, 30, 40, 50, 60, 70, 80, 90, 100], 0.9), Some(91.0));
+    fn a_rate_of_nothing_is_unknown() {
         assert_eq!(rate(1, 0), None);
         assert_eq!(rate(1, 4), Some(0.25));
     }

@@ -12,6 +12,7 @@ use outbox_relay::{RelaySettings, Step};
 use todo_domain::{TaskDraft, WriteContext};
 use todo_events::EventMetadata;
 use todo_kit::bus::EventBus;
+use todo_kit::percentile::Sorted;
 use todo_tasks::store::TaskStore;
 
 /// Outbox rows of the throughput run (`RELAY_BENCH_BACKLOG`; more gives a profiler more to see).
@@ -198,15 +199,15 @@ async fn main() -> anyhow::Result<()> {
     );
     latency_row(
         &format!("end-to-end at {RATE}/s, first {WARMUP_SECONDS} s"),
-        &mut warmup,
+        &warmup,
         "events",
     );
     latency_row(
         &format!("end-to-end at {RATE}/s, next {SECONDS} s"),
-        &mut latencies,
+        &latencies,
         "events",
     );
-    latency_row("of which the write", &mut writes, "writes");
+    latency_row("of which the write", &writes, "writes");
     print_row("of which up to the broker's ack", acked.0, acked.1, acked.2, "events");
     Ok(())
 }
@@ -231,16 +232,10 @@ fn cpu_seconds() -> f64 {
 }
 
 /// Prints the p50 and p99 of `micros` (microseconds) in milliseconds.
-fn latency_row(label: &str, micros: &mut [i64], unit: &str) {
-    micros.sort_unstable();
-    let percentile = |p: f64| {
-        micros
-            .get(((micros.len() as f64 - 1.0) * p) as usize)
-            .copied()
-            .unwrap_or(0) as f64
-            / 1000.0
-    };
-    print_row(label, percentile(0.5), percentile(0.99), micros.len() as i64, unit);
+fn latency_row(label: &str, micros: &[i64], unit: &str) {
+    let sorted = Sorted::of_integers(micros);
+    let ms = |p: f64| sorted.percentile(p).unwrap_or(0.0) / 1000.0;
+    print_row(label, ms(0.5), ms(0.99), micros.len() as i64, unit);
 }
 
 fn print_row(label: &str, p50_ms: f64, p99_ms: f64, count: i64, unit: &str) {

@@ -19,6 +19,7 @@ pub mod limits;
 pub mod metrics;
 pub mod openapi;
 pub mod paging;
+pub mod percentile;
 pub mod problem;
 pub mod redacted;
 pub mod resilience;

@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
+use todo_kit::percentile::Sorted;
 use todo_nlu::{Context, understand};
 
 const UTTERANCES: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/utterances.jsonl"));
@@ -54,17 +55,12 @@ fn main() {
         .map(|(us, (text, _))| (*us, text.as_str()))
         .collect();
     slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
-    micros.sort_by(f64::total_cmp);
-    #[allow(
-        clippy::cast_precision_loss,
-        clippy::cast_possible_truncation,
-        clippy::cast_sign_loss
-    )]
-    let (mean, p99, max) = {
-        let mean = micros.iter().sum::<f64>() / micros.len() as f64;
-        let p99 = micros[((micros.len() as f64 * 0.99) as usize).min(micros.len() - 1)];
-        (mean, p99, micros[micros.len() - 1])
-    };
+    let micros = Sorted::new(micros);
+    let (mean, p99, max) = (
+        micros.mean().unwrap_or_default(),
+        micros.percentile(0.99).unwrap_or_default(),
+        micros.max().unwrap_or_default(),
+    );
     println!(
         "{} messages x {rounds} rounds = {} calls in {:.2} s",
         messages.len(),
@@ -72,8 +68,7 @@ fn main() {
         total.as_secs_f64()
     );
     println!("per message: mean {mean:.1} us, p99 {p99:.1} us, max {max:.1} us (budget 1000 us)");
-    #[allow(clippy::cast_precision_loss)]
-    let best_mean = best.iter().sum::<f64>() / best.len() as f64;
+    let best_mean = Sorted::new(best.iter().copied()).mean().unwrap_or_default();
     println!(
         "best of {rounds} per message (CPU cost without scheduling noise): mean {best_mean:.1} us, max {:.1} us",
         slowest[0].0

@@ -15,6 +15,7 @@ use todo_domain::{Mutation, TaskDraft, WriteContext};
 use todo_events::{EventMetadata, Topic};
 use todo_kit::bus::binding::Record;
 use todo_kit::bus::{EventBus, KafkaBus, KafkaSecurity};
+use todo_kit::percentile::Sorted;
 
 /// The brokers of `KAFKA_BROKERS`.
 ///
@@ -110,15 +111,9 @@ pub async fn acknowledged(delivery: DeliveryFuture) -> anyhow::Result<()> {
     }
 }
 
-/// The p50 and p99 of `micros` in milliseconds, as relay_bench computes them.
-pub fn percentiles(micros: &mut [i64]) -> (f64, f64) {
-    micros.sort_unstable();
-    let at = |p: f64| {
-        micros
-            .get(((micros.len() as f64 - 1.0) * p) as usize)
-            .copied()
-            .unwrap_or(0) as f64
-            / 1000.0
-    };
-    (at(0.5), at(0.99))
+/// The p50 and p99 of `micros` in milliseconds (0 without samples).
+pub fn percentiles(micros: &[i64]) -> (f64, f64) {
+    let sorted = Sorted::of_integers(micros);
+    let ms = |p: f64| sorted.percentile(p).unwrap_or(0.0) / 1000.0;
+    (ms(0.5), ms(0.99))
 }

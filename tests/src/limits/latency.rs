@@ -97,8 +97,8 @@ pub async fn run() -> anyhow::Result<()> {
     sending.await??;
     let received = warmup.len() + measured.len();
     anyhow::ensure!(received == expected, "{received} of {expected} records arrived");
-    let (p50, p99) = percentiles(&mut measured);
-    let (warm_p50, warm_p99) = percentiles(&mut warmup);
+    let (p50, p99) = percentiles(&measured);
+    let (warm_p50, warm_p99) = percentiles(&warmup);
     println!(
         "limits latency p50_ms={p50:.1} p99_ms={p99:.1} messages={} rate={rate} seconds={seconds} warmup_p50_ms={warm_p50:.1} warmup_p99_ms={warm_p99:.1} bus={bus_url} {}",
         measured.len(),
