@@ -25,8 +25,9 @@ use sqlx::Connection;
 use todo_db::Engine;
 
 use super::postgres::{self, Method};
-use super::rows::{self, Create};
+use super::rows;
 use super::{env_list, env_or, sqlite};
+use todo_tasks::store::CreateRow;
 
 /// One try: its method, connections and rate.
 #[derive(Debug, Clone, Copy)]
@@ -116,7 +117,7 @@ fn record(method: &'static str, connections: usize, seconds: f64, count: usize) 
 }
 
 /// The batches of connection `c` among `connections`: the creates of its owners, in order.
-fn batches_of(creates: &[Create], users: usize, connections: usize, c: usize, batch: usize) -> Vec<Vec<usize>> {
+fn batches_of(creates: &[CreateRow], users: usize, connections: usize, c: usize, batch: usize) -> Vec<Vec<usize>> {
     let mine: Vec<usize> = (0..creates.len())
         .filter(|i| (i % users.max(1)) % connections == c)
         .collect();
@@ -136,7 +137,7 @@ async fn empty_postgres(url: &str) -> anyhow::Result<()> {
 /// Writes every create on `connections` connections at once; the seconds it took.
 async fn write_postgres(
     url: &str,
-    creates: &Arc<Vec<Create>>,
+    creates: &Arc<Vec<CreateRow>>,
     users: usize,
     connections: usize,
     batch: usize,
@@ -153,7 +154,7 @@ async fn write_postgres(
         let batches = batches_of(&creates, users, connections, c, batch);
         writers.spawn(async move {
             for indexes in batches {
-                let batch: Vec<&Create> = indexes.iter().map(|&i| &creates[i]).collect();
+                let batch: Vec<&CreateRow> = indexes.iter().map(|&i| &creates[i]).collect();
                 postgres::write(&mut conn, &batch, method).await?;
             }
             anyhow::Ok(())
@@ -166,10 +167,10 @@ async fn write_postgres(
 }
 
 /// Writes every create through one writer connection; the seconds it took.
-async fn write_sqlite(url: &str, creates: &[Create], batch: usize) -> anyhow::Result<f64> {
+async fn write_sqlite(url: &str, creates: &[CreateRow], batch: usize) -> anyhow::Result<f64> {
     let mut conn = sqlx::SqliteConnection::connect_with(&todo_db::sqlite::options(url)?).await?;
     let started = Instant::now();
-    let all: Vec<&Create> = creates.iter().collect();
+    let all: Vec<&CreateRow> = creates.iter().collect();
     for chunk in all.chunks(batch.max(1)) {
         sqlite::write(&mut conn, chunk).await?;
     }

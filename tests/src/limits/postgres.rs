@@ -5,7 +5,8 @@
 
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 
-use super::rows::{Create, owner_counts};
+use super::rows::owner_counts;
+use todo_tasks::store::CreateRow;
 
 /// How a batch goes into PostgreSQL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,7 +36,7 @@ const OUTBOX_COLUMNS: &str = "event_id, event_type, topic, partition_key, event_
 ///
 /// # Errors
 /// What PostgreSQL answers.
-pub async fn write(conn: &mut PgConnection, batch: &[&Create], method: Method) -> sqlx::Result<()> {
+pub async fn write(conn: &mut PgConnection, batch: &[&CreateRow], method: Method) -> sqlx::Result<()> {
     sqlx::raw_sql("BEGIN").execute(&mut *conn).await?;
     match method {
         Method::Values => insert_values(conn, batch).await?,
@@ -51,7 +52,7 @@ pub async fn write(conn: &mut PgConnection, batch: &[&Create], method: Method) -
     Ok(())
 }
 
-async fn insert_values(conn: &mut PgConnection, batch: &[&Create]) -> sqlx::Result<()> {
+async fn insert_values(conn: &mut PgConnection, batch: &[&CreateRow]) -> sqlx::Result<()> {
     let mut tasks = QueryBuilder::<Postgres>::new(format!("INSERT INTO tasks ({TASK_COLUMNS}) "));
     tasks.push_values(batch, |mut row, c| {
         row.push_bind(c.id)
@@ -86,7 +87,8 @@ async fn insert_values(conn: &mut PgConnection, batch: &[&Create]) -> sqlx::Resu
     history.build().execute(&mut *conn).await?;
     let mut outbox = QueryBuilder::<Postgres>::new(format!("INSERT INTO outbox ({OUTBOX_COLUMNS}) "));
     outbox.push_values(batch.iter().flat_map(|c| &c.events), |mut row, e| {
-        row.push_bind(e.event_id)
+        row.push_bind(&e.event_id)
+            .push_unseparated("::uuid")
             .push_bind(e.event_type)
             .push_bind(e.topic)
             .push_bind(&e.partition_key)
@@ -98,7 +100,7 @@ async fn insert_values(conn: &mut PgConnection, batch: &[&Create]) -> sqlx::Resu
     Ok(())
 }
 
-async fn copy(conn: &mut PgConnection, batch: &[&Create]) -> sqlx::Result<()> {
+async fn copy(conn: &mut PgConnection, batch: &[&CreateRow]) -> sqlx::Result<()> {
     let mut tasks = String::new();
     let mut history = String::new();
     let mut outbox = String::new();
@@ -132,7 +134,7 @@ async fn copy(conn: &mut PgConnection, batch: &[&Create]) -> sqlx::Result<()> {
         line(&mut history, &fields);
         for e in &c.events {
             let fields = [
-                Some(e.event_id.to_string()),
+                Some(e.event_id.clone()),
                 Some(e.event_type.to_owned()),
                 Some(e.topic.to_owned()),
                 e.partition_key.clone(),

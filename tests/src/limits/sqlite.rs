@@ -6,13 +6,14 @@
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use todo_db::time::micros;
 
-use super::rows::{Create, owner_counts};
+use super::rows::owner_counts;
+use todo_tasks::store::CreateRow;
 
 /// Writes `batch` (tasks, history, outbox, list versions) in one transaction.
 ///
 /// # Errors
 /// What SQLite answers.
-pub async fn write(conn: &mut SqliteConnection, batch: &[&Create]) -> sqlx::Result<()> {
+pub async fn write(conn: &mut SqliteConnection, batch: &[&CreateRow]) -> sqlx::Result<()> {
     sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut *conn).await?;
     let mut tasks = QueryBuilder::<Sqlite>::new(
         "INSERT INTO tasks (id, owner_id, title, title_key, description, priority, tags, due_at, \
@@ -25,7 +26,7 @@ pub async fn write(conn: &mut SqliteConnection, batch: &[&Create]) -> sqlx::Resu
             .push_bind(&c.title_key)
             .push_bind(&c.description)
             .push_bind(c.priority)
-            .push_bind(serde_json::Value::from(c.tags.clone()).to_string())
+            .push_bind(c.tags_json())
             .push_bind(c.due_at.map(micros))
             .push_bind(c.remind)
             .push_bind(&c.recurrence)
@@ -54,7 +55,7 @@ pub async fn write(conn: &mut SqliteConnection, batch: &[&Create]) -> sqlx::Resu
         "INSERT INTO outbox (event_id, event_type, topic, partition_key, event_data, created_at) ",
     );
     outbox.push_values(batch.iter().flat_map(|c| &c.events), |mut row, e| {
-        row.push_bind(e.event_id.to_string())
+        row.push_bind(&e.event_id)
             .push_bind(e.event_type)
             .push_bind(e.topic)
             .push_bind(&e.partition_key)

@@ -2,6 +2,7 @@
 //! embedded default. Both keep the task, its history and its outbox events in one transaction.
 
 mod batches;
+mod create_row;
 mod enqueue;
 mod list_sql;
 mod outbox;
@@ -18,9 +19,11 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+pub use create_row::CreateRow;
 pub use enqueue::{enqueue_postgres, enqueue_sqlite};
 pub use outbox::{Backlog, Outbox, OutboxClaim, OutboxLeader, OutboxRow};
 pub(crate) use outbox::{Held, InFlight};
+pub use outbox_columns::OutboxColumns;
 pub use postgres::{MAX_CONNECTIONS_VARIABLE, PostgresTaskStore};
 pub use schedule::{DUE_SOON_WINDOW, DueKind, DueTask};
 pub use sqlite::SqliteTaskStore;

@@ -6,24 +6,25 @@ use chrono::{DateTime, Utc};
 use todo_events::DomainEvent;
 
 /// The outbox columns of one event.
-pub(crate) struct OutboxColumns {
+#[derive(Debug)]
+pub struct OutboxColumns {
     /// `event_id`: the CloudEvent id.
-    pub(crate) event_id: String,
+    pub event_id: String,
     /// `event_type`, e.g. `task.created`.
-    pub(crate) event_type: &'static str,
+    pub event_type: &'static str,
     /// `topic`: the catalog topic the relay publishes to.
-    pub(crate) topic: &'static str,
+    pub topic: &'static str,
     /// `partition_key`: the Kafka message key, if the topic has one.
-    pub(crate) partition_key: Option<String>,
+    pub partition_key: Option<String>,
     /// `event_data`: the whole CloudEvent in structured JSON.
-    pub(crate) data: String,
+    pub data: String,
     /// `created_at`: the event's time.
-    pub(crate) at: DateTime<Utc>,
+    pub at: DateTime<Utc>,
 }
 
 impl OutboxColumns {
     /// The columns of `event`.
-    pub(crate) fn of(event: &DomainEvent) -> Self {
+    pub fn of(event: &DomainEvent) -> Self {
         Self {
             event_id: event.id.to_string(),
             event_type: event.event_type().as_str(),

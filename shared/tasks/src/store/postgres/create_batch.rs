@@ -11,14 +11,11 @@
 //! (it reported an error, so nothing was written), each create is tried again alone and gets its
 //! own answer; when the connection failed, the outcome is unknown and every create gets the error.
 
-use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
 use crate::Result;
+use crate::store::CreateRow;
 use crate::store::batches::{Batches, Insert, Shape, Waiting, write_together_or_alone};
-use crate::store::outbox_columns::OutboxColumns;
-use todo_domain::Mutation;
-use todo_domain::query::title_key;
 
 /// Two statements in flight at once (the pool keeps other connections for reads and updates),
 /// each of at most 64 creates. Fewer writers make fuller batches: with four, creates by 64 users
@@ -69,59 +66,16 @@ const CREATE_BATCH: &str = "WITH n AS (
 )
 SELECT id FROM t";
 
-/// The values one create adds to the statement.
-pub(super) struct NewRow {
-    id: i64,
-    owner_id: String,
-    title: String,
-    title_key: String,
-    description: Option<String>,
-    priority: i16,
-    tags: String,
-    due_at: Option<DateTime<Utc>>,
-    remind: Option<i64>,
-    recurrence: Option<String>,
-    at: DateTime<Utc>,
-    changes: String,
-    series_id: Option<i64>,
-    occurrence: Option<i64>,
-    events: Vec<OutboxColumns>,
-}
-
-impl NewRow {
-    /// The values of a create's mutation, written at `at`.
-    pub(super) fn of(mutation: &Mutation, at: DateTime<Utc>) -> Self {
-        let t = &mutation.task;
-        Self {
-            id: t.id,
-            owner_id: t.owner_id.clone(),
-            title: t.title.clone(),
-            title_key: title_key(&t.title),
-            description: t.description.clone(),
-            priority: t.priority.rank(),
-            tags: serde_json::Value::from(t.tags.clone()).to_string(),
-            due_at: t.due_at,
-            remind: t.remind_before_minutes,
-            recurrence: t.recurrence.clone(),
-            at,
-            changes: mutation.changes_document().to_string(),
-            series_id: t.series_id,
-            occurrence: t.occurrence,
-            events: mutation.events.iter().map(OutboxColumns::of).collect(),
-        }
-    }
-}
-
 /// Creates waiting to share a statement.
 #[derive(Debug, Default)]
 pub(super) struct CreateBatcher {
-    batches: Batches<NewRow, bool>,
+    batches: Batches<CreateRow, bool>,
 }
 
 impl CreateBatcher {
     /// Writes `row` (in a batch with whatever else waits); true when the task was inserted, false
     /// when its id or its place in its series was taken.
-    pub(super) async fn insert(&self, pool: &PgPool, row: NewRow) -> Result<bool> {
+    pub(super) async fn insert(&self, pool: &PgPool, row: CreateRow) -> Result<bool> {
         let pool = pool.clone();
         self.batches
             .submit(row, &SHAPE, move |batch| write(pool.clone(), batch))
@@ -130,12 +84,12 @@ impl CreateBatcher {
 }
 
 /// Writes a batch and answers each of its creates: whether its task was inserted.
-async fn write(pool: PgPool, batch: Vec<Waiting<NewRow, bool>>) {
+async fn write(pool: PgPool, batch: Vec<Waiting<CreateRow, bool>>) {
     write_together_or_alone(batch, &pool, inserted).await;
 }
 
 /// Whether each of `rows` was inserted (false: its id or its place in its series was taken).
-fn inserted<'a>(pool: &'a PgPool, rows: &'a [&'a NewRow]) -> Insert<'a, bool> {
+fn inserted<'a>(pool: &'a PgPool, rows: &'a [&'a CreateRow]) -> Insert<'a, bool> {
     Box::pin(async move {
         let ids = insert_rows(pool, rows).await?;
         Ok(rows.iter().map(|row| ids.contains(&row.id)).collect())
@@ -143,7 +97,7 @@ fn inserted<'a>(pool: &'a PgPool, rows: &'a [&'a NewRow]) -> Insert<'a, bool> {
 }
 
 /// Runs [`CREATE_BATCH`] for `rows`; the ids it inserted.
-async fn insert_rows(pool: &PgPool, rows: &[&NewRow]) -> std::result::Result<Vec<i64>, sqlx::Error> {
+async fn insert_rows(pool: &PgPool, rows: &[&CreateRow]) -> std::result::Result<Vec<i64>, sqlx::Error> {
     let events = || rows.iter().flat_map(|r| r.events.iter().map(move |e| (r.id, e)));
     sqlx::query_scalar(CREATE_BATCH)
         .bind(rows.iter().map(|r| r.id).collect::<Vec<_>>())
@@ -152,7 +106,7 @@ async fn insert_rows(pool: &PgPool, rows: &[&NewRow]) -> std::result::Result<Vec
         .bind(rows.iter().map(|r| r.title_key.as_str()).collect::<Vec<_>>())
         .bind(rows.iter().map(|r| r.description.as_deref()).collect::<Vec<_>>())
         .bind(rows.iter().map(|r| r.priority).collect::<Vec<_>>())
-        .bind(rows.iter().map(|r| r.tags.as_str()).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| r.tags_json()).collect::<Vec<_>>())
         .bind(rows.iter().map(|r| r.due_at).collect::<Vec<_>>())
         .bind(rows.iter().map(|r| r.remind).collect::<Vec<_>>())
         .bind(rows.iter().map(|r| r.recurrence.as_deref()).collect::<Vec<_>>())
@@ -173,19 +127,22 @@ async fn insert_rows(pool: &PgPool, rows: &[&NewRow]) -> std::result::Result<Vec
 
 #[cfg(test)]
 mod tests {
+    use chrono::Utc;
+
     use super::*;
     use crate::Error;
+    use crate::store::OutboxColumns;
 
-    fn row(id: i64, priority: i16) -> NewRow {
+    fn row(id: i64, priority: i16) -> CreateRow {
         let at = Utc::now();
-        NewRow {
+        CreateRow {
             id,
             owner_id: "alice".into(),
             title: format!("task {id}"),
             title_key: format!("task {id}"),
             description: None,
             priority,
-            tags: r#"["batch"]"#.into(),
+            tags: vec!["batch".into()],
             due_at: None,
             remind: None,
             recurrence: None,
@@ -220,7 +177,7 @@ mod tests {
         let db = todo_testing::TestDatabase::postgres().await;
         let store = super::super::PostgresTaskStore::connect(db.url()).await.expect("store");
         let pool = store.pool.clone();
-        let (batch, answers): (Vec<Waiting<NewRow, bool>>, Vec<_>) = [row(1, 1), row(2, 9), row(3, 2)]
+        let (batch, answers): (Vec<Waiting<CreateRow, bool>>, Vec<_>) = [row(1, 1), row(2, 9), row(3, 2)]
             .into_iter()
             .map(|item| {
                 let (answer, answered) = tokio::sync::oneshot::channel();

@@ -14,7 +14,7 @@ use sqlx::types::Json;
 use todo_events::DomainEvent;
 
 use super::PostgresTaskStore;
-use super::create_batch::NewRow;
+use crate::store::CreateRow;
 use crate::store::outbox_columns::OutboxColumns;
 use crate::store::write::plan;
 use crate::{Error, Result};
@@ -103,7 +103,7 @@ impl PostgresTaskStore {
             task.occurrence = Some(position.occurrence);
         }
         let mutation = Mutation::created(task, ctx);
-        let inserted = self.creates.insert(&self.pool, NewRow::of(&mutation, ctx.now)).await;
+        let inserted = self.creates.insert(&self.pool, CreateRow::of(&mutation, ctx.now)).await;
         // Also after a failure: the statement may have committed before the connection broke.
         self.changed(&mutation.task.owner_id);
         Ok(inserted?.then_some(mutation.task))
