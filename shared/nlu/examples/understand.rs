@@ -28,7 +28,7 @@ fn main() {
         let understood = understand(&message, &ctx);
         let json = serde_json::to_string(&understood).unwrap_or_else(|e| e.to_string());
         println!("{message}\n  {json}");
-        if let Some(change) = as_change(&message, &ctx) {
+        if let Some(change) = as_change(&message, &ctx, &understood) {
             let json = serde_json::to_string(&change).unwrap_or_else(|e| e.to_string());
             println!("  or, if it names a task: {json}");
         }

@@ -96,6 +96,11 @@ pub struct Understanding {
     /// The task or tasks the message is about, for intents that act on existing tasks.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<TaskRef>,
+    /// No words said what to do: the intent was read from what the message holds ("pay rent
+    /// friday" is an add). Such a message may also be a change of a task it names (see
+    /// [`as_change`](crate::as_change)).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub guessed: bool,
 }
 
 /// Values found in the message. Empty fields were not mentioned.

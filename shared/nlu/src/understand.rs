@@ -19,6 +19,7 @@ pub fn understand(message: &str, ctx: &Context) -> Understanding {
             confidence,
             slots: Slots::default(),
             target: None,
+            guessed: false,
         };
     }
     if let Some((intent, slots, target)) = notes::understand(message, ctx) {
@@ -28,6 +29,7 @@ pub fn understand(message: &str, ctx: &Context) -> Understanding {
             confidence,
             slots,
             target,
+            guessed: false,
         };
     }
     let cue = intent::classify(&mut m);
@@ -52,17 +54,18 @@ pub fn understand(message: &str, ctx: &Context) -> Understanding {
         confidence,
         slots,
         target,
+        guessed: cue.guessed,
     }
 }
 
 /// A message that said no verb, read as a change of the task it names: "the plumber can only
-/// come on saturday now", "pull the vet appointment forward to tomorrow". `None` when words
-/// said what to do, or it names no change. [`understand`] reads such a message as an add, since
-/// it cannot know the tasks; the chat, which does, takes this reading when the words name a
-/// task that exists and say more than its title.
-pub fn as_change(message: &str, ctx: &Context) -> Option<Understanding> {
-    let mut m = Message::new(message);
-    if smalltalk::classify(&m).is_some() || !intent::classify(&mut m).guessed {
+/// come on saturday now", "pull the vet appointment forward to tomorrow". `understood` is what
+/// [`understand`] made of the same message: it reads such a message as an add, since it cannot
+/// know the tasks; the chat, which does, takes this reading when the words name a task that
+/// exists and say more than its title. `None` when words said what to do (`understood` was not
+/// guessed), or it names no change.
+pub fn as_change(message: &str, ctx: &Context, understood: &Understanding) -> Option<Understanding> {
+    if !understood.guessed {
         return None;
     }
     let mut m = Message::new(message);
@@ -76,6 +79,7 @@ pub fn as_change(message: &str, ctx: &Context) -> Option<Understanding> {
         confidence: confidence(cue.confidence, intent, &slots, Some(&target)),
         slots,
         target: Some(target),
+        guessed: false,
     })
 }
 
@@ -94,6 +98,7 @@ pub fn as_add(message: &str, ctx: &Context) -> Option<Understanding> {
         confidence: confidence(0.7, Intent::Add, &slots, None),
         slots,
         target: None,
+        guessed: false,
     })
 }
 

@@ -7,14 +7,19 @@ fn ctx() -> Context {
     Context::new("2026-11-26T15:00:00Z".parse().expect("an instant"), Berlin)
 }
 
+/// `as_change` of a message, given what `understand` made of it.
+fn change_of(message: &str) -> Option<Understanding> {
+    as_change(message, &ctx(), &understand(message, &ctx()))
+}
+
 #[test]
 fn a_statement_without_a_verb_also_reads_as_a_change_of_the_task_it_names() {
-    let change = as_change("pull the vet appointment forward to tomorrow", &ctx()).expect("a change");
+    let change = change_of("pull the vet appointment forward to tomorrow").expect("a change");
     assert_eq!(change.intent, Intent::Update);
     assert!(matches!(change.slots.due, Some(Due::Day { .. })), "{change:?}");
     assert!(matches!(change.target, Some(TaskRef::Title { ref text, .. }) if text.contains("vet appointment")));
     // The new time comes before the comma; the one after "not" is the old one.
-    let change = as_change("the haircut is at 4pm, not 2pm", &ctx()).expect("a change");
+    let change = change_of("the haircut is at 4pm, not 2pm").expect("a change");
     assert_eq!(
         change.slots.due,
         Some(Due::TimeOfDay {
@@ -25,9 +30,9 @@ fn a_statement_without_a_verb_also_reads_as_a_change_of_the_task_it_names() {
 
 #[test]
 fn a_verb_said_or_nothing_to_change_reads_no_change() {
-    assert_eq!(as_change("add buy milk tomorrow", &ctx()), None);
-    assert_eq!(as_change("show my tasks", &ctx()), None);
-    assert_eq!(as_change("hello", &ctx()), None);
+    assert_eq!(change_of("add buy milk tomorrow"), None);
+    assert_eq!(change_of("show my tasks"), None);
+    assert_eq!(change_of("hello"), None);
 }
 
 #[test]

@@ -19,7 +19,7 @@ pub(super) async fn change_instead(
     added: &Understanding,
     message: &str,
 ) -> Option<(Understanding, TaskRef)> {
-    let reading = nlu::as_change(message, &turn.ctx)?;
+    let reading = nlu::as_change(message, &turn.ctx, added)?;
     let target = reading.target.clone()?;
     let title = added.slots.title.as_deref()?;
     let tasks = turn.tasks().await.ok()?;

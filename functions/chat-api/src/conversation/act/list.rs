@@ -124,9 +124,9 @@ pub(super) async fn list(mut turn: Turn<'_>, understanding: &Understanding, mess
             Value::Array(matching)
         });
         // The action shows what was read and what of it matched, as the reply does.
-        if let (Some(action), Ok(matching)) = (turn.actions.last_mut(), &found) {
-            action.arguments["matched_in_chat"] = json!(query);
-            action.result = matching.clone();
+        if let Ok(matching) = &found {
+            let matching = matching.as_array().map_or(&[][..], Vec::as_slice);
+            turn.narrowed_last_result("matched_in_chat", query, matching);
         }
     }
     match found {
@@ -141,10 +141,7 @@ pub(super) async fn list(mut turn: Turn<'_>, understanding: &Understanding, mess
                     .collect();
                 if !said.is_empty() {
                     items = said;
-                    if let Some(action) = turn.actions.last_mut() {
-                        action.arguments["kind_in_chat"] = json!(kind);
-                        action.result = Value::Array(items.clone());
-                    }
+                    turn.narrowed_last_result("kind_in_chat", kind, &items);
                 }
             }
             let reply = reply::listing(&items, &filter, slots.order, tool == "search_tasks", turn.now, turn.tz);

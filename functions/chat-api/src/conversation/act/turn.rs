@@ -90,6 +90,16 @@ impl<'a> Turn<'a> {
         result
     }
 
+    /// Records that the chat narrowed what the last tool returned: the words it matched (under
+    /// `note`, e.g. `matched_in_chat`) and the tasks that remained, so the action shows what the
+    /// reply shows.
+    pub(super) fn narrowed_last_result(&mut self, note: &str, words: &str, remaining: &[Value]) {
+        if let Some(action) = self.actions.last_mut() {
+            action.arguments[note] = json!(words);
+            action.result = Value::Array(remaining.to_vec());
+        }
+    }
+
     /// The user's tasks (read once per message).
     pub(super) async fn tasks(&mut self) -> Result<Vec<Value>, ToolError> {
         if let Some(tasks) = &self.tasks {
