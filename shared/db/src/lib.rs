@@ -7,5 +7,6 @@ mod engine;
 pub mod migrate;
 pub mod sqlite;
 pub mod time;
+pub mod wal_index;
 
 pub use engine::{Engine, UnsupportedUrl};

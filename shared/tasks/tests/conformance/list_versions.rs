@@ -1,7 +1,9 @@
 //! List versions as task-api's list cache relies on them: a store reads its own writes at once,
 //! and a second store on the same database (another task-api instance) sees them promptly. On
 //! PostgreSQL versions are served from memory kept current by notifications, so these cases also
-//! check that losing the notification connection never leaves a stale version behind.
+//! check that losing the notification connection never leaves a stale version behind. On SQLite
+//! they are served while the file's WAL index says nothing committed, so there a write by any
+//! connection is seen at once.
 
 use std::time::{Duration, Instant};
 
@@ -111,6 +113,36 @@ async fn on_sqlite_another_store_sees_a_write_promptly() {
 #[tokio::test]
 async fn on_postgres_another_store_sees_a_write_promptly() {
     another_store_sees_a_write_promptly(TestDatabase::postgres().await).await;
+}
+
+/// A write made outside any store (another process, a tool on the file) is seen by the very
+/// next read, though the reader had just served the version from memory.
+#[tokio::test]
+async fn on_sqlite_a_write_by_any_connection_is_seen_at_once() {
+    let db = TestDatabase::sqlite();
+    let reader = open(&db).await;
+    let writer = open(&db).await;
+    let other = sqlx::SqlitePool::connect(db.url()).await.expect("a plain pool");
+    for round in 1..=20 {
+        // Served twice, the second time from memory.
+        let before = version(reader.as_ref(), "alice").await;
+        if round % 2 == 0 {
+            create(writer.as_ref(), "alice", draft(&format!("t{round}"))).await;
+        } else {
+            sqlx::query(
+                "INSERT INTO task_list_versions (owner_id, version) VALUES ('alice', 1) \
+                 ON CONFLICT (owner_id) DO UPDATE SET version = version + 1",
+            )
+            .execute(&other)
+            .await
+            .expect("a bump by another connection");
+        }
+        assert_eq!(
+            reader.list_version("alice").await.expect("version"),
+            before + 1,
+            "round {round}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -14,6 +14,7 @@ use todo_db::sqlite::Pools;
 use todo_db::time::{from_micros, from_opt_micros, micros};
 
 mod create_batch;
+mod list_versions;
 mod outbox;
 mod restore;
 mod schedule;
@@ -40,6 +41,8 @@ pub struct SqliteTaskStore {
     relay_turn: std::sync::Arc<tokio::sync::Mutex<()>>,
     /// Creates waiting to share a transaction.
     creates: std::sync::Arc<create_batch::CreateBatcher>,
+    /// Owners' list versions while the file has not changed.
+    versions: std::sync::Arc<list_versions::ListVersions>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -109,6 +112,7 @@ impl SqliteTaskStore {
             written: std::sync::Arc::default(),
             relay_turn: std::sync::Arc::default(),
             creates: std::sync::Arc::default(),
+            versions: std::sync::Arc::new(list_versions::ListVersions::new(url)),
         })
     }
 
@@ -207,7 +211,15 @@ impl TaskStore for SqliteTaskStore {
     }
 
     async fn list_version(&self, owner_id: &str) -> Result<i64> {
-        read::list_version(&self.reader, owner_id).await
+        let before = match self.versions.lookup(owner_id) {
+            Ok(version) => return Ok(version),
+            Err(before) => before,
+        };
+        let version = read::list_version(&self.reader, owner_id).await?;
+        if let Some(before) = before {
+            self.versions.remember(owner_id, version, before);
+        }
+        Ok(version)
     }
 
     async fn owned_by_another(&self, owner_id: &str, id: i64) -> Result<bool> {
