@@ -13,7 +13,7 @@
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// The bytes of one header copy.
 const HEADER: usize = 48;
@@ -29,7 +29,9 @@ pub struct Stamp([u8; HEADER]);
 #[derive(Debug)]
 pub struct WalIndex {
     path: PathBuf,
-    file: Mutex<Option<File>>,
+    /// The index file open now; shared, so that reads run outside the lock (a lock held across
+    /// the system calls made concurrent requests queue on it in a profile).
+    file: Mutex<Option<Arc<File>>>,
 }
 
 impl WalIndex {
@@ -48,11 +50,21 @@ impl WalIndex {
     /// the middle of updating it, another platform), in which case the caller asks SQLite.
     #[must_use]
     pub fn stamp(&self) -> Option<Stamp> {
-        let mut file = self.file.lock().unwrap_or_else(PoisonError::into_inner);
-        if file.as_ref().is_none_or(|open| !linked(open)) {
-            *file = File::open(&self.path).ok();
+        let open = self.file.lock().unwrap_or_else(PoisonError::into_inner).clone();
+        if let Some(file) = open {
+            // Read first, then check the file is still the index: a header read from a file
+            // deleted meanwhile is thrown away.
+            let stamp = read_header(&file);
+            if linked(&file) {
+                return stamp;
+            }
         }
-        read_header(file.as_ref()?)
+        let reopened = File::open(&self.path).ok().map(Arc::new);
+        self.file
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone_from(&reopened);
+        read_header(&*reopened?)
     }
 }
 
