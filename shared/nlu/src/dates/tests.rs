@@ -16,6 +16,16 @@ fn when(text: &str) -> When {
     parse(text).0.unwrap_or_else(|| panic!("no date in {text:?}"))
 }
 
+/// A clock time said in words or digits: exact when am or pm was said.
+fn clock(hour: u32, minute: u32, pm: Option<bool>) -> Option<Time> {
+    Some(Time::Clock {
+        hour,
+        minute,
+        pm,
+        exact: pm.is_some(),
+    })
+}
+
 #[test]
 fn a_day_and_a_time_combine_wherever_they_are() {
     let expected = Some(Day::Tomorrow);
@@ -146,14 +156,6 @@ fn days_of_the_month_said_in_words() {
 
 #[test]
 fn clock_times_said_in_words() {
-    let clock = |hour, minute, pm: Option<bool>| {
-        Some(Time::Clock {
-            hour,
-            minute,
-            pm,
-            exact: pm.is_some(),
-        })
-    };
     assert_eq!(when("at five pm").time, clock(5, 0, Some(true)));
     assert_eq!(when("at seven thirty am").time, clock(7, 30, Some(false)));
     assert_eq!(when("at four hundred pm").time, clock(4, 0, Some(true)));
@@ -193,14 +195,6 @@ fn prepositions_of_a_date_are_claimed_with_it() {
 
 #[test]
 fn times_as_speech_to_text_writes_them() {
-    let clock = |hour, minute, pm: Option<bool>| {
-        Some(Time::Clock {
-            hour,
-            minute,
-            pm,
-            exact: pm.is_some(),
-        })
-    };
     assert_eq!(when("tomorrow at 2 30").time, clock(2, 30, None));
     assert_eq!(when("on march 3rd at 4 00 pm").time, clock(4, 0, Some(true)));
     assert_eq!(when("tuesday 2 45 pm").time, clock(2, 45, Some(true)));

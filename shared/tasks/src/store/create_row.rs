@@ -63,6 +63,6 @@ impl CreateRow {
     /// The tags as the JSON array text both stores' statements read.
     #[must_use]
     pub fn tags_json(&self) -> String {
-        serde_json::Value::from(self.tags.clone()).to_string()
+        super::rows::tags_json(&self.tags)
     }
 }

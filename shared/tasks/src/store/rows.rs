@@ -1,11 +1,17 @@
-//! Turning database rows into domain values, shared by both stores once each has decoded its
-//! own column types.
+//! Turning database rows into domain values and back, shared by both stores once each has
+//! decoded its own column types.
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use crate::{Error, Result};
 use todo_domain::{HistoryEntry, Priority, Status, Task};
+
+/// Tags as the JSON array text the statements bind (SQLite stores it as it is; PostgreSQL's
+/// batch of creates unpacks it into its array column).
+pub(crate) fn tags_json(tags: &[String]) -> String {
+    Value::from(tags).to_string()
+}
 
 /// A task row with database-neutral types.
 pub(crate) struct TaskParts {

@@ -23,7 +23,7 @@ mod writes;
 use super::TaskStore;
 use super::list_sql::{Dialect, SqlValue};
 use super::read;
-use super::rows::{HistoryParts, TaskParts};
+use super::rows::{HistoryParts, TaskParts, tags_json};
 use super::write;
 use crate::{Error, Result};
 use todo_domain::query::{ListQuery, Page};
@@ -89,10 +89,6 @@ impl TryFrom<SqliteTaskRow> for Task {
             occurrence: r.occurrence,
         })
     }
-}
-
-fn tags_json(tags: &[String]) -> String {
-    serde_json::Value::from(tags).to_string()
 }
 
 impl SqliteTaskStore {
